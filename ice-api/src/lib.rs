@@ -1,0 +1,16 @@
+//! Typed, validated, signed client for Alibaba Cloud Intelligent Media Services (ICE, API 2020-11-09).
+//!
+//! Data flow of every call: typed request → [`Validate`](runtime::validate::Validate) →
+//! derive-generated [`EncodeWire`](runtime::wire::EncodeWire) → signer → HTTP → typed response or
+//! typed error. Generated operation types live in [`generated`]; all behaviour lives in the
+//! hand-written [`runtime`].
+
+// Lets `#[derive(ice_macros::EncodeWire)]` expand to `::ice_api::…` paths inside this crate too.
+extern crate self as ice_api;
+
+pub mod generated;
+pub mod runtime;
+
+pub use runtime::operation::{Auth, HttpMethod, Operation};
+pub use runtime::validate::{Validate, ValidationErrors, Validator, Violation};
+pub use runtime::wire::{EncodeError, EncodeWire, Location, WireParams};

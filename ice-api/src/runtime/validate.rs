@@ -1,0 +1,268 @@
+//! Client-side validation run before anything is sent. Every check records a [`Violation`] at the
+//! current path instead of stopping, so one call reports **all** problems at once, e.g.
+//! `InputConfig.SpeechTextArray[3]: 1203 characters, at most 1000`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+/// One rejected value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// Wire path, e.g. `OutputConfig.MediaURL` or `InputConfig.SpeechTextArray[3]`.
+    pub path: String,
+    /// What was found and what was expected.
+    pub message: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+/// Every violation found in one request (never empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationErrors {
+    violations: Vec<Violation>,
+}
+
+impl ValidationErrors {
+    /// The violations, in the order they were found.
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    /// Whether some violation sits exactly at `path`.
+    pub fn has_path(&self, path: &str) -> bool {
+        self.violations.iter().any(|v| v.path == path)
+    }
+}
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.violations.len();
+        write!(f, "{n} invalid value{}: ", if n == 1 { "" } else { "s" })?;
+        for (i, v) in self.violations.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{v}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationErrors {}
+
+/// Collects violations while walking a value; tracks the current path.
+#[derive(Debug, Default)]
+pub struct Validator {
+    path: String,
+    violations: Vec<Violation>,
+}
+
+impl Validator {
+    /// A validator at the root path.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The current path.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Runs `f` one field deeper (`Parent.Field`).
+    pub fn field(&mut self, name: &str, f: impl FnOnce(&mut Self)) {
+        let len = self.path.len();
+        if !self.path.is_empty() {
+            self.path.push('.');
+        }
+        self.path.push_str(name);
+        f(self);
+        self.path.truncate(len);
+    }
+
+    /// Runs `f` at list index `i` (`Parent[i]`, 0-based as in the message examples).
+    pub fn index(&mut self, i: usize, f: impl FnOnce(&mut Self)) {
+        use fmt::Write;
+        let len = self.path.len();
+        let _ = write!(self.path, "[{i}]");
+        f(self);
+        self.path.truncate(len);
+    }
+
+    /// Records a violation at the current path.
+    pub fn report(&mut self, message: impl Into<String>) {
+        self.violations.push(Violation {
+            path: self.path.clone(),
+            message: message.into(),
+        });
+    }
+
+    /// Checks a length in Unicode characters (as the service counts text).
+    pub fn chars(&mut self, value: &str, min: Option<usize>, max: Option<usize>) {
+        let n = value.chars().count();
+        self.count(n, min, max, "character");
+    }
+
+    /// Checks a length in UTF-8 bytes (as the service limits `UserData`).
+    pub fn bytes(&mut self, value: &str, min: Option<usize>, max: Option<usize>) {
+        self.count(value.len(), min, max, "byte");
+    }
+
+    /// Checks a number of list items.
+    pub fn items(&mut self, len: usize, min: Option<usize>, max: Option<usize>) {
+        self.count(len, min, max, "item");
+    }
+
+    fn count(&mut self, n: usize, min: Option<usize>, max: Option<usize>, unit: &str) {
+        let plural = |k: usize| if k == 1 { "" } else { "s" };
+        if let Some(min) = min {
+            if n < min {
+                self.report(format!("{n} {unit}{}, at least {min}", plural(n)));
+                return;
+            }
+        }
+        if let Some(max) = max {
+            if n > max {
+                self.report(format!("{n} {unit}{}, at most {max}", plural(n)));
+            }
+        }
+    }
+
+    /// Checks an inclusive numeric range.
+    pub fn range(&mut self, value: f64, min: Option<f64>, max: Option<f64>) {
+        let bad = value.is_nan()
+            || min.is_some_and(|m| value < m)
+            || max.is_some_and(|m| value > m);
+        if bad {
+            let expected = match (min, max) {
+                (Some(a), Some(b)) => format!("from {a} to {b}"),
+                (Some(a), None) => format!("at least {a}"),
+                (None, Some(b)) => format!("at most {b}"),
+                (None, None) => "a number".to_owned(),
+            };
+            self.report(format!("{value}, expected {expected}"));
+        }
+    }
+
+    /// Checks that a string is one of the allowed values.
+    pub fn one_of(&mut self, value: &str, allowed: &[&str]) {
+        if !allowed.contains(&value) {
+            self.report(format!("{value:?}, expected one of {}", allowed.join(", ")));
+        }
+    }
+
+    /// Ends validation: `Ok` when nothing was reported.
+    pub fn finish(self) -> Result<(), ValidationErrors> {
+        if self.violations.is_empty() {
+            Ok(())
+        } else {
+            Err(ValidationErrors {
+                violations: self.violations,
+            })
+        }
+    }
+}
+
+/// A value that can check itself before it is sent.
+pub trait Validate {
+    /// Records every violation of `self` into `v` (at `v`'s current path).
+    fn validate(&self, v: &mut Validator) {
+        let _ = v;
+    }
+
+    /// Runs [`validate`](Validate::validate) from the root.
+    fn validated(&self) -> Result<(), ValidationErrors> {
+        let mut v = Validator::new();
+        self.validate(&mut v);
+        v.finish()
+    }
+}
+
+impl<T: Validate + ?Sized> Validate for &T {
+    fn validate(&self, v: &mut Validator) {
+        (**self).validate(v)
+    }
+}
+
+impl<T: Validate + ?Sized> Validate for Box<T> {
+    fn validate(&self, v: &mut Validator) {
+        (**self).validate(v)
+    }
+}
+
+impl<T: Validate> Validate for Option<T> {
+    fn validate(&self, v: &mut Validator) {
+        if let Some(x) = self {
+            x.validate(v)
+        }
+    }
+}
+
+impl<T: Validate> Validate for Vec<T> {
+    fn validate(&self, v: &mut Validator) {
+        for (i, x) in self.iter().enumerate() {
+            v.index(i, |v| x.validate(v));
+        }
+    }
+}
+
+impl<T: Validate> Validate for BTreeMap<String, T> {
+    fn validate(&self, v: &mut Validator) {
+        for (k, x) in self {
+            v.field(k, |v| x.validate(v));
+        }
+    }
+}
+
+impl<T: Validate, S> Validate for HashMap<String, T, S> {
+    fn validate(&self, v: &mut Validator) {
+        for (k, x) in self {
+            v.field(k, |v| x.validate(v));
+        }
+    }
+}
+
+macro_rules! leaf {
+    ($($t:ty),*) => {$( impl Validate for $t {} )*};
+}
+leaf!(
+    String, str, bool, i8, i16, i32, i64, u8, u16, u32, u64, usize, isize, f32, f64,
+    serde_json::Value, serde_json::Map<String, serde_json::Value>
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_and_messages_name_every_violation() {
+        let mut v = Validator::new();
+        v.field("InputConfig", |v| {
+            v.field("SpeechTextArray", |v| {
+                v.index(3, |v| v.chars(&"字".repeat(1203), None, Some(1000)));
+            });
+        });
+        v.field("MaxResults", |v| v.range(0.0, Some(1.0), Some(100.0)));
+        let err = v.finish().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "2 invalid values: InputConfig.SpeechTextArray[3]: 1203 characters, at most 1000; \
+             MaxResults: 0, expected from 1 to 100"
+        );
+        assert!(err.has_path("MaxResults"));
+    }
+
+    #[test]
+    fn nan_is_out_of_any_range() {
+        let mut v = Validator::new();
+        v.range(f64::NAN, None, None);
+        assert_eq!(v.finish().unwrap_err().violations().len(), 1);
+    }
+}

@@ -1,0 +1,5 @@
+//! `cargo xtask codegen | import | schema`.
+fn main() {
+    eprintln!("xtask: not implemented yet");
+    std::process::exit(2);
+}
