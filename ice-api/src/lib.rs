@@ -8,9 +8,19 @@
 // Lets `#[derive(ice_macros::EncodeWire)]` expand to `::ice_api::…` paths inside this crate too.
 extern crate self as ice_api;
 
+pub mod callback;
+#[cfg(feature = "emulator")]
+pub mod emulator;
 pub mod generated;
+pub mod jobs;
 pub mod runtime;
 
+pub use runtime::client::{Client, RawRequest, RawResponse};
+pub use runtime::config::{Config, ConfigBuilder, ConfigError, SignatureVersion, Timeouts};
+pub use runtime::endpoint::{Endpoint, Network};
+pub use runtime::error::{Error, ErrorKind, ServiceError, TransportError, TransportKind};
 pub use runtime::operation::{Auth, HttpMethod, Operation};
+pub use runtime::rate_limit::RateLimit;
+pub use runtime::retry::RetryPolicy;
 pub use runtime::validate::{Validate, ValidationErrors, Validator, Violation};
 pub use runtime::wire::{EncodeError, EncodeWire, Location, WireParams};

@@ -1,6 +1,16 @@
 //! Spec model (Alibaba api-docs), resolved IR, and Rust / JSON Schema emitters for the ICE SDK.
+//!
+//! Pipeline: [`spec`] (JSON → typed model, pointer-precise errors) + [`overlay`] (YAML) →
+//! [`resolve`] → [`ir`] → emitters ([`emit::rust`], [`emit::schema`]).
 
 pub mod configs;
+pub mod emit;
+pub mod ir;
+pub mod names;
 pub mod output;
+pub mod overlay;
+pub mod pipeline;
+pub mod resolve;
+pub mod spec;
 
 pub use output::{CodegenError, GeneratedFile};

@@ -1,7 +1,16 @@
 //! Hand-written runtime shared by every generated operation.
 
+pub mod client;
+pub mod config;
 pub mod credentials;
+pub mod endpoint;
+pub mod error;
 pub mod operation;
+pub mod pagination;
+pub mod paginator;
+pub mod rate_limit;
+pub mod retry;
 pub mod sign;
 pub mod validate;
+pub mod waiter;
 pub mod wire;

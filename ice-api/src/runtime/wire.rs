@@ -53,6 +53,7 @@ impl WireParams {
     }
 
     /// Splits into `(query, form)`.
+    #[allow(clippy::type_complexity)] // two plain pair lists; an alias would only hide that
     pub fn into_parts(self) -> (Vec<(String, String)>, Vec<(String, String)>) {
         (self.query, self.form)
     }
@@ -194,6 +195,11 @@ fn flatten_into(list: &mut Vec<(String, String)>, prefix: &mut String, v: &serde
 }
 
 /// A value that travels as one plain string.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a wire scalar",
+    label = "a parameter without `style` must be a string, number or bool",
+    note = "for lists and objects add `style = \"json\"`, `\"repeatList\"`, `\"flat\"` or `\"simple\"` to the field's `#[ice(...)]`"
+)]
 pub trait WireScalar {
     /// Appends the wire form of `self` to `out`.
     fn write_wire(&self, out: &mut String);
@@ -247,6 +253,19 @@ pub trait EncodeWire {
         self.encode_wire(&mut out)?;
         Ok(out)
     }
+}
+
+/// The discriminator of a tagged request enum (`#[ice(tag(...))]`): the wire value of the
+/// variant, e.g. `"Smart_Mix_Media_Select"` for `JobType`. Derived with `EncodeWire`.
+pub trait WireTag {
+    /// The tag value that selects this variant.
+    fn wire_tag(&self) -> &'static str;
+}
+
+/// Paths the derive expansion names; not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde::Serialize;
 }
 
 /// A value could not be encoded (e.g. a JSON map with a non-string key, or a non-finite number).

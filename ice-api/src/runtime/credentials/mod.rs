@@ -1,4 +1,54 @@
-//! Credentials and providers. (Skeleton contract; providers are filled in by the credentials work.)
+//! Credentials and the providers that find them.
+//!
+//! Every provider implements [`ProvideCredentials`]. [`DefaultChain`] tries them in the documented
+//! order (environment → CLI profile → credentials file → ECS RAM role → credentials URI) and
+//! remembers the first that works. Providers of temporary credentials ([`RamRoleArnProvider`],
+//! [`EcsRamRoleProvider`], [`CredentialsUriProvider`]) cache them and refresh before expiry;
+//! [`CachingProvider`] adds the same caching to any provider.
+//!
+//! Secrets never reach `Debug`/`Display`/errors: secret and token are [`Secret`]s and the AccessKey
+//! ID is shown masked (`LTAI****abcd`).
+//!
+//! Providers read the environment through [`Env`], which defaults to the process environment but
+//! can be a fixed map (with its own home directory) so tests and embedders need not touch global
+//! state.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), ice_api::runtime::credentials::CredentialsError> {
+//! use ice_api::runtime::credentials::{DefaultChain, ProvideCredentials};
+//! let chain = DefaultChain::new();
+//! let creds = chain.provide().await?;
+//! println!("{creds:?}"); // secret and token are redacted
+//! # Ok(()) }
+//! ```
+
+mod cache;
+mod chain;
+mod cli_profile;
+mod document;
+mod ecs_ram_role;
+mod env;
+mod env_provider;
+mod http;
+mod ini_file;
+mod overrides;
+mod ram_role_arn;
+mod redact;
+mod static_provider;
+mod time;
+mod uri;
+
+pub use cache::CachingProvider;
+pub use chain::{DefaultChain, DefaultChainBuilder};
+pub use cli_profile::CliProfileProvider;
+pub use ecs_ram_role::EcsRamRoleProvider;
+pub use env::Env;
+pub use env_provider::EnvProvider;
+pub use ini_file::IniFileProvider;
+pub use ram_role_arn::{RamRoleArnProvider, StsMethod};
+pub use redact::mask_access_key_id;
+pub use static_provider::StaticProvider;
+pub use uri::CredentialsUriProvider;
 
 use std::fmt;
 use std::future::Future;
@@ -33,7 +83,9 @@ impl fmt::Display for Secret {
 }
 
 /// One set of credentials: an AccessKey pair, optionally with an STS security token.
-#[derive(Clone, Debug)]
+///
+/// `Debug` masks the AccessKey ID and never shows the secret or token.
+#[derive(Clone)]
 pub struct Credentials {
     /// AccessKey ID (not secret; `STS.…` for temporary credentials).
     pub access_key_id: String,
@@ -67,6 +119,18 @@ impl Credentials {
     }
 }
 
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_key_id", &mask_access_key_id(&self.access_key_id))
+            .field("access_key_secret", &self.access_key_secret)
+            .field("security_token", &self.security_token)
+            .field("expiration", &self.expiration)
+            .field("provider_name", &self.provider_name)
+            .finish()
+    }
+}
+
 /// Why credentials could not be obtained.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CredentialsError {
@@ -74,6 +138,16 @@ pub struct CredentialsError {
     pub provider: String,
     /// What went wrong (never contains a secret).
     pub message: String,
+}
+
+impl CredentialsError {
+    /// An error from `provider`; `message` must not contain a secret.
+    pub fn new(provider: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            provider: provider.into(),
+            message: message.into(),
+        }
+    }
 }
 
 impl fmt::Display for CredentialsError {

@@ -1,0 +1,190 @@
+//! The seed flow in one command:
+//!
+//! ```text
+//! cargo run -p ice-api --example quickstart --features emulator
+//! ```
+//!
+//! 1. submit a scene media-selection job (typed configs) and print its job id;
+//! 2. wait for it, drawing a progress bar from the waiter's progress hook;
+//! 3. print the typed selection result (`ExtendOutput`);
+//! 4. submit timeline organisation with that result and print the timeline job id.
+//!
+//! Without `ALIBABA_CLOUD_ACCESS_KEY_ID`/`ALIBABA_CLOUD_ACCESS_KEY_SECRET` it starts the embedded
+//! emulator on 127.0.0.1 and needs no network or account. With them it calls the real service at
+//! `ALIBABA_CLOUD_ICE_ENDPOINT`, else the endpoint of `ALIBABA_CLOUD_REGION_ID` (default
+//! `cn-shanghai`); then set `ICE_QUICKSTART_MEDIA` (comma-separated media IDs or OSS URLs in that
+//! region) and `ICE_QUICKSTART_OUTPUT_URL` (an OSS URL pattern with `{index}`) to your own assets.
+
+use std::error::Error;
+use std::io::Write;
+use std::time::Duration;
+
+use ice_api::emulator::{
+    Emulator, EmulatorHandle, Timing, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET,
+};
+use ice_api::jobs::{
+    GetBatchMediaProducingJob, MediaSelectResult, OutputConfig, SceneMediaSelection,
+    SceneTimelineOrganization, SmartMixInputConfig, SubmitSceneMediaSelectionJob,
+    SubmitSceneTimelineOrganizationJob,
+};
+use ice_api::runtime::credentials::{Credentials, DefaultChain};
+use ice_api::runtime::waiter::{Progress, WaitOptions, WaitOutcome};
+use ice_api::{Client, Config};
+
+const SPEECH: [&str; 2] = [
+    "Summer is here. Pack light, travel far, and keep the sunsets.",
+    "一杯咖啡，一段旅程。出发吧！",
+];
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn Error>> {
+    let (client, _emulator, live) = connect().await?;
+    let media = env_list("ICE_QUICKSTART_MEDIA").unwrap_or_else(|| {
+        vec![
+            "https://example-bucket.oss-cn-shanghai.aliyuncs.com/beach.mp4".into(),
+            "https://example-bucket.oss-cn-shanghai.aliyuncs.com/cafe.mp4".into(),
+        ]
+    });
+    let output_url = std::env::var("ICE_QUICKSTART_OUTPUT_URL").unwrap_or_else(|_| {
+        "https://example-bucket.oss-cn-shanghai.aliyuncs.com/quickstart_{index}.mp4".into()
+    });
+    let input = || SmartMixInputConfig::from_media_array(media.clone()).with_speech_text_array(SPEECH);
+
+    // 1. Media selection.
+    let selection = SceneMediaSelection::smart_mix(input(), OutputConfig::new(&output_url));
+    let submitted = client
+        .send(&SubmitSceneMediaSelectionJob::new(selection))
+        .await?;
+    let job_id = submitted.job_id.ok_or("the service returned no JobId")?;
+    println!("media selection job: {job_id}");
+
+    // 2. Wait, with a progress bar.
+    let options = if live {
+        WaitOptions::default()
+    } else {
+        WaitOptions::default()
+            .initial_delay(Duration::from_millis(150))
+            .max_delay(Duration::from_millis(400))
+    };
+    let outcome = client
+        .wait_for_batch_job(&job_id, &options, draw_progress)
+        .await?;
+    println!();
+    match &outcome {
+        WaitOutcome::Succeeded(_) => {}
+        WaitOutcome::FinishedWithFailures(job) => {
+            println!("finished, {} sub-jobs failed", job.failed_sub_jobs().count())
+        }
+        WaitOutcome::Failed { error, .. } => return Err(format!("job failed: {error}").into()),
+    }
+
+    // 3. The typed selection result.
+    let job = client
+        .send(&GetBatchMediaProducingJob::new(job_id.clone()))
+        .await?
+        .editing_batch_job
+        .ok_or("no EditingBatchJob in the response")?;
+    let result = job
+        .parse_extend_output()?
+        .ok_or("the job has no ExtendOutput")?;
+    print_selection(&result);
+
+    // 4. Timeline organisation from the selection.
+    let timeline =
+        SceneTimelineOrganization::smart_mix(result, input(), OutputConfig::new(&output_url));
+    let timeline_job = client
+        .send(&SubmitSceneTimelineOrganizationJob::new(timeline))
+        .await?
+        .job_id
+        .ok_or("the service returned no JobId")?;
+    println!("timeline organization job: {timeline_job}");
+    Ok(())
+}
+
+/// The real service when credentials are in the environment, else the embedded emulator.
+async fn connect() -> Result<(Client, Option<EmulatorHandle>, bool), Box<dyn Error>> {
+    let has_keys = ["ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"]
+        .iter()
+        .all(|k| std::env::var(k).is_ok_and(|v| !v.trim().is_empty()));
+    if has_keys {
+        let config = match Config::from_env() {
+            Ok(c) => c,
+            // Neither a region nor an endpoint override: default to cn-shanghai.
+            Err(_) => Config::builder()
+                .region("cn-shanghai")
+                .credentials_provider(DefaultChain::new())
+                .build()?,
+        };
+        println!("using Alibaba Cloud ICE at {:?}", config.endpoint());
+        return Ok((Client::new(config)?, None, true));
+    }
+    let emulator = Emulator::builder()
+        .seed(20_201_109)
+        .timing(Timing::default().durations(Duration::from_millis(400), Duration::from_secs(2)))
+        .start()
+        .await?;
+    println!(
+        "no ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET set: using the embedded emulator at {}",
+        emulator.endpoint()
+    );
+    let config = Config::builder()
+        .endpoint(emulator.endpoint())
+        .credentials(Credentials::new(
+            DEFAULT_ACCESS_KEY_ID,
+            DEFAULT_ACCESS_KEY_SECRET,
+        ))
+        .build()?;
+    Ok((Client::new(config)?, Some(emulator), false))
+}
+
+fn draw_progress(p: &Progress) {
+    const WIDTH: usize = 30;
+    let filled = (p.fraction() * WIDTH as f64).round() as usize;
+    print!(
+        "\r[{}{}] {:>3.0}% {:<10} sub-jobs {}/{}  {:.1}s",
+        "#".repeat(filled.min(WIDTH)),
+        ".".repeat(WIDTH - filled.min(WIDTH)),
+        p.fraction() * 100.0,
+        p.status.to_string(),
+        p.sub_jobs.done(),
+        p.sub_jobs.total,
+        p.elapsed.as_secs_f64()
+    );
+    let _ = std::io::stdout().flush();
+}
+
+fn print_selection(result: &MediaSelectResult) {
+    println!("selection result:");
+    for (i, text) in result
+        .text_match_media_output_list
+        .iter()
+        .flatten()
+        .enumerate()
+    {
+        println!("  text {}:", i + 1);
+        for sentence in &text.text_match_media_sentence_output_list {
+            let duration = sentence.duration.map(|d| d.as_f64()).unwrap_or(0.0);
+            println!("    \"{}\" ({duration:.2}s)", sentence.text);
+            for clip in &sentence.match_clip_list {
+                println!(
+                    "      clip {} {:.2}s-{:.2}s score {}",
+                    clip.media_id,
+                    clip.start_time.as_f64(),
+                    clip.end_time.as_f64(),
+                    clip.score.map(|s| s.to_string()).unwrap_or_else(|| "-".into())
+                );
+            }
+        }
+    }
+}
+
+fn env_list(name: &str) -> Option<Vec<String>> {
+    let v = std::env::var(name).ok()?;
+    let items: Vec<String> = v
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect();
+    (!items.is_empty()).then_some(items)
+}

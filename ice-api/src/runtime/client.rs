@@ -1,0 +1,676 @@
+//! The client: one generic entry point ([`Client::send`]) that validates and encodes a typed
+//! request, then hands plain wire parameters to a single non-generic executor (sign → send →
+//! retry → classify). Only the final JSON decoding is generic again, so each operation adds
+//! almost no code.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), ice_api::Error> {
+//! use ice_api::{Client, HttpMethod, Location, WireParams};
+//! let client = Client::from_env()?;
+//! // Escape hatch for an operation built by hand:
+//! let mut params = WireParams::new();
+//! params.push(Location::Query, "JobId", "****cdb3e74639973036bc84****");
+//! let raw = client.send_raw("GetSmartHandleJob", HttpMethod::Post, params).await?;
+//! println!("{} {:?}", raw.status(), raw.request_id());
+//! # Ok(()) }
+//! ```
+
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use serde::de::DeserializeOwned;
+use tokio::time::Instant;
+use tracing::field::Empty;
+use tracing::Instrument;
+
+use super::config::{Config, ConfigError, SignatureVersion};
+use super::credentials::{Credentials, CredentialsError};
+use super::error::{
+    snippet, DecodeError, Error, ErrorKind, ServiceError, TransportError, TransportKind,
+};
+use super::operation::{Auth, HttpMethod, Operation};
+use super::rate_limit::RateLimiter;
+use super::sign::{self, clock, percent, V3Input};
+use super::wire::{EncodeError, WireParams};
+
+/// ICE API version used by [`Client::send_raw`].
+pub const API_VERSION: &str = "2020-11-09";
+
+/// Longest `x-acs-retry-after` value parsed (one hour, in ms); larger values are clamped by the
+/// retry policy anyway.
+const MAX_RETRY_AFTER_MS: u64 = 3_600_000;
+
+/// An ICE client. Cheap to clone (one `Arc`); clones share the connection pool, the credentials
+/// provider and the rate limiter. `Send + Sync`: share it across tasks.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    http: reqwest::Client,
+    limiter: Option<RateLimiter>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A request assembled by hand, for [`Client::send_raw_request`].
+#[derive(Debug, Clone)]
+pub struct RawRequest {
+    /// Action name, e.g. `GetSmartHandleJob`.
+    pub action: String,
+    /// API version (default [`API_VERSION`]).
+    pub version: String,
+    /// HTTP method.
+    pub method: HttpMethod,
+    /// Signed or anonymous.
+    pub auth: Auth,
+    /// Whether re-sending after the request may have reached the server is harmless.
+    pub idempotent: bool,
+    /// Query and form parameters.
+    pub params: WireParams,
+}
+
+impl RawRequest {
+    /// A signed, non-idempotent request for `action` (version 2020-11-09).
+    pub fn new(action: impl Into<String>, method: HttpMethod, params: WireParams) -> Self {
+        Self {
+            action: action.into(),
+            version: API_VERSION.to_owned(),
+            method,
+            auth: Auth::AccessKey,
+            idempotent: false,
+            params,
+        }
+    }
+
+    /// Marks the request as safe to re-send (Get*/List*/Query*/Describe*).
+    pub fn idempotent(mut self, yes: bool) -> Self {
+        self.idempotent = yes;
+        self
+    }
+
+    /// Sends the request unsigned.
+    pub fn anonymous(mut self) -> Self {
+        self.auth = Auth::Anonymous;
+        self
+    }
+}
+
+/// An HTTP response with status < 400, undecoded.
+#[derive(Clone)]
+pub struct RawResponse {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    request_id: Option<String>,
+    attempts: u32,
+}
+
+impl RawResponse {
+    /// HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// Response headers (lower-case names, in arrival order; values that are not text are
+    /// left out).
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+
+    /// One header value by (case-insensitive) name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body bytes.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// Takes the body.
+    pub fn into_body(self) -> Vec<u8> {
+        self.body
+    }
+
+    /// `RequestId` from the body, else the `x-acs-request-id` header.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// Attempts it took (1 without retries).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// Decodes the body as JSON.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, DecodeError> {
+        serde_json::from_slice(&self.body).map_err(|e| self.decode_error(&e))
+    }
+
+    fn decode_error(&self, e: &serde_json::Error) -> DecodeError {
+        DecodeError {
+            status: self.status,
+            request_id: self.request_id.clone(),
+            message: e.to_string(),
+            body_snippet: snippet(&self.body).0,
+        }
+    }
+}
+
+impl fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .field("attempts", &self.attempts)
+            .field("body_len", &self.body.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Validated, encoded request: everything the executor needs, without the operation's type.
+struct Prepared {
+    action: Cow<'static, str>,
+    version: Cow<'static, str>,
+    method: HttpMethod,
+    auth: Auth,
+    /// Idempotent, or carries a `ClientToken`.
+    resend_safe: bool,
+    params: WireParams,
+}
+
+impl Client {
+    /// A client for `config`. Fails only if the HTTP stack cannot be initialised.
+    pub fn new(config: Config) -> Result<Self, ConfigError> {
+        let t = config.timeouts();
+        let http = reqwest::Client::builder()
+            .connect_timeout(t.connect)
+            .read_timeout(t.read)
+            .timeout(t.total)
+            // A redirect would re-send signed headers elsewhere; ICE never redirects.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| ConfigError::new("http client", error_chain(&e)))?;
+        let limiter = config.rate_limit().map(RateLimiter::new);
+        Ok(Self {
+            inner: Arc::new(Inner {
+                config,
+                http,
+                limiter,
+            }),
+        })
+    }
+
+    /// A client from [`Config::from_env`].
+    pub fn from_env() -> Result<Self, Error> {
+        Ok(Self::new(Config::from_env()?)?)
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Sends a typed request: validate → encode → sign → send (with retries) → decode.
+    pub async fn send<O: Operation>(&self, request: &O) -> Result<O::Response, Error> {
+        let prepared = prepare(request)?;
+        let raw = self.execute(prepared).await?;
+        raw.json::<O::Response>()
+            .map_err(|d| Error::new(O::ACTION, ErrorKind::Decode(d)).with_attempts(raw.attempts))
+    }
+
+    /// Sends hand-built parameters as a signed, non-idempotent request (version 2020-11-09).
+    /// It is re-sent after it may have reached the server only if it carries a `ClientToken`.
+    pub async fn send_raw(
+        &self,
+        action: &str,
+        method: HttpMethod,
+        params: WireParams,
+    ) -> Result<RawResponse, Error> {
+        self.send_raw_request(RawRequest::new(action, method, params))
+            .await
+    }
+
+    /// Sends a hand-built request with full control over version, auth and idempotency.
+    pub async fn send_raw_request(&self, request: RawRequest) -> Result<RawResponse, Error> {
+        let has_token = request
+            .params
+            .get("ClientToken")
+            .is_some_and(|(_, v)| !v.is_empty());
+        self.execute(Prepared {
+            action: Cow::Owned(request.action),
+            version: Cow::Owned(request.version),
+            method: request.method,
+            auth: request.auth,
+            resend_safe: request.idempotent || has_token,
+            params: request.params,
+        })
+        .await
+    }
+
+    /// The non-generic core: one span per call, attempts until success or the policy stops.
+    async fn execute(&self, p: Prepared) -> Result<RawResponse, Error> {
+        let config = &self.inner.config;
+        let span = tracing::debug_span!(
+            "ice_call",
+            action = %p.action,
+            region = config.region().unwrap_or(""),
+            attempts = Empty,
+            status = Empty,
+            request_id = Empty,
+            latency_ms = Empty,
+        );
+        let started = Instant::now();
+        let result = self.attempts(&p, started).instrument(span.clone()).await;
+        let latency_ms = started.elapsed().as_millis() as u64;
+        span.record("latency_ms", latency_ms);
+        span.in_scope(|| match &result {
+            Ok(raw) => {
+                span.record("attempts", raw.attempts);
+                span.record("status", raw.status);
+                if let Some(id) = raw.request_id() {
+                    span.record("request_id", id);
+                }
+                tracing::debug!(
+                    status = raw.status,
+                    attempts = raw.attempts,
+                    latency_ms,
+                    "ICE call succeeded"
+                );
+            }
+            Err(e) => {
+                span.record("attempts", e.attempts());
+                if let Some(s) = e.status() {
+                    span.record("status", s);
+                }
+                if let Some(id) = e.request_id() {
+                    span.record("request_id", id);
+                }
+                tracing::debug!(error = %e, attempts = e.attempts(), latency_ms, "ICE call failed");
+            }
+        });
+        result
+    }
+
+    async fn attempts(&self, p: &Prepared, started: Instant) -> Result<RawResponse, Error> {
+        let config = &self.inner.config;
+        let deadline = started + config.timeouts().total;
+        let body = if p.params.form().is_empty() {
+            None
+        } else {
+            Some(percent::form_body(p.params.form()))
+        };
+        let mut sent = 0u32;
+        let mut last_delay: Option<Duration> = None;
+        loop {
+            let attempt = sent + 1;
+            if let Some(limiter) = &self.inner.limiter {
+                if tokio::time::timeout_at(deadline, limiter.acquire())
+                    .await
+                    .is_err()
+                {
+                    let kind =
+                        not_sent_timeout("the total timeout elapsed waiting for the rate limit");
+                    return Err(Error::new(p.action.clone(), kind).with_attempts(sent));
+                }
+            }
+            let outcome = self
+                .attempt(p, body.as_deref(), attempt, last_delay, deadline)
+                .instrument(tracing::debug_span!("ice_attempt", attempt))
+                .await;
+            let failure = match outcome {
+                Ok(mut raw) => {
+                    raw.attempts = attempt;
+                    return Ok(raw);
+                }
+                Err(Failure::BeforeSend(kind)) => {
+                    return Err(Error::new(p.action.clone(), *kind).with_attempts(sent))
+                }
+                Err(Failure::AfterSend(kind)) => *kind,
+            };
+            sent = attempt;
+            let decision = config
+                .retry_policy()
+                .decide(&failure, attempt, p.resend_safe);
+            match decision {
+                Some(delay) if Instant::now() + delay < deadline => {
+                    tracing::debug!(
+                        attempt,
+                        delay_ms = delay.as_millis() as u64,
+                        reason = %Error::new(p.action.clone(), failure),
+                        "retrying"
+                    );
+                    tokio::time::sleep(delay).await;
+                    last_delay = Some(delay);
+                }
+                _ => return Err(Error::new(p.action.clone(), failure).with_attempts(attempt)),
+            }
+        }
+    }
+
+    /// One signed HTTP exchange.
+    async fn attempt(
+        &self,
+        p: &Prepared,
+        body: Option<&str>,
+        attempt: u32,
+        last_delay: Option<Duration>,
+        deadline: Instant,
+    ) -> Result<RawResponse, Failure> {
+        let config = &self.inner.config;
+        let credentials = match p.auth {
+            Auth::AccessKey => Some(
+                tokio::time::timeout_at(deadline, self.credentials())
+                    .await
+                    .map_err(|_| {
+                        Failure::BeforeSend(Box::new(not_sent_timeout(
+                            "the total timeout elapsed while fetching credentials",
+                        )))
+                    })?
+                    .map_err(Failure::BeforeSend)?,
+            ),
+            Auth::Anonymous => None,
+        };
+        let request = build_request(config, p, body, attempt, last_delay, credentials.as_ref())
+            .map_err(Failure::BeforeSend)?;
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Err(Failure::BeforeSend(Box::new(not_sent_timeout(
+                "the total timeout elapsed before the attempt",
+            ))));
+        }
+        let method = match p.method {
+            HttpMethod::Get => reqwest::Method::GET,
+            HttpMethod::Post => reqwest::Method::POST,
+        };
+        let mut rb = self
+            .inner
+            .http
+            .request(method, request.url)
+            .headers(request.headers)
+            .timeout(remaining);
+        if let Some(b) = body {
+            rb = rb.body(b.to_owned());
+        }
+        let response = rb
+            .send()
+            .await
+            .map_err(|e| Failure::AfterSend(Box::new(transport(e))))?;
+        let status = response.status().as_u16();
+        tracing::debug!(attempt, status, "response headers received");
+        let headers: Vec<(String, String)> = response
+            .headers()
+            .iter()
+            .filter_map(|(n, v)| Some((n.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+            .collect();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| Failure::AfterSend(Box::new(transport(e))))?;
+        let header_request_id = find(&headers, "x-acs-request-id");
+        if status >= 400 {
+            let retry_after = find(&headers, "x-acs-retry-after")
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .filter(|ms| *ms > 0)
+                .map(|ms| Duration::from_millis(ms.min(MAX_RETRY_AFTER_MS)));
+            let err = ServiceError::from_response(
+                status,
+                header_request_id.as_deref(),
+                retry_after,
+                &bytes,
+            );
+            return Err(Failure::AfterSend(Box::new(ErrorKind::Service(err))));
+        }
+        let request_id = body_request_id(&bytes).or(header_request_id);
+        Ok(RawResponse {
+            status,
+            headers,
+            body: Vec::from(bytes),
+            request_id,
+            attempts: attempt,
+        })
+    }
+
+    async fn credentials(&self) -> Result<Credentials, Box<ErrorKind>> {
+        match self.inner.config.credentials_provider() {
+            Some(p) => p
+                .provide()
+                .await
+                .map_err(|e| Box::new(ErrorKind::Credentials(e))),
+            None => Err(Box::new(ErrorKind::Credentials(CredentialsError::new(
+                "config",
+                "no credentials configured; use Config::builder().credentials(..) or Config::from_env()",
+            )))),
+        }
+    }
+}
+
+/// Why one attempt ended without a success response.
+enum Failure {
+    /// Nothing was sent (credentials, signing): never retried.
+    BeforeSend(Box<ErrorKind>),
+    /// Sent (or tried to connect): the retry policy decides.
+    AfterSend(Box<ErrorKind>),
+}
+
+/// The generic front half of `send`: validation and encoding.
+fn prepare<O: Operation>(request: &O) -> Result<Prepared, Error> {
+    request
+        .validated()
+        .map_err(|v| Error::new(O::ACTION, ErrorKind::Validation(v)).with_attempts(0))?;
+    let params = request
+        .to_wire()
+        .map_err(|e| Error::new(O::ACTION, ErrorKind::Encode(e)).with_attempts(0))?;
+    Ok(Prepared {
+        action: Cow::Borrowed(O::ACTION),
+        version: Cow::Borrowed(O::VERSION),
+        method: O::METHOD,
+        auth: O::AUTH,
+        resend_safe: O::IDEMPOTENT || request.client_token().is_some_and(|t| !t.is_empty()),
+        params,
+    })
+}
+
+struct BuiltRequest {
+    url: String,
+    headers: HeaderMap,
+}
+
+/// Headers, signature and URL of one attempt (fresh date and nonce each time).
+fn build_request(
+    config: &Config,
+    p: &Prepared,
+    body: Option<&str>,
+    attempt: u32,
+    last_delay: Option<Duration>,
+    credentials: Option<&Credentials>,
+) -> Result<BuiltRequest, Box<ErrorKind>> {
+    let date = clock::acs_date_now();
+    let nonce = clock::new_nonce();
+    let retry_attempts;
+    let retry_delay;
+    let mut base: Vec<(&str, &str)> = Vec::with_capacity(10);
+    base.push(("host", config.endpoint().host()));
+    base.push(("x-acs-action", &p.action));
+    base.push(("x-acs-version", &p.version));
+    base.push(("accept", "application/json"));
+    base.push(("user-agent", config.user_agent()));
+    if body.is_some() {
+        base.push(("content-type", "application/x-www-form-urlencoded"));
+    }
+    if attempt > 1 {
+        retry_attempts = (attempt - 1).to_string();
+        retry_delay = last_delay.unwrap_or_default().as_millis().to_string();
+        base.push(("x-acs-retry-attempts", &retry_attempts));
+        base.push(("x-acs-retry-delay", &retry_delay));
+    }
+    let body_bytes = body.map(str::as_bytes).unwrap_or_default();
+    let query = p.params.query();
+
+    let (query_string, added): (String, Vec<(&'static str, String)>) =
+        match (credentials, config.signature_version()) {
+            (None, _) => (
+                percent::canonical_query(query),
+                sign::anonymous_headers(body_bytes, &date, &nonce),
+            ),
+            (Some(creds), SignatureVersion::V3) => {
+                let signed = sign::sign_v3(&V3Input {
+                    method: p.method.as_str(),
+                    path: "/",
+                    query,
+                    headers: &base,
+                    body: body_bytes,
+                    date: &date,
+                    nonce: &nonce,
+                    credentials: creds,
+                })
+                .map_err(|e| {
+                    Box::new(ErrorKind::Encode(EncodeError::new(
+                        "request",
+                        e.to_string(),
+                    )))
+                })?;
+                (signed.canonical_query().to_owned(), signed.into_headers())
+            }
+            (Some(creds), SignatureVersion::V2) => {
+                // As `do_rpcrequest`: common parameters join the query; the signature covers
+                // query and form body and travels in the query.
+                let mut all = sign::common_params_v2(&p.action, &p.version, &date, &nonce, creds);
+                all.extend(query.iter().cloned());
+                let query_len = all.len();
+                all.extend(p.params.form().iter().cloned());
+                let signature =
+                    sign::sign_v2(p.method.as_str(), &all, creds.access_key_secret.expose());
+                all.truncate(query_len);
+                all.push(("Signature".to_owned(), signature));
+                (percent::canonical_query(&all), Vec::new())
+            }
+        };
+
+    let mut headers = HeaderMap::with_capacity(base.len() + added.len());
+    for (name, value) in base
+        .iter()
+        .copied()
+        .chain(added.iter().map(|(n, v)| (*n, v.as_str())))
+    {
+        let name = HeaderName::from_bytes(name.to_ascii_lowercase().as_bytes())
+            .map_err(|_| encode_error(name, "is not a valid header name"))?;
+        let value = HeaderValue::from_str(value).map_err(|_| {
+            encode_error(name.as_str(), "has a value that cannot be sent as a header")
+        })?;
+        headers.insert(name, value);
+    }
+    let base_url = config.endpoint().url();
+    let mut url = String::with_capacity(base_url.len() + 1 + query_string.len());
+    url.push_str(base_url);
+    if !query_string.is_empty() {
+        url.push('?');
+        url.push_str(&query_string);
+    }
+    Ok(BuiltRequest { url, headers })
+}
+
+fn encode_error(header: &str, message: &str) -> Box<ErrorKind> {
+    Box::new(ErrorKind::Encode(EncodeError::new(
+        format!("header {header}"),
+        message,
+    )))
+}
+
+fn find(headers: &[(String, String)], name: &str) -> Option<String> {
+    headers
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.clone())
+}
+
+/// `RequestId` / `requestId` of a JSON body, without decoding the rest.
+fn body_request_id(body: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Id {
+        #[serde(rename = "RequestId", alias = "requestId")]
+        request_id: Option<String>,
+    }
+    serde_json::from_slice::<Id>(body).ok()?.request_id
+}
+
+/// The call's deadline passed before this attempt was sent.
+fn not_sent_timeout(message: &str) -> ErrorKind {
+    ErrorKind::Transport(TransportError {
+        kind: TransportKind::Timeout,
+        may_have_reached_server: false,
+        message: message.to_owned(),
+    })
+}
+
+/// Classifies a reqwest failure. Only connect failures are known not to have reached the server.
+fn transport(e: reqwest::Error) -> ErrorKind {
+    let kind = if e.is_connect() {
+        TransportKind::Connect
+    } else if e.is_timeout() {
+        TransportKind::Timeout
+    } else {
+        TransportKind::Other
+    };
+    ErrorKind::Transport(TransportError {
+        kind,
+        may_have_reached_server: kind != TransportKind::Connect,
+        // `without_url`: with V2 the URL carries the signature and the security token.
+        message: error_chain(&e.without_url()),
+    })
+}
+
+/// An error and its sources, joined with `: `.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut src = e.source();
+    while let Some(s) = src {
+        let text = s.to_string();
+        if !text.is_empty() && !out.ends_with(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        src = s.source();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_is_send_sync_and_cheap_to_clone() {
+        fn assert_send_sync<T: Send + Sync + Clone>() {}
+        assert_send_sync::<Client>();
+        assert!(std::mem::size_of::<Client>() <= std::mem::size_of::<usize>());
+    }
+
+    #[test]
+    fn request_ids_come_from_either_spelling() {
+        assert_eq!(
+            body_request_id(br#"{"RequestId":"a","X":1}"#).as_deref(),
+            Some("a")
+        );
+        assert_eq!(
+            body_request_id(br#"{"requestId":"b"}"#).as_deref(),
+            Some("b")
+        );
+        assert_eq!(body_request_id(b"<html>"), None);
+    }
+}

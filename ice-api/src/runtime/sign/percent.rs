@@ -1,0 +1,206 @@
+//! Percent-encoding for signatures (RFC 3986) and for form bodies
+//! (`application/x-www-form-urlencoded`), both byte-exact with the official SDK.
+
+/// `UNRESERVED[b]`: whether byte `b` is an RFC 3986 unreserved character
+/// (`A-Z a-z 0-9 - _ . ~`) and stays literal.
+static UNRESERVED: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = matches!(b as u8, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~');
+        b += 1;
+    }
+    t
+};
+
+const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+
+/// Appends `s` percent-encoded to a byte buffer: `+` for `' '` when `plus_for_space` (form
+/// style), `%XX` (upper-case hex of each UTF-8 byte) for every other byte that is not
+/// unreserved. The output is ASCII. The hot paths (signer, form body) build bytes and convert
+/// to `String` once at the end.
+#[inline]
+pub(crate) fn encode_bytes(out: &mut Vec<u8>, s: &str, plus_for_space: bool) {
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() * 3);
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if UNRESERVED[usize::from(b)] {
+            continue;
+        }
+        out.extend_from_slice(bytes.get(start..i).unwrap_or_default());
+        if plus_for_space && b == b' ' {
+            out.push(b'+');
+        } else {
+            out.extend_from_slice(&[
+                b'%',
+                HEX_UPPER[usize::from(b >> 4)],
+                HEX_UPPER[usize::from(b & 0x0f)],
+            ]);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(bytes.get(start..).unwrap_or_default());
+}
+
+/// Bytes built from `&str` pieces and ASCII back into a `String`. They are valid UTF-8 by
+/// construction, so the lossy branch is never taken; it only keeps this path panic-free.
+pub(crate) fn into_string(v: Vec<u8>) -> String {
+    String::from_utf8(v).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Appends `s` percent-encoded to a `String` (see [`encode_bytes`]).
+#[inline]
+fn encode_with(out: &mut String, s: &str, plus_for_space: bool) {
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + bytes.len() / 2);
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if UNRESERVED[usize::from(b)] {
+            continue;
+        }
+        // `start..i` holds only ASCII unreserved bytes, so both ends are char boundaries.
+        out.push_str(s.get(start..i).unwrap_or_default());
+        if plus_for_space && b == b' ' {
+            out.push('+');
+        } else {
+            out.push('%');
+            out.push(char::from(HEX_UPPER[usize::from(b >> 4)]));
+            out.push(char::from(HEX_UPPER[usize::from(b & 0x0f)]));
+        }
+        start = i + 1;
+    }
+    out.push_str(s.get(start..).unwrap_or_default());
+}
+
+/// RFC 3986 percent-encoding as the ACS3 and RPC signatures require: unreserved
+/// `A-Za-z0-9-_.~` literal, every other UTF-8 byte `%XX` with upper-case hex
+/// (space → `%20`, `*` → `%2A`, `/` → `%2F`).
+///
+/// ```
+/// use ice_api::runtime::sign::percent;
+/// assert_eq!(percent::encode("a b*c~/中"), "a%20b%2Ac~%2F%E4%B8%AD");
+/// ```
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 2);
+    encode_with(&mut out, s, false);
+    out
+}
+
+/// [`encode`], appending to `out` (no allocation when `out` has room).
+pub fn encode_into(out: &mut String, s: &str) {
+    encode_with(out, s, false);
+}
+
+/// `application/x-www-form-urlencoded` encoding of one key or value, identical to Python's
+/// `urllib.parse.quote_plus` used by the official SDK: like [`encode`], except space → `+`.
+///
+/// ```
+/// use ice_api::runtime::sign::percent;
+/// assert_eq!(percent::form_encode("a b+c"), "a+b%2Bc");
+/// ```
+pub fn form_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 2);
+    encode_with(&mut out, s, true);
+    out
+}
+
+/// [`form_encode`], appending to `out`.
+pub fn form_encode_into(out: &mut String, s: &str) {
+    encode_with(out, s, true);
+}
+
+/// Pairs sorted by byte order of the raw key, then of the raw value (so the result is
+/// deterministic even for repeated keys). Byte order of UTF-8 equals the code-point order the
+/// SDK sorts by.
+fn sorted(pairs: &[(String, String)]) -> Vec<&(String, String)> {
+    let mut refs: Vec<&(String, String)> = pairs.iter().collect();
+    refs.sort_unstable();
+    refs
+}
+
+/// Appends the form body for `pairs`: keys sorted by byte order, `key=value` joined with `&`,
+/// both sides [`form_encode`]d. Byte-identical to the SDK's `Form.to_form_string` for the same
+/// (flattened) parameters; empty values give `key=`.
+pub(crate) fn form_body_bytes(out: &mut Vec<u8>, pairs: &[(String, String)]) {
+    for (i, (k, v)) in sorted(pairs).into_iter().enumerate() {
+        if i > 0 {
+            out.push(b'&');
+        }
+        encode_bytes(out, k, true);
+        out.push(b'=');
+        encode_bytes(out, v, true);
+    }
+}
+
+/// The form body for `pairs`: keys sorted by byte order, `key=value` joined with `&`, both
+/// sides [`form_encode`]d. Byte-identical to the SDK's `Form.to_form_string` for the same
+/// (flattened) parameters; empty values give `key=`.
+///
+/// ```
+/// use ice_api::runtime::sign::percent;
+/// let body = percent::form_body(&[
+///     ("InputConfig".into(), r#"{"Title":"a b"}"#.into()),
+///     ("EditingConfig".into(), "".into()),
+/// ]);
+/// assert_eq!(body, "EditingConfig=&InputConfig=%7B%22Title%22%3A%22a+b%22%7D");
+/// ```
+pub fn form_body(pairs: &[(String, String)]) -> String {
+    let mut out = Vec::with_capacity(estimate(pairs));
+    form_body_bytes(&mut out, pairs);
+    into_string(out)
+}
+
+/// Appends the canonical query string for `pairs` (see [`canonical_query`]).
+pub(crate) fn canonical_query_bytes(out: &mut Vec<u8>, pairs: &[(String, String)]) {
+    for (i, (k, v)) in sorted(pairs).into_iter().enumerate() {
+        if i > 0 {
+            out.push(b'&');
+        }
+        encode_bytes(out, k, false);
+        out.push(b'=');
+        encode_bytes(out, v, false);
+    }
+}
+
+/// The canonical query string of the ACS3 signature: keys and values [`encode`]d, pairs sorted
+/// by byte order of the raw keys, `k=` for an empty value, joined with `&`. Also a valid URL
+/// query string, so the client sends exactly what it signed.
+///
+/// Repeated keys are kept (sorted by value); the signer rejects them, since the gateway
+/// cannot verify such a request.
+///
+/// ```
+/// use ice_api::runtime::sign::percent;
+/// let q = percent::canonical_query(&[
+///     ("JobIds.2".into(), "b".into()),
+///     ("JobIds.10".into(), "j".into()),
+///     ("UserData".into(), "".into()),
+/// ]);
+/// assert_eq!(q, "JobIds.10=j&JobIds.2=b&UserData=");
+/// ```
+pub fn canonical_query(pairs: &[(String, String)]) -> String {
+    let mut out = Vec::with_capacity(estimate(pairs));
+    canonical_query_bytes(&mut out, pairs);
+    into_string(out)
+}
+
+/// A capacity guess for an encoded parameter list (JSON values escape about half their bytes).
+pub(crate) fn estimate(pairs: &[(String, String)]) -> usize {
+    let raw: usize = pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
+    raw * 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_every_byte_class() {
+        assert_eq!(encode("AZaz09-_.~"), "AZaz09-_.~");
+        assert_eq!(encode(" *+/=&%\n"), "%20%2A%2B%2F%3D%26%25%0A");
+        assert_eq!(encode("🎬"), "%F0%9F%8E%AC");
+        assert_eq!(form_encode(" *~"), "+%2A~");
+        assert_eq!(encode(""), "");
+    }
+}

@@ -1,0 +1,481 @@
+//! `ACS3-HMAC-SHA256`, the V3 signature the official SDKs use by default
+//! (signing.md §2). A pure function of its inputs: the caller supplies date and nonce.
+
+use std::fmt;
+use std::ops::Range;
+
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+
+use super::{hex, percent, SignError};
+use crate::runtime::credentials::Credentials;
+
+/// The algorithm name, first token of `Authorization` and first line of the string to sign.
+pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
+
+/// `x-acs-date`: signing time, `yyyy-MM-ddTHH:mm:ssZ`.
+pub const X_ACS_DATE: &str = "x-acs-date";
+/// `x-acs-signature-nonce`: unique per attempt.
+pub const X_ACS_SIGNATURE_NONCE: &str = "x-acs-signature-nonce";
+/// `x-acs-content-sha256`: lower-case hex SHA-256 of the body bytes.
+pub const X_ACS_CONTENT_SHA256: &str = "x-acs-content-sha256";
+/// `x-acs-accesskey-id`: sent (and signed) with STS credentials.
+pub const X_ACS_ACCESSKEY_ID: &str = "x-acs-accesskey-id";
+/// `x-acs-security-token`: the STS token, sent (and signed) with STS credentials.
+pub const X_ACS_SECURITY_TOKEN: &str = "x-acs-security-token";
+/// `Authorization`: never part of the signed headers.
+pub const AUTHORIZATION: &str = "Authorization";
+
+/// Header names the signer adds itself; a caller-supplied header with one of these names is
+/// rejected with [`SignError::ReservedHeader`].
+pub const SIGNER_HEADERS: [&str; 6] = [
+    X_ACS_DATE,
+    X_ACS_SIGNATURE_NONCE,
+    X_ACS_CONTENT_SHA256,
+    X_ACS_ACCESSKEY_ID,
+    X_ACS_SECURITY_TOKEN,
+    "authorization",
+];
+
+/// SHA-256 of the empty body, the `x-acs-content-sha256` of every bodiless request.
+pub const EMPTY_BODY_SHA256: &str =
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+/// Everything an ACS3 signature covers.
+///
+/// `headers` are the request headers to sign besides the ones the signer adds: at least
+/// `host`, `x-acs-action`, `x-acs-version` and, when there is a body, `content-type`; any other
+/// header sent (`accept`, `user-agent`, `x-acs-retry-attempts`, …) may be listed too and is then
+/// signed. Names are matched case-insensitively and must be unique; values are signed trimmed
+/// (leading/trailing whitespace removed, inner runs kept), so send them trimmed.
+#[derive(Clone, Copy)]
+pub struct V3Input<'a> {
+    /// HTTP method, upper case as sent (`POST`, `GET`).
+    pub method: &'a str,
+    /// Request path; `/` for every ICE operation. Each segment is percent-encoded.
+    pub path: &'a str,
+    /// Query parameters, decoded (as in [`WireParams::query`](crate::WireParams::query)).
+    pub query: &'a [(String, String)],
+    /// Headers to sign (see above).
+    pub headers: &'a [(&'a str, &'a str)],
+    /// The exact body bytes sent (empty for none).
+    pub body: &'a [u8],
+    /// `x-acs-date`, `yyyy-MM-ddTHH:mm:ssZ` ([`clock::format_acs_date`](super::clock::format_acs_date)).
+    pub date: &'a str,
+    /// `x-acs-signature-nonce` ([`clock::new_nonce`](super::clock::new_nonce)).
+    pub nonce: &'a str,
+    /// Signing credentials; with an STS token, `x-acs-accesskey-id` and `x-acs-security-token`
+    /// are added and signed.
+    pub credentials: &'a Credentials,
+}
+
+/// The outcome of [`sign_v3`]: the headers to add to the request, plus the intermediate
+/// strings for tests and for diagnosing `SignatureDoesNotMatch`.
+///
+/// `Debug` shows header names only: the `Authorization` value (signature) and the security
+/// token never appear.
+#[derive(Clone)]
+pub struct SignedV3 {
+    headers: Vec<(&'static str, String)>,
+    canonical_request: String,
+    query: Range<usize>,
+    token: Option<Range<usize>>,
+    string_to_sign: String,
+}
+
+impl SignedV3 {
+    /// Headers to add to the request, in this order: `x-acs-date`, `x-acs-signature-nonce`,
+    /// `x-acs-content-sha256`, [`x-acs-accesskey-id`, `x-acs-security-token`], `Authorization`.
+    pub fn headers(&self) -> &[(&'static str, String)] {
+        &self.headers
+    }
+
+    /// Takes the headers to add.
+    pub fn into_headers(self) -> Vec<(&'static str, String)> {
+        self.headers
+    }
+
+    /// The value of one added header, by (lower-case) name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The `Authorization` header value. Contains the signature: do not log it.
+    pub fn authorization(&self) -> &str {
+        self.header(AUTHORIZATION).unwrap_or_default()
+    }
+
+    /// The canonical request that was hashed. With STS credentials it contains the security
+    /// token; use [`redacted_canonical_request`](Self::redacted_canonical_request) for logs.
+    pub fn canonical_request(&self) -> &str {
+        &self.canonical_request
+    }
+
+    /// The canonical request with the security token replaced by `***`, safe to log.
+    pub fn redacted_canonical_request(&self) -> String {
+        match &self.token {
+            Some(r) => {
+                let cr = &self.canonical_request;
+                format!(
+                    "{}***{}",
+                    cr.get(..r.start).unwrap_or_default(),
+                    cr.get(r.end..).unwrap_or_default()
+                )
+            }
+            None => self.canonical_request.clone(),
+        }
+    }
+
+    /// The canonical query string (already a valid URL query: send it as `?{this}` so the
+    /// server sees exactly what was signed).
+    pub fn canonical_query(&self) -> &str {
+        self.canonical_request
+            .get(self.query.clone())
+            .unwrap_or_default()
+    }
+
+    /// `ACS3-HMAC-SHA256\n<hex sha256 of the canonical request>`. Holds no secret.
+    pub fn string_to_sign(&self) -> &str {
+        &self.string_to_sign
+    }
+}
+
+impl fmt::Debug for SignedV3 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(n, _)| *n).collect();
+        f.debug_struct("SignedV3")
+            .field("headers", &names)
+            .field("string_to_sign", &self.string_to_sign)
+            .finish_non_exhaustive()
+    }
+}
+
+/// RFC 7230 `tchar`: what a header name may contain.
+fn is_token(name: &str) -> bool {
+    !name.is_empty()
+        && name.bytes().all(|b| {
+            b.is_ascii_alphanumeric()
+                || matches!(
+                    b,
+                    b'!' | b'#'
+                        | b'$'
+                        | b'%'
+                        | b'&'
+                        | b'\''
+                        | b'*'
+                        | b'+'
+                        | b'-'
+                        | b'.'
+                        | b'^'
+                        | b'_'
+                        | b'`'
+                        | b'|'
+                        | b'~'
+                )
+        })
+}
+
+/// A header value must not contain control characters other than tab (CR/LF would forge lines
+/// of the canonical request, and HTTP rejects them anyway).
+fn is_header_value(v: &str) -> bool {
+    v.bytes().all(|b| b == b'\t' || (b >= 0x20 && b != 0x7f))
+}
+
+fn cmp_ignore_case(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+}
+
+/// Checks the caller's headers and returns them with the signer's own, sorted by lower-case
+/// name. Duplicates are rejected, not merged: the SDK's merge (`a,b`) produces requests that
+/// HTTP clients send with one line dropped, which the server then cannot verify.
+fn collect_headers<'a>(
+    input: &V3Input<'a>,
+    payload_hash: &'a str,
+) -> Result<Vec<(&'a str, &'a str)>, SignError> {
+    let mut all: Vec<(&'a str, &'a str)> = Vec::with_capacity(input.headers.len() + 5);
+    for &(name, value) in input.headers {
+        if !is_token(name) {
+            return Err(SignError::InvalidHeaderName {
+                name: name.to_owned(),
+            });
+        }
+        if SIGNER_HEADERS.iter().any(|r| r.eq_ignore_ascii_case(name)) {
+            return Err(SignError::ReservedHeader {
+                name: name.to_ascii_lowercase(),
+            });
+        }
+        all.push((name, value));
+    }
+    all.push((X_ACS_DATE, input.date));
+    all.push((X_ACS_SIGNATURE_NONCE, input.nonce));
+    all.push((X_ACS_CONTENT_SHA256, payload_hash));
+    if let Some(token) = sts_token(input.credentials) {
+        all.push((X_ACS_ACCESSKEY_ID, &input.credentials.access_key_id));
+        all.push((X_ACS_SECURITY_TOKEN, token));
+    }
+    for &(name, value) in &all {
+        if !is_header_value(value) {
+            return Err(SignError::InvalidHeaderValue {
+                name: name.to_ascii_lowercase(),
+            });
+        }
+    }
+    all.sort_unstable_by(|a, b| cmp_ignore_case(a.0, b.0));
+    if let Some(w) = all.windows(2).find(|w| w[0].0.eq_ignore_ascii_case(w[1].0)) {
+        return Err(SignError::DuplicateHeader {
+            name: w[0].0.to_ascii_lowercase(),
+        });
+    }
+    Ok(all)
+}
+
+/// The STS token, when there is a non-empty one (an empty token means plain AK credentials,
+/// as in the SDK).
+fn sts_token(c: &Credentials) -> Option<&str> {
+    c.security_token
+        .as_ref()
+        .map(|t| t.expose())
+        .filter(|t| !t.is_empty())
+}
+
+/// Appends the RFC 3986-encoded path, keeping `/` (`/` when empty).
+fn push_path(out: &mut Vec<u8>, path: &str) {
+    if path.is_empty() {
+        out.push(b'/');
+        return;
+    }
+    for (i, seg) in path.split('/').enumerate() {
+        if i > 0 {
+            out.push(b'/');
+        }
+        percent::encode_bytes(out, seg, false);
+    }
+}
+
+/// Appends the canonical query, rejecting a repeated key (the gateway parses the query into a
+/// map, so a repeated key cannot be verified).
+fn push_query(out: &mut Vec<u8>, query: &[(String, String)]) -> Result<(), SignError> {
+    let mut refs: Vec<&(String, String)> = query.iter().collect();
+    refs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut prev: Option<&str> = None;
+    for (k, v) in refs.iter().map(|p| (p.0.as_str(), p.1.as_str())) {
+        if let Some(p) = prev {
+            if p == k {
+                return Err(SignError::DuplicateQueryKey { key: k.to_owned() });
+            }
+            out.push(b'&');
+        }
+        percent::encode_bytes(out, k, false);
+        out.push(b'=');
+        percent::encode_bytes(out, v, false);
+        prev = Some(k);
+    }
+    Ok(())
+}
+
+/// Appends `name` lower-cased (header names are ASCII tokens, checked before).
+fn push_lower_ascii(out: &mut Vec<u8>, name: &str) {
+    out.extend(name.bytes().map(|b| b.to_ascii_lowercase()));
+}
+
+/// Lower-case hex of a SHA-256 digest, on the stack.
+fn hex64(digest: &[u8]) -> [u8; 64] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 64];
+    for (pair, &b) in out.chunks_exact_mut(2).zip(digest) {
+        pair[0] = HEX[usize::from(b >> 4)];
+        pair[1] = HEX[usize::from(b & 0x0f)];
+    }
+    out
+}
+
+/// Signs a request with `ACS3-HMAC-SHA256`.
+///
+/// The canonical request is `METHOD\nPATH\nQUERY\nHEADERS\nSIGNED_HEADERS\nPAYLOAD_HASH`
+/// (signing.md §2.2): query keys and values RFC 3986-encoded and sorted by raw key; headers
+/// lower-cased, trimmed, sorted, one `name:value\n` each; payload hash = `x-acs-content-sha256`.
+/// The signature is `hex(HMAC-SHA256(secret, "ACS3-HMAC-SHA256\n" + hex(SHA-256(canonical))))`.
+///
+/// Errors (no value is ever quoted in them): an invalid header name or value, a caller header
+/// the signer owns ([`SIGNER_HEADERS`]), a header name given twice (ignoring case), a repeated
+/// query key.
+///
+/// ```
+/// use ice_api::runtime::credentials::Credentials;
+/// use ice_api::runtime::sign::v3::{sign_v3, V3Input};
+/// let creds = Credentials::new("YourAccessKeyId", "YourAccessKeySecret");
+/// let query = vec![
+///     ("ImageId".to_string(), "win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd".to_string()),
+///     ("RegionId".to_string(), "cn-shanghai".to_string()),
+/// ];
+/// let signed = sign_v3(&V3Input {
+///     method: "POST",
+///     path: "/",
+///     query: &query,
+///     headers: &[
+///         ("host", "ecs.cn-shanghai.aliyuncs.com"),
+///         ("x-acs-action", "RunInstances"),
+///         ("x-acs-version", "2014-05-26"),
+///     ],
+///     body: b"",
+///     date: "2023-10-26T10:22:32Z",
+///     nonce: "3156853299f313e23d1673dc12e1703d",
+///     credentials: &creds,
+/// })
+/// .unwrap();
+/// assert!(signed.authorization().ends_with(
+///     "Signature=06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0"
+/// ));
+/// ```
+pub fn sign_v3(input: &V3Input<'_>) -> Result<SignedV3, SignError> {
+    let payload_hex = hex64(&Sha256::digest(input.body));
+    let payload_hash = percent::into_string(payload_hex.to_vec());
+    let headers = collect_headers(input, &payload_hash)?;
+
+    let header_len: usize = headers
+        .iter()
+        .map(|(n, v)| 2 * n.len() + v.len() + 3)
+        .sum();
+    let mut cr: Vec<u8> = Vec::with_capacity(
+        input.method.len()
+            + 3 * input.path.len()
+            + percent::estimate(input.query)
+            + header_len
+            + 72,
+    );
+    cr.extend_from_slice(input.method.as_bytes());
+    cr.push(b'\n');
+    push_path(&mut cr, input.path);
+    cr.push(b'\n');
+    let q_start = cr.len();
+    push_query(&mut cr, input.query)?;
+    let query = q_start..cr.len();
+    cr.push(b'\n');
+    let mut token = None;
+    for (name, value) in &headers {
+        push_lower_ascii(&mut cr, name);
+        cr.push(b':');
+        let start = cr.len();
+        cr.extend_from_slice(value.trim().as_bytes());
+        if *name == X_ACS_SECURITY_TOKEN {
+            token = Some(start..cr.len());
+        }
+        cr.push(b'\n');
+    }
+    cr.push(b'\n');
+    let sh_start = cr.len();
+    for (i, (name, _)) in headers.iter().enumerate() {
+        if i > 0 {
+            cr.push(b';');
+        }
+        push_lower_ascii(&mut cr, name);
+    }
+    let signed_headers = sh_start..cr.len();
+    cr.push(b'\n');
+    cr.extend_from_slice(&payload_hex);
+
+    let mut sts = Vec::with_capacity(ALGORITHM.len() + 1 + 64);
+    sts.extend_from_slice(ALGORITHM.as_bytes());
+    sts.push(b'\n');
+    sts.extend_from_slice(&hex64(&Sha256::digest(&cr)));
+
+    let secret = input.credentials.access_key_secret.expose();
+    // HMAC accepts keys of any length, so this cannot fail.
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes())
+        .map_err(|_| SignError::InvalidKey)?;
+    mac.update(&sts);
+    let signature = hex64(&mac.finalize().into_bytes());
+
+    let key_id = &input.credentials.access_key_id;
+    let sh = cr.get(signed_headers).unwrap_or_default();
+    let mut auth = Vec::with_capacity(ALGORITHM.len() + key_id.len() + sh.len() + 100);
+    auth.extend_from_slice(ALGORITHM.as_bytes());
+    auth.extend_from_slice(b" Credential=");
+    auth.extend_from_slice(key_id.as_bytes());
+    auth.extend_from_slice(b",SignedHeaders=");
+    auth.extend_from_slice(sh);
+    auth.extend_from_slice(b",Signature=");
+    auth.extend_from_slice(&signature);
+
+    let mut added = Vec::with_capacity(6);
+    added.push((X_ACS_DATE, input.date.to_owned()));
+    added.push((X_ACS_SIGNATURE_NONCE, input.nonce.to_owned()));
+    added.push((X_ACS_CONTENT_SHA256, payload_hash));
+    if let Some(t) = sts_token(input.credentials) {
+        added.push((X_ACS_ACCESSKEY_ID, key_id.clone()));
+        added.push((X_ACS_SECURITY_TOKEN, t.to_owned()));
+    }
+    added.push((AUTHORIZATION, percent::into_string(auth)));
+    Ok(SignedV3 {
+        headers: added,
+        canonical_request: percent::into_string(cr),
+        query,
+        token,
+        string_to_sign: percent::into_string(sts),
+    })
+}
+
+/// V3-style headers for an `Anonymous` operation (GetPublicMediaInfo, ListAllPublicMediaTags,
+/// ListPublicMediaBasicInfos): `x-acs-date`, `x-acs-signature-nonce` and
+/// `x-acs-content-sha256`, and nothing else.
+///
+/// What goes out unsigned: no `Authorization`, no AccessKey id, no security token and no
+/// `x-acs-credentials-provider`; credentials are not consulted at all. The official SDK
+/// (6.20.2) instead sends anonymous calls on its RPC path, with the common query parameters of
+/// [`anonymous_params`](super::v2::anonymous_params) and none of these headers; sending both
+/// is harmless.
+pub fn anonymous_headers(body: &[u8], date: &str, nonce: &str) -> Vec<(&'static str, String)> {
+    vec![
+        (X_ACS_DATE, date.to_owned()),
+        (X_ACS_SIGNATURE_NONCE, nonce.to_owned()),
+        (X_ACS_CONTENT_SHA256, hex::lower(&Sha256::digest(body))),
+    ]
+}
+
+/// Explains a `SignatureDoesNotMatch` answer, for an error message or a debug log.
+///
+/// The gateway's message echoes its own string to sign (`ACS3-HMAC-SHA256\n<hash>`, sometimes
+/// with the newline escaped). If its hash equals ours, both sides built the same canonical
+/// request and the secret (or AccessKey id) is wrong; otherwise the request was changed after
+/// signing or canonicalised differently, and our canonical request (token redacted) is shown.
+/// Never includes the secret or the signature.
+pub fn explain_mismatch(signed: &SignedV3, server_message: &str) -> String {
+    let ours = signed
+        .string_to_sign
+        .rsplit('\n')
+        .next()
+        .unwrap_or_default();
+    let theirs = server_message
+        .find(ALGORITHM)
+        .map(|i| &server_message[i + ALGORITHM.len()..])
+        .and_then(|rest| {
+            let rest = rest.trim_start_matches(['\\', 'n', '\n', ' ', ':']);
+            let hex_len = rest
+                .bytes()
+                .take_while(|b| b.is_ascii_hexdigit())
+                .count();
+            rest.get(..hex_len).filter(|h| h.len() == 64)
+        });
+    match theirs {
+        Some(h) if h.eq_ignore_ascii_case(ours) => format!(
+            "the server computed the same canonical request (hash {ours}); the AccessKey secret \
+             does not belong to the AccessKey id, or the request was signed with another secret"
+        ),
+        Some(h) => format!(
+            "the server's canonical request hash {h} differs from ours {ours}: the request was \
+             changed after signing (proxy, header rewrite, re-encoded query or body) or \
+             canonicalised differently; our canonical request was:\n{}",
+            signed.redacted_canonical_request()
+        ),
+        None => format!(
+            "the server's string to sign was not found in its message; our string to sign hash is \
+             {ours}; our canonical request was:\n{}",
+            signed.redacted_canonical_request()
+        ),
+    }
+}

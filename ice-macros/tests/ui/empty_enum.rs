@@ -1,0 +1,5 @@
+#[derive(ice_macros::EncodeWire)]
+#[ice(tag(name = "JobType", query))]
+enum Job {}
+
+fn main() {}

@@ -1,0 +1,7 @@
+#[derive(ice_macros::EncodeWire)]
+struct Request {
+    #[ice(query)]
+    job_type: String,
+}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[derive(ice_macros::EncodeWire)]
+struct Request;
+
+fn main() {}

@@ -1,0 +1,11 @@
+#[derive(ice_macros::EncodeWire)]
+#[ice(tag(name = "JobType", query))]
+enum Job {
+    #[ice(value = "Smart_Mix_Media_Select")]
+    SmartMix {
+        #[ice(name = "JobType", form)]
+        job_type: String,
+    },
+}
+
+fn main() {}
