@@ -68,11 +68,7 @@ fn bench(c: &mut Criterion) {
     .expect("signs");
     let cr = signed.canonical_request().to_owned();
     let sts = signed.string_to_sign().to_owned();
-    eprintln!(
-        "body {} B, canonical request {} B",
-        body.len(),
-        cr.len()
-    );
+    eprintln!("body {} B, canonical request {} B", body.len(), cr.len());
     c.bench_function("reference_hashes_only", |b| {
         use hmac::Mac;
         use sha2::Digest;

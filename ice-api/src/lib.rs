@@ -18,7 +18,9 @@ pub mod runtime;
 pub use runtime::client::{Client, RawRequest, RawResponse};
 pub use runtime::config::{Config, ConfigBuilder, ConfigError, SignatureVersion, Timeouts};
 pub use runtime::endpoint::{Endpoint, Network};
-pub use runtime::error::{Error, ErrorKind, ServiceError, TransportError, TransportKind};
+pub use runtime::error::{
+    AccessDeniedDetail, DecodeError, Error, ErrorKind, ServiceError, TransportError, TransportKind,
+};
 pub use runtime::operation::{Auth, HttpMethod, Operation};
 pub use runtime::rate_limit::RateLimit;
 pub use runtime::retry::RetryPolicy;

@@ -252,9 +252,12 @@ async fn send_raw_is_an_escape_hatch_with_the_same_signing() {
     assert_eq!(raw.request_id(), Some("req-raw"));
     let v: serde_json::Value = raw.json().unwrap();
     assert_eq!(v["Anything"], 1);
+    // A GET carries no body: form parameters move to the query.
+    let mut get_params = WireParams::new();
+    get_params.push(Location::Form, "PageSize", "10");
     let raw = client
         .send_raw_request(
-            RawRequest::new("GetSomething", HttpMethod::Get, WireParams::new()).idempotent(true),
+            RawRequest::new("GetSomething", HttpMethod::Get, get_params).idempotent(true),
         )
         .await
         .expect("send_raw_request");
@@ -264,4 +267,6 @@ async fn send_raw_is_an_escape_hatch_with_the_same_signing() {
     assert_eq!(recs[0].header("x-acs-action"), Some("SubmitSomethingNew"));
     assert_eq!(recs[0].param("Config").as_deref(), Some(r#"{"a":"中文"}"#));
     assert_eq!(recs[1].method, "GET");
+    assert!(recs[1].body.is_empty(), "{:?}", recs[1]);
+    assert_eq!(recs[1].query_params(), vec![("PageSize".to_string(), "10".to_string())]);
 }

@@ -206,3 +206,37 @@ async fn sts_credentials_need_their_token() {
     let err = call(&tokenless, "GetBatchMediaProducingJob", get_params("x")).await.unwrap_err();
     assert_eq!(err.code(), Some("InvalidSecurityToken.MismatchWithAccessKey"));
 }
+
+#[tokio::test]
+async fn list_filters_by_job_type_time_range_and_rejects_foreign_tokens() {
+    use ice_api::emulator::verify::format_acs_date;
+    let (_emu, client) = start(Emulator::builder().timing(Timing::instant())).await;
+    let before = SystemTime::now() - Duration::from_secs(5);
+    submit(&client, "SubmitBatchMediaProducingJob", batch_params(None, 1)).await;
+    submit(&client, "SubmitSceneMediaSelectionJob", selection_params(&["Hi."], &["m"])).await;
+    let list = |pairs: Vec<(&'static str, String)>| {
+        let client = client.clone();
+        async move {
+            let mut p = WireParams::new();
+            for (k, v) in pairs {
+                p.push(Location::Query, k, v);
+            }
+            call(&client, "ListBatchMediaProducingJobs", p).await
+        }
+    };
+    let smart = list(vec![("JobType", "Smart_Mix".into())]).await.unwrap();
+    let jobs = smart["EditingBatchJobList"].as_array().unwrap();
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(jobs[0]["JobType"], "Smart_Mix");
+    assert!(jobs[0].get("SubJobList").is_none(), "list items carry no sub-jobs");
+
+    let in_range = list(vec![("StartTime", format_acs_date(before))]).await.unwrap();
+    assert_eq!(in_range["EditingBatchJobList"].as_array().unwrap().len(), 2);
+    let too_early = list(vec![("EndTime", format_acs_date(before))]).await.unwrap();
+    assert_eq!(too_early["EditingBatchJobList"].as_array().unwrap().len(), 0);
+
+    let err = list(vec![("NextToken", "forged".into())]).await.unwrap_err();
+    assert!(err.message().unwrap().contains("\"NextToken\""));
+    let err = list(vec![("Status", "Done".into())]).await.unwrap_err();
+    assert!(err.message().unwrap().contains("\"Status\""));
+}

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use ice_api::jobs::{
     BatchEditingOutputConfig, BatchJobStatus, BatchJobType, EditingConfig,
     GetBatchMediaProducingJobResponse, HighlightsInputConfig, JobExtend,
-    ListBatchMediaProducingJobsResponse, MediaSelectResult, OutputConfig, SceneTimelineOrganization,
-    ScriptInputConfig, SmartMixInputConfig, SubJobStatus, UserData,
+    ListBatchMediaProducingJobsResponse, MediaSelectResult, OutputConfig,
+    SceneTimelineOrganization, ScriptInputConfig, SmartMixInputConfig, SubJobStatus, UserData,
 };
 use ice_api::{Validate, ValidationErrors};
 use serde::de::DeserializeOwned;
@@ -72,7 +72,8 @@ fn reference_examples_round_trip_and_validate() {
     assert!(files.len() >= 15, "fixtures missing: {files:?}");
     for (ty, path) in files {
         let json = read(&path);
-        let (back, valid) = by_type(&ty, &json).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let (back, valid) =
+            by_type(&ty, &json).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         // `Value` equality is exact: 1 and 1.0 differ, so number forms are kept too.
         assert_eq!(back, json, "{} does not round-trip", path.display());
         assert!(valid.is_ok(), "{}: {}", path.display(), valid.unwrap_err());
@@ -124,26 +125,44 @@ fn get_response_is_typed_and_json_string_fields_parse_on_demand() {
     let subs = job.sub_job_list.as_ref().unwrap();
     assert_eq!(subs[0].status, Some(SubJobStatus::Success));
     assert_eq!(subs[0].duration.map(|d| d.as_f64()), Some(15.2));
-    assert_eq!(subs[1].error_code.as_deref(), Some("InvalidMaterial.NotFound"));
+    assert_eq!(
+        subs[1].error_code.as_deref(),
+        Some("InvalidMaterial.NotFound")
+    );
     // An undocumented sub-job status and unknown keys are kept, not rejected.
-    assert_eq!(subs[2].status, Some(SubJobStatus::Unknown("Queuing".into())));
+    assert_eq!(
+        subs[2].status,
+        Some(SubJobStatus::Unknown("Queuing".into()))
+    );
     assert_eq!(subs[2].extra["FutureField"], serde_json::json!({"x": 1}));
     assert_eq!(job.extra["NewTopLevelField"], "kept");
 
     let extend = job.parse_extend().unwrap().unwrap();
-    assert_eq!(extend.error_code.as_deref(), Some("InvalidMaterial.NotFound"));
+    assert_eq!(
+        extend.error_code.as_deref(),
+        Some("InvalidMaterial.NotFound")
+    );
     let user_data = job.parse_user_data().unwrap().unwrap();
-    assert_eq!(user_data.notify_address.as_deref(), Some("https://example.com/cb"));
+    assert_eq!(
+        user_data.notify_address.as_deref(),
+        Some("https://example.com/cb")
+    );
     assert_eq!(user_data.extra["OrderId"], "A-1");
     let editing = job.parse_editing_config().unwrap().unwrap();
-    assert_eq!(editing, serde_json::from_str::<EditingConfig>(r#"{"MediaConfig":{"Volume":0}}"#).unwrap());
+    assert_eq!(
+        editing,
+        serde_json::from_str::<EditingConfig>(r#"{"MediaConfig":{"Volume":0}}"#).unwrap()
+    );
     assert_eq!(job.parse_extend_input().unwrap(), None);
 
     // The selection result goes straight into the timeline stage.
     let selection = job.parse_extend_output().unwrap().unwrap();
     let sentence = &selection.text_match_media_output_list.as_ref().unwrap()[0]
         .text_match_media_sentence_output_list[0];
-    assert_eq!(sentence.match_clip_list[0].media_id, "****9d46c886b45481030f6e****");
+    assert_eq!(
+        sentence.match_clip_list[0].media_id,
+        "****9d46c886b45481030f6e****"
+    );
     let next = SceneTimelineOrganization::smart_mix(
         selection.clone(),
         SmartMixInputConfig::from_media_array(["****b4549d46c88681030f6e****"]),
@@ -166,11 +185,22 @@ fn odd_echo_fields_do_not_fail_the_list_response() {
     let jobs = resp.editing_batch_job_list.unwrap();
     assert_eq!(jobs.len(), 3);
     assert_eq!(jobs[0].job_type, Some(BatchJobType::Script));
-    assert_eq!(jobs[1].job_type, Some(BatchJobType::Unknown("Some_Future_Type".into())));
-    assert_eq!(jobs[1].job_type.as_ref().unwrap().as_str(), "Some_Future_Type");
+    assert_eq!(
+        jobs[1].job_type,
+        Some(BatchJobType::Unknown("Some_Future_Type".into()))
+    );
+    assert_eq!(
+        jobs[1].job_type.as_ref().unwrap().as_str(),
+        "Some_Future_Type"
+    );
     assert_eq!(jobs[1].status, Some(BatchJobStatus::Failed));
     assert_eq!(
-        jobs[1].parse_extend().unwrap().unwrap().error_code.as_deref(),
+        jobs[1]
+            .parse_extend()
+            .unwrap()
+            .unwrap()
+            .error_code
+            .as_deref(),
         Some("Throttling.User")
     );
 

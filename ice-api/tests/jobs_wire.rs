@@ -2,25 +2,36 @@
 //! configs as compact JSON strings, each parameter in the location the official SDK uses.
 
 use ice_api::jobs::{
-    BatchEditingOutputConfig, BatchJobStatus, BatchJobType, EditingConfig, GetBatchMediaProducingJob,
-    HighlightStrategy, HighlightsInputConfig, ListBatchMediaProducingJobs, MediaConfig,
-    MediaGroup, MediaSelectResult, OutputConfig, SceneMediaSelection, SceneTimelineOrganization,
-    ScriptInputConfig, SmartMixInputConfig, SpeechConfig, SubmitBatchMediaProducingJob,
-    SubmitSceneBatchEditingJob, SubmitSceneMediaSelectionJob, SubmitSceneTimelineOrganizationJob,
-    UserData,
+    BatchEditingOutputConfig, BatchJobStatus, BatchJobType, EditingConfig,
+    GetBatchMediaProducingJob, HighlightStrategy, HighlightsInputConfig,
+    ListBatchMediaProducingJobs, MediaConfig, MediaGroup, MediaSelectResult, OutputConfig,
+    SceneMediaSelection, SceneTimelineOrganization, ScriptInputConfig, SmartMixInputConfig,
+    SpeechConfig, SubmitBatchMediaProducingJob, SubmitSceneBatchEditingJob,
+    SubmitSceneMediaSelectionJob, SubmitSceneTimelineOrganizationJob, UserData,
 };
 use ice_api::{Auth, EncodeWire, HttpMethod, Operation};
 
+// Submitting is not idempotent (retried after sending only with a ClientToken); reading is.
+const _: () = assert!(!SubmitSceneMediaSelectionJob::IDEMPOTENT);
+const _: () = assert!(!SubmitBatchMediaProducingJob::IDEMPOTENT);
+const _: () = assert!(GetBatchMediaProducingJob::IDEMPOTENT);
+const _: () = assert!(ListBatchMediaProducingJobs::IDEMPOTENT);
+
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-    list.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    list.iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
 }
 
 #[test]
 fn smart_mix_media_select_wire() {
     let req = SubmitSceneMediaSelectionJob::new(
         SceneMediaSelection::smart_mix(
-            SmartMixInputConfig::from_media_array(["m1", "https://b.oss-cn-shanghai.aliyuncs.com/a.mp4"])
-                .with_speech_text_array(["第一句。", "second"]),
+            SmartMixInputConfig::from_media_array([
+                "m1",
+                "https://b.oss-cn-shanghai.aliyuncs.com/a.mp4",
+            ])
+            .with_speech_text_array(["第一句。", "second"]),
             OutputConfig::new("http://b.oss-cn-shanghai.aliyuncs.com/x_{index}.mp4")
                 .with_count(2)
                 .with_width(1080)
@@ -52,14 +63,19 @@ fn smart_mix_media_select_wire() {
                 "InputConfig",
                 r#"{"MediaArray":["m1","https://b.oss-cn-shanghai.aliyuncs.com/a.mp4"],"SpeechTextArray":["第一句。","second"]}"#
             ),
-            ("EditingConfig", r#"{"MediaConfig":{"Volume":0},"SpeechConfig":{"Volume":1}}"#),
+            (
+                "EditingConfig",
+                r#"{"MediaConfig":{"Volume":0},"SpeechConfig":{"Volume":1}}"#
+            ),
         ])
     );
-    assert_eq!(SubmitSceneMediaSelectionJob::ACTION, "SubmitSceneMediaSelectionJob");
+    assert_eq!(
+        SubmitSceneMediaSelectionJob::ACTION,
+        "SubmitSceneMediaSelectionJob"
+    );
     assert_eq!(SubmitSceneMediaSelectionJob::VERSION, "2020-11-09");
     assert_eq!(SubmitSceneMediaSelectionJob::METHOD, HttpMethod::Post);
     assert_eq!(SubmitSceneMediaSelectionJob::AUTH, Auth::AccessKey);
-    assert!(!SubmitSceneMediaSelectionJob::IDEMPOTENT);
     assert_eq!(req.client_token(), None);
 }
 
@@ -110,7 +126,10 @@ fn timeline_organization_sends_the_selection_result_in_the_query() {
             ("OutputConfig", r#"{"MediaURL":"http://b/x_{index}.mp4"}"#),
         ])
     );
-    assert_eq!(wire.form(), pairs(&[("InputConfig", r#"{"MediaArray":["m1"]}"#)]));
+    assert_eq!(
+        wire.form(),
+        pairs(&[("InputConfig", r#"{"MediaArray":["m1"]}"#)])
+    );
 }
 
 #[test]
@@ -124,7 +143,10 @@ fn scene_batch_editing_wire() {
         wire.query(),
         pairs(&[
             ("ProjectIds", "p1,p2"),
-            ("OutputConfig", r#"{"MediaURL":"http://b/x_{index}.mp4","Width":1080}"#),
+            (
+                "OutputConfig",
+                r#"{"MediaURL":"http://b/x_{index}.mp4","Width":1080}"#
+            ),
         ])
     );
     assert!(wire.form().is_empty());
@@ -162,10 +184,16 @@ fn batch_media_producing_image_text_mode_serializes_untagged() {
     let req = SubmitBatchMediaProducingJob::new(SmartMixInputConfig::from_media_array(["m1"]))
         .with_output(OutputConfig::new("http://b/x_{index}.mp4").with_count(3));
     let wire = req.to_wire().unwrap();
-    assert_eq!(wire.get("InputConfig"), Some((ice_api::Location::Form, r#"{"MediaArray":["m1"]}"#)));
+    assert_eq!(
+        wire.get("InputConfig"),
+        Some((ice_api::Location::Form, r#"{"MediaArray":["m1"]}"#))
+    );
     assert_eq!(
         wire.get("OutputConfig"),
-        Some((ice_api::Location::Query, r#"{"MediaURL":"http://b/x_{index}.mp4","Count":3}"#))
+        Some((
+            ice_api::Location::Query,
+            r#"{"MediaURL":"http://b/x_{index}.mp4","Count":3}"#
+        ))
     );
 }
 
@@ -173,7 +201,6 @@ fn batch_media_producing_image_text_mode_serializes_untagged() {
 fn get_and_list_requests() {
     let get = GetBatchMediaProducingJob::new("job-1");
     assert_eq!(get.to_wire().unwrap().query(), pairs(&[("JobId", "job-1")]));
-    assert!(GetBatchMediaProducingJob::IDEMPOTENT);
 
     let list = ListBatchMediaProducingJobs::new()
         .with_job_type(BatchJobType::SmartMix)
@@ -189,5 +216,11 @@ fn get_and_list_requests() {
             ("MaxResults", "100"),
         ])
     );
-    assert_eq!(ListBatchMediaProducingJobs::new().to_wire().unwrap().query(), &[]);
+    assert_eq!(
+        ListBatchMediaProducingJobs::new()
+            .to_wire()
+            .unwrap()
+            .query(),
+        &[]
+    );
 }

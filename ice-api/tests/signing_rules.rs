@@ -165,7 +165,11 @@ fn anonymous_headers_carry_no_credentials() {
     let names: Vec<&str> = h.iter().map(|(n, _)| *n).collect();
     assert_eq!(
         names,
-        ["x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256"]
+        [
+            "x-acs-date",
+            "x-acs-signature-nonce",
+            "x-acs-content-sha256"
+        ]
     );
     assert_eq!(h[2].1, EMPTY_BODY_SHA256);
 }

@@ -135,7 +135,9 @@ fn check_v3(v: &Vector) {
         v.name
     );
     let sig = v.signature.as_deref().unwrap_or_default();
-    assert!(signed.authorization().ends_with(&format!("Signature={sig}")));
+    assert!(signed
+        .authorization()
+        .ends_with(&format!("Signature={sig}")));
     // Every header the signer adds carries the value the SDK sent, and the SDK sent no
     // signer-owned header that we do not add.
     for name in SIGNER_OWNED {
@@ -150,7 +152,10 @@ fn check_v3(v: &Vector) {
 
 fn check_v2(v: &Vector) {
     check_body(v);
-    let signed_params = v.signed_params.as_ref().expect("v2 vector has signed_params");
+    let signed_params = v
+        .signed_params
+        .as_ref()
+        .expect("v2 vector has signed_params");
     assert_eq!(
         Some(string_to_sign_v2(&v.method, signed_params)).as_deref(),
         v.string_to_sign.as_deref(),
@@ -241,7 +246,10 @@ fn every_sdk_vector_matches() {
             other => panic!("{}: unknown kind {other}", v.name),
         }
     }
-    assert!(v3 >= 10 && v2 >= 2 && anon >= 1, "v3={v3} v2={v2} anon={anon}");
+    assert!(
+        v3 >= 10 && v2 >= 2 && anon >= 1,
+        "v3={v3} v2={v2} anon={anon}"
+    );
 }
 
 #[test]
@@ -321,6 +329,10 @@ fn a_changed_input_changes_the_signature() {
         },
     ];
     for (i, variant) in variants.iter().enumerate() {
-        assert_ne!(sig(variant), reference, "variant {i} left the signature unchanged");
+        assert_ne!(
+            sig(variant),
+            reference,
+            "variant {i} left the signature unchanged"
+        );
     }
 }

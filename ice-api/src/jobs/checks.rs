@@ -81,7 +81,9 @@ pub fn project_ids(ids: &[String], v: &mut Validator) {
     for (i, id) in ids.iter().enumerate() {
         if id.trim().is_empty() || id.contains(',') {
             v.index(i, |v| {
-                v.report(format!("{id:?}, expected a non-empty project ID without commas"))
+                v.report(format!(
+                    "{id:?}, expected a non-empty project ID without commas"
+                ))
             });
         }
     }

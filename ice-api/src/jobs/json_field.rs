@@ -22,7 +22,11 @@ impl fmt::Display for JsonFieldError {
         if self.path.is_empty() {
             write!(f, "cannot parse {}: {}", self.field, self.message)
         } else {
-            write!(f, "cannot parse {}.{}: {}", self.field, self.path, self.message)
+            write!(
+                f,
+                "cannot parse {}.{}: {}",
+                self.field, self.path, self.message
+            )
         }
     }
 }

@@ -47,6 +47,8 @@
 //! for [`SceneTimelineOrganization`]); job type and statuses are open enums with `Unknown(String)`.
 
 pub mod checks;
+// Generated code is formatted by the generator (prettyplease), not by rustfmt.
+#[rustfmt::skip]
 mod generated;
 mod json_field;
 mod number;

@@ -38,7 +38,11 @@ pub(crate) fn check_key_count(
 
 /// Reports every key of `extra` that duplicates a typed field that is set (the JSON would carry
 /// the key twice).
-pub(crate) fn check_extra_keys(v: &mut Validator, extra: &Map<String, Value>, typed: &[(&str, bool)]) {
+pub(crate) fn check_extra_keys(
+    v: &mut Validator,
+    extra: &Map<String, Value>,
+    typed: &[(&str, bool)],
+) {
     if extra.is_empty() {
         return;
     }

@@ -258,7 +258,7 @@ impl Client {
             method: request.method,
             auth: request.auth,
             resend_safe: request.idempotent || has_token,
-            params: request.params,
+            params: for_method(request.method, request.params),
         })
         .await
     }
@@ -482,8 +482,21 @@ fn prepare<O: Operation>(request: &O) -> Result<Prepared, Error> {
         method: O::METHOD,
         auth: O::AUTH,
         resend_safe: O::IDEMPOTENT || request.client_token().is_some_and(|t| !t.is_empty()),
-        params,
+        params: for_method(O::METHOD, params),
     })
+}
+
+/// A GET request has no body: form parameters, if any, join the query.
+fn for_method(method: HttpMethod, params: WireParams) -> WireParams {
+    if method == HttpMethod::Post || params.form().is_empty() {
+        return params;
+    }
+    let (query, form) = params.into_parts();
+    let mut out = WireParams::new();
+    for (k, v) in query.into_iter().chain(form) {
+        out.push(super::wire::Location::Query, k, v);
+    }
+    out
 }
 
 struct BuiltRequest {
@@ -568,7 +581,8 @@ fn build_request(
         .copied()
         .chain(added.iter().map(|(n, v)| (*n, v.as_str())))
     {
-        let name = HeaderName::from_bytes(name.to_ascii_lowercase().as_bytes())
+        // `from_bytes` lower-cases the name.
+        let name = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| encode_error(name, "is not a valid header name"))?;
         let value = HeaderValue::from_str(value).map_err(|_| {
             encode_error(name.as_str(), "has a value that cannot be sent as a header")

@@ -32,8 +32,7 @@ pub fn generate(workspace_root: &Path) -> Result<Vec<GeneratedFile>, CodegenErro
     let overlay = load(workspace_root)?;
     Ok(vec![GeneratedFile {
         path: GENERATED.into(),
-        contents: rust::emit(&overlay, OVERLAY)
-            .map_err(|m| CodegenError::new(OVERLAY, "", m))?,
+        contents: rust::emit(&overlay, OVERLAY).map_err(|m| CodegenError::new(OVERLAY, "", m))?,
     }])
 }
 
@@ -53,6 +52,16 @@ pub fn schemas(workspace_root: &Path) -> Result<Vec<GeneratedFile>, CodegenError
             })
         })
         .collect()
+}
+
+/// `(type name, example JSON)` of every type with an `example` in the overlay.
+pub fn examples(workspace_root: &Path) -> Result<Vec<(String, String)>, CodegenError> {
+    let overlay = load(workspace_root)?;
+    Ok(overlay
+        .types
+        .iter()
+        .filter_map(|t| t.example.as_ref().map(|e| (t.name.clone(), e.clone())))
+        .collect())
 }
 
 /// Parses and checks overlay text without touching the file system (for tests and tools).

@@ -319,7 +319,10 @@ fn check(file: &Path, o: &Overlay) -> Result<(), CodegenError> {
         let p = format!("/types/{i}");
         type_name(&t.name).map_err(|m| err(format!("{p}/name"), m))?;
         if !names.insert(t.name.as_str()) {
-            return Err(err(format!("{p}/name"), format!("type {} declared twice", t.name)));
+            return Err(err(
+                format!("{p}/name"),
+                format!("type {} declared twice", t.name),
+            ));
         }
         kinds.insert(&t.name, (t.kind, t.response));
     }
@@ -328,7 +331,10 @@ fn check(file: &Path, o: &Overlay) -> Result<(), CodegenError> {
         let p = format!("/unions/{i}");
         type_name(&u.name).map_err(|m| err(format!("{p}/name"), m))?;
         if !names.insert(u.name.as_str()) {
-            return Err(err(format!("{p}/name"), format!("type {} declared twice", u.name)));
+            return Err(err(
+                format!("{p}/name"),
+                format!("type {} declared twice", u.name),
+            ));
         }
         unions.insert(u.name.as_str());
     }
@@ -365,16 +371,28 @@ fn check(file: &Path, o: &Overlay) -> Result<(), CodegenError> {
             Kind::Struct => {
                 misplaced("values", !t.values.is_empty())?;
                 misplaced("variants", !t.variants.is_empty())?;
-                check_fields(file, &p, &t.fields, &|fp, s| resolve(fp, s, t.response), false)?;
+                check_fields(
+                    file,
+                    &p,
+                    &t.fields,
+                    &|fp, s| resolve(fp, s, t.response),
+                    false,
+                )?;
                 let wires: BTreeSet<&str> =
                     t.fields.iter().filter_map(|f| f.wire.as_deref()).collect();
                 for (j, r) in t.one_of.iter().enumerate() {
                     let rp = format!("{p}/one_of/{j}");
                     if r.keys.len() < 2 && r.max != Some(0) {
-                        return Err(err(format!("{rp}/keys"), "a rule needs at least 2 keys".into()));
+                        return Err(err(
+                            format!("{rp}/keys"),
+                            "a rule needs at least 2 keys".into(),
+                        ));
                     }
                     if r.min > 1 {
-                        return Err(err(format!("{rp}/min"), format!("{}, expected 0 or 1", r.min)));
+                        return Err(err(
+                            format!("{rp}/min"),
+                            format!("{}, expected 0 or 1", r.min),
+                        ));
                     }
                     if let Some(max) = r.max {
                         if max > 1 && (max as usize) < r.keys.len() {
@@ -414,7 +432,10 @@ fn check(file: &Path, o: &Overlay) -> Result<(), CodegenError> {
                 misplaced("fields", !t.fields.is_empty())?;
                 misplaced("variants", !t.variants.is_empty())?;
                 if t.values.is_empty() {
-                    return Err(err(format!("{p}/values"), "an open enum needs values".into()));
+                    return Err(err(
+                        format!("{p}/values"),
+                        "an open enum needs values".into(),
+                    ));
                 }
                 let mut seen = BTreeSet::new();
                 for (j, v) in t.values.iter().enumerate() {
@@ -454,7 +475,10 @@ fn check(file: &Path, o: &Overlay) -> Result<(), CodegenError> {
     for (i, u) in o.unions.iter().enumerate() {
         let p = format!("/unions/{i}");
         if u.variants.is_empty() {
-            return Err(err(format!("{p}/variants"), "a union needs variants".into()));
+            return Err(err(
+                format!("{p}/variants"),
+                "a union needs variants".into(),
+            ));
         }
         let mut values = BTreeSet::new();
         for (j, v) in u.variants.iter().enumerate() {
@@ -462,7 +486,10 @@ fn check(file: &Path, o: &Overlay) -> Result<(), CodegenError> {
             type_name(&v.rust).map_err(|m| err(format!("{vp}/rust"), m))?;
             snake_name(&v.constructor).map_err(|m| err(format!("{vp}/constructor"), m))?;
             if !values.insert(v.value.as_str()) {
-                return Err(err(format!("{vp}/value"), format!("{:?} used twice", v.value)));
+                return Err(err(
+                    format!("{vp}/value"),
+                    format!("{:?} used twice", v.value),
+                ));
             }
             check_fields(file, &vp, &v.fields, &|fp, s| resolve(fp, s, false), true)?;
         }
@@ -471,22 +498,34 @@ fn check(file: &Path, o: &Overlay) -> Result<(), CodegenError> {
         let p = format!("/operations/{i}");
         type_name(&op.name).map_err(|m| err(format!("{p}/name"), m))?;
         if op.method != "POST" && op.method != "GET" {
-            return Err(err(format!("{p}/method"), format!("{:?}, expected GET or POST", op.method)));
+            return Err(err(
+                format!("{p}/method"),
+                format!("{:?}, expected GET or POST", op.method),
+            ));
         }
         if kinds.get(op.response.as_str()) != Some(&(Kind::Struct, true)) {
             return Err(err(
                 format!("{p}/response"),
-                format!("{:?} is not a declared `response: true` struct", op.response),
+                format!(
+                    "{:?} is not a declared `response: true` struct",
+                    op.response
+                ),
             ));
         }
         for (j, f) in op.fields.iter().enumerate() {
             if f.flatten {
                 let fp = format!("{p}/fields/{j}");
                 if !unions.contains(f.ty.as_str()) {
-                    return Err(err(format!("{fp}/type"), format!("{:?} is not a declared union", f.ty)));
+                    return Err(err(
+                        format!("{fp}/type"),
+                        format!("{:?} is not a declared union", f.ty),
+                    ));
                 }
                 if f.wire.is_some() || !f.required {
-                    return Err(err(fp, "a flattened union has no wire name and is required".into()));
+                    return Err(err(
+                        fp,
+                        "a flattened union has no wire name and is required".into(),
+                    ));
                 }
             }
         }
@@ -504,7 +543,10 @@ fn check(file: &Path, o: &Overlay) -> Result<(), CodegenError> {
             true,
         )?;
         if let Some(ct) = &op.client_token {
-            let ok = op.fields.iter().any(|f| &f.rust == ct && f.ty == "string" && !f.required);
+            let ok = op
+                .fields
+                .iter()
+                .any(|f| &f.rust == ct && f.ty == "string" && !f.required);
             if !ok {
                 return Err(err(
                     format!("{p}/client_token"),
@@ -530,25 +572,40 @@ fn check_fields(
         let p = format!("{base}/fields/{j}");
         snake_name(&f.rust).map_err(|m| err(format!("{p}/rust"), m))?;
         if f.rust == "extra" && !params {
-            return Err(err(format!("{p}/rust"), "`extra` is reserved for unknown keys".into()));
+            return Err(err(
+                format!("{p}/rust"),
+                "`extra` is reserved for unknown keys".into(),
+            ));
         }
         if !rust_names.insert(f.rust.as_str()) {
-            return Err(err(format!("{p}/rust"), format!("field {} declared twice", f.rust)));
+            return Err(err(
+                format!("{p}/rust"),
+                format!("field {} declared twice", f.rust),
+            ));
         }
         match (&f.wire, f.flatten) {
             (Some(w), _) => {
                 if w.is_empty() || !wire_names.insert(w.as_str()) {
-                    return Err(err(format!("{p}/wire"), format!("wire name {w:?} empty or used twice")));
+                    return Err(err(
+                        format!("{p}/wire"),
+                        format!("wire name {w:?} empty or used twice"),
+                    ));
                 }
             }
             (None, false) => return Err(err(format!("{p}/wire"), "missing wire name".into())),
             (None, true) => {}
         }
         if !params && (f.location.is_some() || f.style.is_some() || f.flatten) {
-            return Err(err(p, "location / style / flatten only apply to parameters".into()));
+            return Err(err(
+                p,
+                "location / style / flatten only apply to parameters".into(),
+            ));
         }
         if params && !f.flatten && f.location.is_none() {
-            return Err(err(format!("{p}/location"), "a parameter needs `location: query | form`".into()));
+            return Err(err(
+                format!("{p}/location"),
+                "a parameter needs `location: query | form`".into(),
+            ));
         }
         for (k, c) in f.checks.iter().enumerate() {
             snake_name(c).map_err(|m| err(format!("{p}/checks/{k}"), m))?;
@@ -573,7 +630,10 @@ fn check_fields(
         bad("max_items", l.max_items.is_none() || list)?;
         bad("min_chars", l.min_chars.is_none() || string)?;
         bad("max_chars", l.max_chars.is_none() || string)?;
-        bad("item_max_chars", l.item_max_chars.is_none() || matches!(&ty, Ty::List(t) if **t == Ty::String))?;
+        bad(
+            "item_max_chars",
+            l.item_max_chars.is_none() || matches!(&ty, Ty::List(t) if **t == Ty::String),
+        )?;
         bad("min", l.min.is_none() || numeric)?;
         bad("max", l.max.is_none() || numeric)?;
         bad("values", l.values.is_none() || string)?;
@@ -584,7 +644,10 @@ fn check_fields(
                 Style::Json => true,
             };
             if !ok {
-                return Err(err(format!("{p}/style"), format!("style {style:?} does not fit type {}", f.ty)));
+                return Err(err(
+                    format!("{p}/style"),
+                    format!("style {style:?} does not fit type {}", f.ty),
+                ));
             }
         }
     }
@@ -610,6 +673,8 @@ fn snake_name(s: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("{s:?} is not a snake_case Rust name (or is a keyword)"))
+        Err(format!(
+            "{s:?} is not a snake_case Rust name (or is a keyword)"
+        ))
     }
 }

@@ -37,7 +37,8 @@ pub fn emit(o: &Overlay, source: &str) -> Result<String, String> {
         items.push(operation(op, &o.api_version, &kinds));
     }
     let tokens = quote! { #(#items)* };
-    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
     Ok(spaced(&prettyplease::unparse(&file)))
 }
 
@@ -65,7 +66,11 @@ fn spaced(src: &str) -> String {
 
 fn docs(text: &str) -> TokenStream {
     let lines = text.trim_end().lines().map(|l| {
-        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
         quote! { #[doc = #l] }
     });
     quote! { #(#lines)* }
@@ -103,7 +108,11 @@ fn rust_ty(ty: &Ty) -> TokenStream {
 /// their variants' types (`impl Into<BatchInputConfig>`).
 fn arg(ty: &Ty, name: &Ident, kinds: &Kinds) -> (TokenStream, TokenStream) {
     match ty {
-        Ty::Named(n) if kinds.get(n.as_str()).is_some_and(|d| d.kind == Kind::Untagged) => {
+        Ty::Named(n)
+            if kinds
+                .get(n.as_str())
+                .is_some_and(|d| d.kind == Kind::Untagged) =>
+        {
             let t = rust_ty(ty);
             (quote!(impl Into<#t>), quote!(#name.into()))
         }
@@ -114,7 +123,10 @@ fn arg(ty: &Ty, name: &Ident, kinds: &Kinds) -> (TokenStream, TokenStream) {
         ),
         Ty::List(inner) => {
             let t = rust_ty(inner);
-            (quote!(impl IntoIterator<Item = #t>), quote!(#name.into_iter().collect()))
+            (
+                quote!(impl IntoIterator<Item = #t>),
+                quote!(#name.into_iter().collect()),
+            )
         }
         Ty::Number | Ty::NumberOrString | Ty::Json => {
             let t = rust_ty(ty);
@@ -149,7 +161,9 @@ fn value_checks(f: &FieldDef, ty: &Ty, kinds: &Kinds) -> TokenStream {
     let l = &f.limits;
     let mut out = Vec::new();
     let nested = |t: &Ty| match t {
-        Ty::Named(n) => kinds.get(n.as_str()).is_some_and(|d| d.kind != Kind::OpenEnum),
+        Ty::Named(n) => kinds
+            .get(n.as_str())
+            .is_some_and(|d| d.kind != Kind::OpenEnum),
         Ty::Number | Ty::NumberOrString => true,
         _ => false,
     };
@@ -180,11 +194,9 @@ fn value_checks(f: &FieldDef, ty: &Ty, kinds: &Kinds) -> TokenStream {
                 out.push(quote! { v.one_of(value, &[#(#values),*]); });
             }
         }
-        Ty::Integer => {
-            if l.min.is_some() || l.max.is_some() {
-                let (a, b) = (opt_f64(l.min), opt_f64(l.max));
-                out.push(quote! { v.range(*value as f64, #a, #b); });
-            }
+        Ty::Integer if l.min.is_some() || l.max.is_some() => {
+            let (a, b) = (opt_f64(l.min), opt_f64(l.max));
+            out.push(quote! { v.range(*value as f64, #a, #b); });
         }
         Ty::Number => {
             out.push(quote! { crate::Validate::validate(value, v); });
@@ -220,7 +232,12 @@ fn value_checks(f: &FieldDef, ty: &Ty, kinds: &Kinds) -> TokenStream {
 }
 
 /// Validation of a field reached through `access` (`&T`, or `&Option<T>` when optional).
-fn field_validation(f: &FieldDef, access: TokenStream, optional: bool, kinds: &Kinds) -> TokenStream {
+fn field_validation(
+    f: &FieldDef,
+    access: TokenStream,
+    optional: bool,
+    kinds: &Kinds,
+) -> TokenStream {
     let ty = parse_ty(&f.ty);
     let body = value_checks(f, &ty, kinds);
     if body.is_empty() {
@@ -256,7 +273,11 @@ fn request_struct(t: &TypeDef, kinds: &Kinds) -> TokenStream {
     }
     let doc = docs(&doc);
     let has_required = t.fields.iter().any(|f| f.required);
-    let default = if has_required { quote!() } else { quote!(Default,) };
+    let default = if has_required {
+        quote!()
+    } else {
+        quote!(Default,)
+    };
 
     let fields = t.fields.iter().map(|f| {
         let fname = ident(&f.rust);
@@ -286,7 +307,7 @@ fn request_struct(t: &TypeDef, kinds: &Kinds) -> TokenStream {
             if let Some(a) = all.iter().find(|a| a.rust == f.rust) {
                 let (pt, conv) = arg(&parse_ty(&a.ty), &n, kinds);
                 params.push(quote!(#n: #pt));
-                if f.required && conv.to_string() == n.to_string() {
+                if f.required && conv.to_string() == n.to_string().as_str() {
                     inits.push(quote!(#n));
                 } else if f.required {
                     inits.push(quote!(#n: #conv));
@@ -433,9 +454,20 @@ fn field_doc(f: &FieldDef) -> String {
             format!("{u}s")
         }
     };
-    lim.extend(range(&unit("item", l.max_items, l.min_items), s(l.min_items), s(l.max_items)));
-    lim.extend(range(&unit("character", l.max_chars, l.min_chars), s(l.min_chars), s(l.max_chars)));
-    lim.extend(l.item_max_chars.map(|x| format!("each item at most {x} characters")));
+    lim.extend(range(
+        &unit("item", l.max_items, l.min_items),
+        s(l.min_items),
+        s(l.max_items),
+    ));
+    lim.extend(range(
+        &unit("character", l.max_chars, l.min_chars),
+        s(l.min_chars),
+        s(l.max_chars),
+    ));
+    lim.extend(
+        l.item_max_chars
+            .map(|x| format!("each item at most {x} characters")),
+    );
     lim.extend(range("", n(l.min), n(l.max)).map(|x| x.trim_end().to_owned()));
     if let Some(v) = &l.values {
         lim.push(format!("one of `{}`", v.join("`, `")));
@@ -637,7 +669,11 @@ fn ice_attr(f: &FieldDef) -> TokenStream {
     let wire = f.wire.clone().unwrap_or_default();
     let loc = loc_tokens(f.location);
     let ty = parse_ty(&f.ty);
-    let style = f.style.unwrap_or(if ty.is_scalar() { Style::Scalar } else { Style::Json });
+    let style = f.style.unwrap_or(if ty.is_scalar() {
+        Style::Scalar
+    } else {
+        Style::Json
+    });
     match style {
         Style::Scalar => quote!(#[ice(name = #wire, #loc)]),
         Style::Json => quote!(#[ice(name = #wire, #loc, style = "json")]),
@@ -652,7 +688,10 @@ fn union(u: &UnionDef, kinds: &Kinds) -> TokenStream {
     let mut doc = u.doc.trim_end().to_owned();
     doc.push_str(&format!("\n\n| Variant | `{tag}` |\n|---|---|"));
     for v in &u.variants {
-        doc.push_str(&format!("\n| [`{}`](Self::{}) | `{}` |", v.rust, v.rust, v.value));
+        doc.push_str(&format!(
+            "\n| [`{}`](Self::{}) | `{}` |",
+            v.rust, v.rust, v.value
+        ));
     }
     let doc = docs(&doc);
     let variants = u.variants.iter().map(|v| {
@@ -693,7 +732,10 @@ fn union(u: &UnionDef, kinds: &Kinds) -> TokenStream {
                 quote!(#n: None)
             }
         });
-        let d = format!(" A `{}` job; optional configs are set with the `with_*` methods.", v.value);
+        let d = format!(
+            " A `{}` job; optional configs are set with the `with_*` methods.",
+            v.value
+        );
         quote! {
             #[doc = #d]
             pub fn #c(#(#params),*) -> Self {
@@ -706,7 +748,9 @@ fn union(u: &UnionDef, kinds: &Kinds) -> TokenStream {
     let common = first.fields.iter().filter(|f| {
         !f.required
             && u.variants.iter().all(|v| {
-                v.fields.iter().any(|g| g.rust == f.rust && g.ty == f.ty && !g.required)
+                v.fields
+                    .iter()
+                    .any(|g| g.rust == f.rust && g.ty == f.ty && !g.required)
             })
     });
     let setters = common.map(|f| {
@@ -787,7 +831,11 @@ fn operation(op: &OpDef, version: &str, kinds: &Kinds) -> TokenStream {
         quote! { #fd #attr pub #fname: #ty, }
     });
     let has_required = op.fields.iter().any(|f| f.required);
-    let default = if has_required { quote!() } else { quote!(Default,) };
+    let default = if has_required {
+        quote!()
+    } else {
+        quote!(Default,)
+    };
     let params = op.fields.iter().filter(|f| f.required).map(|f| {
         let n = ident(&f.rust);
         let (pt, _) = arg(&parse_ty(&f.ty), &n, kinds);
@@ -797,7 +845,7 @@ fn operation(op: &OpDef, version: &str, kinds: &Kinds) -> TokenStream {
         let n = ident(&f.rust);
         if f.required {
             let (_, conv) = arg(&parse_ty(&f.ty), &n, kinds);
-            if conv.to_string() == n.to_string() {
+            if conv.to_string() == n.to_string().as_str() {
                 quote!(#n)
             } else {
                 quote!(#n: #conv)
@@ -828,7 +876,11 @@ fn operation(op: &OpDef, version: &str, kinds: &Kinds) -> TokenStream {
             field_validation(f, quote!(&self.#n), !f.required, kinds)
         }
     });
-    let method = if op.method == "GET" { quote!(Get) } else { quote!(Post) };
+    let method = if op.method == "GET" {
+        quote!(Get)
+    } else {
+        quote!(Post)
+    };
     let idempotent = op.idempotent;
     let token = op.client_token.as_ref().map(|t| {
         let t = ident(t);

@@ -23,8 +23,14 @@ pub fn emit(o: &Overlay) -> Vec<(String, Value)> {
             collect_refs(t, &types, &mut defs);
             defs.remove(t.name.as_str());
             let mut doc = Map::new();
-            doc.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));
-            doc.insert("$id".into(), json!(format!("{ID_BASE}{}.schema.json", t.name)));
+            doc.insert(
+                "$schema".into(),
+                json!("https://json-schema.org/draft/2020-12/schema"),
+            );
+            doc.insert(
+                "$id".into(),
+                json!(format!("{ID_BASE}{}.schema.json", t.name)),
+            );
             doc.insert("title".into(), json!(t.name));
             if let Value::Object(body) = type_schema(t) {
                 doc.extend(body);
@@ -41,7 +47,11 @@ pub fn emit(o: &Overlay) -> Vec<(String, Value)> {
         .collect()
 }
 
-fn collect_refs<'a>(t: &'a TypeDef, types: &BTreeMap<&str, &'a TypeDef>, out: &mut BTreeSet<&'a str>) {
+fn collect_refs<'a>(
+    t: &'a TypeDef,
+    types: &BTreeMap<&str, &'a TypeDef>,
+    out: &mut BTreeSet<&'a str>,
+) {
     if !out.insert(t.name.as_str()) {
         return;
     }
@@ -73,8 +83,11 @@ fn type_schema(t: &TypeDef) -> Value {
             s.insert("examples".into(), json!(values));
         }
         Kind::Untagged => {
-            let refs: Vec<Value> =
-                t.variants.iter().map(|v| json!({"$ref": format!("#/$defs/{}", v.ty)})).collect();
+            let refs: Vec<Value> = t
+                .variants
+                .iter()
+                .map(|v| json!({"$ref": format!("#/$defs/{}", v.ty)}))
+                .collect();
             s.insert("anyOf".into(), Value::Array(refs));
         }
         Kind::Struct => {

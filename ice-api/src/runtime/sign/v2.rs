@@ -19,10 +19,8 @@ pub const SIGNATURE_VERSION: &str = "1.0";
 ///
 /// `params` is every parameter sent: query ∪ flattened form body.
 pub fn string_to_sign_v2(method: &str, params: &[(String, String)]) -> String {
-    let mut refs: Vec<&(String, String)> = params
-        .iter()
-        .filter(|(k, _)| k != "Signature")
-        .collect();
+    let mut refs: Vec<&(String, String)> =
+        params.iter().filter(|(k, _)| k != "Signature").collect();
     refs.sort_unstable();
     let mut cqs = String::with_capacity(percent::estimate(params));
     for (i, (k, v)) in refs.into_iter().enumerate() {

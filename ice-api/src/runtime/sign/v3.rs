@@ -179,15 +179,46 @@ fn is_token(name: &str) -> bool {
 }
 
 /// A header value must not contain control characters other than tab (CR/LF would forge lines
-/// of the canonical request, and HTTP rejects them anyway).
+/// of the canonical request, and HTTP rejects them anyway). Branch-free, so it vectorises.
 fn is_header_value(v: &str) -> bool {
-    v.bytes().all(|b| b == b'\t' || (b >= 0x20 && b != 0x7f))
+    !v.bytes().fold(false, |bad, b| {
+        bad | ((b < 0x20 && b != b'\t') | (b == 0x7f))
+    })
 }
 
-fn cmp_ignore_case(a: &str, b: &str) -> std::cmp::Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_lowercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+/// One header to sign; `upper` records whether the name needs lower-casing, so the common
+/// all-lower-case case sorts and copies with plain byte operations.
+#[derive(Clone, Copy)]
+struct Entry<'a> {
+    name: &'a str,
+    value: &'a str,
+    upper: bool,
+}
+
+impl<'a> Entry<'a> {
+    fn new(name: &'a str, value: &'a str) -> Self {
+        let upper = name.bytes().fold(false, |u, b| u | b.is_ascii_uppercase());
+        Self { name, value, upper }
+    }
+
+    fn cmp_name(&self, other: &Self) -> std::cmp::Ordering {
+        if self.upper || other.upper {
+            self.name
+                .bytes()
+                .map(|c| c.to_ascii_lowercase())
+                .cmp(other.name.bytes().map(|c| c.to_ascii_lowercase()))
+        } else {
+            self.name.cmp(other.name)
+        }
+    }
+
+    fn push_name(&self, out: &mut Vec<u8>) {
+        if self.upper {
+            out.extend(self.name.bytes().map(|b| b.to_ascii_lowercase()));
+        } else {
+            out.extend_from_slice(self.name.as_bytes());
+        }
+    }
 }
 
 /// Checks the caller's headers and returns them with the signer's own, sorted by lower-case
@@ -196,8 +227,8 @@ fn cmp_ignore_case(a: &str, b: &str) -> std::cmp::Ordering {
 fn collect_headers<'a>(
     input: &V3Input<'a>,
     payload_hash: &'a str,
-) -> Result<Vec<(&'a str, &'a str)>, SignError> {
-    let mut all: Vec<(&'a str, &'a str)> = Vec::with_capacity(input.headers.len() + 5);
+) -> Result<Vec<Entry<'a>>, SignError> {
+    let mut all: Vec<Entry<'a>> = Vec::with_capacity(input.headers.len() + 5);
     for &(name, value) in input.headers {
         if !is_token(name) {
             return Err(SignError::InvalidHeaderName {
@@ -209,26 +240,31 @@ fn collect_headers<'a>(
                 name: name.to_ascii_lowercase(),
             });
         }
-        all.push((name, value));
+        all.push(Entry::new(name, value));
     }
-    all.push((X_ACS_DATE, input.date));
-    all.push((X_ACS_SIGNATURE_NONCE, input.nonce));
-    all.push((X_ACS_CONTENT_SHA256, payload_hash));
+    all.push(Entry::new(X_ACS_DATE, input.date));
+    all.push(Entry::new(X_ACS_SIGNATURE_NONCE, input.nonce));
     if let Some(token) = sts_token(input.credentials) {
-        all.push((X_ACS_ACCESSKEY_ID, &input.credentials.access_key_id));
-        all.push((X_ACS_SECURITY_TOKEN, token));
+        all.push(Entry::new(
+            X_ACS_ACCESSKEY_ID,
+            &input.credentials.access_key_id,
+        ));
+        all.push(Entry::new(X_ACS_SECURITY_TOKEN, token));
     }
-    for &(name, value) in &all {
-        if !is_header_value(value) {
-            return Err(SignError::InvalidHeaderValue {
-                name: name.to_ascii_lowercase(),
-            });
-        }
+    if let Some(bad) = all.iter().find(|e| !is_header_value(e.value)) {
+        return Err(SignError::InvalidHeaderValue {
+            name: bad.name.to_ascii_lowercase(),
+        });
     }
-    all.sort_unstable_by(|a, b| cmp_ignore_case(a.0, b.0));
-    if let Some(w) = all.windows(2).find(|w| w[0].0.eq_ignore_ascii_case(w[1].0)) {
+    // Our own hex digest needs no check.
+    all.push(Entry::new(X_ACS_CONTENT_SHA256, payload_hash));
+    all.sort_unstable_by(Entry::cmp_name);
+    if let Some(w) = all
+        .windows(2)
+        .find(|w| w[0].name.eq_ignore_ascii_case(w[1].name))
+    {
         return Err(SignError::DuplicateHeader {
-            name: w[0].0.to_ascii_lowercase(),
+            name: w[0].name.to_ascii_lowercase(),
         });
     }
     Ok(all)
@@ -276,11 +312,6 @@ fn push_query(out: &mut Vec<u8>, query: &[(String, String)]) -> Result<(), SignE
         prev = Some(k);
     }
     Ok(())
-}
-
-/// Appends `name` lower-cased (header names are ASCII tokens, checked before).
-fn push_lower_ascii(out: &mut Vec<u8>, name: &str) {
-    out.extend(name.bytes().map(|b| b.to_ascii_lowercase()));
 }
 
 /// Lower-case hex of a SHA-256 digest, on the stack.
@@ -339,7 +370,7 @@ pub fn sign_v3(input: &V3Input<'_>) -> Result<SignedV3, SignError> {
 
     let header_len: usize = headers
         .iter()
-        .map(|(n, v)| 2 * n.len() + v.len() + 3)
+        .map(|e| 2 * e.name.len() + e.value.len() + 3)
         .sum();
     let mut cr: Vec<u8> = Vec::with_capacity(
         input.method.len()
@@ -357,23 +388,23 @@ pub fn sign_v3(input: &V3Input<'_>) -> Result<SignedV3, SignError> {
     let query = q_start..cr.len();
     cr.push(b'\n');
     let mut token = None;
-    for (name, value) in &headers {
-        push_lower_ascii(&mut cr, name);
+    for e in &headers {
+        e.push_name(&mut cr);
         cr.push(b':');
         let start = cr.len();
-        cr.extend_from_slice(value.trim().as_bytes());
-        if *name == X_ACS_SECURITY_TOKEN {
+        cr.extend_from_slice(e.value.trim().as_bytes());
+        if e.name == X_ACS_SECURITY_TOKEN {
             token = Some(start..cr.len());
         }
         cr.push(b'\n');
     }
     cr.push(b'\n');
     let sh_start = cr.len();
-    for (i, (name, _)) in headers.iter().enumerate() {
+    for (i, e) in headers.iter().enumerate() {
         if i > 0 {
             cr.push(b';');
         }
-        push_lower_ascii(&mut cr, name);
+        e.push_name(&mut cr);
     }
     let signed_headers = sh_start..cr.len();
     cr.push(b'\n');
@@ -455,10 +486,7 @@ pub fn explain_mismatch(signed: &SignedV3, server_message: &str) -> String {
         .map(|i| &server_message[i + ALGORITHM.len()..])
         .and_then(|rest| {
             let rest = rest.trim_start_matches(['\\', 'n', '\n', ' ', ':']);
-            let hex_len = rest
-                .bytes()
-                .take_while(|b| b.is_ascii_hexdigit())
-                .count();
+            let hex_len = rest.bytes().take_while(|b| b.is_ascii_hexdigit()).count();
             rest.get(..hex_len).filter(|h| h.len() == 64)
         });
     match theirs {

@@ -1,0 +1,10 @@
+// Config structs are non-exhaustive: a struct literal cannot skip the constructor's required
+// arguments (nor break when a field is added).
+use ice_api::jobs::UserData;
+
+fn main() {
+    let _data = UserData {
+        notify_address: None,
+        extra: Default::default(),
+    };
+}

@@ -1,0 +1,262 @@
+//! Client-side validation of the typed job configs: every violation is reported, each with its
+//! wire path and a message saying what was found and what was expected.
+
+use ice_api::jobs::{
+    BatchEditingOutputConfig, EditingConfig, GetBatchMediaProducingJob, HighlightsInputConfig,
+    LibSearchCondition, ListBatchMediaProducingJobs, MediaConfig, MediaGroup, MediaSearchInput,
+    OutputConfig, SceneMediaSelection, ScriptInputConfig, SmartMixInputConfig, Sticker, SubHeading,
+    SubmitBatchMediaProducingJob, SubmitSceneBatchEditingJob, SubmitSceneMediaSelectionJob,
+    UserData,
+};
+use ice_api::Validate;
+
+fn messages<T: Validate>(value: &T) -> Vec<String> {
+    match value.validated() {
+        Ok(()) => Vec::new(),
+        Err(e) => e.violations().iter().map(ToString::to_string).collect(),
+    }
+}
+
+#[test]
+fn all_violations_of_a_request_are_reported_with_wire_paths() {
+    let mut speech: Vec<String> = vec!["ok".into(); 4];
+    speech[3] = "字".repeat(1203);
+    let req = SubmitSceneMediaSelectionJob::new(
+        SceneMediaSelection::smart_mix(
+            SmartMixInputConfig::from_media_array(["m1"])
+                .with_speech_text_array(speech)
+                .with_title_array(["t".repeat(51)])
+                .with_sub_heading_array([SubHeading::new(6, ["x"])]),
+            OutputConfig::new("http://b/x.mp4").with_count(3),
+        )
+        .with_editing(EditingConfig::new().with_media_config(MediaConfig::new().with_volume(10.5))),
+    )
+    .with_user_data(UserData::new().with_notify_address("ftp://x"));
+    assert_eq!(
+        messages(&req),
+        [
+            "InputConfig.TitleArray[0]: 51 characters, at most 50",
+            "InputConfig.SubHeadingArray[0].Level: 6, expected from 1 to 5",
+            "InputConfig.SpeechTextArray[3]: 1203 characters, at most 1000",
+            "EditingConfig.MediaConfig.Volume: 10.5, expected from 0 to 10",
+            "OutputConfig.MediaURL: no {index} placeholder although Count is 3; every output would overwrite the same file",
+            "UserData.NotifyAddress: \"ftp://x\", expected an http(s) URL or an MNS queue name starting with ice-callback",
+        ]
+    );
+}
+
+#[test]
+fn array_sizes_are_checked() {
+    let cfg = HighlightsInputConfig::new((0..31).map(|i| format!("v{i}")))
+        .with_opening_array(vec![ice_api::jobs::Media::new().with_media_id("m"); 21]);
+    assert_eq!(
+        messages(&cfg),
+        [
+            "MediaArray: 31 items, at most 30",
+            "OpeningArray: 21 items, at most 20"
+        ]
+    );
+    assert_eq!(
+        messages(&HighlightsInputConfig::new(Vec::<String>::new())),
+        ["MediaArray: 0 items, at least 1"]
+    );
+}
+
+#[test]
+fn image_text_sources_are_mutually_exclusive_including_extra_keys() {
+    let search = MediaSearchInput::new(LibSearchCondition::new(["ims-default-search-lib"], "sea"));
+    let both =
+        SmartMixInputConfig::from_media_array(["m1"]).with_media_search_input(search.clone());
+    assert_eq!(
+        messages(&both),
+        ["MediaArray and MediaSearchInput are set, at most 1 of MediaArray, MediaSearchInput allowed: \
+          image-text matching takes its materials either from MediaArray or from MediaSearchInput"]
+    );
+    // The conflict is found when one side comes in through the escape hatch.
+    let via_extra = SmartMixInputConfig::from_media_search(search)
+        .with_extra("MediaArray", serde_json::json!(["m1"]));
+    assert_eq!(messages(&via_extra).len(), 1);
+    let mut none = SmartMixInputConfig::from_media_array(["m1"]);
+    none.media_array = None;
+    assert_eq!(
+        messages(&none),
+        [
+            "none of MediaArray, MediaSearchInput is set: image-text matching takes its materials \
+          either from MediaArray or from MediaSearchInput"
+        ]
+    );
+}
+
+#[test]
+fn extra_keys_must_not_duplicate_typed_fields() {
+    let out = OutputConfig::new("http://b/x_{index}.mp4")
+        .with_count(2)
+        .with_extra("Count", 3)
+        .with_extra("MediaURL", "http://b/y.mp4");
+    assert_eq!(
+        messages(&out),
+        [
+            "MediaURL: set both as a typed field and in `extra`; keep one",
+            "Count: set both as a typed field and in `extra`; keep one",
+        ]
+    );
+}
+
+#[test]
+fn scene_batch_editing_output_rejects_count_from_extra() {
+    let out = BatchEditingOutputConfig::new("http://b/x_{index}.mp4")
+        .with_extra("Count", 2)
+        .with_extra("GeneratePreviewOnly", true);
+    let req = SubmitSceneBatchEditingJob::new(["p1", "p,2", ""], out);
+    assert_eq!(
+        messages(&req),
+        [
+            "ProjectIds[1]: \"p,2\", expected a non-empty project ID without commas",
+            "ProjectIds[2]: \"\", expected a non-empty project ID without commas",
+            "OutputConfig: Count and GeneratePreviewOnly not allowed: SubmitSceneBatchEditingJob \
+             does not support Count or GeneratePreviewOnly",
+        ]
+    );
+}
+
+#[test]
+fn index_placeholder_is_needed_only_for_several_outputs() {
+    assert!(OutputConfig::new("http://b/x.mp4")
+        .with_count(1)
+        .validated()
+        .is_ok());
+    assert_eq!(
+        messages(&OutputConfig::new("http://b/x.mp4").with_extra("Count", 2)),
+        ["MediaURL: no {index} placeholder although Count is 2; every output would overwrite the same file"]
+    );
+}
+
+#[test]
+fn user_data_size_and_notify_address_forms() {
+    for ok in [
+        "http://a.example/cb",
+        "https://a.example",
+        "ice-callback-demo",
+        "ice-callback",
+    ] {
+        assert!(
+            UserData::new().with_notify_address(ok).validated().is_ok(),
+            "{ok}"
+        );
+    }
+    for bad in [
+        "https://",
+        "mns-queue",
+        "ice-callback demo",
+        "http:// a",
+        "HTTPS://x",
+    ] {
+        assert_eq!(
+            messages(&UserData::new().with_notify_address(bad)).len(),
+            1,
+            "{bad}"
+        );
+    }
+    // 512 bytes of compact JSON at most: {"K":"…"} is 8 bytes plus the value (é is 2 bytes).
+    assert!(UserData::new()
+        .with_extra("K", "x".repeat(504))
+        .validated()
+        .is_ok());
+    assert_eq!(
+        messages(&UserData::new().with_extra("K", "x".repeat(505))),
+        ["513 bytes, at most 512"]
+    );
+    let req = SubmitSceneBatchEditingJob::new(["p"], BatchEditingOutputConfig::new("http://b/x"))
+        .with_user_data(UserData::new().with_extra("K", "é".repeat(300)));
+    assert_eq!(messages(&req), ["UserData: 608 bytes, at most 512"]);
+}
+
+#[test]
+fn volumes_stickers_and_numbers_are_range_checked() {
+    let cfg = MediaConfig::new().with_volume("loud");
+    assert_eq!(
+        messages(&cfg),
+        ["Volume: \"loud\", expected a decimal number"]
+    );
+    assert!(MediaConfig::new().with_volume("2.5").validated().is_ok());
+    assert_eq!(
+        messages(&MediaConfig::new().with_volume("-1")),
+        ["Volume: -1, expected from 0 to 10"]
+    );
+    let sticker = Sticker::new()
+        .with_media_id("s")
+        .with_opacity(1.5)
+        .with_dync_frames(101);
+    assert_eq!(
+        messages(&sticker),
+        [
+            "DyncFrames: 101, expected from 0 to 100",
+            "Opacity: 1.5, expected from 0 to 1"
+        ]
+    );
+    assert_eq!(
+        messages(&Sticker::new().with_x(f64::NAN)),
+        [
+            "X: NaN, expected a finite number",
+            "none of MediaId, MediaURL is set: a media asset ID or an OSS URL is required",
+        ]
+    );
+}
+
+#[test]
+fn grouped_and_global_voice_over_do_not_mix() {
+    let cfg = ScriptInputConfig::new([
+        MediaGroup::new("a", ["m1"]),
+        MediaGroup::new("b", ["m2"]).with_speech_text_array(["group script"]),
+    ])
+    .with_speech_text_array(["global script"]);
+    assert_eq!(
+        messages(&cfg),
+        [
+            "SpeechTextArray: global voice-over cannot be combined with grouped voice-over \
+          (MediaGroupArray[1].SpeechTextArray)"
+        ]
+    );
+    let req =
+        SubmitBatchMediaProducingJob::new(cfg.with_extra("MediaArray", serde_json::json!(["x"])));
+    assert_eq!(
+        messages(&req),
+        [
+            "InputConfig: MediaGroupArray and MediaArray are set, at most 1 of MediaGroupArray, \
+             MediaArray, MediaSearchInput allowed: MediaGroupArray selects script-to-video; \
+             MediaArray / MediaSearchInput would be ignored (use SmartMixInputConfig)",
+            "InputConfig.SpeechTextArray: global voice-over cannot be combined with grouped \
+             voice-over (MediaGroupArray[1].SpeechTextArray)",
+        ]
+    );
+}
+
+#[test]
+fn list_and_get_parameters() {
+    assert_eq!(
+        messages(
+            &ListBatchMediaProducingJobs::new()
+                .with_max_results(0)
+                .with_sort_by("newest")
+        ),
+        [
+            "SortBy: \"newest\", expected one of desc, asc",
+            "MaxResults: 0, expected from 1 to 100",
+        ]
+    );
+    assert_eq!(
+        messages(&ListBatchMediaProducingJobs::new().with_max_results(101)),
+        ["MaxResults: 101, expected from 1 to 100"]
+    );
+    assert!(ListBatchMediaProducingJobs::new()
+        .with_max_results(100)
+        .validated()
+        .is_ok());
+    assert_eq!(
+        messages(&GetBatchMediaProducingJob::new("")),
+        ["JobId: 0 characters, at least 1"]
+    );
+    let token = SubmitBatchMediaProducingJob::new(SmartMixInputConfig::from_media_array(["m"]))
+        .with_client_token("t".repeat(65));
+    assert_eq!(messages(&token), ["ClientToken: 65 characters, at most 64"]);
+}
