@@ -24,7 +24,6 @@ pub enum Body<'a> {
 pub struct Field<'a> {
     pub ident: &'a Ident,
     pub ty: &'a Type,
-    pub has_ice: bool,
     pub attrs: FieldAttrs,
 }
 
@@ -106,7 +105,6 @@ fn field<'a>(cx: &Ctxt, ident: &'a Ident, f: &'a syn::Field) -> Field<'a> {
     Field {
         ident,
         ty: &f.ty,
-        has_ice: attr::has_ice(&f.attrs),
         attrs: attr::field(cx, &f.attrs),
     }
 }

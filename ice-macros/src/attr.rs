@@ -129,23 +129,7 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
             match key {
                 "name" | "query" | "form" => wire_key(cx, &mut out.wire, key, meta, order),
                 "style" => {
-                    let value = string_value(cx, meta, "style")?.and_then(|lit| {
-                        let style = Style::from_name(&lit.value());
-                        if style.is_none() {
-                            let hint = suggest::did_you_mean(&lit.value(), Style::NAMES)
-                                .map(|s| format!(" did you mean `{s}`?"))
-                                .unwrap_or_default();
-                            cx.error_spanned_by(
-                                &lit,
-                                format!(
-                                    "unknown style `{}`;{hint} expected one of {}",
-                                    lit.value(),
-                                    suggest::list(Style::NAMES)
-                                ),
-                            );
-                        }
-                        style
-                    });
+                    let value = style_value(cx, meta)?;
                     set(cx, &mut out.style, meta, order, value);
                     Ok(())
                 }
@@ -220,11 +204,6 @@ pub fn structure(cx: &Ctxt, attrs: &[Attribute]) {
             Ok(())
         });
     }
-}
-
-/// Whether `attrs` hold at least one `#[ice ...]` attribute.
-pub fn has_ice(attrs: &[Attribute]) -> bool {
-    ice_attrs(attrs).next().is_some()
 }
 
 fn ice_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
@@ -314,6 +293,28 @@ fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
         content.parse::<TokenStream>()?;
     }
     Ok(())
+}
+
+/// `style = "..."`: one of [`Style::NAMES`]; anything else is reported with a suggestion.
+fn style_value(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Style>> {
+    let Some(lit) = string_value(cx, meta, "style")? else {
+        return Ok(None);
+    };
+    let style = Style::from_name(&lit.value());
+    if style.is_none() {
+        let hint = suggest::did_you_mean(&lit.value(), Style::NAMES)
+            .map(|s| format!(" did you mean `{s}`?"))
+            .unwrap_or_default();
+        cx.error_spanned_by(
+            &lit,
+            format!(
+                "unknown style `{}`;{hint} expected one of {}",
+                lit.value(),
+                suggest::list(Style::NAMES)
+            ),
+        );
+    }
+    Ok(style)
 }
 
 fn wire_key(

@@ -18,7 +18,7 @@ pub fn expand(req: &Request) -> TokenStream {
         Shape::Struct(params) => {
             let stmts = params.iter().map(|p| {
                 let member = p.member;
-                param(p, quote!(&self.#member))
+                param(p, quote_spanned!(p.ty.span()=> &self.#member))
             });
             (quote!(#(#stmts)*), None)
         }
@@ -74,7 +74,7 @@ fn case_arm(case: &Case) -> TokenStream {
                 .iter()
                 .enumerate()
                 .filter(|(_, p)| !matches!(p.kind, ParamKind::Skip))
-                .map(|(i, p)| (p, format_ident!("__f{}", i)))
+                .map(|(i, p)| (p, format_ident!("__f{}", i, span = p.ty.span())))
                 .collect();
             let pats = bound.iter().map(|(p, b)| {
                 let member = p.member;
@@ -93,16 +93,17 @@ fn case_arm(case: &Case) -> TokenStream {
 }
 
 /// The statement for one field; `value` is a reference to it (`&self.member` in a struct, the
-/// match binding in an enum variant).
+/// match binding in an enum variant), spanned at the field's type like everything else here, so
+/// an unsatisfied bound (`WireScalar`, `Serialize`, `EncodeWire`) is reported at the field.
 fn param(p: &Param, value: TokenStream) -> TokenStream {
     let inner = option_inner(p.ty);
+    // Spanned at the field's type so an unsatisfied bound points at the field.
+    let span = p.ty.span();
     let arg = if inner.is_some() {
-        quote!(__v)
+        quote_spanned!(span=> __v)
     } else {
         value.clone()
     };
-    // Spanned at the field's type so an unsatisfied bound points at the field.
-    let span = p.ty.span();
     let call = match &p.kind {
         ParamKind::Skip => return TokenStream::new(),
         ParamKind::Flatten => {

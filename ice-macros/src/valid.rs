@@ -88,7 +88,7 @@ fn params<'a>(cx: &Ctxt, fields: &[Field<'a>], names: &mut WireNames) -> Option<
 
 fn param<'a>(cx: &Ctxt, f: &Field<'a>, names: &mut WireNames) -> Option<Param<'a>> {
     let a = &f.attrs;
-    let kind = if !f.has_ice {
+    let kind = if a.first.is_none() {
         cx.error_spanned_by(
             f.ident,
             format!(

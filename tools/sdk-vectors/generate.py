@@ -27,7 +27,7 @@ from alibabacloud_tea_openapi import utils as openapi_utils
 from alibabacloud_tea_openapi.models import Config
 from alibabacloud_tea_openapi.utils import Utils
 from darabonba.core import DaraCore
-from darabonba.runtime import RuntimeOptions
+from darabonba.runtime import ExtendsParameters, RuntimeOptions
 from darabonba.utils.form import Form
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -162,7 +162,7 @@ JSON_OUTPUT = json.dumps(
 
 
 def cases():
-    """(name, note, sts, v2, method name, request model instance)."""
+    """(name, note, sts, v2, method name, request model instance[, extra headers])."""
     M = ice_models
     job_ids = [f"job-{i:02d}" for i in range(1, 13)]
     return [
@@ -213,6 +213,10 @@ def cases():
         ("no_params_list", "POST with no parameters at all (empty query, empty body)", False, False,
          "list_media_live_channels",
          M.ListMediaLiveChannelsRequest()),
+        ("extra_headers_mixed_case_padded", "extra signed headers via runtime extends: mixed-case name, padded value, retry headers", False, False,
+         "get_batch_media_producing_job",
+         M.GetBatchMediaProducingJobRequest(job_id="j-1"),
+         {"X-Acs-Trace-Id": "  padded   value  ", "x-acs-retry-attempts": "1", "x-acs-retry-delay": "50"}),
         ("v2_scene_selection", "V2 (signature_algorithm='v2'): query JSON + form body JSON", False, True,
          "submit_scene_media_selection_job",
          M.SubmitSceneMediaSelectionJobRequest(job_type="Mixcut", input_config=JSON_INPUT, editing_config=JSON_EDITING,
@@ -233,13 +237,16 @@ FORM_CASES = [
 ]
 
 
-def record(name, note, sts, v2, method_name, req):
+def record(name, note, sts, v2, method_name, req, extra_headers=None):
     date = "2026-11-24T01:%02d:%02dZ" % (len(name) % 60, (len(name) * 7) % 60)
     STATE.clear()
     STATE.update(nonce=nonce_for(name), date=date)
     c = client(sts=sts, v2=v2)
     try:
-        getattr(c, method_name + "_with_options")(req, RuntimeOptions())
+        runtime = RuntimeOptions()
+        if extra_headers:
+            runtime.extends_parameters = ExtendsParameters(headers=dict(extra_headers))
+        getattr(c, method_name + "_with_options")(req, runtime)
     except Exception as e:  # noqa: BLE001 - the SDK wraps our Intercepted in UnretryableException
         if "request" not in STATE:
             raise RuntimeError(f"{name}: request was not intercepted: {e!r}") from e

@@ -139,7 +139,7 @@ fn import(root: &Path, args: &[String]) -> Result<(), CodegenError> {
     let text = std::fs::read_to_string(&src)
         .map_err(|e| CodegenError::new(&src, "", format!("cannot read file: {e}")))?;
     let value: Value = serde_json::from_str(&text).map_err(|e| {
-        CodegenError::new(&src, "", format!("invalid JSON at line {} column {}: {e}", e.line(), e.column()))
+        CodegenError::new(&src, "", format!("invalid JSON: {e}"))
     })?;
     // Validate: load and resolve (without the overlay, which belongs to the target version).
     let spec = ice_codegen::spec::load_value(&src, &value)?;

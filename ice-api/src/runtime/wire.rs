@@ -243,6 +243,11 @@ display_scalar!(i8, i16, i32, i64, u8, u16, u32, u64, usize, isize, f32, f64);
 
 /// A request (or part of one) that knows its wire encoding. Derive it with
 /// `#[derive(ice_macros::EncodeWire)]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no wire encoding",
+    label = "`{Self}` does not implement `EncodeWire`",
+    note = "derive it with `#[derive(ice_macros::EncodeWire)]` and an `#[ice(...)]` on every field"
+)]
 pub trait EncodeWire {
     /// Appends this value's parameters to `out`.
     fn encode_wire(&self, out: &mut WireParams) -> Result<(), EncodeError>;

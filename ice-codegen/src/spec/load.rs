@@ -23,7 +23,7 @@ pub fn load_spec(file: &Path, text: &str) -> Result<Spec, CodegenError> {
         CodegenError::new(
             file,
             "",
-            format!("invalid JSON at line {} column {}: {e}", e.line(), e.column()),
+            format!("invalid JSON: {e}"),
         )
     })?;
     load_value(file, &value)

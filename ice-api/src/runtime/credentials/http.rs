@@ -35,6 +35,11 @@ impl Http {
         Self::new(connect_timeout, timeout, self.use_system_proxy)
     }
 
+    /// Same settings, with or without the system proxy (`HTTP(S)_PROXY`).
+    pub(crate) fn with_system_proxy(self, use_system_proxy: bool) -> Self {
+        Self::new(self.connect_timeout, self.timeout, use_system_proxy)
+    }
+
     pub(crate) fn timeouts(&self) -> (Duration, Duration) {
         (self.connect_timeout, self.timeout)
     }
@@ -105,4 +110,42 @@ fn transport(provider: &str, what: &str, e: &reqwest::Error) -> CredentialsError
 /// `scheme://host[:port]/path` of `url` without query, for messages.
 pub(crate) fn display_url(url: &str) -> &str {
     url.split(['?', '#']).next().unwrap_or(url)
+}
+
+/// Whether `url` points at this machine (a proxy must not be used for it).
+pub(crate) fn is_loopback(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(v6),
+        None => host.split(':').next().unwrap_or(host),
+    };
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback;
+
+    #[test]
+    fn loopback_hosts() {
+        for url in [
+            "http://127.0.0.1:8080",
+            "http://localhost/x",
+            "http://[::1]:9/",
+            "127.0.0.2",
+        ] {
+            assert!(is_loopback(url), "{url}");
+        }
+        for url in [
+            "https://sts.aliyuncs.com",
+            "http://100.100.100.200",
+            "http://10.0.0.1:80",
+        ] {
+            assert!(!is_loopback(url), "{url}");
+        }
+    }
 }

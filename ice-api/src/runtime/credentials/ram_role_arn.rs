@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::cache::{CredentialsCache, DEFAULT_REFRESH_MARGIN};
 use super::document::{parse_json, service_error, temporary_credentials};
-use super::http::{display_url, send, Http};
+use super::http::{display_url, is_loopback, send, Http};
 use super::{BoxFuture, Credentials, CredentialsError, Env, ProvideCredentials};
 use crate::runtime::sign::{clock, percent, v2};
 
@@ -130,7 +130,11 @@ impl RamRoleArnProvider {
     /// A full STS base URL such as `https://sts.aliyuncs.com` or `http://127.0.0.1:8080`
     /// (a bare host gets `https://`).
     pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.endpoint = Some(endpoint.into());
+        let endpoint = endpoint.into();
+        // A system proxy would not reach a stand-in on this machine.
+        let proxy = !is_loopback(&endpoint);
+        self.http = self.http.with_system_proxy(proxy);
+        self.endpoint = Some(endpoint);
         self
     }
 

@@ -8,8 +8,10 @@ use super::{BoxFuture, Credentials, CredentialsError, ProvideCredentials};
 ///
 /// ```
 /// use ice_api::runtime::credentials::StaticProvider;
-/// let p = StaticProvider::new("LTAI5tExampleKeyabcd", "secret").with_security_token("token");
-/// assert!(!format!("{p:?}").contains("secret"));
+/// let p = StaticProvider::new("LTAI5tExampleKeyabcd", "my-ak-secret").with_security_token("sts-token");
+/// let shown = format!("{p:?}");
+/// assert!(!shown.contains("my-ak-secret") && !shown.contains("sts-token"));
+/// assert!(shown.contains("LTAI****abcd"));
 /// ```
 #[derive(Clone)]
 pub struct StaticProvider {
