@@ -268,5 +268,8 @@ async fn send_raw_is_an_escape_hatch_with_the_same_signing() {
     assert_eq!(recs[0].param("Config").as_deref(), Some(r#"{"a":"中文"}"#));
     assert_eq!(recs[1].method, "GET");
     assert!(recs[1].body.is_empty(), "{:?}", recs[1]);
-    assert_eq!(recs[1].query_params(), vec![("PageSize".to_string(), "10".to_string())]);
+    assert_eq!(
+        recs[1].query_params(),
+        vec![("PageSize".to_string(), "10".to_string())]
+    );
 }

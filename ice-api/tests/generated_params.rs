@@ -7,6 +7,7 @@
 //! the spec JSON read at test time.
 
 #[path = "generated_params/samples.rs"]
+#[rustfmt::skip]
 mod samples;
 
 use std::collections::BTreeMap;
@@ -14,7 +15,10 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value};
 
 fn spec() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../specs/ice/2020-11-09/api-docs.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../specs/ice/2020-11-09/api-docs.json"
+    );
     let text = std::fs::read_to_string(path).expect("spec file is readable");
     serde_json::from_str(&text).expect("spec is JSON")
 }
@@ -85,24 +89,40 @@ fn every_operation_is_generated_and_every_parameter_lands_as_specified() {
     let spec = spec();
     let apis = spec["apis"].as_object().expect("apis");
     let components = &spec["components"]["schemas"];
-    assert_eq!(apis.len(), 400, "the ICE 2020-11-09 spec has 400 operations");
+    assert_eq!(
+        apis.len(),
+        400,
+        "the ICE 2020-11-09 spec has 400 operations"
+    );
 
     // The always-compiled operation list covers the spec exactly.
-    let listed: Vec<&str> = ice_api::generated::OPERATIONS.iter().map(|(a, _)| *a).collect();
+    let listed: Vec<&str> = ice_api::generated::OPERATIONS
+        .iter()
+        .map(|(a, _)| *a)
+        .collect();
     let in_spec: Vec<&str> = apis.keys().map(String::as_str).collect();
     assert_eq!(listed, in_spec);
 
     let samples: BTreeMap<&str, samples::Encode> = samples::samples().into_iter().collect();
     if samples::ALL_GROUPS {
-        assert_eq!(samples.len(), apis.len(), "one generated request per operation");
+        assert_eq!(
+            samples.len(),
+            apis.len(),
+            "one generated request per operation"
+        );
     } else {
-        assert!(!samples.is_empty(), "the default features compile some operations");
+        assert!(
+            !samples.is_empty(),
+            "the default features compile some operations"
+        );
     }
 
     let mut checked_ops = 0;
     let mut checked_params = 0;
     for (action, encode) in &samples {
-        let api = apis.get(*action).unwrap_or_else(|| panic!("{action} is not in the spec"));
+        let api = apis
+            .get(*action)
+            .unwrap_or_else(|| panic!("{action} is not in the spec"));
         let wire = encode().unwrap_or_else(|e| panic!("{action}: {e}"));
         let mut expected_pairs = 0;
         for p in api["parameters"].as_array().expect("parameters") {
@@ -122,12 +142,19 @@ fn every_operation_is_generated_and_every_parameter_lands_as_specified() {
                     assert_eq!(found.len(), 1, "{ctx}: one pair, found {found:?}");
                     let text = &found[0].1;
                     assert!(!text.contains('\n'), "{ctx}: compact JSON");
-                    let parsed: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{ctx}: {e}"));
+                    let parsed: Value =
+                        serde_json::from_str(text).unwrap_or_else(|e| panic!("{ctx}: {e}"));
                     assert_eq!(parsed, value, "{ctx}");
                     expected_pairs += 1;
                 }
                 Some("simple") => {
-                    let joined = value.as_array().expect("simple needs an array").iter().map(scalar_text).collect::<Vec<_>>().join(",");
+                    let joined = value
+                        .as_array()
+                        .expect("simple needs an array")
+                        .iter()
+                        .map(scalar_text)
+                        .collect::<Vec<_>>()
+                        .join(",");
                     assert!(here.contains(&(name.to_owned(), joined)), "{ctx}: {here:?}");
                     expected_pairs += 1;
                 }
@@ -137,7 +164,10 @@ fn every_operation_is_generated_and_every_parameter_lands_as_specified() {
                     assert!(!pairs.is_empty(), "{ctx}");
                     for pair in &pairs {
                         assert!(here.contains(pair), "{ctx}: missing {pair:?} in {here:?}");
-                        assert!(pair.0 == name || pair.0.starts_with(&format!("{name}.")), "{ctx}");
+                        assert!(
+                            pair.0 == name || pair.0.starts_with(&format!("{name}.")),
+                            "{ctx}"
+                        );
                     }
                     expected_pairs += pairs.len();
                 }
@@ -149,7 +179,9 @@ fn every_operation_is_generated_and_every_parameter_lands_as_specified() {
                 Some(other) => panic!("{ctx}: unexpected style {other}"),
             }
             assert!(
-                !there.iter().any(|(k, _)| k == name || k.starts_with(&format!("{name}."))),
+                !there
+                    .iter()
+                    .any(|(k, _)| k == name || k.starts_with(&format!("{name}."))),
                 "{ctx}: also found in the other location"
             );
             checked_params += 1;
@@ -163,6 +195,9 @@ fn every_operation_is_generated_and_every_parameter_lands_as_specified() {
     }
     assert_eq!(checked_ops, samples.len());
     if samples::ALL_GROUPS {
-        assert_eq!(checked_params, 1631, "every parameter of the spec was checked");
+        assert_eq!(
+            checked_params, 1631,
+            "every parameter of the spec was checked"
+        );
     }
 }

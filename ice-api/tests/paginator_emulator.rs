@@ -155,3 +155,20 @@ async fn an_error_ends_the_stream_after_yielding_it() {
     assert!(results[..10].iter().all(Result::is_ok));
     assert_eq!(results[10].as_ref().unwrap_err().code(), Some("InvalidParameter"));
 }
+
+/// The generated request (codegen's `Paginated` impl) pages through the emulator too.
+#[cfg(feature = "media-production")]
+#[tokio::test]
+async fn generated_list_request_yields_each_job_once() {
+    use ice_api::generated::media_production::ListBatchMediaProducingJobsRequest;
+    let (_emu, client) = start(Emulator::builder().seed(8).timing(Timing::instant())).await;
+    let created = submit_n(&client, 250).await;
+    let items: Vec<_> = client
+        .paginate_items(ListBatchMediaProducingJobsRequest::new().with_max_results(100))
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<String> = items.into_iter().filter_map(|j| j.job_id).collect();
+    assert_eq!(ids.len(), 250);
+    assert_eq!(ids.into_iter().collect::<HashSet<_>>(), created);
+}

@@ -60,10 +60,40 @@ pub fn pascal(wire: &str) -> String {
 
 /// Names that would shadow prelude or generated-code paths if used for a struct.
 const RESERVED_TYPES: &[&str] = &[
-    "Option", "Result", "String", "Vec", "Box", "Default", "Some", "None", "Ok", "Err", "Clone",
-    "Debug", "PartialEq", "Send", "Sync", "Sized", "Copy", "Iterator", "Into", "From", "Drop",
-    "Fn", "FnMut", "FnOnce", "ToString", "ToOwned", "Eq", "Ord", "PartialOrd", "Extend",
-    "IntoIterator", "AsRef", "AsMut", "Self",
+    "Option",
+    "Result",
+    "String",
+    "Vec",
+    "Box",
+    "Default",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Clone",
+    "Debug",
+    "PartialEq",
+    "Send",
+    "Sync",
+    "Sized",
+    "Copy",
+    "Iterator",
+    "Into",
+    "From",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "ToString",
+    "ToOwned",
+    "Eq",
+    "Ord",
+    "PartialOrd",
+    "Extend",
+    "IntoIterator",
+    "AsRef",
+    "AsMut",
+    "Self",
 ];
 
 /// Hands out unique names within one Rust module.
@@ -82,9 +112,8 @@ impl Namer {
 
     /// Claims `candidate`, else `parent + candidate`, else numbered variants.
     pub fn claim(&mut self, candidate: &str, parent: &str) -> String {
-        let free = |n: &str, used: &BTreeSet<String>| {
-            !used.contains(n) && !RESERVED_TYPES.contains(&n)
-        };
+        let free =
+            |n: &str, used: &BTreeSet<String>| !used.contains(n) && !RESERVED_TYPES.contains(&n);
         let first = candidate.to_owned();
         let second = format!("{parent}{candidate}");
         let pick = if free(&first, &self.used) {

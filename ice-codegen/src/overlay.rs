@@ -232,7 +232,9 @@ pub fn load_overlay(file: &Path, text: &str) -> Result<Overlay, CodegenError> {
                         token: n.opt_str("token")?,
                     }
                 }
-                _ => return Err(n.error("expected `false` or a mapping with kind/items/total/token")),
+                _ => {
+                    return Err(n.error("expected `false` or a mapping with kind/items/total/token"))
+                }
             };
             out.pagination.insert(action.clone(), hint);
         }
@@ -266,7 +268,13 @@ fn load_patch(n: Node<'_>, path: &str) -> Result<ConstraintPatch, CodegenError> 
     for key in n.object()?.keys() {
         if !matches!(
             key.as_str(),
-            "minimum" | "maximum" | "min_length" | "max_length" | "min_items" | "max_items" | "enum"
+            "minimum"
+                | "maximum"
+                | "min_length"
+                | "max_length"
+                | "min_items"
+                | "max_items"
+                | "enum"
         ) {
             return Err(n.error_at(
                 key,

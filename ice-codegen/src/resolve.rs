@@ -79,7 +79,14 @@ pub fn resolve(spec: &Spec, overlay: &Overlay) -> Result<Api, CodegenError> {
         let fields = match &schema.kind {
             SchemaKind::Object { properties, .. } => {
                 let mut namer = std::mem::take(&mut r.component_namer);
-                let res = r.fields(properties, Side::Request, &TypeHome::Components, &mut namer, &parent, true);
+                let res = r.fields(
+                    properties,
+                    Side::Request,
+                    &TypeHome::Components,
+                    &mut namer,
+                    &parent,
+                    true,
+                );
                 r.component_namer = namer;
                 res?
             }
@@ -95,25 +102,39 @@ pub fn resolve(spec: &Spec, overlay: &Overlay) -> Result<Api, CodegenError> {
     }
 
     let prefixes: Vec<String> = if overlay.idempotent_prefixes.is_empty() {
-        DEFAULT_IDEMPOTENT_PREFIXES.iter().map(|s| s.to_string()).collect()
+        DEFAULT_IDEMPOTENT_PREFIXES
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     } else {
         overlay.idempotent_prefixes.clone()
     };
     for (action, (_, pointer)) in &overlay.idempotent {
         if !spec.apis.contains_key(action) {
-            return Err(CodegenError::new(&overlay.file, pointer, format!("unknown operation `{action}`")));
+            return Err(CodegenError::new(
+                &overlay.file,
+                pointer,
+                format!("unknown operation `{action}`"),
+            ));
         }
     }
     for (action, hint) in &overlay.pagination {
         if !spec.apis.contains_key(action) {
-            return Err(CodegenError::new(&overlay.file, &hint.pointer, format!("unknown operation `{action}`")));
+            return Err(CodegenError::new(
+                &overlay.file,
+                &hint.pointer,
+                format!("unknown operation `{action}`"),
+            ));
         }
     }
 
     let mut operations = Vec::new();
     for (action, api) in &spec.apis {
         let index = operations.len();
-        let group = group_of.get(action).cloned().unwrap_or_else(|| FALLBACK_GROUP.to_owned());
+        let group = group_of
+            .get(action)
+            .cloned()
+            .unwrap_or_else(|| FALLBACK_GROUP.to_owned());
         let mut op = r.operation(index, action, api, group)?;
         op.idempotent = match overlay.idempotent.get(action) {
             Some((b, _)) => *b,
@@ -192,7 +213,10 @@ fn assign_groups(spec: &Spec, overlay: &Overlay) -> Result<BTreeMap<String, Stri
             return Err(CodegenError::new(
                 &overlay.file,
                 &g.pointer,
-                format!("group `{}` maps to the same module as group `{other}`", g.name),
+                format!(
+                    "group `{}` maps to the same module as group `{other}`",
+                    g.name
+                ),
             ));
         }
         for (action, pointer) in &g.operations {
@@ -223,7 +247,8 @@ fn assign_groups(spec: &Spec, overlay: &Overlay) -> Result<BTreeMap<String, Stri
 }
 
 fn valid_action(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_uppercase()) && name.chars().all(|c| c.is_ascii_alphanumeric())
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 impl<'a> Resolver<'a> {
@@ -236,7 +261,11 @@ impl<'a> Resolver<'a> {
     ) -> Result<Operation, CodegenError> {
         let spec = self.spec;
         if !valid_action(action) {
-            return Err(err(spec, &api.pointer, format!("action name {action:?} is not an UpperCamelCase ASCII identifier")));
+            return Err(err(
+                spec,
+                &api.pointer,
+                format!("action name {action:?} is not an UpperCamelCase ASCII identifier"),
+            ));
         }
         let lower: Vec<String> = api.methods.iter().map(|m| m.to_ascii_lowercase()).collect();
         let method = if lower.iter().any(|m| m == "post") {
@@ -244,7 +273,14 @@ impl<'a> Resolver<'a> {
         } else if lower.iter().any(|m| m == "get") {
             Method::Get
         } else {
-            return Err(err(spec, &format!("{}/methods", api.pointer), format!("expected `get` or `post` among the methods, found {:?}", api.methods)));
+            return Err(err(
+                spec,
+                &format!("{}/methods", api.pointer),
+                format!(
+                    "expected `get` or `post` among the methods, found {:?}",
+                    api.methods
+                ),
+            ));
         };
         let auth = if api.security.iter().any(|s| s == "AK") {
             Auth::AccessKey
@@ -253,7 +289,14 @@ impl<'a> Resolver<'a> {
         } else if api.security.is_empty() {
             Auth::AccessKey
         } else {
-            return Err(err(spec, &format!("{}/security", api.pointer), format!("unsupported security schemes {:?}; expected AK or Anonymous", api.security)));
+            return Err(err(
+                spec,
+                &format!("{}/security", api.pointer),
+                format!(
+                    "unsupported security schemes {:?}; expected AK or Anonymous",
+                    api.security
+                ),
+            ));
         };
         let home = TypeHome::Operation(index);
         let request_name = format!("{action}Request");
@@ -264,13 +307,24 @@ impl<'a> Resolver<'a> {
         let mut params = Vec::new();
         for p in &api.parameters {
             if let Some(first) = seen.insert(&p.name, &p.pointer) {
-                return Err(err(spec, &format!("{}/name", p.pointer), format!("duplicate parameter `{}` (first defined at {first})", p.name)));
+                return Err(err(
+                    spec,
+                    &format!("{}/name", p.pointer),
+                    format!(
+                        "duplicate parameter `{}` (first defined at {first})",
+                        p.name
+                    ),
+                ));
             }
             let location = match p.location {
                 ParamIn::Query => Location::Query,
                 ParamIn::FormData => {
                     if method == Method::Get {
-                        return Err(err(spec, &format!("{}/in", p.pointer), "a formData parameter needs POST, but the operation only allows GET"));
+                        return Err(err(
+                            spec,
+                            &format!("{}/in", p.pointer),
+                            "a formData parameter needs POST, but the operation only allows GET",
+                        ));
                     }
                     Location::Form
                 }
@@ -278,7 +332,14 @@ impl<'a> Resolver<'a> {
                     return Err(err(spec, &format!("{}/in", p.pointer), format!("`in: {}` is not supported for RPC operations; expected query or formData", other.as_str())));
                 }
             };
-            let (ty, checks) = self.type_of(&p.schema, Side::Request, &home, &mut namer, &pascal(&p.name), &request_name)?;
+            let (ty, checks) = self.type_of(
+                &p.schema,
+                Side::Request,
+                &home,
+                &mut namer,
+                &pascal(&p.name),
+                &request_name,
+            )?;
             let style = param_style(spec, p, &ty, &self.types)?;
             let field = Field {
                 wire_name: p.name.clone(),
@@ -286,24 +347,48 @@ impl<'a> Resolver<'a> {
                 ty,
                 required: p.schema.required == Some(true),
                 deprecated: p.schema.deprecated,
-                docs: p.schema.description.clone().or_else(|| p.schema.title.clone()),
+                docs: p
+                    .schema
+                    .description
+                    .clone()
+                    .or_else(|| p.schema.title.clone()),
                 checks,
                 pointer: p.pointer.clone(),
             };
-            params.push(Param { field, location, style });
+            params.push(Param {
+                field,
+                location,
+                style,
+            });
         }
         let response_schema = api
             .responses
             .get("200")
-            .or_else(|| api.responses.iter().find(|(k, _)| k.starts_with('2')).map(|(_, v)| v))
+            .or_else(|| {
+                api.responses
+                    .iter()
+                    .find(|(k, _)| k.starts_with('2'))
+                    .map(|(_, v)| v)
+            })
             .and_then(|r| r.schema.as_ref());
         let response = match response_schema {
             None => Vec::new(),
             Some(s) => match &s.kind {
-                SchemaKind::Object { properties, .. } => {
-                    self.fields(properties, Side::Response, &home, &mut namer, &response_name, false)?
+                SchemaKind::Object { properties, .. } => self.fields(
+                    properties,
+                    Side::Response,
+                    &home,
+                    &mut namer,
+                    &response_name,
+                    false,
+                )?,
+                _ => {
+                    return Err(err(
+                        spec,
+                        &s.pointer,
+                        "the response schema must be an object",
+                    ))
                 }
-                _ => return Err(err(spec, &s.pointer, "the response schema must be an object")),
             },
         };
         let client_token = params
@@ -376,12 +461,24 @@ impl<'a> Resolver<'a> {
         let ty = match &s.kind {
             SchemaKind::Ref(r) => {
                 let name = r.strip_prefix(COMPONENT_PREFIX).ok_or_else(|| {
-                    err(self.spec, &format!("{}/$ref", s.pointer), format!("unsupported reference {r:?}; expected `#/components/schemas/<Name>`"))
+                    err(
+                        self.spec,
+                        &format!("{}/$ref", s.pointer),
+                        format!(
+                            "unsupported reference {r:?}; expected `#/components/schemas/<Name>`"
+                        ),
+                    )
                 })?;
                 match self.components.get(name) {
                     Some(&i) => TypeRef::Named(i),
                     None => {
-                        return Err(err(self.spec, &format!("{}/$ref", s.pointer), format!("dangling reference {r:?}: there is no component schema named `{name}`")))
+                        return Err(err(
+                            self.spec,
+                            &format!("{}/$ref", s.pointer),
+                            format!(
+                            "dangling reference {r:?}: there is no component schema named `{name}`"
+                        ),
+                        ))
                     }
                 }
             }
@@ -391,13 +488,17 @@ impl<'a> Resolver<'a> {
             SchemaKind::Boolean => TypeRef::Boolean,
             SchemaKind::Any => TypeRef::Any,
             SchemaKind::Array(items) => {
-                let (inner, inner_checks) = self.type_of(items, side, home, namer, &format!("{hint}Item"), parent)?;
+                let (inner, inner_checks) =
+                    self.type_of(items, side, home, namer, &format!("{hint}Item"), parent)?;
                 if inner_checks.any() {
                     checks.inner = Some(Box::new(inner_checks));
                 }
                 TypeRef::List(Box::new(inner))
             }
-            SchemaKind::Object { properties, additional } => {
+            SchemaKind::Object {
+                properties,
+                additional,
+            } => {
                 if !properties.is_empty() {
                     let name = namer.claim(hint, parent);
                     let idx = self.types.len();
@@ -415,7 +516,8 @@ impl<'a> Resolver<'a> {
                     self.types[idx].fields = fields;
                     TypeRef::Named(idx)
                 } else if let Some(a) = additional {
-                    let (inner, inner_checks) = self.type_of(a, side, home, namer, &format!("{hint}Value"), parent)?;
+                    let (inner, inner_checks) =
+                        self.type_of(a, side, home, namer, &format!("{hint}Value"), parent)?;
                     if inner_checks.any() {
                         checks.inner = Some(Box::new(inner_checks));
                     }
@@ -458,12 +560,20 @@ impl<'a> Resolver<'a> {
         Ok((ty, checks))
     }
 
-    fn apply_patch(&mut self, op: &mut Operation, patch: &ConstraintPatch, overlay: &Overlay) -> Result<(), CodegenError> {
+    fn apply_patch(
+        &mut self,
+        op: &mut Operation,
+        patch: &ConstraintPatch,
+        overlay: &Overlay,
+    ) -> Result<(), CodegenError> {
         let here = |m: String| CodegenError::new(&overlay.file, &patch.pointer, m);
         let mut segments = patch.path.split('.');
         let first = segments.next().unwrap_or_default();
         let Some(pi) = op.params.iter().position(|p| p.field.wire_name == first) else {
-            return Err(here(format!("operation `{}` has no parameter `{first}`", op.action)));
+            return Err(here(format!(
+                "operation `{}` has no parameter `{first}`",
+                op.action
+            )));
         };
         // Walk immutably to find the target: None = the parameter itself, Some((type, field)).
         let mut target: Option<(usize, usize)> = None;
@@ -474,10 +584,22 @@ impl<'a> Resolver<'a> {
             };
             let idx = match current.ty {
                 TypeRef::Named(i) => i,
-                _ => return Err(here(format!("`{}` is not an object, so it has no field `{seg}`", current.wire_name))),
+                _ => {
+                    return Err(here(format!(
+                        "`{}` is not an object, so it has no field `{seg}`",
+                        current.wire_name
+                    )))
+                }
             };
-            let Some(fi) = self.types[idx].fields.iter().position(|f| f.wire_name == seg) else {
-                return Err(here(format!("`{}` has no field `{seg}`", current.wire_name)));
+            let Some(fi) = self.types[idx]
+                .fields
+                .iter()
+                .position(|f| f.wire_name == seg)
+            else {
+                return Err(here(format!(
+                    "`{}` has no field `{seg}`",
+                    current.wire_name
+                )));
             };
             target = Some((idx, fi));
         }
@@ -490,13 +612,26 @@ impl<'a> Resolver<'a> {
         let text = field.ty == TypeRef::String;
         let list = matches!(field.ty, TypeRef::List(_));
         if (patch.minimum.is_some() || patch.maximum.is_some()) && !numeric {
-            return Err(here(format!("minimum/maximum need a number, but `{}` is not one", patch.path)));
+            return Err(here(format!(
+                "minimum/maximum need a number, but `{}` is not one",
+                patch.path
+            )));
         }
-        if (patch.min_length.is_some() || patch.max_length.is_some() || !patch.enum_values.is_empty()) && !text {
-            return Err(here(format!("min_length/max_length/enum need a string, but `{}` is not one", patch.path)));
+        if (patch.min_length.is_some()
+            || patch.max_length.is_some()
+            || !patch.enum_values.is_empty())
+            && !text
+        {
+            return Err(here(format!(
+                "min_length/max_length/enum need a string, but `{}` is not one",
+                patch.path
+            )));
         }
         if (patch.min_items.is_some() || patch.max_items.is_some()) && !list {
-            return Err(here(format!("min_items/max_items need a list, but `{}` is not one", patch.path)));
+            return Err(here(format!(
+                "min_items/max_items need a list, but `{}` is not one",
+                patch.path
+            )));
         }
         c.minimum = patch.minimum.or(c.minimum);
         c.maximum = patch.maximum.or(c.maximum);
@@ -528,16 +663,26 @@ impl<'a> Resolver<'a> {
         ty.map(|t| (path, t))
     }
 
-    fn pagination(&self, op: &Operation, overlay: &Overlay) -> Result<Option<Pagination>, CodegenError> {
+    fn pagination(
+        &self,
+        op: &Operation,
+        overlay: &Overlay,
+    ) -> Result<Option<Pagination>, CodegenError> {
         let hint = overlay.pagination.get(&op.action);
         if hint.is_some_and(|h| h.disabled) {
             return Ok(None);
         }
         let hint_err = |m: String| {
-            CodegenError::new(&overlay.file, hint.map(|h| h.pointer.as_str()).unwrap_or(""), m)
+            CodegenError::new(
+                &overlay.file,
+                hint.map(|h| h.pointer.as_str()).unwrap_or(""),
+                m,
+            )
         };
         let param = |names: &[&str], ty: TypeRef| {
-            op.params.iter().position(|p| names.contains(&p.field.wire_name.as_str()) && p.field.ty == ty)
+            op.params
+                .iter()
+                .position(|p| names.contains(&p.field.wire_name.as_str()) && p.field.ty == ty)
         };
         let token_param = param(&["NextToken", "NextPageToken"], TypeRef::String);
         let page_param = param(&["PageNo", "PageNumber"], TypeRef::Integer);
@@ -558,25 +703,43 @@ impl<'a> Resolver<'a> {
             PageKind::PageNumber => page_param,
         };
         let Some(cursor_param) = cursor_param else {
-            return Err(hint_err(format!("`{}` lacks the request parameter for this pagination kind", op.action)));
+            return Err(hint_err(format!(
+                "`{}` lacks the request parameter for this pagination kind",
+                op.action
+            )));
         };
         let size_param = match kind {
-            PageKind::Token => param(&["MaxResults"], TypeRef::Integer).or_else(|| param(&["PageSize"], TypeRef::Integer)),
+            PageKind::Token => param(&["MaxResults"], TypeRef::Integer)
+                .or_else(|| param(&["PageSize"], TypeRef::Integer)),
             PageKind::PageNumber => param(&["PageSize"], TypeRef::Integer),
         };
-        let lookup = |explicit: Option<&String>, defaults: &[&str], what: &str| -> Result<Option<(Vec<usize>, TypeRef)>, CodegenError> {
+        let lookup = |explicit: Option<&String>,
+                      defaults: &[&str],
+                      what: &str|
+         -> Result<Option<(Vec<usize>, TypeRef)>, CodegenError> {
             if let Some(path) = explicit {
                 return match self.response_path(&op.response, path) {
                     Some(found) => Ok(Some(found)),
-                    None => Err(hint_err(format!("the response of `{}` has no {what} field `{path}`", op.action))),
+                    None => Err(hint_err(format!(
+                        "the response of `{}` has no {what} field `{path}`",
+                        op.action
+                    ))),
                 };
             }
-            Ok(defaults.iter().find_map(|d| self.response_path(&op.response, d)))
+            Ok(defaults
+                .iter()
+                .find_map(|d| self.response_path(&op.response, d)))
         };
         let items = match hint.and_then(|h| h.items.as_ref()) {
             Some(p) => lookup(Some(p), &[], "items")?,
             None => {
-                let lists: Vec<usize> = op.response.iter().enumerate().filter(|(_, f)| matches!(f.ty, TypeRef::List(_))).map(|(i, _)| i).collect();
+                let lists: Vec<usize> = op
+                    .response
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| matches!(f.ty, TypeRef::List(_)))
+                    .map(|(i, _)| i)
+                    .collect();
                 match lists.as_slice() {
                     [i] => Some((vec![*i], op.response[*i].ty.clone())),
                     _ => None,
@@ -585,22 +748,40 @@ impl<'a> Resolver<'a> {
         };
         let Some((items_path, items_ty)) = items else {
             if hint.is_some() {
-                return Err(hint_err(format!("cannot find the item list of `{}`; set `items`", op.action)));
+                return Err(hint_err(format!(
+                    "cannot find the item list of `{}`; set `items`",
+                    op.action
+                )));
             }
             return Ok(None);
         };
         let TypeRef::List(item_ty) = items_ty else {
-            return Err(hint_err(format!("the items field of `{}` is not a list", op.action)));
+            return Err(hint_err(format!(
+                "the items field of `{}` is not a list",
+                op.action
+            )));
         };
         let token_path = match kind {
             PageKind::Token => {
                 let wire = op.params[cursor_param].field.wire_name.clone();
-                match lookup(hint.and_then(|h| h.token.as_ref()), &[wire.as_str()], "token")? {
+                match lookup(
+                    hint.and_then(|h| h.token.as_ref()),
+                    &[wire.as_str()],
+                    "token",
+                )? {
                     Some((p, TypeRef::String)) => p,
-                    Some(_) => return Err(hint_err(format!("the token field of `{}` is not a string", op.action))),
+                    Some(_) => {
+                        return Err(hint_err(format!(
+                            "the token field of `{}` is not a string",
+                            op.action
+                        )))
+                    }
                     None => {
                         if hint.is_some() {
-                            return Err(hint_err(format!("the response of `{}` has no `{wire}`; set `token`", op.action)));
+                            return Err(hint_err(format!(
+                                "the response of `{}` has no `{wire}`; set `token`",
+                                op.action
+                            )));
                         }
                         return Ok(None);
                     }
@@ -608,9 +789,18 @@ impl<'a> Resolver<'a> {
             }
             PageKind::PageNumber => Vec::new(),
         };
-        let total_path = match lookup(hint.and_then(|h| h.total.as_ref()), &["TotalCount", "Total"], "total")? {
+        let total_path = match lookup(
+            hint.and_then(|h| h.total.as_ref()),
+            &["TotalCount", "Total"],
+            "total",
+        )? {
             Some((p, TypeRef::Integer | TypeRef::String)) => p,
-            Some(_) => return Err(hint_err(format!("the total field of `{}` is neither an integer nor a string", op.action))),
+            Some(_) => {
+                return Err(hint_err(format!(
+                    "the total field of `{}` is neither an integer nor a string",
+                    op.action
+                )))
+            }
             None => Vec::new(),
         };
         Ok(Some(Pagination {
@@ -650,7 +840,13 @@ impl<'a> Resolver<'a> {
     }
 
     fn mark_usage(&mut self, operations: &[Operation]) {
-        fn walk(types: &mut [NamedType], ty: &TypeRef, request: bool, group: &str, seen: &mut BTreeSet<usize>) {
+        fn walk(
+            types: &mut [NamedType],
+            ty: &TypeRef,
+            request: bool,
+            group: &str,
+            seen: &mut BTreeSet<usize>,
+        ) {
             match ty {
                 TypeRef::List(t) | TypeRef::Map(t) => walk(types, t, request, group, seen),
                 TypeRef::Named(i) => {
@@ -696,8 +892,20 @@ impl<'a> Resolver<'a> {
             .collect();
         for i in unused {
             let mut reachable = BTreeSet::new();
-            walk(&mut self.types, &TypeRef::Named(i), true, "", &mut reachable);
-            walk(&mut self.types, &TypeRef::Named(i), false, "", &mut BTreeSet::new());
+            walk(
+                &mut self.types,
+                &TypeRef::Named(i),
+                true,
+                "",
+                &mut reachable,
+            );
+            walk(
+                &mut self.types,
+                &TypeRef::Named(i),
+                false,
+                "",
+                &mut BTreeSet::new(),
+            );
             // Always compiled, so everything it contains must be too.
             for j in reachable {
                 self.types[j].groups.clear();
@@ -719,7 +927,12 @@ fn constraints_of(s: &Schema) -> Constraints {
     }
 }
 
-fn param_style(spec: &Spec, p: &spec::Parameter, ty: &TypeRef, types: &[NamedType]) -> Result<Style, CodegenError> {
+fn param_style(
+    spec: &Spec,
+    p: &spec::Parameter,
+    ty: &TypeRef,
+    types: &[NamedType],
+) -> Result<Style, CodegenError> {
     let _ = types;
     let at = format!("{}/style", p.pointer);
     let kind = match ty {
@@ -729,7 +942,20 @@ fn param_style(spec: &Spec, p: &spec::Parameter, ty: &TypeRef, types: &[NamedTyp
         _ => "scalar",
     };
     let mismatch = |style: ParamStyle, expected: &str| {
-        err(spec, &at, format!("style `{}` needs {expected}, but parameter `{}` is {}", style.as_str(), p.name, if kind == "scalar" { "a scalar".to_owned() } else { format!("an {kind}") }))
+        err(
+            spec,
+            &at,
+            format!(
+                "style `{}` needs {expected}, but parameter `{}` is {}",
+                style.as_str(),
+                p.name,
+                if kind == "scalar" {
+                    "a scalar".to_owned()
+                } else {
+                    format!("an {kind}")
+                }
+            ),
+        )
     };
     Ok(match (p.style, kind) {
         (None, "scalar") => Style::Scalar,
@@ -751,7 +977,10 @@ fn param_style(spec: &Spec, p: &spec::Parameter, ty: &TypeRef, types: &[NamedTyp
 }
 
 /// Loads spec and overlay from files and resolves them.
-pub fn load_and_resolve(spec_path: &Path, overlay_path: Option<&Path>) -> Result<Api, CodegenError> {
+pub fn load_and_resolve(
+    spec_path: &Path,
+    overlay_path: Option<&Path>,
+) -> Result<Api, CodegenError> {
     let spec = spec::read_spec(spec_path)?;
     let overlay = match overlay_path {
         Some(p) => crate::overlay::read_overlay(p)?,

@@ -43,9 +43,15 @@ fn schema_export_has_one_document_per_request_and_response() {
     assert_eq!(files.len(), apis.len() * 2 + 1);
     for (action, api) in apis {
         let path = format!("{action}Request.schema.json");
-        let f = files.iter().find(|f| f.path == Path::new(&path)).expect(&path);
+        let f = files
+            .iter()
+            .find(|f| f.path == Path::new(&path))
+            .expect(&path);
         let doc: Value = serde_json::from_str(&f.contents).expect("schema is JSON");
-        assert_eq!(doc["$schema"], "https://json-schema.org/draft/2020-12/schema");
+        assert_eq!(
+            doc["$schema"],
+            "https://json-schema.org/draft/2020-12/schema"
+        );
         let params = api["parameters"].as_array().expect("parameters");
         let props = doc["properties"].as_object().expect("properties");
         assert_eq!(props.len(), params.len(), "{action}");

@@ -53,12 +53,17 @@ fn baseline_is_valid() {
 fn invalid_json_names_line_and_column() {
     let e = load_spec(Path::new("spec.json"), "{\"apis\": [}").unwrap_err();
     assert_eq!(e.pointer, "");
-    assert_eq!(e.message, "invalid JSON: expected value at line 1 column 11");
+    assert_eq!(
+        e.message,
+        "invalid JSON: expected value at line 1 column 11"
+    );
 }
 
 #[test]
 fn wrong_type_for_parameters() {
-    let e = fails(spec_with(|v| v["apis"]["GetThing"]["parameters"] = json!({"a": 1})));
+    let e = fails(spec_with(|v| {
+        v["apis"]["GetThing"]["parameters"] = json!({"a": 1})
+    }));
     assert_eq!(e.pointer, "/apis/GetThing/parameters");
     assert_eq!(e.message, "expected an array, found an object");
 }
@@ -78,13 +83,17 @@ fn bounds_as_strings_are_accepted() {
         v["apis"]["GetThing"]["parameters"][0]["schema"]["maxLength"] = json!("10");
     }))
     .expect("string bounds load");
-    assert_eq!(api.operations[0].params[0].field.checks.own.max_length, Some(10));
+    assert_eq!(
+        api.operations[0].params[0].field.checks.own.max_length,
+        Some(10)
+    );
 }
 
 #[test]
 fn dangling_ref() {
     let e = fails(spec_with(|v| {
-        v["apis"]["GetThing"]["parameters"][1]["schema"]["$ref"] = json!("#/components/schemas/Nope")
+        v["apis"]["GetThing"]["parameters"][1]["schema"]["$ref"] =
+            json!("#/components/schemas/Nope")
     }));
     assert_eq!(e.pointer, "/apis/GetThing/parameters/1/schema/$ref");
     assert_eq!(
@@ -95,7 +104,9 @@ fn dangling_ref() {
 
 #[test]
 fn unknown_style() {
-    let e = fails(spec_with(|v| v["apis"]["GetThing"]["parameters"][1]["style"] = json!("yaml")));
+    let e = fails(spec_with(|v| {
+        v["apis"]["GetThing"]["parameters"][1]["style"] = json!("yaml")
+    }));
     assert_eq!(e.pointer, "/apis/GetThing/parameters/1/style");
     assert_eq!(
         e.message,
@@ -105,21 +116,35 @@ fn unknown_style() {
 
 #[test]
 fn style_type_mismatch() {
-    let e = fails(spec_with(|v| v["apis"]["GetThing"]["parameters"][0]["style"] = json!("repeatList")));
+    let e = fails(spec_with(|v| {
+        v["apis"]["GetThing"]["parameters"][0]["style"] = json!("repeatList")
+    }));
     assert_eq!(e.pointer, "/apis/GetThing/parameters/0/style");
-    assert_eq!(e.message, "style `repeatList` needs an array, but parameter `Id` is a scalar");
+    assert_eq!(
+        e.message,
+        "style `repeatList` needs an array, but parameter `Id` is a scalar"
+    );
 }
 
 #[test]
 fn json_style_on_a_scalar_is_rejected() {
-    let e = fails(spec_with(|v| v["apis"]["GetThing"]["parameters"][0]["style"] = json!("json")));
+    let e = fails(spec_with(|v| {
+        v["apis"]["GetThing"]["parameters"][0]["style"] = json!("json")
+    }));
     assert_eq!(e.pointer, "/apis/GetThing/parameters/0/style");
-    assert!(e.message.starts_with("style `json` needs an object, an array or any"), "{}", e.message);
+    assert!(
+        e.message
+            .starts_with("style `json` needs an object, an array or any"),
+        "{}",
+        e.message
+    );
 }
 
 #[test]
 fn duplicate_parameter() {
-    let e = fails(spec_with(|v| v["apis"]["GetThing"]["parameters"][1]["name"] = json!("Id")));
+    let e = fails(spec_with(|v| {
+        v["apis"]["GetThing"]["parameters"][1]["name"] = json!("Id")
+    }));
     assert_eq!(e.pointer, "/apis/GetThing/parameters/1/name");
     assert_eq!(
         e.message,
@@ -129,7 +154,9 @@ fn duplicate_parameter() {
 
 #[test]
 fn unknown_in() {
-    let e = fails(spec_with(|v| v["apis"]["GetThing"]["parameters"][0]["in"] = json!("cookie")));
+    let e = fails(spec_with(|v| {
+        v["apis"]["GetThing"]["parameters"][0]["in"] = json!("cookie")
+    }));
     assert_eq!(e.pointer, "/apis/GetThing/parameters/0/in");
     assert_eq!(
         e.message,
@@ -139,7 +166,9 @@ fn unknown_in() {
 
 #[test]
 fn path_parameter_in_rpc() {
-    let e = fails(spec_with(|v| v["apis"]["GetThing"]["parameters"][0]["in"] = json!("path")));
+    let e = fails(spec_with(|v| {
+        v["apis"]["GetThing"]["parameters"][0]["in"] = json!("path")
+    }));
     assert_eq!(e.pointer, "/apis/GetThing/parameters/0/in");
     assert_eq!(
         e.message,
@@ -149,32 +178,53 @@ fn path_parameter_in_rpc() {
 
 #[test]
 fn unknown_schema_type() {
-    let e = fails(spec_with(|v| v["apis"]["GetThing"]["parameters"][0]["schema"]["type"] = json!("date")));
+    let e = fails(spec_with(|v| {
+        v["apis"]["GetThing"]["parameters"][0]["schema"]["type"] = json!("date")
+    }));
     assert_eq!(e.pointer, "/apis/GetThing/parameters/0/schema/type");
-    assert!(e.message.starts_with("unknown type \"date\""), "{}", e.message);
+    assert!(
+        e.message.starts_with("unknown type \"date\""),
+        "{}",
+        e.message
+    );
 }
 
 #[test]
 fn missing_schema_type() {
     let e = fails(spec_with(|v| {
-        v["apis"]["GetThing"]["responses"]["200"]["schema"]["properties"]["RequestId"] = json!({"description": "x"})
+        v["apis"]["GetThing"]["responses"]["200"]["schema"]["properties"]["RequestId"] =
+            json!({"description": "x"})
     }));
-    assert_eq!(e.pointer, "/apis/GetThing/responses/200/schema/properties/RequestId");
-    assert!(e.message.starts_with("schema has neither `type` nor `$ref`"), "{}", e.message);
+    assert_eq!(
+        e.pointer,
+        "/apis/GetThing/responses/200/schema/properties/RequestId"
+    );
+    assert!(
+        e.message
+            .starts_with("schema has neither `type` nor `$ref`"),
+        "{}",
+        e.message
+    );
 }
 
 #[test]
 fn pointer_tokens_are_escaped() {
     let e = fails(spec_with(|v| {
-        v["apis"]["GetThing"]["responses"]["200"]["schema"]["properties"] = json!({"a/b~c": {"type": 5}})
+        v["apis"]["GetThing"]["responses"]["200"]["schema"]["properties"] =
+            json!({"a/b~c": {"type": 5}})
     }));
-    assert_eq!(e.pointer, "/apis/GetThing/responses/200/schema/properties/a~1b~0c/type");
+    assert_eq!(
+        e.pointer,
+        "/apis/GetThing/responses/200/schema/properties/a~1b~0c/type"
+    );
     assert_eq!(e.message, "expected a string, found a number");
 }
 
 #[test]
 fn get_only_operation_with_form_parameter() {
-    let e = fails(spec_with(|v| v["apis"]["GetThing"]["methods"] = json!(["get"])));
+    let e = fails(spec_with(|v| {
+        v["apis"]["GetThing"]["methods"] = json!(["get"])
+    }));
     assert_eq!(e.pointer, "/apis/GetThing/parameters/1/in");
     assert!(e.message.contains("needs POST"), "{}", e.message);
 }
@@ -198,7 +248,11 @@ fn overlay_bad_group_name() {
     let e = overlay("groups:\n  Media_Production:\n    operations: [GetThing]\n").unwrap_err();
     assert_eq!(e.file, Path::new("overlay.yaml"));
     assert_eq!(e.pointer, "/groups/Media_Production");
-    assert!(e.message.contains("not a valid feature name"), "{}", e.message);
+    assert!(
+        e.message.contains("not a valid feature name"),
+        "{}",
+        e.message
+    );
 }
 
 #[test]
@@ -210,10 +264,13 @@ fn overlay_unknown_operation_in_group() {
 
 #[test]
 fn overlay_operation_in_two_groups() {
-    let e = overlay("groups:\n  a:\n    operations: [GetThing]\n  b:\n    operations: [GetThing]\n")
-        .unwrap_err();
+    let e =
+        overlay("groups:\n  a:\n    operations: [GetThing]\n  b:\n    operations: [GetThing]\n")
+            .unwrap_err();
     assert_eq!(e.pointer, "/groups/b/operations/0");
-    assert!(e.message.starts_with("operation `GetThing` is in group `a` and again in group `b`"));
+    assert!(e
+        .message
+        .starts_with("operation `GetThing` is in group `a` and again in group `b`"));
 }
 
 #[test]
@@ -225,16 +282,23 @@ fn overlay_operation_in_no_group() {
 
 #[test]
 fn overlay_unknown_default_feature() {
-    let e = overlay("default_features: [b]\ngroups:\n  a:\n    operations: [GetThing]\n").unwrap_err();
+    let e =
+        overlay("default_features: [b]\ngroups:\n  a:\n    operations: [GetThing]\n").unwrap_err();
     assert_eq!(e.pointer, "/default_features/0");
-    assert_eq!(e.message, "default feature `b` is not a group defined under `groups`");
+    assert_eq!(
+        e.message,
+        "default feature `b` is not a group defined under `groups`"
+    );
 }
 
 #[test]
 fn overlay_constraint_on_wrong_type() {
     let e = overlay("constraints:\n  GetThing:\n    Id: {minimum: 1}\n").unwrap_err();
     assert_eq!(e.pointer, "/constraints/GetThing/Id");
-    assert_eq!(e.message, "minimum/maximum need a number, but `Id` is not one");
+    assert_eq!(
+        e.message,
+        "minimum/maximum need a number, but `Id` is not one"
+    );
 }
 
 #[test]
@@ -258,12 +322,21 @@ fn overlay_unknown_key_and_bad_yaml() {
     assert!(e.message.starts_with("unknown overlay key `grups`"));
     let e = overlay("groups: [\n").unwrap_err();
     assert_eq!(e.pointer, "");
-    assert!(e.message.starts_with("invalid YAML at line"), "{}", e.message);
+    assert!(
+        e.message.starts_with("invalid YAML at line"),
+        "{}",
+        e.message
+    );
 }
 
 #[test]
 fn overlay_bad_pagination_hint() {
     let e = overlay("pagination:\n  GetThing: {items: Nope}\n").unwrap_err();
     assert_eq!(e.pointer, "/pagination/GetThing");
-    assert!(e.message.contains("no NextToken/NextPageToken or PageNo/PageNumber"), "{}", e.message);
+    assert!(
+        e.message
+            .contains("no NextToken/NextPageToken or PageNo/PageNumber"),
+        "{}",
+        e.message
+    );
 }

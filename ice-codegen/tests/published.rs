@@ -44,7 +44,11 @@ fn published_copies_parse_and_resolve() {
             .flat_map(|o| o.params.iter().map(|p| format!("{:?}", p.style)))
             .collect();
         for s in ["Json", "RepeatList", "Flat", "Scalar"] {
-            assert!(styles.contains(s), "{}: style {s} missing in {styles:?}", file.display());
+            assert!(
+                styles.contains(s),
+                "{}: style {s} missing in {styles:?}",
+                file.display()
+            );
         }
         // Generation works on them too.
         let files = ice_codegen::emit::rust::generate(&api).unwrap_or_else(|e| panic!("{e}"));

@@ -45,7 +45,10 @@ fn usage_error(msg: &str) -> CodegenError {
 }
 
 /// Parses `[--out DIR]` (+ one positional when `positional`), rejecting anything else.
-fn parse_args(args: &[String], positional: bool) -> Result<(Option<String>, Option<PathBuf>), CodegenError> {
+fn parse_args(
+    args: &[String],
+    positional: bool,
+) -> Result<(Option<String>, Option<PathBuf>), CodegenError> {
     let mut pos = None;
     let mut out = None;
     let mut it = args.iter();
@@ -138,9 +141,8 @@ fn import(root: &Path, args: &[String]) -> Result<(), CodegenError> {
     let src = PathBuf::from(src);
     let text = std::fs::read_to_string(&src)
         .map_err(|e| CodegenError::new(&src, "", format!("cannot read file: {e}")))?;
-    let value: Value = serde_json::from_str(&text).map_err(|e| {
-        CodegenError::new(&src, "", format!("invalid JSON: {e}"))
-    })?;
+    let value: Value = serde_json::from_str(&text)
+        .map_err(|e| CodegenError::new(&src, "", format!("invalid JSON: {e}")))?;
     // Validate: load and resolve (without the overlay, which belongs to the target version).
     let spec = ice_codegen::spec::load_value(&src, &value)?;
     let api = ice_codegen::resolve::resolve(&spec, &ice_codegen::overlay::Overlay::default())?;

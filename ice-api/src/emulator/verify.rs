@@ -433,9 +433,12 @@ pub fn canonical_query(raw: &str) -> Result<String, GatewayError> {
     Ok(out)
 }
 
+/// Decoded (key, value) byte pairs, in the order received.
+pub type BytePairs = Vec<(Vec<u8>, Vec<u8>)>;
+
 /// Splits and percent-decodes `a=1&b=x+y` (form rules) into byte pairs; a key without `=` has
 /// an empty value; empty segments are skipped.
-pub fn decode_query(raw: &str) -> Result<Vec<(Vec<u8>, Vec<u8>)>, GatewayError> {
+pub fn decode_query(raw: &str) -> Result<BytePairs, GatewayError> {
     let mut pairs = Vec::new();
     for seg in raw.split('&').filter(|s| !s.is_empty()) {
         let (k, v) = seg.split_once('=').unwrap_or((seg, ""));

@@ -425,49 +425,65 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("UploadMediaByURL", "media-assets"),
     ("UploadStreamByURL", "live"),
 ];
+#[rustfmt::skip]
 pub mod components;
 /// Usage metering and event callbacks. (feature `account`).
 #[cfg(feature = "account")]
+#[rustfmt::skip]
 pub mod account;
 /// Real-time AI agents (AICallKit), RTC robots and message chat. (feature `ai-agent`).
 #[cfg(feature = "ai-agent")]
+#[rustfmt::skip]
 pub mod ai_agent;
 /// Digital-human avatars and customized voices. (feature `avatars-voices`).
 #[cfg(feature = "avatars-voices")]
+#[rustfmt::skip]
 pub mod avatars_voices;
 /// Broadcast channels, programs, sources, schedules and ad insertion. (feature `broadcast`).
 #[cfg(feature = "broadcast")]
+#[rustfmt::skip]
 pub mod broadcast;
 /// Live-stream recording, snapshots, transcoding, stream upload and IPC devices. (feature `live`).
 #[cfg(feature = "live")]
+#[rustfmt::skip]
 pub mod live;
 /// Live packaging channels, channel groups and origin endpoints. (feature `live-package`).
 #[cfg(feature = "live-package")]
+#[rustfmt::skip]
 pub mod live_package;
 /// Media AI: smart tagging, ASR, cognition, censorship, DNA, copyright and trace watermarks, hotwords. (feature `media-ai`).
 #[cfg(feature = "media-ai")]
+#[rustfmt::skip]
 pub mod media_ai;
 /// Media asset library: registration, upload, media info, categories, marks, public media, storage. (feature `media-assets`).
 #[cfg(feature = "media-assets")]
+#[rustfmt::skip]
 pub mod media_assets;
 /// MediaConnect flows, inputs and outputs. (feature `media-connect`).
 #[cfg(feature = "media-connect")]
+#[rustfmt::skip]
 pub mod media_connect;
 /// MediaLive channels, inputs and input security groups. (feature `media-live`).
 #[cfg(feature = "media-live")]
+#[rustfmt::skip]
 pub mod media_live;
 /// Transcoding, snapshots, media conversion, packaging, media info probing, pipelines, custom templates, workflows. (feature `media-processing`).
 #[cfg(feature = "media-processing")]
+#[rustfmt::skip]
 pub mod media_processing;
 /// Online editing, batch and scene-based production, editing templates and intelligent production jobs. (feature `media-production`).
 #[cfg(feature = "media-production")]
+#[rustfmt::skip]
 pub mod media_production;
 /// Media search libraries, search indexes and recognition libraries. (feature `media-search`).
 #[cfg(feature = "media-search")]
+#[rustfmt::skip]
 pub mod media_search;
 /// VOD packaging groups, configurations and assets. (feature `vod-packaging`).
 #[cfg(feature = "vod-packaging")]
+#[rustfmt::skip]
 pub mod vod_packaging;
 /// Yike intelligent production workspace. (feature `yike`).
 #[cfg(feature = "yike")]
+#[rustfmt::skip]
 pub mod yike;

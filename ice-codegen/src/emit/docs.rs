@@ -9,7 +9,10 @@
 
 /// Sanitizes one description into doc lines (without the leading `///`).
 pub fn doc_lines(text: &str) -> Vec<String> {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n").replace('\t', "    ");
+    let text = text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\t', "    ");
     let mut out = Vec::new();
     let mut fence: Option<String> = None;
     for line in text.lines() {
@@ -59,7 +62,10 @@ fn url_end(rest: &str) -> usize {
     let mut end = rest.len();
     for (i, c) in rest.char_indices() {
         if c.is_whitespace()
-            || matches!(c, '<' | '>' | '"' | '\'' | '`' | ')' | '(' | '[' | ']' | '{' | '}' | '|' | '\\')
+            || matches!(
+                c,
+                '<' | '>' | '"' | '\'' | '`' | ')' | '(' | '[' | ']' | '{' | '}' | '|' | '\\'
+            )
             || !c.is_ascii()
         {
             end = i;

@@ -111,7 +111,11 @@ impl Defs<'_> {
         v
     }
 
-    fn fields(&mut self, fields: &[Field], with_required: bool) -> (Map<String, Value>, Vec<String>) {
+    fn fields(
+        &mut self,
+        fields: &[Field],
+        with_required: bool,
+    ) -> (Map<String, Value>, Vec<String>) {
         let mut props = Map::new();
         let mut required = Vec::new();
         for f in fields {
@@ -125,7 +129,14 @@ impl Defs<'_> {
     }
 }
 
-fn document(title: String, description: String, props: Map<String, Value>, required: Vec<String>, defs: BTreeMap<String, Value>, closed: bool) -> Value {
+fn document(
+    title: String,
+    description: String,
+    props: Map<String, Value>,
+    required: Vec<String>,
+    defs: BTreeMap<String, Value>,
+    closed: bool,
+) -> Value {
     let mut m = Map::new();
     m.insert("$schema".into(), json!(DRAFT));
     m.insert("title".into(), json!(title));
@@ -145,7 +156,11 @@ fn document(title: String, description: String, props: Map<String, Value>, requi
 }
 
 fn request_schema(api: &Api, op: &Operation) -> Value {
-    let mut d = Defs { api, defs: BTreeMap::new(), request: true };
+    let mut d = Defs {
+        api,
+        defs: BTreeMap::new(),
+        request: true,
+    };
     let mut props = Map::new();
     let mut required = Vec::new();
     for p in &op.params {
@@ -169,7 +184,10 @@ fn request_schema(api: &Api, op: &Operation) -> Value {
     }
     document(
         op.request_name(),
-        format!("Parameters of {} {} `{}`.", api.product, api.version, op.action),
+        format!(
+            "Parameters of {} {} `{}`.",
+            api.product, api.version, op.action
+        ),
         props,
         required,
         d.defs,
@@ -178,11 +196,18 @@ fn request_schema(api: &Api, op: &Operation) -> Value {
 }
 
 fn response_schema(api: &Api, op: &Operation) -> Value {
-    let mut d = Defs { api, defs: BTreeMap::new(), request: false };
+    let mut d = Defs {
+        api,
+        defs: BTreeMap::new(),
+        request: false,
+    };
     let (props, _) = d.fields(&op.response, false);
     document(
         op.response_name(),
-        format!("Response body of {} {} `{}`.", api.product, api.version, op.action),
+        format!(
+            "Response body of {} {} `{}`.",
+            api.product, api.version, op.action
+        ),
         props,
         Vec::new(),
         d.defs,
@@ -204,13 +229,23 @@ pub fn schemas(api: &Api) -> Vec<GeneratedFile> {
     for op in &api.operations {
         let req = format!("{}.schema.json", op.request_name());
         let resp = format!("{}.schema.json", op.response_name());
-        out.push(GeneratedFile { path: PathBuf::from(&req), contents: pretty(&request_schema(api, op)) });
-        out.push(GeneratedFile { path: PathBuf::from(&resp), contents: pretty(&response_schema(api, op)) });
-        index.push(json!({"action": op.action, "group": op.group, "request": req, "response": resp}));
+        out.push(GeneratedFile {
+            path: PathBuf::from(&req),
+            contents: pretty(&request_schema(api, op)),
+        });
+        out.push(GeneratedFile {
+            path: PathBuf::from(&resp),
+            contents: pretty(&response_schema(api, op)),
+        });
+        index.push(
+            json!({"action": op.action, "group": op.group, "request": req, "response": resp}),
+        );
     }
     out.push(GeneratedFile {
         path: PathBuf::from("index.json"),
-        contents: pretty(&json!({"product": api.product, "version": api.version, "operations": index})),
+        contents: pretty(
+            &json!({"product": api.product, "version": api.version, "operations": index}),
+        ),
     });
     out
 }

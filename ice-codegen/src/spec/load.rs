@@ -19,13 +19,8 @@ pub fn read_spec(path: &Path) -> Result<Spec, CodegenError> {
 
 /// Loads api-docs JSON text; `file` is used in errors.
 pub fn load_spec(file: &Path, text: &str) -> Result<Spec, CodegenError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| {
-        CodegenError::new(
-            file,
-            "",
-            format!("invalid JSON: {e}"),
-        )
-    })?;
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| CodegenError::new(file, "", format!("invalid JSON: {e}")))?;
     load_value(file, &value)
 }
 

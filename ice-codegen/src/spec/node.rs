@@ -87,12 +87,17 @@ impl<'a> Node<'a> {
     }
 
     fn wrong(&self, expected: &str) -> CodegenError {
-        self.error(format!("expected {expected}, found {}", json_type(self.value)))
+        self.error(format!(
+            "expected {expected}, found {}",
+            json_type(self.value)
+        ))
     }
 
     /// This node as an object.
     pub fn object(&self) -> Result<&'a Map<String, Value>, CodegenError> {
-        self.value.as_object().ok_or_else(|| self.wrong("an object"))
+        self.value
+            .as_object()
+            .ok_or_else(|| self.wrong("an object"))
     }
 
     /// This node as an array.

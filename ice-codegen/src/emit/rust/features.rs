@@ -26,21 +26,45 @@ fn block(api: &Api) -> String {
         list(&mut api.groups.iter().map(|g| &g.feature))
     ));
     for g in &api.groups {
-        let n = api.operations.iter().filter(|o| o.group == g.feature).count();
-        s.push_str(&format!("# {} ({n} operations)\n{} = []\n", g.description, g.feature));
+        let n = api
+            .operations
+            .iter()
+            .filter(|o| o.group == g.feature)
+            .count();
+        s.push_str(&format!(
+            "# {} ({n} operations)\n{} = []\n",
+            g.description, g.feature
+        ));
     }
     s.push_str(FEATURES_END);
     s
 }
 
 /// Replaces the marked block in `manifest` (text of `ice-api/Cargo.toml`).
-pub fn splice_features(manifest_path: &str, manifest: &str, api: &Api) -> Result<String, CodegenError> {
+pub fn splice_features(
+    manifest_path: &str,
+    manifest: &str,
+    api: &Api,
+) -> Result<String, CodegenError> {
     let start = manifest.find(FEATURES_BEGIN).ok_or_else(|| {
-        CodegenError::new(manifest_path, "", format!("missing marker line `{FEATURES_BEGIN}`"))
+        CodegenError::new(
+            manifest_path,
+            "",
+            format!("missing marker line `{FEATURES_BEGIN}`"),
+        )
     })?;
     let end_rel = manifest[start..].find(FEATURES_END).ok_or_else(|| {
-        CodegenError::new(manifest_path, "", format!("missing marker line `{FEATURES_END}`"))
+        CodegenError::new(
+            manifest_path,
+            "",
+            format!("missing marker line `{FEATURES_END}`"),
+        )
     })?;
     let end = start + end_rel + FEATURES_END.len();
-    Ok(format!("{}{}{}", &manifest[..start], block(api), &manifest[end..]))
+    Ok(format!(
+        "{}{}{}",
+        &manifest[..start],
+        block(api),
+        &manifest[end..]
+    ))
 }

@@ -139,6 +139,7 @@ fn root_module(ctx: &Ctx<'_>) -> Result<GeneratedFile, CodegenError> {
         quote! {
             #[doc = #d]
             #[cfg(feature = #f)]
+            #[rustfmt::skip]
             pub mod #m;
         }
     });
@@ -175,6 +176,7 @@ fn root_module(ctx: &Ctx<'_>) -> Result<GeneratedFile, CodegenError> {
         /// regardless of features.
         pub const OPERATIONS: &[(&str, &str)] = &[#(#ops),*];
 
+        #[rustfmt::skip]
         pub mod components;
         #(#groups)*
     };
@@ -189,7 +191,11 @@ fn components_module(ctx: &Ctx<'_>) -> Result<GeneratedFile, CodegenError> {
         }
         let tokens = types::named_struct(ctx, i);
         let file: syn::File = syn::parse2(tokens).map_err(|e| {
-            CodegenError::new(&t.pointer, "", format!("generator produced invalid Rust: {e}"))
+            CodegenError::new(
+                &t.pointer,
+                "",
+                format!("generator produced invalid Rust: {e}"),
+            )
         })?;
         let gate: Option<syn::Attribute> = if t.groups.is_empty() {
             None
@@ -210,7 +216,9 @@ fn components_module(ctx: &Ctx<'_>) -> Result<GeneratedFile, CodegenError> {
     }
     let file = syn::File {
         shebang: None,
-        attrs: vec![syn::parse_quote!(#![doc = " Shared types (`components/schemas` in the spec), compiled when a feature that uses them is enabled."])],
+        attrs: vec![
+            syn::parse_quote!(#![doc = " Shared types (`components/schemas` in the spec), compiled when a feature that uses them is enabled."]),
+        ],
         items,
     };
     Ok(GeneratedFile {

@@ -4,10 +4,14 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::types::{builder_methods, field_docs, field_ident, field_type, named_struct, rust_type, From};
+use super::types::{
+    builder_methods, field_docs, field_ident, field_type, named_struct, rust_type, From,
+};
 use super::validate::validate_fields;
 use super::Ctx;
-use crate::ir::{Auth, Field, Location, Method, Operation, PageKind, Pagination, TypeHome, TypeRef};
+use crate::ir::{
+    Auth, Field, Location, Method, Operation, PageKind, Pagination, TypeHome, TypeRef,
+};
 
 /// The `pub mod <op> { … }` item for operation `index`.
 pub fn op_module(ctx: &Ctx<'_>, index: usize) -> TokenStream {
@@ -30,8 +34,16 @@ pub fn op_module(ctx: &Ctx<'_>, index: usize) -> TokenStream {
             Auth::AccessKey => "signed",
             Auth::Anonymous => "anonymous",
         },
-        if op.idempotent { "idempotent" } else { "not idempotent" },
-        if op.pagination.is_some() { ", paginated" } else { "" },
+        if op.idempotent {
+            "idempotent"
+        } else {
+            "not idempotent"
+        },
+        if op.pagination.is_some() {
+            ", paginated"
+        } else {
+            ""
+        },
     );
     if let Some(d) = &op.docs {
         mod_doc.push_str("\n\n");
@@ -53,7 +65,11 @@ pub fn op_module(ctx: &Ctx<'_>, index: usize) -> TokenStream {
             Location::Query => quote!(query),
             Location::Form => quote!(form),
         };
-        let style = p.style.attr().map(|s| quote!(, style = #s)).unwrap_or_default();
+        let style = p
+            .style
+            .attr()
+            .map(|s| quote!(, style = #s))
+            .unwrap_or_default();
         let docs = field_docs(f);
         quote! {
             #docs
@@ -61,7 +77,11 @@ pub fn op_module(ctx: &Ctx<'_>, index: usize) -> TokenStream {
             pub #id: #ty
         }
     });
-    let default_derive = if fields.iter().any(|f| f.required) { TokenStream::new() } else { quote!(Default,) };
+    let default_derive = if fields.iter().any(|f| f.required) {
+        TokenStream::new()
+    } else {
+        quote!(Default,)
+    };
     let builder = builder_methods(ctx, &fields, &home, "request");
     let method = match op.method {
         Method::Get => quote!(::ice_api::HttpMethod::Get),
@@ -75,7 +95,11 @@ pub fn op_module(ctx: &Ctx<'_>, index: usize) -> TokenStream {
     let client_token = op.client_token.map(|i| {
         let f = &op.params[i].field;
         let id = field_ident(&f.rust_name);
-        let body = if f.required { quote!(::std::option::Option::Some(self.#id.as_str())) } else { quote!(self.#id.as_deref()) };
+        let body = if f.required {
+            quote!(::std::option::Option::Some(self.#id.as_str()))
+        } else {
+            quote!(self.#id.as_deref())
+        };
         quote! {
             fn client_token(&self) -> ::std::option::Option<&str> { #body }
         }
@@ -92,8 +116,15 @@ pub fn op_module(ctx: &Ctx<'_>, index: usize) -> TokenStream {
             }
         }
     };
-    let paginated = op.pagination.as_ref().map(|p| paginated_impl(ctx, op, p, &home));
-    let req_doc = format!(" Request of `{}`: build with [`{}::new`], add optional fields with `with_*`.", op.action, op.request_name());
+    let paginated = op
+        .pagination
+        .as_ref()
+        .map(|p| paginated_impl(ctx, op, p, &home));
+    let req_doc = format!(
+        " Request of `{}`: build with [`{}::new`], add optional fields with `with_*`.",
+        op.action,
+        op.request_name()
+    );
 
     // Response struct.
     let resp_members = op.response.iter().map(|f| {
@@ -107,7 +138,10 @@ pub fn op_module(ctx: &Ctx<'_>, index: usize) -> TokenStream {
             pub #id: ::std::option::Option<#t>
         }
     });
-    let resp_doc = format!(" Response of `{}`. Every field is optional; unknown fields are ignored.", op.action);
+    let resp_doc = format!(
+        " Response of `{}`. Every field is optional; unknown fields are ignored.",
+        op.action
+    );
 
     let nested = ctx
         .api
@@ -223,9 +257,15 @@ fn paginated_impl(ctx: &Ctx<'_>, op: &Operation, p: &Pagination, home: &TypeHome
         }
         PageKind::PageNumber => {
             let (get, set) = if cursor.required {
-                (quote!(::std::option::Option::Some(self.#cursor_id)), quote!(self.#cursor_id = page;))
+                (
+                    quote!(::std::option::Option::Some(self.#cursor_id)),
+                    quote!(self.#cursor_id = page;),
+                )
             } else {
-                (quote!(self.#cursor_id), quote!(self.#cursor_id = ::std::option::Option::Some(page);))
+                (
+                    quote!(self.#cursor_id),
+                    quote!(self.#cursor_id = ::std::option::Option::Some(page);),
+                )
             };
             quote! {
                 fn page_number(&self) -> ::std::option::Option<i64> { #get }
@@ -236,7 +276,11 @@ fn paginated_impl(ctx: &Ctx<'_>, op: &Operation, p: &Pagination, home: &TypeHome
     let size = p.size_param.map(|i| {
         let f = &op.params[i].field;
         let id = field_ident(&f.rust_name);
-        let get = if f.required { quote!(::std::option::Option::Some(self.#id)) } else { quote!(self.#id) };
+        let get = if f.required {
+            quote!(::std::option::Option::Some(self.#id))
+        } else {
+            quote!(self.#id)
+        };
         quote! {
             fn page_size(&self) -> ::std::option::Option<i64> { #get }
         }

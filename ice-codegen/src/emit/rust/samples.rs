@@ -47,15 +47,19 @@ fn sample(ctx: &Ctx<'_>, ty: &TypeRef, seed: &str, stack: &mut Vec<usize>) -> To
                 return quote!(<#path as ::std::default::Default>::default());
             }
             stack.push(*i);
-            let sets = ctx.api.types[*i].fields.iter().map(|f| {
-                let id = field_ident(&f.rust_name);
-                let v = sample(ctx, &f.ty, &f.wire_name, stack);
-                if f.required {
-                    quote!(x.#id = #v;)
-                } else {
-                    quote!(x.#id = ::std::option::Option::Some(#v);)
-                }
-            }).collect::<Vec<_>>();
+            let sets = ctx.api.types[*i]
+                .fields
+                .iter()
+                .map(|f| {
+                    let id = field_ident(&f.rust_name);
+                    let v = sample(ctx, &f.ty, &f.wire_name, stack);
+                    if f.required {
+                        quote!(x.#id = #v;)
+                    } else {
+                        quote!(x.#id = ::std::option::Option::Some(#v);)
+                    }
+                })
+                .collect::<Vec<_>>();
             stack.pop();
             quote!({
                 let mut x = <#path as ::std::default::Default>::default();
@@ -77,16 +81,28 @@ pub fn samples_file(ctx: &Ctx<'_>) -> Result<GeneratedFile, CodegenError> {
         let req = format_ident!("{}", op.request_name());
         let feature = &op.group;
         let mut stack = Vec::new();
-        let args = op.params.iter().filter(|p| p.field.required).map(|p| {
-            sample(ctx, &p.field.ty, &p.field.wire_name, &mut stack)
-        }).collect::<Vec<_>>();
-        let sets = op.params.iter().filter(|p| !p.field.required).map(|p| {
-            let id = field_ident(&p.field.rust_name);
-            let v = sample(ctx, &p.field.ty, &p.field.wire_name, &mut stack);
-            quote!(r.#id = ::std::option::Option::Some(#v);)
-        }).collect::<Vec<_>>();
+        let args = op
+            .params
+            .iter()
+            .filter(|p| p.field.required)
+            .map(|p| sample(ctx, &p.field.ty, &p.field.wire_name, &mut stack))
+            .collect::<Vec<_>>();
+        let sets = op
+            .params
+            .iter()
+            .filter(|p| !p.field.required)
+            .map(|p| {
+                let id = field_ident(&p.field.rust_name);
+                let v = sample(ctx, &p.field.ty, &p.field.wire_name, &mut stack);
+                quote!(r.#id = ::std::option::Option::Some(#v);)
+            })
+            .collect::<Vec<_>>();
         let action = &op.action;
-        let mutable = if sets.is_empty() { TokenStream::new() } else { quote!(mut) };
+        let mutable = if sets.is_empty() {
+            TokenStream::new()
+        } else {
+            quote!(mut)
+        };
         fns.push(quote! {
             #[cfg(feature = #feature)]
             fn #f() -> ::std::result::Result<::ice_api::WireParams, ::ice_api::EncodeError> {

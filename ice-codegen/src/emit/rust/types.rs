@@ -45,7 +45,10 @@ pub fn field_docs(f: &Field) -> TokenStream {
         if !text.is_empty() {
             text.push_str("\n\n");
         }
-        text.push_str(&format!("Pattern (not checked client-side): `{}`", p.replace('`', "'")));
+        text.push_str(&format!(
+            "Pattern (not checked client-side): `{}`",
+            p.replace('`', "'")
+        ));
     }
     if text.is_empty() {
         let wire = format!(" `{}`.", f.wire_name);
@@ -71,7 +74,9 @@ pub fn rust_type(ctx: &Ctx<'_>, ty: &TypeRef, from: From<'_>) -> TokenStream {
         TypeRef::Number => quote!(f64),
         TypeRef::Boolean => quote!(bool),
         TypeRef::Any => quote!(::serde_json::Value),
-        TypeRef::FreeObject => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+        TypeRef::FreeObject => {
+            quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>)
+        }
         TypeRef::List(t) => {
             let t = rust_type(ctx, t, from);
             quote!(::std::vec::Vec<#t>)
@@ -115,7 +120,12 @@ pub fn field_type(ctx: &Ctx<'_>, f: &Field, home: &TypeHome) -> TokenStream {
 }
 
 /// `new(required…)` and `with_x(optional)` for a request-side struct.
-pub fn builder_methods(ctx: &Ctx<'_>, fields: &[Field], home: &TypeHome, what: &str) -> TokenStream {
+pub fn builder_methods(
+    ctx: &Ctx<'_>,
+    fields: &[Field],
+    home: &TypeHome,
+    what: &str,
+) -> TokenStream {
     let mut args = Vec::new();
     let mut inits = Vec::new();
     let mut setters = Vec::new();
@@ -138,7 +148,10 @@ pub fn builder_methods(ctx: &Ctx<'_>, fields: &[Field], home: &TypeHome, what: &
             let setter = format_ident!("with_{}", f.rust_name);
             let doc = format!(" Sets `{}`.", f.wire_name);
             let (arg, val) = if is_string {
-                (quote!(value: impl ::std::convert::Into<::std::string::String>), quote!(value.into()))
+                (
+                    quote!(value: impl ::std::convert::Into<::std::string::String>),
+                    quote!(value.into()),
+                )
             } else {
                 (quote!(value: #t), quote!(value))
             };
@@ -154,7 +167,10 @@ pub fn builder_methods(ctx: &Ctx<'_>, fields: &[Field], home: &TypeHome, what: &
     let new_doc = if arg_docs.is_empty() {
         format!(" A new {what} with every optional field unset.")
     } else {
-        format!(" A new {what} from its required fields ({}); optional fields start unset.", arg_docs.join(", "))
+        format!(
+            " A new {what} from its required fields ({}); optional fields start unset.",
+            arg_docs.join(", ")
+        )
     };
     quote! {
         #[doc = #new_doc]
@@ -179,7 +195,12 @@ pub fn named_struct(ctx: &Ctx<'_>, idx: usize) -> TokenStream {
     // A component no operation uses gets both directions, so it is usable either way.
     let unused = !t.in_request && !t.in_response;
     let (in_request, in_response) = (t.in_request || unused, t.in_response || unused);
-    let mut derives = vec![quote!(Debug), quote!(Clone), quote!(PartialEq), quote!(Default)];
+    let mut derives = vec![
+        quote!(Debug),
+        quote!(Clone),
+        quote!(PartialEq),
+        quote!(Default),
+    ];
     if in_request {
         derives.push(quote!(::serde::Serialize));
     }
@@ -190,12 +211,20 @@ pub fn named_struct(ctx: &Ctx<'_>, idx: usize) -> TokenStream {
     let fields: Vec<Field> = if in_request {
         t.fields.clone()
     } else {
-        t.fields.iter().cloned().map(|mut f| {
-            f.required = false;
-            f
-        }).collect()
+        t.fields
+            .iter()
+            .cloned()
+            .map(|mut f| {
+                f.required = false;
+                f
+            })
+            .collect()
     };
-    let container = if in_response { quote!(#[serde(default)]) } else { TokenStream::new() };
+    let container = if in_response {
+        quote!(#[serde(default)])
+    } else {
+        TokenStream::new()
+    };
     let members = fields.iter().map(|f| {
         let id = field_ident(&f.rust_name);
         let ty = field_type(ctx, f, &t.home);
