@@ -2,9 +2,9 @@
 //! into the query string and the form body, which the signer then signs.
 //!
 //! The derive runs in three passes, like serde_derive and thiserror: parse every `#[ice(...)]`
-//! attribute ([`attr`], [`ast`]), validate them all ([`valid`]), then expand ([`expand`]). Errors
-//! from the first two passes are accumulated ([`ctxt`]) and reported together, each at the
-//! offending token; a stub impl ([`fallback`]) keeps them from cascading.
+//! attribute (`attr`, `ast`), validate them all (`valid`, producing the checked `model`), then
+//! expand (`expand`). Errors from the first two passes are accumulated (`ctxt`) and reported
+//! together, each at the offending token; a stub impl (`fallback`) keeps them from cascading.
 //!
 //! See [`derive_encode_wire`] for the attribute reference.
 
