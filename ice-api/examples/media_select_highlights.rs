@@ -20,7 +20,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .with_intro_config(HighlightIntroConfig::new("Auto"))
             .with_target_duration(60),
     )
-    .with_opening_array([Media::new().with_media_id("****40b48fb04483915d4f2cd8ac****")])
+    .with_opening_array([Media::from_media_id("****40b48fb04483915d4f2cd8ac****")])
     .with_title_array(["高能名场面"]);
     let editing = EditingConfig::new()
         .with_media_config(MediaConfig::new().with_volume(1))

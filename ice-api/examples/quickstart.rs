@@ -48,7 +48,8 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let output_url = std::env::var("ICE_QUICKSTART_OUTPUT_URL").unwrap_or_else(|_| {
         "https://example-bucket.oss-cn-shanghai.aliyuncs.com/quickstart_{index}.mp4".into()
     });
-    let input = || SmartMixInputConfig::from_media_array(media.clone()).with_speech_text_array(SPEECH);
+    let input =
+        || SmartMixInputConfig::from_media_array(media.clone()).with_speech_text_array(SPEECH);
 
     // 1. Media selection.
     let selection = SceneMediaSelection::smart_mix(input(), OutputConfig::new(&output_url));
@@ -73,7 +74,10 @@ async fn main() -> Result<(), Box<dyn Error>> {
     match &outcome {
         WaitOutcome::Succeeded(_) => {}
         WaitOutcome::FinishedWithFailures(job) => {
-            println!("finished, {} sub-jobs failed", job.failed_sub_jobs().count())
+            println!(
+                "finished, {} sub-jobs failed",
+                job.failed_sub_jobs().count()
+            )
         }
         WaitOutcome::Failed { error, .. } => return Err(format!("job failed: {error}").into()),
     }
@@ -103,9 +107,12 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
 /// The real service when credentials are in the environment, else the embedded emulator.
 async fn connect() -> Result<(Client, Option<EmulatorHandle>, bool), Box<dyn Error>> {
-    let has_keys = ["ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"]
-        .iter()
-        .all(|k| std::env::var(k).is_ok_and(|v| !v.trim().is_empty()));
+    let has_keys = [
+        "ALIBABA_CLOUD_ACCESS_KEY_ID",
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+    ]
+    .iter()
+    .all(|k| std::env::var(k).is_ok_and(|v| !v.trim().is_empty()));
     if has_keys {
         let config = match Config::from_env() {
             Ok(c) => c,
@@ -171,7 +178,9 @@ fn print_selection(result: &MediaSelectResult) {
                     clip.media_id,
                     clip.start_time.as_f64(),
                     clip.end_time.as_f64(),
-                    clip.score.map(|s| s.to_string()).unwrap_or_else(|| "-".into())
+                    clip.score
+                        .map(|s| s.to_string())
+                        .unwrap_or_else(|| "-".into())
                 );
             }
         }

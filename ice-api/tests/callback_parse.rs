@@ -30,13 +30,25 @@ fn batch_completion_event_is_typed() {
     let Event::BatchProduceMediaComplete(done) = &event.event else {
         panic!("{:?}", event.event)
     };
-    assert_eq!(done.job_id.as_deref(), Some("****20b48fb04483915d4f2cd8ac****"));
+    assert_eq!(
+        done.job_id.as_deref(),
+        Some("****20b48fb04483915d4f2cd8ac****")
+    );
     assert!(done.is_finished());
     assert_eq!(done.user_data_json().unwrap()["biz"], 1);
     assert_eq!(done.sub_jobs.len(), 2);
-    assert_eq!(done.sub_jobs[0].media_url.as_deref(), Some("https://b/o_1.mp4"));
-    assert_eq!(done.sub_jobs[1].error_code.as_deref(), Some("InvalidMaterial.NotFound"));
-    assert_eq!(done.raw["SomethingNew"]["a"], 1, "unknown body fields are kept");
+    assert_eq!(
+        done.sub_jobs[0].media_url.as_deref(),
+        Some("https://b/o_1.mp4")
+    );
+    assert_eq!(
+        done.sub_jobs[1].error_code.as_deref(),
+        Some("InvalidMaterial.NotFound")
+    );
+    assert_eq!(
+        done.raw["SomethingNew"]["a"], 1,
+        "unknown body fields are kept"
+    );
 }
 
 #[test]
@@ -75,7 +87,8 @@ fn unknown_events_are_kept_as_raw_json() {
     }
     // A completion event with odd field types still parses, with the odd fields absent.
     let odd = json!({"EventType": "BatchProduceMediaComplete", "MessageBody": {"JobId": 42, "Status": null, "SubJobList": "nope"}});
-    let Event::BatchProduceMediaComplete(done) = CallbackEvent::from_value(odd).unwrap().event else {
+    let Event::BatchProduceMediaComplete(done) = CallbackEvent::from_value(odd).unwrap().event
+    else {
         panic!()
     };
     assert_eq!(done.job_id.as_deref(), Some("42"));
@@ -84,8 +97,14 @@ fn unknown_events_are_kept_as_raw_json() {
 
 #[test]
 fn bodies_without_an_envelope_are_errors_naming_the_problem() {
-    assert!(CallbackEvent::from_slice(b"<html>").unwrap_err().message.contains("not JSON"));
-    assert!(CallbackEvent::from_slice(b"[1]").unwrap_err().message.contains("object"));
+    assert!(CallbackEvent::from_slice(b"<html>")
+        .unwrap_err()
+        .message
+        .contains("not JSON"));
+    assert!(CallbackEvent::from_slice(b"[1]")
+        .unwrap_err()
+        .message
+        .contains("object"));
     let err = CallbackEvent::from_slice(br#"{"UserId":1}"#).unwrap_err();
     assert!(err.to_string().contains("/EventType"));
 }

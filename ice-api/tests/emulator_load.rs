@@ -37,7 +37,12 @@ async fn ten_thousand_jobs_from_64_tasks_with_5_percent_throttling() {
             let mut out = Vec::new();
             for i in (t..JOBS).step_by(TASKS) {
                 let token = format!("load-{i}");
-                let id = submit(&client, "SubmitBatchMediaProducingJob", batch_params(Some(&token), 1)).await;
+                let id = submit(
+                    &client,
+                    "SubmitBatchMediaProducingJob",
+                    batch_params(Some(&token), 1),
+                )
+                .await;
                 out.push((i, id));
             }
             for (_, id) in &out {
@@ -61,7 +66,10 @@ async fn ten_thousand_jobs_from_64_tasks_with_5_percent_throttling() {
     let stats = emu.stats();
     assert_eq!(indices.len(), JOBS);
     assert_eq!(ids.len(), JOBS, "one distinct job per submit");
-    assert_eq!(stats.jobs_created, JOBS as u64, "every job created exactly once");
+    assert_eq!(
+        stats.jobs_created, JOBS as u64,
+        "every job created exactly once"
+    );
     assert_eq!(stats.jobs_stored, JOBS as u64);
     assert!(stats.injected_throttles > 0);
     let rps = stats.requests as f64 / elapsed.as_secs_f64().max(1e-9);

@@ -16,7 +16,10 @@ use ice_api::jobs::{
 };
 use ice_api::runtime::waiter::{WaitOptions, WaitOutcome};
 
-const MEDIA: [&str; 2] = ["****b4549d46c88681030f6e****", "****c88681030f6eb4549d46****"];
+const MEDIA: [&str; 2] = [
+    "****b4549d46c88681030f6e****",
+    "****c88681030f6eb4549d46****",
+];
 const TEXTS: [&str; 2] = [
     "Summer is here. Pack your bags!",
     "第一句文案。第二句文案。第三句！",
@@ -35,42 +38,66 @@ fn opts() -> WaitOptions {
 
 #[tokio::test]
 async fn seed_flow_selection_timeline_batch_editing() {
-    let (emu, client) = start(
-        Emulator::builder()
-            .seed(7)
-            .timing(Timing::default().durations(Duration::from_millis(50), Duration::from_millis(150))),
-    )
+    let (emu, client) = start(Emulator::builder().seed(7).timing(
+        Timing::default().durations(Duration::from_millis(50), Duration::from_millis(150)),
+    ))
     .await;
 
     // 1. Media selection.
     let selection = SceneMediaSelection::smart_mix(
         input(),
-        OutputConfig::new("https://bucket.oss-cn-shanghai.aliyuncs.com/out_{index}.mp4").with_count(1),
+        OutputConfig::new("https://bucket.oss-cn-shanghai.aliyuncs.com/out_{index}.mp4")
+            .with_count(1),
     );
-    let submitted = client.send(&SubmitSceneMediaSelectionJob::new(selection)).await.unwrap();
+    let submitted = client
+        .send(&SubmitSceneMediaSelectionJob::new(selection))
+        .await
+        .unwrap();
     let selection_id = submitted.job_id.expect("JobId");
     assert_eq!(selection_id.len(), 32);
 
     let mut polls = 0;
-    let outcome = client.wait_for_batch_job(&selection_id, &opts(), |_| polls += 1).await.unwrap();
+    let outcome = client
+        .wait_for_batch_job(&selection_id, &opts(), |_| polls += 1)
+        .await
+        .unwrap();
     assert!(matches!(outcome, WaitOutcome::Succeeded(_)), "{outcome:?}");
     assert!(polls >= 2, "the job was observed before it finished");
 
     // 2. Typed selection result from the typed Get response.
-    let got = client.send(&GetBatchMediaProducingJob::new(selection_id.clone())).await.unwrap();
+    let got = client
+        .send(&GetBatchMediaProducingJob::new(selection_id.clone()))
+        .await
+        .unwrap();
     let job = got.editing_batch_job.expect("EditingBatchJob");
     assert_eq!(job.job_id.as_deref(), Some(selection_id.as_str()));
     let result = job.parse_extend_output().unwrap().expect("ExtendOutput");
-    let texts = result.text_match_media_output_list.clone().expect("textMatchMediaOutputList");
-    assert_eq!(texts.len(), TEXTS.len(), "one entry per SpeechTextArray item");
-    let raw: serde_json::Value = serde_json::from_str(job.extend_output.as_deref().unwrap()).unwrap();
-    let sentences = |i: usize| raw["textMatchMediaOutputList"][i]["textMatchMediaSentenceOutputList"].as_array().unwrap().clone();
+    let texts = result
+        .text_match_media_output_list
+        .clone()
+        .expect("textMatchMediaOutputList");
+    assert_eq!(
+        texts.len(),
+        TEXTS.len(),
+        "one entry per SpeechTextArray item"
+    );
+    let raw: serde_json::Value =
+        serde_json::from_str(job.extend_output.as_deref().unwrap()).unwrap();
+    let sentences = |i: usize| {
+        raw["textMatchMediaOutputList"][i]["textMatchMediaSentenceOutputList"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
     assert_eq!(sentences(0).len(), 2);
     assert_eq!(sentences(1).len(), 3);
     assert_eq!(sentences(1)[2]["text"], "第三句！");
     for s in sentences(0).iter().chain(sentences(1).iter()) {
         for clip in s["matchClipList"].as_array().unwrap() {
-            assert!(MEDIA.contains(&clip["mediaId"].as_str().unwrap()), "clips come from MediaArray");
+            assert!(
+                MEDIA.contains(&clip["mediaId"].as_str().unwrap()),
+                "clips come from MediaArray"
+            );
         }
     }
 
@@ -78,17 +105,32 @@ async fn seed_flow_selection_timeline_batch_editing() {
     let timeline = SceneTimelineOrganization::smart_mix(
         result,
         input(),
-        OutputConfig::new("https://bucket.oss-cn-shanghai.aliyuncs.com/tl_{index}.mp4").with_count(2),
+        OutputConfig::new("https://bucket.oss-cn-shanghai.aliyuncs.com/tl_{index}.mp4")
+            .with_count(2),
     );
-    let tl = client.send(&SubmitSceneTimelineOrganizationJob::new(timeline)).await.unwrap();
+    let tl = client
+        .send(&SubmitSceneTimelineOrganizationJob::new(timeline))
+        .await
+        .unwrap();
     let tl_id = tl.job_id.expect("JobId");
     assert_ne!(tl_id, selection_id);
-    let done = match client.wait_for_batch_job(&tl_id, &opts(), |_| {}).await.unwrap() {
+    let done = match client
+        .wait_for_batch_job(&tl_id, &opts(), |_| {})
+        .await
+        .unwrap()
+    {
         WaitOutcome::Succeeded(job) => job,
         other => panic!("{other:?}"),
     };
-    assert_eq!(done.job_type.as_deref(), Some("Smart_Mix_Timeline_Organize"));
-    let projects: Vec<String> = done.sub_jobs.iter().filter_map(|s| s.project_id.clone()).collect();
+    assert_eq!(
+        done.job_type.as_deref(),
+        Some("Smart_Mix_Timeline_Organize")
+    );
+    let projects: Vec<String> = done
+        .sub_jobs
+        .iter()
+        .filter_map(|s| s.project_id.clone())
+        .collect();
     assert_eq!(projects.len(), 2);
     // ExtendInput echoes the selection result the job was given.
     let extend_input: serde_json::Value =
@@ -98,11 +140,21 @@ async fn seed_flow_selection_timeline_batch_editing() {
     // 4. Batch editing renders one video per project.
     let render = SubmitSceneBatchEditingJob::new(
         projects.clone(),
-        BatchEditingOutputConfig::new("https://bucket.oss-cn-shanghai.aliyuncs.com/final_{index}.mp4"),
+        BatchEditingOutputConfig::new(
+            "https://bucket.oss-cn-shanghai.aliyuncs.com/final_{index}.mp4",
+        ),
     );
     let render_id = client.send(&render).await.unwrap().job_id.expect("JobId");
-    let rendered = client.wait_for_batch_job(&render_id, &opts(), |_| {}).await.unwrap();
-    let urls: Vec<_> = rendered.job().sub_jobs.iter().filter_map(|s| s.media_url.clone()).collect();
+    let rendered = client
+        .wait_for_batch_job(&render_id, &opts(), |_| {})
+        .await
+        .unwrap();
+    let urls: Vec<_> = rendered
+        .job()
+        .sub_jobs
+        .iter()
+        .filter_map(|s| s.media_url.clone())
+        .collect();
     assert_eq!(
         urls,
         vec![
@@ -118,9 +170,18 @@ async fn same_seed_same_ids_and_selection() {
     let mut runs = Vec::new();
     for _ in 0..2 {
         let (_emu, client) = start(Emulator::builder().seed(99).timing(Timing::instant())).await;
-        let job = SceneMediaSelection::smart_mix(input(), OutputConfig::new("https://b/o_{index}.mp4"));
-        let id = client.send(&SubmitSceneMediaSelectionJob::new(job)).await.unwrap().job_id.unwrap();
-        let got = client.send(&GetBatchMediaProducingJob::new(id.clone())).await.unwrap();
+        let job =
+            SceneMediaSelection::smart_mix(input(), OutputConfig::new("https://b/o_{index}.mp4"));
+        let id = client
+            .send(&SubmitSceneMediaSelectionJob::new(job))
+            .await
+            .unwrap()
+            .job_id
+            .unwrap();
+        let got = client
+            .send(&GetBatchMediaProducingJob::new(id.clone()))
+            .await
+            .unwrap();
         runs.push((id, got.editing_batch_job.unwrap().extend_output));
     }
     assert_eq!(runs[0], runs[1]);

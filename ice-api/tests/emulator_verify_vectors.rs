@@ -30,7 +30,10 @@ fn s(v: &Value, k: &str) -> String {
 }
 
 fn v3_vectors() -> Vec<Vector> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/sdk_vectors.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/sdk_vectors.json"
+    );
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     doc["vectors"]
         .as_array()

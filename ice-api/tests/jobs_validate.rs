@@ -48,7 +48,7 @@ fn all_violations_of_a_request_are_reported_with_wire_paths() {
 #[test]
 fn array_sizes_are_checked() {
     let cfg = HighlightsInputConfig::new((0..31).map(|i| format!("v{i}")))
-        .with_opening_array(vec![ice_api::jobs::Media::new().with_media_id("m"); 21]);
+        .with_opening_array(vec![ice_api::jobs::Media::from_media_id("m"); 21]);
     assert_eq!(
         messages(&cfg),
         [
@@ -183,8 +183,7 @@ fn volumes_stickers_and_numbers_are_range_checked() {
         messages(&MediaConfig::new().with_volume("-1")),
         ["Volume: -1, expected from 0 to 10"]
     );
-    let sticker = Sticker::new()
-        .with_media_id("s")
+    let sticker = Sticker::from_media_id("s")
         .with_opacity(1.5)
         .with_dync_frames(101);
     assert_eq!(
@@ -194,8 +193,11 @@ fn volumes_stickers_and_numbers_are_range_checked() {
             "Opacity: 1.5, expected from 0 to 1"
         ]
     );
+    let mut no_source =
+        Sticker::from_media_url("https://b.oss-cn-shanghai.aliyuncs.com/s.png").with_x(f64::NAN);
+    no_source.media_url = None;
     assert_eq!(
-        messages(&Sticker::new().with_x(f64::NAN)),
+        messages(&no_source),
         [
             "X: NaN, expected a finite number",
             "none of MediaId, MediaURL is set: a media asset ID or an OSS URL is required",

@@ -10,7 +10,9 @@ use emulator_support::*;
 use futures_util::{StreamExt, TryStreamExt};
 use ice_api::emulator::{Emulator, Outcome, Timing};
 use ice_api::runtime::pagination::{PageKind, Paginated};
-use ice_api::{EncodeError, EncodeWire, HttpMethod, Location, Operation, RetryPolicy, Validate, WireParams};
+use ice_api::{
+    EncodeError, EncodeWire, HttpMethod, Location, Operation, RetryPolicy, Validate, WireParams,
+};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -38,7 +40,11 @@ impl EncodeWire for ListJobs {
         if let Some(m) = self.max_results {
             out.push(Location::Query, "MaxResults", m.to_string());
         }
-        for (k, v) in [("NextToken", &self.next_token), ("Status", &self.status), ("SortBy", &self.sort_by)] {
+        for (k, v) in [
+            ("NextToken", &self.next_token),
+            ("Status", &self.status),
+            ("SortBy", &self.sort_by),
+        ] {
             if let Some(v) = v {
                 out.push(Location::Query, k, v.clone());
             }
@@ -79,7 +85,14 @@ impl Paginated for ListJobs {
 async fn submit_n(client: &ice_api::Client, n: usize) -> HashSet<String> {
     let mut ids = HashSet::new();
     for _ in 0..n {
-        ids.insert(submit(client, "SubmitBatchMediaProducingJob", batch_params(None, 1)).await);
+        ids.insert(
+            submit(
+                client,
+                "SubmitBatchMediaProducingJob",
+                batch_params(None, 1),
+            )
+            .await,
+        );
     }
     ids
 }
@@ -90,20 +103,33 @@ async fn pages_of_100_over_250_jobs_yield_each_job_once() {
     let created = submit_n(&client, 250).await;
     assert_eq!(created.len(), 250);
 
-    let req = ListJobs { max_results: Some(100), ..Default::default() };
+    let req = ListJobs {
+        max_results: Some(100),
+        ..Default::default()
+    };
     let pages: Vec<_> = client.paginate(req.clone()).try_collect().await.unwrap();
-    assert_eq!(pages.iter().map(|p| p.items.len()).collect::<Vec<_>>(), vec![100, 100, 50]);
+    assert_eq!(
+        pages.iter().map(|p| p.items.len()).collect::<Vec<_>>(),
+        vec![100, 100, 50]
+    );
     assert!(pages.last().unwrap().response.next_token.is_none());
 
     let items: Vec<Value> = client.paginate_items(req).try_collect().await.unwrap();
-    let ids: Vec<String> = items.iter().map(|j| j["JobId"].as_str().unwrap().to_string()).collect();
+    let ids: Vec<String> = items
+        .iter()
+        .map(|j| j["JobId"].as_str().unwrap().to_string())
+        .collect();
     let unique: HashSet<String> = ids.iter().cloned().collect();
     assert_eq!(ids.len(), 250, "no duplicates");
     assert_eq!(unique, created, "every job exactly once");
 
     // Default sort is newest first; asc reverses it.
     let asc: Vec<Value> = client
-        .paginate_items(ListJobs { max_results: Some(100), sort_by: Some("asc".into()), ..Default::default() })
+        .paginate_items(ListJobs {
+            max_results: Some(100),
+            sort_by: Some("asc".into()),
+            ..Default::default()
+        })
         .try_collect()
         .await
         .unwrap();
@@ -122,19 +148,34 @@ async fn status_filter_and_default_page_size() {
     )
     .await;
     submit_n(&client, 30).await;
-    let all: Vec<Value> = client.paginate_items(ListJobs::default()).try_collect().await.unwrap();
+    let all: Vec<Value> = client
+        .paginate_items(ListJobs::default())
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(all.len(), 30);
     let failed_count = all.iter().filter(|j| j["Status"] == "Failed").count();
-    assert!(failed_count > 0 && failed_count < 30, "seeded failure rate applied: {failed_count}");
+    assert!(
+        failed_count > 0 && failed_count < 30,
+        "seeded failure rate applied: {failed_count}"
+    );
     let failed: Vec<Value> = client
-        .paginate_items(ListJobs { status: Some("Failed".into()), ..Default::default() })
+        .paginate_items(ListJobs {
+            status: Some("Failed".into()),
+            ..Default::default()
+        })
         .try_collect()
         .await
         .unwrap();
     assert_eq!(failed.len(), failed_count);
     assert!(failed.iter().all(|j| j["Status"] == "Failed"));
 
-    let first_page = client.paginate(ListJobs::default()).next().await.unwrap().unwrap();
+    let first_page = client
+        .paginate(ListJobs::default())
+        .next()
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(first_page.items.len(), 10, "MaxResults defaults to 10");
 }
 
@@ -145,15 +186,25 @@ async fn an_error_ends_the_stream_after_yielding_it() {
     submit_n(&client, 15).await;
     emu.push_script([
         Outcome::Normal,
-        Outcome::Error { status: 400, code: "InvalidParameter".into(), message: "boom".into() },
+        Outcome::Error {
+            status: 400,
+            code: "InvalidParameter".into(),
+            message: "boom".into(),
+        },
     ]);
     let results: Vec<_> = client
-        .paginate_items(ListJobs { max_results: Some(10), ..Default::default() })
+        .paginate_items(ListJobs {
+            max_results: Some(10),
+            ..Default::default()
+        })
         .collect()
         .await;
     assert_eq!(results.len(), 11);
     assert!(results[..10].iter().all(Result::is_ok));
-    assert_eq!(results[10].as_ref().unwrap_err().code(), Some("InvalidParameter"));
+    assert_eq!(
+        results[10].as_ref().unwrap_err().code(),
+        Some("InvalidParameter")
+    );
 }
 
 /// The generated request (codegen's `Paginated` impl) pages through the emulator too.

@@ -22,7 +22,9 @@ async fn waiter_finishes_under_injected_503_and_throttling() {
     let (emu, client) = start(
         Emulator::builder()
             .seed(11)
-            .timing(Timing::default().durations(Duration::from_millis(100), Duration::from_millis(400)))
+            .timing(
+                Timing::default().durations(Duration::from_millis(100), Duration::from_millis(400)),
+            )
             .faults(
                 Faults::none()
                     .throttle(0.25)
@@ -31,21 +33,37 @@ async fn waiter_finishes_under_injected_503_and_throttling() {
             ),
     )
     .await;
-    let id = submit(&client, "SubmitBatchMediaProducingJob", batch_params(None, 4)).await;
+    let id = submit(
+        &client,
+        "SubmitBatchMediaProducingJob",
+        batch_params(None, 4),
+    )
+    .await;
     let mut seen: Vec<Progress> = Vec::new();
-    let outcome = client.wait_for_batch_job(&id, &fast(), |p| seen.push(p.clone())).await.unwrap();
+    let outcome = client
+        .wait_for_batch_job(&id, &fast(), |p| seen.push(p.clone()))
+        .await
+        .unwrap();
     let job = match outcome {
         WaitOutcome::Succeeded(job) => job,
         other => panic!("expected success, got {other:?}"),
     };
     assert_eq!(job.job_id, id);
     assert_eq!(job.counts().success, 4);
-    assert!(job.sub_jobs.iter().all(|s| s.media_url.as_deref().is_some_and(|u| u.ends_with(".mp4"))));
+    assert!(job
+        .sub_jobs
+        .iter()
+        .all(|s| s.media_url.as_deref().is_some_and(|u| u.ends_with(".mp4"))));
     let stats = emu.stats();
-    assert!(stats.injected_throttles + stats.injected_unavailable > 0, "{stats:?}");
+    assert!(
+        stats.injected_throttles + stats.injected_unavailable > 0,
+        "{stats:?}"
+    );
     // Progress is reported on every successful poll, in order, ending terminal.
     assert!(seen.len() >= 2);
-    assert!(seen.windows(2).all(|w| w[0].polls < w[1].polls && w[0].fraction() <= w[1].fraction()));
+    assert!(seen
+        .windows(2)
+        .all(|w| w[0].polls < w[1].polls && w[0].fraction() <= w[1].fraction()));
     assert_eq!(seen.last().unwrap().status, JobStatus::Finished);
     assert_eq!(seen.last().unwrap().sub_jobs.success, 4);
 }
@@ -54,8 +72,17 @@ async fn waiter_finishes_under_injected_503_and_throttling() {
 async fn failed_sub_jobs_are_reported_distinctly() {
     let (_emu, client) =
         start(Emulator::builder().timing(Timing::instant().failure_rates(0.0, 1.0))).await;
-    let id = submit(&client, "SubmitBatchMediaProducingJob", batch_params(None, 2)).await;
-    match client.wait_for_batch_job(&id, &fast(), |_| {}).await.unwrap() {
+    let id = submit(
+        &client,
+        "SubmitBatchMediaProducingJob",
+        batch_params(None, 2),
+    )
+    .await;
+    match client
+        .wait_for_batch_job(&id, &fast(), |_| {})
+        .await
+        .unwrap()
+    {
         WaitOutcome::FinishedWithFailures(job) => {
             assert_eq!(job.status, JobStatus::Finished);
             assert_eq!(job.failed_sub_jobs().count(), 2);
@@ -70,10 +97,17 @@ async fn failed_job_carries_the_extend_error() {
     let (_emu, client) = start(Emulator::builder().timing(Timing::instant())).await;
     let params = selection_params(&["One. Two."], &["https://b/not-found.mp4"]);
     let id = submit(&client, "SubmitSceneMediaSelectionJob", params).await;
-    match client.wait_for_batch_job(&id, &fast(), |_| {}).await.unwrap() {
+    match client
+        .wait_for_batch_job(&id, &fast(), |_| {})
+        .await
+        .unwrap()
+    {
         WaitOutcome::Failed { job, error } => {
             assert_eq!(error.code.as_deref(), Some("InvalidMaterial.NotFound"));
-            assert!(job.extend_output.is_none(), "no selection result for a failed job");
+            assert!(
+                job.extend_output.is_none(),
+                "no selection result for a failed job"
+            );
         }
         other => panic!("expected Failed, got {other:?}"),
     }
@@ -81,11 +115,17 @@ async fn failed_job_carries_the_extend_error() {
 
 #[tokio::test]
 async fn manual_clock_drives_status_and_the_waiter_times_out() {
-    let (emu, client) = start(
-        Emulator::builder().timing(Timing::manual(Duration::from_secs(10), Duration::from_secs(60))),
+    let (emu, client) = start(Emulator::builder().timing(Timing::manual(
+        Duration::from_secs(10),
+        Duration::from_secs(60),
+    )))
+    .await;
+    let id = submit(
+        &client,
+        "SubmitBatchMediaProducingJob",
+        batch_params(None, 3),
     )
     .await;
-    let id = submit(&client, "SubmitBatchMediaProducingJob", batch_params(None, 3)).await;
     let opts = fast().timeout(Duration::from_millis(150));
     match client.wait_for_batch_job(&id, &opts, |_| {}).await {
         Err(WaitError::Timeout { job_id, last }) => {
@@ -98,16 +138,26 @@ async fn manual_clock_drives_status_and_the_waiter_times_out() {
     let job = client.get_batch_job(&id).await.unwrap();
     assert_eq!(job.status, JobStatus::Processing);
     let c = job.counts();
-    assert_eq!((c.success, c.processing), (1, 2), "sub-jobs finish one after another");
+    assert_eq!(
+        (c.success, c.processing),
+        (1, 2),
+        "sub-jobs finish one after another"
+    );
     emu.advance(Duration::from_secs(60));
-    let outcome = client.wait_for_batch_job(&id, &fast(), |_| {}).await.unwrap();
+    let outcome = client
+        .wait_for_batch_job(&id, &fast(), |_| {})
+        .await
+        .unwrap();
     assert!(matches!(outcome, WaitOutcome::Succeeded(_)));
 }
 
 #[tokio::test]
 async fn unknown_job_is_a_client_error_not_a_retry_loop() {
     let (_emu, client) = start(Emulator::builder()).await;
-    let err = client.wait_for_batch_job("missing", &fast(), |_| {}).await.unwrap_err();
+    let err = client
+        .wait_for_batch_job("missing", &fast(), |_| {})
+        .await
+        .unwrap_err();
     match err {
         WaitError::Client(e) => assert_eq!(e.code(), Some("InvalidParameter")),
         other => panic!("{other:?}"),

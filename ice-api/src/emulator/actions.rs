@@ -418,7 +418,9 @@ fn list_jobs(state: &mut State, p: &Params) -> Result<Value, GatewayError> {
             None => Ok(None),
             Some(s) => parse_acs_date(s)
                 .map(|t| Some(epoch_secs(t)))
-                .ok_or_else(|| invalid(name, format!("expected yyyy-MM-ddTHH:mm:ssZ, got \"{s}\""))),
+                .ok_or_else(|| {
+                    invalid(name, format!("expected yyyy-MM-ddTHH:mm:ssZ, got \"{s}\""))
+                }),
         }
     };
     let (start, end) = (time("StartTime")?, time("EndTime")?);

@@ -564,15 +564,22 @@ mod tests {
 
     #[test]
     fn selection_has_one_entry_per_text_and_sentence() {
-        let input = json!({"MediaArray": ["m1", "https://b.oss/x.mp4"], "SpeechTextArray": ["A. B.", "C"]});
+        let input =
+            json!({"MediaArray": ["m1", "https://b.oss/x.mp4"], "SpeechTextArray": ["A. B.", "C"]});
         let v = smart_mix_selection(&input, 7);
         let list = v["textMatchMediaOutputList"].as_array().unwrap();
         assert_eq!(list.len(), 2);
-        let first = list[0]["textMatchMediaSentenceOutputList"].as_array().unwrap();
+        let first = list[0]["textMatchMediaSentenceOutputList"]
+            .as_array()
+            .unwrap();
         assert_eq!(first.len(), 2);
         assert_eq!(first[1]["text"], "B.");
         let clip = &first[0]["matchClipList"][0];
         assert!(clip["endTime"].as_f64().unwrap() > clip["startTime"].as_f64().unwrap());
-        assert_eq!(v, smart_mix_selection(&input, 7), "deterministic under a seed");
+        assert_eq!(
+            v,
+            smart_mix_selection(&input, 7),
+            "deterministic under a seed"
+        );
     }
 }

@@ -640,7 +640,12 @@ fn ok_reply(st: &mut State, value: Value) -> Reply {
     json_reply(200, value, &id)
 }
 
-fn error_reply(st: &mut State, host: &str, err: &GatewayError, retry_after: Option<Duration>) -> Reply {
+fn error_reply(
+    st: &mut State,
+    host: &str,
+    err: &GatewayError,
+    retry_after: Option<Duration>,
+) -> Reply {
     let id = st.request_rng.request_id();
     *st.stats.errors_by_code.entry(err.code.clone()).or_default() += 1;
     let body = json!({

@@ -174,7 +174,9 @@ pub fn parse_authorization(value: &str) -> Result<Authorization, GatewayError> {
         ));
     }
     if access_key_id.is_empty() {
-        return Err(GatewayError::incomplete("Authorization Credential= is empty"));
+        return Err(GatewayError::incomplete(
+            "Authorization Credential= is empty",
+        ));
     }
     if signature.len() != 64
         || !signature
@@ -191,7 +193,10 @@ pub fn parse_authorization(value: &str) -> Result<Authorization, GatewayError> {
             "SignedHeaders contains an empty header name",
         ));
     }
-    if signed_headers.iter().any(|h| h.bytes().any(|b| b.is_ascii_uppercase())) {
+    if signed_headers
+        .iter()
+        .any(|h| h.bytes().any(|b| b.is_ascii_uppercase()))
+    {
         return Err(GatewayError::incomplete("SignedHeaders must be lower case"));
     }
     if signed_headers.windows(2).any(|w| w[0] >= w[1]) {
@@ -644,15 +649,21 @@ mod tests {
     fn doc_vector_canonical_request_and_signature() {
         let h = doc_headers(DOC_AUTH);
         let auth = parse_authorization(DOC_AUTH).unwrap();
-        let canon = canonical_request(&view(&h, DOC_QUERY), &auth.signed_headers, EMPTY_SHA).unwrap();
+        let canon =
+            canonical_request(&view(&h, DOC_QUERY), &auth.signed_headers, EMPTY_SHA).unwrap();
         let expected = "POST\n/\nImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai\nhost:ecs.cn-shanghai.aliyuncs.com\nx-acs-action:RunInstances\nx-acs-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\nx-acs-date:2023-10-26T10:22:32Z\nx-acs-signature-nonce:3156853299f313e23d1673dc12e1703d\nx-acs-version:2014-05-26\n\nhost;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
         assert_eq!(canon, expected);
         assert_eq!(
             string_to_sign(&canon),
             "ACS3-HMAC-SHA256\n7ea06492da5221eba5297e897ce16e55f964061054b7695beedaac1145b1e259"
         );
-        let caller = verify_v3(&view(&h, DOC_QUERY), lookup, doc_now(), Duration::from_secs(900))
-            .unwrap();
+        let caller = verify_v3(
+            &view(&h, DOC_QUERY),
+            lookup,
+            doc_now(),
+            Duration::from_secs(900),
+        )
+        .unwrap();
         assert_eq!(caller.access_key_id, "YourAccessKeyId");
         assert_eq!(caller.nonce, "3156853299f313e23d1673dc12e1703d");
         assert_eq!(caller.action, "RunInstances");
@@ -661,7 +672,8 @@ mod tests {
     #[test]
     fn doc_vector_with_reordered_wire_query_and_plus_spaces_still_verifies() {
         let h = doc_headers(DOC_AUTH);
-        let q = "RegionId=cn-shanghai&ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811%2Evhd";
+        let q =
+            "RegionId=cn-shanghai&ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811%2Evhd";
         verify_v3(&view(&h, q), lookup, doc_now(), Duration::from_secs(900)).unwrap();
     }
 
@@ -675,7 +687,10 @@ mod tests {
             Duration::from_secs(900),
         )
         .unwrap_err();
-        assert_eq!((err.status, err.code.as_str()), (400, "SignatureDoesNotMatch"));
+        assert_eq!(
+            (err.status, err.code.as_str()),
+            (400, "SignatureDoesNotMatch")
+        );
         assert!(err.message.contains(
             "ACS3-HMAC-SHA256\n7ea06492da5221eba5297e897ce16e55f964061054b7695beedaac1145b1e259"
         ));
@@ -686,32 +701,63 @@ mod tests {
     fn tampered_query_value_is_signature_mismatch() {
         let h = doc_headers(DOC_AUTH);
         let q = DOC_QUERY.replace("cn-shanghai", "cn-beijing");
-        let err = verify_v3(&view(&h, &q), lookup, doc_now(), Duration::from_secs(900)).unwrap_err();
+        let err =
+            verify_v3(&view(&h, &q), lookup, doc_now(), Duration::from_secs(900)).unwrap_err();
         assert_eq!(err.code, "SignatureDoesNotMatch");
     }
 
     #[test]
     fn unknown_key_missing_auth_and_expired_date() {
         let h = doc_headers(&DOC_AUTH.replace("YourAccessKeyId", "Other"));
-        let err = verify_v3(&view(&h, DOC_QUERY), lookup, doc_now(), Duration::from_secs(900)).unwrap_err();
-        assert_eq!((err.status, err.code.as_str()), (404, "InvalidAccessKeyId.NotFound"));
+        let err = verify_v3(
+            &view(&h, DOC_QUERY),
+            lookup,
+            doc_now(),
+            Duration::from_secs(900),
+        )
+        .unwrap_err();
+        assert_eq!(
+            (err.status, err.code.as_str()),
+            (404, "InvalidAccessKeyId.NotFound")
+        );
 
         let mut h = doc_headers(DOC_AUTH);
         h.retain(|(n, _)| n != "Authorization");
-        let err = verify_v3(&view(&h, DOC_QUERY), lookup, doc_now(), Duration::from_secs(900)).unwrap_err();
+        let err = verify_v3(
+            &view(&h, DOC_QUERY),
+            lookup,
+            doc_now(),
+            Duration::from_secs(900),
+        )
+        .unwrap_err();
         assert_eq!(err.code, "IncompleteSignature");
 
         let h = doc_headers(DOC_AUTH);
         let later = doc_now() + Duration::from_secs(3600);
-        let err = verify_v3(&view(&h, DOC_QUERY), lookup, later, Duration::from_secs(900)).unwrap_err();
-        assert_eq!((err.status, err.code.as_str()), (400, "InvalidTimeStamp.Expired"));
+        let err = verify_v3(
+            &view(&h, DOC_QUERY),
+            lookup,
+            later,
+            Duration::from_secs(900),
+        )
+        .unwrap_err();
+        assert_eq!(
+            (err.status, err.code.as_str()),
+            (400, "InvalidTimeStamp.Expired")
+        );
     }
 
     #[test]
     fn unsigned_acs_header_and_garbled_authorization_are_incomplete() {
         let mut h = doc_headers(DOC_AUTH);
         h.push(("x-acs-extra".into(), "1".into()));
-        let err = verify_v3(&view(&h, DOC_QUERY), lookup, doc_now(), Duration::from_secs(900)).unwrap_err();
+        let err = verify_v3(
+            &view(&h, DOC_QUERY),
+            lookup,
+            doc_now(),
+            Duration::from_secs(900),
+        )
+        .unwrap_err();
         assert_eq!(err.code, "IncompleteSignature");
         assert!(err.message.contains("x-acs-extra"));
 
@@ -722,7 +768,11 @@ mod tests {
             &DOC_AUTH.replace(",SignedHeaders", ", SignedHeaders"),
             &DOC_AUTH.replace("host;x-acs-action", "x-acs-action;host"),
         ] {
-            assert_eq!(parse_authorization(bad).unwrap_err().code, "IncompleteSignature", "{bad}");
+            assert_eq!(
+                parse_authorization(bad).unwrap_err().code,
+                "IncompleteSignature",
+                "{bad}"
+            );
         }
     }
 
@@ -745,13 +795,23 @@ mod tests {
             canonical_query("R.10=x&R.2=y&R.1=z").unwrap(),
             "R.1=z&R.10=x&R.2=y"
         );
-        assert_eq!(canonical_query("a=1&a=2").unwrap_err().code, "InvalidParameter");
-        assert_eq!(canonical_query("a=%G1").unwrap_err().code, "InvalidParameter");
+        assert_eq!(
+            canonical_query("a=1&a=2").unwrap_err().code,
+            "InvalidParameter"
+        );
+        assert_eq!(
+            canonical_query("a=%G1").unwrap_err().code,
+            "InvalidParameter"
+        );
     }
 
     #[test]
     fn date_round_trip() {
-        for s in ["1970-01-01T00:00:00Z", "2023-10-26T10:22:32Z", "2024-02-29T23:59:59Z"] {
+        for s in [
+            "1970-01-01T00:00:00Z",
+            "2023-10-26T10:22:32Z",
+            "2024-02-29T23:59:59Z",
+        ] {
             assert_eq!(format_acs_date(parse_acs_date(s).unwrap()), s);
         }
         assert_eq!(
@@ -762,7 +822,11 @@ mod tests {
                 .as_secs(),
             1_698_315_752
         );
-        for bad in ["2023-10-26T10:22:32.000Z", "2023-13-01T00:00:00Z", "2023-10-26 10:22:32Z"] {
+        for bad in [
+            "2023-10-26T10:22:32.000Z",
+            "2023-13-01T00:00:00Z",
+            "2023-10-26 10:22:32Z",
+        ] {
             assert!(parse_acs_date(bad).is_none(), "{bad}");
         }
     }

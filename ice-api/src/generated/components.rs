@@ -4,7 +4,7 @@
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AiAgentCallInfo {
     /// The duration of the call, in seconds.
     #[serde(rename = "CallDuration")]
@@ -35,7 +35,7 @@ pub struct AiAgentCallInfo {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AiAgentConfig {
     /// Configuration for ambient sound during the call.
     #[serde(rename = "AmbientSoundConfig", skip_serializing_if = "Option::is_none")]
@@ -134,7 +134,7 @@ pub struct AiAgentConfig {
     #[serde(rename = "WorkflowOverrideParams", skip_serializing_if = "Option::is_none")]
     pub workflow_override_params: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl AiAgentConfig {
     /// A new `AiAgentConfig` with every optional field unset.
     pub fn new() -> Self {
@@ -316,12 +316,12 @@ impl AiAgentConfig {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for AiAgentConfig {}
 /// Object `AiAgentOutboundCallConfig`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AiAgentOutboundCallConfig {
     /// The configurations for ambient sound.
     #[serde(rename = "AmbientSoundConfig", skip_serializing_if = "Option::is_none")]
@@ -383,7 +383,7 @@ pub struct AiAgentOutboundCallConfig {
         AiAgentOutboundCallConfigTurnDetectionConfig,
     >,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl AiAgentOutboundCallConfig {
     /// A new `AiAgentOutboundCallConfig` with every optional field unset.
     pub fn new() -> Self {
@@ -496,13 +496,13 @@ impl AiAgentOutboundCallConfig {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for AiAgentOutboundCallConfig {}
 /// Object `AiAgentRuntimeConfig`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AiAgentRuntimeConfig {
     /// The name of the agent in the ARTC channel.
     #[serde(rename = "AgentUserId", skip_serializing_if = "Option::is_none")]
@@ -523,7 +523,7 @@ pub struct AiAgentRuntimeConfig {
     #[serde(rename = "VoiceChat", skip_serializing_if = "Option::is_none")]
     pub voice_chat: ::std::option::Option<VoiceChat>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl AiAgentRuntimeConfig {
     /// A new `AiAgentRuntimeConfig` with every optional field unset.
     pub fn new() -> Self {
@@ -576,13 +576,13 @@ impl AiAgentRuntimeConfig {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for AiAgentRuntimeConfig {}
 /// Object `AiAgentTemplateConfig`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AiAgentTemplateConfig {
     /// 3D avatar parameters.
     #[serde(rename = "AvatarChat3D", skip_serializing_if = "Option::is_none")]
@@ -594,7 +594,7 @@ pub struct AiAgentTemplateConfig {
     #[serde(rename = "VoiceChat", skip_serializing_if = "Option::is_none")]
     pub voice_chat: ::std::option::Option<AiAgentTemplateConfigVoiceChat>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl AiAgentTemplateConfig {
     /// A new `AiAgentTemplateConfig` with every optional field unset.
     pub fn new() -> Self {
@@ -623,13 +623,13 @@ impl AiAgentTemplateConfig {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for AiAgentTemplateConfig {}
 /// Object `AiRtcAuthCodeDto`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AiRtcAuthCodeDto {
     /// Activation time.
     #[serde(rename = "ActivatedTime")]
@@ -669,7 +669,7 @@ pub struct AiRtcAuthCodeDto {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AiRtcLicenseInfoDto {
     /// The remaining usage capacity of the batch.
     #[serde(rename = "AvailableCapacity")]
@@ -988,7 +988,7 @@ impl ::ice_api::Validate for Channel {}
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "broadcast"))]
+#[cfg(feature = "broadcast")]
 pub struct ChannelAssemblyChannel {
     /// Specifies whether to enable access control.
     #[serde(rename = "AccessPolicy")]
@@ -1033,7 +1033,7 @@ pub struct ChannelAssemblyChannel {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "broadcast"))]
+#[cfg(feature = "broadcast")]
 pub struct ChannelAssemblyProgram {
     /// The ad breaks.
     #[serde(rename = "AdBreaks")]
@@ -1073,7 +1073,7 @@ pub struct ChannelAssemblyProgram {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "broadcast"))]
+#[cfg(feature = "broadcast")]
 pub struct ChannelAssemblyScheduleData {
     /// The information about ad breaks.
     #[serde(rename = "AdBreaks")]
@@ -1106,7 +1106,7 @@ pub struct ChannelAssemblyScheduleData {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "broadcast"))]
+#[cfg(feature = "broadcast")]
 pub struct ChannelAssemblySource {
     /// The ARN of the source.
     #[serde(rename = "Arn")]
@@ -1137,7 +1137,7 @@ pub struct ChannelAssemblySource {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "broadcast"))]
+#[cfg(feature = "broadcast")]
 pub struct ChannelAssemblySourceLocation {
     /// The ARN of the source location.
     #[serde(rename = "Arn")]
@@ -1275,7 +1275,7 @@ impl ::ice_api::Validate for EntityMediaBasicInfo {}
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "media-ai"))]
+#[cfg(feature = "media-ai")]
 pub struct Hotword {
     /// The language of the hotword text. Valid values:
     ///
@@ -1310,7 +1310,7 @@ pub struct Hotword {
     #[serde(rename = "Weight", skip_serializing_if = "Option::is_none")]
     pub weight: ::std::option::Option<i64>,
 }
-#[cfg(any(feature = "media-ai"))]
+#[cfg(feature = "media-ai")]
 impl Hotword {
     /// A new `Hotword` with every optional field unset.
     pub fn new() -> Self {
@@ -1351,7 +1351,7 @@ impl Hotword {
         self
     }
 }
-#[cfg(any(feature = "media-ai"))]
+#[cfg(feature = "media-ai")]
 impl ::ice_api::Validate for Hotword {}
 /// Object `LicenseInstanceAppDto`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -1613,7 +1613,7 @@ impl ::ice_api::Validate for ListMediaQualityAnalysisJobsResponseItem {}
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "live-package"))]
+#[cfg(feature = "live-package")]
 pub struct LiveManifestConfig {
     /// The ad markers supported in the playlist. Valid values:
     /// - NONE: removes ad markers.
@@ -1662,7 +1662,7 @@ pub struct LiveManifestConfig {
     #[serde(rename = "StreamOrder", skip_serializing_if = "Option::is_none")]
     pub stream_order: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "live-package"))]
+#[cfg(feature = "live-package")]
 impl LiveManifestConfig {
     /// A new `LiveManifestConfig` with every optional field unset.
     pub fn new() -> Self {
@@ -1751,13 +1751,13 @@ impl LiveManifestConfig {
         self
     }
 }
-#[cfg(any(feature = "live-package"))]
+#[cfg(feature = "live-package")]
 impl ::ice_api::Validate for LiveManifestConfig {}
 /// Object `LivePackagingConfig`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "live-package"))]
+#[cfg(feature = "live-package")]
 pub struct LivePackagingConfig {
     /// The DRM encryption provider configuration. If encryption is not required, leave all fields empty.
     #[serde(rename = "DrmConfig", skip_serializing_if = "Option::is_none")]
@@ -1777,7 +1777,7 @@ pub struct LivePackagingConfig {
     #[serde(rename = "UseAudioRenditionGroups", skip_serializing_if = "Option::is_none")]
     pub use_audio_rendition_groups: ::std::option::Option<bool>,
 }
-#[cfg(any(feature = "live-package"))]
+#[cfg(feature = "live-package")]
 impl LivePackagingConfig {
     /// A new `LivePackagingConfig` with every optional field unset.
     pub fn new() -> Self {
@@ -1818,7 +1818,7 @@ impl LivePackagingConfig {
         self
     }
 }
-#[cfg(any(feature = "live-package"))]
+#[cfg(feature = "live-package")]
 impl ::ice_api::Validate for LivePackagingConfig {}
 /// Object `MediaConvertAudio`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -1934,7 +1934,7 @@ impl ::ice_api::Validate for MediaConvertAudio {}
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "media-processing"))]
+#[cfg(feature = "media-processing")]
 pub struct MediaConvertInput {
     /// The input file.
     #[serde(rename = "InputFile")]
@@ -2257,7 +2257,7 @@ impl ::ice_api::Validate for MediaConvertJobOverwiteParams {}
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "media-processing"))]
+#[cfg(feature = "media-processing")]
 pub struct MediaConvertJobWithoutDetail {
     /// The idempotency token provided during the task creation request.
     #[serde(rename = "ClientToken")]
@@ -2328,7 +2328,7 @@ impl ::ice_api::Validate for MediaConvertMuxConfig {}
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "media-processing"))]
+#[cfg(feature = "media-processing")]
 pub struct MediaConvertOutput {
     /// The feature parameters.
     #[serde(rename = "Features")]
@@ -2517,7 +2517,7 @@ impl ::ice_api::Validate for MediaConvertOutputDetailFileMeta {}
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "media-processing"))]
+#[cfg(feature = "media-processing")]
 pub struct MediaConvertOutputGroup {
     /// The output group configuration.
     #[serde(rename = "GroupConfig")]
@@ -2533,7 +2533,7 @@ pub struct MediaConvertOutputGroup {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "media-processing"))]
+#[cfg(feature = "media-processing")]
 pub struct MediaConvertOutputGroupConfig {
     /// The filename for the manifest. This parameter is only applicable when Type is set to Hls or Dash.
     #[serde(rename = "ManifestName")]
@@ -2669,7 +2669,7 @@ impl ::ice_api::Validate for MediaConvertOutputGroupDetail {}
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "media-processing"))]
+#[cfg(feature = "media-processing")]
 pub struct MediaConvertOutputGroupOutput {
     /// The feature parameters.
     #[serde(rename = "Features")]
@@ -3258,7 +3258,7 @@ impl ::ice_api::Validate for MediaConvertVolume {}
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "media-processing"))]
+#[cfg(feature = "media-processing")]
 pub struct MediaObject {
     /// The identifier for the media file.
     ///
@@ -3987,7 +3987,7 @@ impl ::ice_api::Validate for SourceLocation {}
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "media-ai"))]
+#[cfg(feature = "media-ai")]
 pub struct TranspositionResult {
     /// *   The target language of the translation.
     /// *   This field is only used in translation-related scenarios.
@@ -3998,7 +3998,7 @@ pub struct TranspositionResult {
     #[serde(rename = "TranslatedText", skip_serializing_if = "Option::is_none")]
     pub translated_text: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "media-ai"))]
+#[cfg(feature = "media-ai")]
 impl TranspositionResult {
     /// A new `TranspositionResult` with every optional field unset.
     pub fn new() -> Self {
@@ -4024,13 +4024,13 @@ impl TranspositionResult {
         self
     }
 }
-#[cfg(any(feature = "media-ai"))]
+#[cfg(feature = "media-ai")]
 impl ::ice_api::Validate for TranspositionResult {}
 /// Object `VodPackagingAsset`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "vod-packaging"))]
+#[cfg(feature = "vod-packaging")]
 pub struct VodPackagingAsset {
     /// `AssetName`.
     #[serde(rename = "AssetName")]
@@ -4052,7 +4052,7 @@ pub struct VodPackagingAsset {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "vod-packaging"))]
+#[cfg(feature = "vod-packaging")]
 pub struct VodPackagingConfig {
     /// `DrmProvider`.
     #[serde(rename = "DrmProvider")]
@@ -4071,7 +4071,7 @@ pub struct VodPackagingConfig {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "vod-packaging"))]
+#[cfg(feature = "vod-packaging")]
 pub struct VodPackagingConfiguration {
     /// `ConfigurationName`.
     #[serde(rename = "ConfigurationName")]
@@ -4096,7 +4096,7 @@ pub struct VodPackagingConfiguration {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "vod-packaging"))]
+#[cfg(feature = "vod-packaging")]
 pub struct VodPackagingGroup {
     /// `ApproximateAssetCount`.
     #[serde(rename = "ApproximateAssetCount")]
@@ -4121,7 +4121,7 @@ pub struct VodPackagingGroup {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AmbientSoundConfig {
     /// The ID of the ambient sound resource. You can obtain this ID from the advanced settings of the agent configuration in the console.
     #[serde(rename = "ResourceId", skip_serializing_if = "Option::is_none")]
@@ -4130,7 +4130,7 @@ pub struct AmbientSoundConfig {
     #[serde(rename = "Volume", skip_serializing_if = "Option::is_none")]
     pub volume: ::std::option::Option<i64>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl AmbientSoundConfig {
     /// A new `AmbientSoundConfig` with every optional field unset.
     pub fn new() -> Self {
@@ -4153,13 +4153,13 @@ impl AmbientSoundConfig {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for AmbientSoundConfig {}
 /// Configuration for automatic speech recognition (ASR).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AsrConfig {
     /// A list of hotwords to improve ASR accuracy. You can specify a maximum of 128 hotwords.
     #[serde(rename = "AsrHotWords", skip_serializing_if = "Option::is_none")]
@@ -4196,7 +4196,7 @@ pub struct AsrConfig {
     #[serde(rename = "VadLevel", skip_serializing_if = "Option::is_none")]
     pub vad_level: ::std::option::Option<i64>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl AsrConfig {
     /// A new `AsrConfig` with every optional field unset.
     pub fn new() -> Self {
@@ -4249,13 +4249,13 @@ impl AsrConfig {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for AsrConfig {}
 /// Configuration for the agent\\"s automatic speech, including prompts for LLM latency and long periods of user silence.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AutoSpeechConfig {
     /// Configuration for prompts to play during LLM response latency.
     #[serde(rename = "LlmPending", skip_serializing_if = "Option::is_none")]
@@ -4264,7 +4264,7 @@ pub struct AutoSpeechConfig {
     #[serde(rename = "UserIdle", skip_serializing_if = "Option::is_none")]
     pub user_idle: ::std::option::Option<UserIdle>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl AutoSpeechConfig {
     /// A new `AutoSpeechConfig` with every optional field unset.
     pub fn new() -> Self {
@@ -4284,13 +4284,13 @@ impl AutoSpeechConfig {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for AutoSpeechConfig {}
 /// Configuration for prompts to play during LLM response latency.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct LlmPending {
     /// A collection of prompt messages. A maximum of 10 messages are supported, each up to 100 characters. The sum of all probabilities must be 100%.
     #[serde(rename = "Messages", skip_serializing_if = "Option::is_none")]
@@ -4302,7 +4302,7 @@ pub struct LlmPending {
     #[serde(rename = "WaitTime", skip_serializing_if = "Option::is_none")]
     pub wait_time: ::std::option::Option<i64>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl LlmPending {
     /// A new `LlmPending` with every optional field unset.
     pub fn new() -> Self {
@@ -4331,13 +4331,13 @@ impl LlmPending {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for LlmPending {}
 /// Object `MessagesItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct MessagesItem {
     /// The probability of this message being selected. Range: 0–1, corresponding to 0%–100%.
     #[serde(rename = "Probability", skip_serializing_if = "Option::is_none")]
@@ -4346,7 +4346,7 @@ pub struct MessagesItem {
     #[serde(rename = "Text", skip_serializing_if = "Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl MessagesItem {
     /// A new `MessagesItem` with every optional field unset.
     pub fn new() -> Self {
@@ -4369,13 +4369,13 @@ impl MessagesItem {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for MessagesItem {}
 /// Configuration for prompts to play when the user is silent for an extended period.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct UserIdle {
     /// A farewell message played before hanging up due to user inactivity.
     #[serde(rename = "HangupEndWord", skip_serializing_if = "Option::is_none")]
@@ -4390,7 +4390,7 @@ pub struct UserIdle {
     #[serde(rename = "WaitTime", skip_serializing_if = "Option::is_none")]
     pub wait_time: ::std::option::Option<i64>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl UserIdle {
     /// A new `UserIdle` with every optional field unset.
     pub fn new() -> Self {
@@ -4428,13 +4428,13 @@ impl UserIdle {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for UserIdle {}
 /// Object `UserIdleMessagesItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct UserIdleMessagesItem {
     /// The probability of this message being selected. Range: 0–1, corresponding to 0%–100%.
     #[serde(rename = "Probability", skip_serializing_if = "Option::is_none")]
@@ -4443,7 +4443,7 @@ pub struct UserIdleMessagesItem {
     #[serde(rename = "Text", skip_serializing_if = "Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl UserIdleMessagesItem {
     /// A new `UserIdleMessagesItem` with every optional field unset.
     pub fn new() -> Self {
@@ -4466,19 +4466,19 @@ impl UserIdleMessagesItem {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for UserIdleMessagesItem {}
 /// Configuration for the avatar. This takes effect only if the workflow includes an avatar node.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AvatarConfig {
     /// The model ID of the avatar.
     #[serde(rename = "AvatarId", skip_serializing_if = "Option::is_none")]
     pub avatar_id: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl AvatarConfig {
     /// A new `AvatarConfig` with every optional field unset.
     pub fn new() -> Self {
@@ -4495,13 +4495,13 @@ impl AvatarConfig {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for AvatarConfig {}
 /// Object `BackChannelingConfigItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct BackChannelingConfigItem {
     /// 是否启用附和功能。必填，取值 true/false。
     #[serde(rename = "Enabled", skip_serializing_if = "Option::is_none")]
@@ -4518,7 +4518,7 @@ pub struct BackChannelingConfigItem {
     #[serde(rename = "Words", skip_serializing_if = "Option::is_none")]
     pub words: ::std::option::Option<::std::vec::Vec<WordsItem>>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl BackChannelingConfigItem {
     /// A new `BackChannelingConfigItem` with every optional field unset.
     pub fn new() -> Self {
@@ -4553,13 +4553,13 @@ impl BackChannelingConfigItem {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for BackChannelingConfigItem {}
 /// Object `WordsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct WordsItem {
     /// 本短语的触发概率，范围 0.0–1.0，必填。
     #[serde(rename = "Probability", skip_serializing_if = "Option::is_none")]
@@ -4568,7 +4568,7 @@ pub struct WordsItem {
     #[serde(rename = "Text", skip_serializing_if = "Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl WordsItem {
     /// A new `WordsItem` with every optional field unset.
     pub fn new() -> Self {
@@ -4591,13 +4591,13 @@ impl WordsItem {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for WordsItem {}
 /// Object `BackChannelingConfigsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct BackChannelingConfigsItem {
     /// Specifies whether to enable this back-channeling rule. This is a required field.
     #[serde(rename = "Enabled", skip_serializing_if = "Option::is_none")]
@@ -4616,7 +4616,7 @@ pub struct BackChannelingConfigsItem {
         ::std::vec::Vec<BackChannelingConfigsItemWordsItem>,
     >,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl BackChannelingConfigsItem {
     /// A new `BackChannelingConfigsItem` with every optional field unset.
     pub fn new() -> Self {
@@ -4654,13 +4654,13 @@ impl BackChannelingConfigsItem {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for BackChannelingConfigsItem {}
 /// Object `BackChannelingConfigsItemWordsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct BackChannelingConfigsItemWordsItem {
     /// 本短语的触发概率，范围 0.0–1.0，必填。
     #[serde(rename = "Probability", skip_serializing_if = "Option::is_none")]
@@ -4669,7 +4669,7 @@ pub struct BackChannelingConfigsItemWordsItem {
     #[serde(rename = "Text", skip_serializing_if = "Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl BackChannelingConfigsItemWordsItem {
     /// A new `BackChannelingConfigsItemWordsItem` with every optional field unset.
     pub fn new() -> Self {
@@ -4692,13 +4692,13 @@ impl BackChannelingConfigsItemWordsItem {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for BackChannelingConfigsItemWordsItem {}
 /// Configuration for the speech interruption policy.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct InterruptConfig {
     /// Specifies whether to enable speech interruption. Default: `true`.
     #[serde(rename = "EnableVoiceInterrupt", skip_serializing_if = "Option::is_none")]
@@ -4724,7 +4724,7 @@ pub struct InterruptConfig {
     #[serde(rename = "NoInterruptMode", skip_serializing_if = "Option::is_none")]
     pub no_interrupt_mode: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl InterruptConfig {
     /// A new `InterruptConfig` with every optional field unset.
     pub fn new() -> Self {
@@ -4762,13 +4762,13 @@ impl InterruptConfig {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for InterruptConfig {}
 /// Configuration for the large language model (LLM).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct LlmConfig {
     /// Parameters for Alibaba Cloud Model Studio, provided as a JSON string. For the parameter format, see
     /// [Alibaba Cloud Model Studio Parameters](https://help.aliyun.com/document_detail/2858132.html)
@@ -4812,7 +4812,7 @@ pub struct LlmConfig {
     #[serde(rename = "OutputMinLength", skip_serializing_if = "Option::is_none")]
     pub output_min_length: ::std::option::Option<i64>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl LlmConfig {
     /// A new `LlmConfig` with every optional field unset.
     pub fn new() -> Self {
@@ -4889,13 +4889,13 @@ impl LlmConfig {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for LlmConfig {}
 /// Object `FunctionMapItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct FunctionMapItem {
     /// The name of a built-in function provided by the AI agent system. Currently, only `hangup` is supported.
     #[serde(rename = "Function", skip_serializing_if = "Option::is_none")]
@@ -4904,7 +4904,7 @@ pub struct FunctionMapItem {
     #[serde(rename = "MatchFunction", skip_serializing_if = "Option::is_none")]
     pub match_function: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl FunctionMapItem {
     /// A new `FunctionMapItem` with every optional field unset.
     pub fn new() -> Self {
@@ -4930,13 +4930,13 @@ impl FunctionMapItem {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for FunctionMapItem {}
 /// Object `LlmHistoryItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct LlmHistoryItem {
     /// The text content of the message from this role.
     #[serde(rename = "Content", skip_serializing_if = "Option::is_none")]
@@ -4957,7 +4957,7 @@ pub struct LlmHistoryItem {
     #[serde(rename = "Role", skip_serializing_if = "Option::is_none")]
     pub role: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl LlmHistoryItem {
     /// A new `LlmHistoryItem` with every optional field unset.
     pub fn new() -> Self {
@@ -4983,13 +4983,13 @@ impl LlmHistoryItem {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for LlmHistoryItem {}
 /// Configuration for text-to-speech (TTS).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct TtsConfig {
     /// This parameter applies only to the Minimax provider. Supported emotions include:
     ///
@@ -5090,7 +5090,7 @@ pub struct TtsConfig {
     #[serde(rename = "VoiceIdList", skip_serializing_if = "Option::is_none")]
     pub voice_id_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl TtsConfig {
     /// A new `TtsConfig` with every optional field unset.
     pub fn new() -> Self {
@@ -5158,13 +5158,13 @@ impl TtsConfig {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for TtsConfig {}
 /// Object `PronunciationRulesItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct PronunciationRulesItem {
     /// The replacement pronunciation. It must be 1 to 9 Chinese characters long and cannot contain spaces.
     #[serde(rename = "Pronunciation", skip_serializing_if = "Option::is_none")]
@@ -5179,7 +5179,7 @@ pub struct PronunciationRulesItem {
     #[serde(rename = "Word", skip_serializing_if = "Option::is_none")]
     pub word: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl PronunciationRulesItem {
     /// A new `PronunciationRulesItem` with every optional field unset.
     pub fn new() -> Self {
@@ -5214,13 +5214,13 @@ impl PronunciationRulesItem {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for PronunciationRulesItem {}
 /// Configuration for conversational turn detection.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct TurnDetectionConfig {
     /// Controls the agent\\"s response speed after detecting a user pause. This parameter applies only in `Semantic` mode. A higher setting results in a faster response but increases the risk of interrupting the user:
     ///
@@ -5253,7 +5253,7 @@ pub struct TurnDetectionConfig {
     #[serde(rename = "TurnEndWords", skip_serializing_if = "Option::is_none")]
     pub turn_end_words: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl TurnDetectionConfig {
     /// A new `TurnDetectionConfig` with every optional field unset.
     pub fn new() -> Self {
@@ -5294,13 +5294,13 @@ impl TurnDetectionConfig {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for TurnDetectionConfig {}
 /// Configuration for video content recognition. This enables the system to send callbacks to the client about events detected in the video stream.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct VcrConfig {
     /// Configuration for device identification.
     #[serde(rename = "Equipment", skip_serializing_if = "Option::is_none")]
@@ -5321,7 +5321,7 @@ pub struct VcrConfig {
     #[serde(rename = "StillFrameMotion", skip_serializing_if = "Option::is_none")]
     pub still_frame_motion: ::std::option::Option<StillFrameMotion>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl VcrConfig {
     /// A new `VcrConfig` with every optional field unset.
     pub fn new() -> Self {
@@ -5365,19 +5365,19 @@ impl VcrConfig {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for VcrConfig {}
 /// Configuration for device identification.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct Equipment {
     /// Specifies whether to enable device identification. Default: `false`.
     #[serde(rename = "Enabled", skip_serializing_if = "Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl Equipment {
     /// A new `Equipment` with every optional field unset.
     pub fn new() -> Self {
@@ -5391,19 +5391,19 @@ impl Equipment {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for Equipment {}
 /// Configuration for head motion detection.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct HeadMotion {
     /// Specifies whether to enable head motion detection. Default: `false`.
     #[serde(rename = "Enabled", skip_serializing_if = "Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl HeadMotion {
     /// A new `HeadMotion` with every optional field unset.
     pub fn new() -> Self {
@@ -5417,13 +5417,13 @@ impl HeadMotion {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for HeadMotion {}
 /// Configuration for invalid frame detection.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct InvalidFrameMotion {
     /// The duration in milliseconds that an invalid frame must persist before a notification is sent. If not specified, the setting from the console is used. Range: 200–5000.
     #[serde(rename = "CallbackDelay", skip_serializing_if = "Option::is_none")]
@@ -5432,7 +5432,7 @@ pub struct InvalidFrameMotion {
     #[serde(rename = "Enabled", skip_serializing_if = "Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl InvalidFrameMotion {
     /// A new `InvalidFrameMotion` with every optional field unset.
     pub fn new() -> Self {
@@ -5452,19 +5452,19 @@ impl InvalidFrameMotion {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for InvalidFrameMotion {}
 /// Configuration for look-away detection.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct LookAway {
     /// Specifies whether to enable look-away detection. Default: `false`.
     #[serde(rename = "Enabled", skip_serializing_if = "Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl LookAway {
     /// A new `LookAway` with every optional field unset.
     pub fn new() -> Self {
@@ -5478,19 +5478,19 @@ impl LookAway {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for LookAway {}
 /// Configuration for the people counting feature.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct PeopleCount {
     /// Specifies whether to enable people counting. Default: `false`.
     #[serde(rename = "Enabled", skip_serializing_if = "Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl PeopleCount {
     /// A new `PeopleCount` with every optional field unset.
     pub fn new() -> Self {
@@ -5504,13 +5504,13 @@ impl PeopleCount {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for PeopleCount {}
 /// Configuration for still frame detection.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct StillFrameMotion {
     /// The duration in milliseconds that a frame must remain still before a notification is sent. If not specified, the setting from the console is used. Range: 200–5000.
     #[serde(rename = "CallbackDelay", skip_serializing_if = "Option::is_none")]
@@ -5519,7 +5519,7 @@ pub struct StillFrameMotion {
     #[serde(rename = "Enabled", skip_serializing_if = "Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl StillFrameMotion {
     /// A new `StillFrameMotion` with every optional field unset.
     pub fn new() -> Self {
@@ -5539,13 +5539,13 @@ impl StillFrameMotion {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for StillFrameMotion {}
 /// Configuration for voiceprint recognition.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct VoiceprintConfig {
     /// The voiceprint registration mode. Default: `Explicit`.
     ///
@@ -5562,7 +5562,7 @@ pub struct VoiceprintConfig {
     #[serde(rename = "VoiceprintId", skip_serializing_if = "Option::is_none")]
     pub voiceprint_id: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl VoiceprintConfig {
     /// A new `VoiceprintConfig` with every optional field unset.
     pub fn new() -> Self {
@@ -5594,12 +5594,12 @@ impl VoiceprintConfig {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for VoiceprintConfig {}
 /// The configurations for ambient sound.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AiAgentOutboundCallConfigAmbientSoundConfig {
     /// The ID of the ambient sound. You can obtain the ID from the advanced configurations of the AI agent on the console.
     #[serde(rename = "ResourceId", skip_serializing_if = "Option::is_none")]
@@ -5608,7 +5608,7 @@ pub struct AiAgentOutboundCallConfigAmbientSoundConfig {
     #[serde(rename = "Volume", skip_serializing_if = "Option::is_none")]
     pub volume: ::std::option::Option<i64>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl AiAgentOutboundCallConfigAmbientSoundConfig {
     /// A new `AiAgentOutboundCallConfigAmbientSoundConfig` with every optional field unset.
     pub fn new() -> Self {
@@ -5631,12 +5631,12 @@ impl AiAgentOutboundCallConfigAmbientSoundConfig {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for AiAgentOutboundCallConfigAmbientSoundConfig {}
 /// The automatic speech recognition (ASR) configurations.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AiAgentOutboundCallConfigAsrConfig {
     /// The list of hotwords for ASR. You can specify a maximum of 128 hotwords in the list.
     #[serde(rename = "AsrHotWords", skip_serializing_if = "Option::is_none")]
@@ -5673,7 +5673,7 @@ pub struct AiAgentOutboundCallConfigAsrConfig {
     #[serde(rename = "VadLevel", skip_serializing_if = "Option::is_none")]
     pub vad_level: ::std::option::Option<i64>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl AiAgentOutboundCallConfigAsrConfig {
     /// A new `AiAgentOutboundCallConfigAsrConfig` with every optional field unset.
     pub fn new() -> Self {
@@ -5726,12 +5726,12 @@ impl AiAgentOutboundCallConfigAsrConfig {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for AiAgentOutboundCallConfigAsrConfig {}
 /// The configurations for the automatic speech module of the AI agent, which includes prompts during LLM delays and inquiries during prolonged user silence.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AiAgentOutboundCallConfigAutoSpeechConfig {
     /// The configurations for broadcasts during LLM response delays.
     #[serde(rename = "LlmPending", skip_serializing_if = "Option::is_none")]
@@ -5744,7 +5744,7 @@ pub struct AiAgentOutboundCallConfigAutoSpeechConfig {
         AiAgentOutboundCallConfigAutoSpeechConfigUserIdle,
     >,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl AiAgentOutboundCallConfigAutoSpeechConfig {
     /// A new `AiAgentOutboundCallConfigAutoSpeechConfig` with every optional field unset.
     pub fn new() -> Self {
@@ -5770,12 +5770,12 @@ impl AiAgentOutboundCallConfigAutoSpeechConfig {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for AiAgentOutboundCallConfigAutoSpeechConfig {}
 /// The configurations for broadcasts during LLM response delays.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AiAgentOutboundCallConfigAutoSpeechConfigLlmPending {
     /// The collection of inquiry prompts. You can specify a maximum of 10 prompts. Each prompt can be up to 100 characters in length. The sum of the probabilities of all prompts must be 100%.
     #[serde(rename = "Messages", skip_serializing_if = "Option::is_none")]
@@ -5789,7 +5789,7 @@ pub struct AiAgentOutboundCallConfigAutoSpeechConfigLlmPending {
     #[serde(rename = "WaitTime", skip_serializing_if = "Option::is_none")]
     pub wait_time: ::std::option::Option<i64>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl AiAgentOutboundCallConfigAutoSpeechConfigLlmPending {
     /// A new `AiAgentOutboundCallConfigAutoSpeechConfigLlmPending` with every optional field unset.
     pub fn new() -> Self {
@@ -5823,12 +5823,12 @@ impl AiAgentOutboundCallConfigAutoSpeechConfigLlmPending {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for AiAgentOutboundCallConfigAutoSpeechConfigLlmPending {}
 /// Object `AiAgentOutboundCallConfigAutoSpeechConfigLlmPendingMessagesItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AiAgentOutboundCallConfigAutoSpeechConfigLlmPendingMessagesItem {
     /// The selection probability of the prompt. Valid values: 0 to 1, which corresponds to 0% to 100%.
     #[serde(rename = "Probability", skip_serializing_if = "Option::is_none")]
@@ -5837,7 +5837,7 @@ pub struct AiAgentOutboundCallConfigAutoSpeechConfigLlmPendingMessagesItem {
     #[serde(rename = "Text", skip_serializing_if = "Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl AiAgentOutboundCallConfigAutoSpeechConfigLlmPendingMessagesItem {
     /// A new `AiAgentOutboundCallConfigAutoSpeechConfigLlmPendingMessagesItem` with every optional field unset.
     pub fn new() -> Self {
@@ -5860,13 +5860,13 @@ impl AiAgentOutboundCallConfigAutoSpeechConfigLlmPendingMessagesItem {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate
 for AiAgentOutboundCallConfigAutoSpeechConfigLlmPendingMessagesItem {}
 /// The configurations for inquiry broadcasts during prolonged user silence.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AiAgentOutboundCallConfigAutoSpeechConfigUserIdle {
     /// `HangupEndWord`.
     #[serde(rename = "HangupEndWord", skip_serializing_if = "Option::is_none")]
@@ -5883,7 +5883,7 @@ pub struct AiAgentOutboundCallConfigAutoSpeechConfigUserIdle {
     #[serde(rename = "WaitTime", skip_serializing_if = "Option::is_none")]
     pub wait_time: ::std::option::Option<i64>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl AiAgentOutboundCallConfigAutoSpeechConfigUserIdle {
     /// A new `AiAgentOutboundCallConfigAutoSpeechConfigUserIdle` with every optional field unset.
     pub fn new() -> Self {
@@ -5923,12 +5923,12 @@ impl AiAgentOutboundCallConfigAutoSpeechConfigUserIdle {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for AiAgentOutboundCallConfigAutoSpeechConfigUserIdle {}
 /// Object `AiAgentOutboundCallConfigAutoSpeechConfigUserIdleMessagesItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AiAgentOutboundCallConfigAutoSpeechConfigUserIdleMessagesItem {
     /// The selection probability of the prompt. Valid values: 0 to 1, which corresponds to 0% to 100%.
     #[serde(rename = "Probability", skip_serializing_if = "Option::is_none")]
@@ -5937,7 +5937,7 @@ pub struct AiAgentOutboundCallConfigAutoSpeechConfigUserIdleMessagesItem {
     #[serde(rename = "Text", skip_serializing_if = "Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl AiAgentOutboundCallConfigAutoSpeechConfigUserIdleMessagesItem {
     /// A new `AiAgentOutboundCallConfigAutoSpeechConfigUserIdleMessagesItem` with every optional field unset.
     pub fn new() -> Self {
@@ -5960,7 +5960,7 @@ impl AiAgentOutboundCallConfigAutoSpeechConfigUserIdleMessagesItem {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate
 for AiAgentOutboundCallConfigAutoSpeechConfigUserIdleMessagesItem {}
 /// \>Notice:
@@ -5968,7 +5968,7 @@ for AiAgentOutboundCallConfigAutoSpeechConfigUserIdleMessagesItem {}
 /// This parameter is deprecated. Use `BackChannelingConfigs` instead.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct BackChannelingConfig {
     /// `Enabled`.
     #[serde(rename = "Enabled", skip_serializing_if = "Option::is_none")]
@@ -5983,7 +5983,7 @@ pub struct BackChannelingConfig {
     #[serde(rename = "Words", skip_serializing_if = "Option::is_none")]
     pub words: ::std::option::Option<Words>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl BackChannelingConfig {
     /// A new `BackChannelingConfig` with every optional field unset.
     pub fn new() -> Self {
@@ -6018,12 +6018,12 @@ impl BackChannelingConfig {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for BackChannelingConfig {}
 /// Object `Words`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct Words {
     /// `Probability`.
     #[serde(rename = "Probability", skip_serializing_if = "Option::is_none")]
@@ -6032,7 +6032,7 @@ pub struct Words {
     #[serde(rename = "Text", skip_serializing_if = "Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl Words {
     /// A new `Words` with every optional field unset.
     pub fn new() -> Self {
@@ -6055,12 +6055,12 @@ impl Words {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for Words {}
 /// Object `AiAgentOutboundCallConfigBackChannelingConfigsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AiAgentOutboundCallConfigBackChannelingConfigsItem {
     /// Specifies whether to enable the back-channeling feature. This parameter is required. Valid values: true and false.
     #[serde(rename = "Enabled", skip_serializing_if = "Option::is_none")]
@@ -6079,7 +6079,7 @@ pub struct AiAgentOutboundCallConfigBackChannelingConfigsItem {
         ::std::vec::Vec<AiAgentOutboundCallConfigBackChannelingConfigsItemWordsItem>,
     >,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl AiAgentOutboundCallConfigBackChannelingConfigsItem {
     /// A new `AiAgentOutboundCallConfigBackChannelingConfigsItem` with every optional field unset.
     pub fn new() -> Self {
@@ -6119,12 +6119,12 @@ impl AiAgentOutboundCallConfigBackChannelingConfigsItem {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for AiAgentOutboundCallConfigBackChannelingConfigsItem {}
 /// Object `AiAgentOutboundCallConfigBackChannelingConfigsItemWordsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AiAgentOutboundCallConfigBackChannelingConfigsItemWordsItem {
     /// The selection probability of this phrase. This parameter is required. Valid values: 0.0 to 1.0.
     #[serde(rename = "Probability", skip_serializing_if = "Option::is_none")]
@@ -6133,7 +6133,7 @@ pub struct AiAgentOutboundCallConfigBackChannelingConfigsItemWordsItem {
     #[serde(rename = "Text", skip_serializing_if = "Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl AiAgentOutboundCallConfigBackChannelingConfigsItemWordsItem {
     /// A new `AiAgentOutboundCallConfigBackChannelingConfigsItemWordsItem` with every optional field unset.
     pub fn new() -> Self {
@@ -6156,13 +6156,13 @@ impl AiAgentOutboundCallConfigBackChannelingConfigsItemWordsItem {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate
 for AiAgentOutboundCallConfigBackChannelingConfigsItemWordsItem {}
 /// The speech interruption policy configurations.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AiAgentOutboundCallConfigInterruptConfig {
     /// `Eagerness`.
     #[serde(rename = "Eagerness", skip_serializing_if = "Option::is_none")]
@@ -6189,7 +6189,7 @@ pub struct AiAgentOutboundCallConfigInterruptConfig {
     #[serde(rename = "NoInterruptMode", skip_serializing_if = "Option::is_none")]
     pub no_interrupt_mode: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl AiAgentOutboundCallConfigInterruptConfig {
     /// A new `AiAgentOutboundCallConfigInterruptConfig` with every optional field unset.
     pub fn new() -> Self {
@@ -6236,12 +6236,12 @@ impl AiAgentOutboundCallConfigInterruptConfig {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for AiAgentOutboundCallConfigInterruptConfig {}
 /// The configurations of the large language model (LLM).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AiAgentOutboundCallConfigLlmConfig {
     /// The parameters for Alibaba Cloud Model Studio. For more information about the parameter format, see [Alibaba Cloud Model Studio parameters](https://help.aliyun.com/document_detail/2858132.html).
     #[serde(rename = "BailianAppParams", skip_serializing_if = "Option::is_none")]
@@ -6278,7 +6278,7 @@ pub struct AiAgentOutboundCallConfigLlmConfig {
     #[serde(rename = "OutputMinLength", skip_serializing_if = "Option::is_none")]
     pub output_min_length: ::std::option::Option<i64>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl AiAgentOutboundCallConfigLlmConfig {
     /// A new `AiAgentOutboundCallConfigLlmConfig` with every optional field unset.
     pub fn new() -> Self {
@@ -6364,12 +6364,12 @@ impl AiAgentOutboundCallConfigLlmConfig {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for AiAgentOutboundCallConfigLlmConfig {}
 /// Object `AiAgentOutboundCallConfigLlmConfigFunctionMapItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AiAgentOutboundCallConfigLlmConfigFunctionMapItem {
     /// The name of the built-in function provided by the AI agent in Alibaba Cloud. The value hangup is supported.
     #[serde(rename = "Function", skip_serializing_if = "Option::is_none")]
@@ -6378,7 +6378,7 @@ pub struct AiAgentOutboundCallConfigLlmConfigFunctionMapItem {
     #[serde(rename = "MatchFunction", skip_serializing_if = "Option::is_none")]
     pub match_function: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl AiAgentOutboundCallConfigLlmConfigFunctionMapItem {
     /// A new `AiAgentOutboundCallConfigLlmConfigFunctionMapItem` with every optional field unset.
     pub fn new() -> Self {
@@ -6404,12 +6404,12 @@ impl AiAgentOutboundCallConfigLlmConfigFunctionMapItem {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for AiAgentOutboundCallConfigLlmConfigFunctionMapItem {}
 /// Object `AiAgentOutboundCallConfigLlmConfigLlmHistoryItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AiAgentOutboundCallConfigLlmConfigLlmHistoryItem {
     /// The text of the conversation content that records the specific expressions or responses of the role in the conversation.
     #[serde(rename = "Content", skip_serializing_if = "Option::is_none")]
@@ -6430,7 +6430,7 @@ pub struct AiAgentOutboundCallConfigLlmConfigLlmHistoryItem {
     #[serde(rename = "Role", skip_serializing_if = "Option::is_none")]
     pub role: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl AiAgentOutboundCallConfigLlmConfigLlmHistoryItem {
     /// A new `AiAgentOutboundCallConfigLlmConfigLlmHistoryItem` with every optional field unset.
     pub fn new() -> Self {
@@ -6456,12 +6456,12 @@ impl AiAgentOutboundCallConfigLlmConfigLlmHistoryItem {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for AiAgentOutboundCallConfigLlmConfigLlmHistoryItem {}
 /// The text-to-speech (TTS) configurations.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AiAgentOutboundCallConfigTtsConfig {
     /// Only MiniMax is supported. The following seven emotions are supported:
     ///
@@ -6561,7 +6561,7 @@ pub struct AiAgentOutboundCallConfigTtsConfig {
     #[serde(rename = "VoiceIdList", skip_serializing_if = "Option::is_none")]
     pub voice_id_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl AiAgentOutboundCallConfigTtsConfig {
     /// A new `AiAgentOutboundCallConfigTtsConfig` with every optional field unset.
     pub fn new() -> Self {
@@ -6629,12 +6629,12 @@ impl AiAgentOutboundCallConfigTtsConfig {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for AiAgentOutboundCallConfigTtsConfig {}
 /// Object `AiAgentOutboundCallConfigTtsConfigPronunciationRulesItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AiAgentOutboundCallConfigTtsConfigPronunciationRulesItem {
     /// The target pronunciation. The pronunciation must be a Chinese character string of up to 10 characters in length and cannot contain spaces.
     #[serde(rename = "Pronunciation", skip_serializing_if = "Option::is_none")]
@@ -6648,7 +6648,7 @@ pub struct AiAgentOutboundCallConfigTtsConfigPronunciationRulesItem {
     #[serde(rename = "Word", skip_serializing_if = "Option::is_none")]
     pub word: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl AiAgentOutboundCallConfigTtsConfigPronunciationRulesItem {
     /// A new `AiAgentOutboundCallConfigTtsConfigPronunciationRulesItem` with every optional field unset.
     pub fn new() -> Self {
@@ -6683,12 +6683,12 @@ impl AiAgentOutboundCallConfigTtsConfigPronunciationRulesItem {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for AiAgentOutboundCallConfigTtsConfigPronunciationRulesItem {}
 /// The configurations for conversational turn detection.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AiAgentOutboundCallConfigTurnDetectionConfig {
     /// `Eagerness`.
     #[serde(rename = "Eagerness", skip_serializing_if = "Option::is_none")]
@@ -6715,7 +6715,7 @@ pub struct AiAgentOutboundCallConfigTurnDetectionConfig {
     #[serde(rename = "TurnEndWords", skip_serializing_if = "Option::is_none")]
     pub turn_end_words: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl AiAgentOutboundCallConfigTurnDetectionConfig {
     /// A new `AiAgentOutboundCallConfigTurnDetectionConfig` with every optional field unset.
     pub fn new() -> Self {
@@ -6756,13 +6756,13 @@ impl AiAgentOutboundCallConfigTurnDetectionConfig {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for AiAgentOutboundCallConfigTurnDetectionConfig {}
 /// The runtime parameters of the avatar call.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AvatarChat3D {
     /// Required. The name of the agent in the ARTC channel.
     #[serde(rename = "AgentUserId", skip_serializing_if = "Option::is_none")]
@@ -6774,7 +6774,7 @@ pub struct AvatarChat3D {
     #[serde(rename = "ChannelId", skip_serializing_if = "Option::is_none")]
     pub channel_id: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl AvatarChat3D {
     /// A new `AvatarChat3D` with every optional field unset.
     pub fn new() -> Self {
@@ -6809,13 +6809,13 @@ impl AvatarChat3D {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for AvatarChat3D {}
 /// The runtime parameters of the vision call.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct VisionChat {
     /// Required. The name of the agent in the ARTC channel.
     #[serde(rename = "AgentUserId", skip_serializing_if = "Option::is_none")]
@@ -6827,7 +6827,7 @@ pub struct VisionChat {
     #[serde(rename = "ChannelId", skip_serializing_if = "Option::is_none")]
     pub channel_id: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl VisionChat {
     /// A new `VisionChat` with every optional field unset.
     pub fn new() -> Self {
@@ -6862,13 +6862,13 @@ impl VisionChat {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for VisionChat {}
 /// The runtime parameters of the voice call.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct VoiceChat {
     /// Required. The name of the agent in the ARTC channel.
     #[serde(rename = "AgentUserId", skip_serializing_if = "Option::is_none")]
@@ -6880,7 +6880,7 @@ pub struct VoiceChat {
     #[serde(rename = "ChannelId", skip_serializing_if = "Option::is_none")]
     pub channel_id: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl VoiceChat {
     /// A new `VoiceChat` with every optional field unset.
     pub fn new() -> Self {
@@ -6915,13 +6915,13 @@ impl VoiceChat {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for VoiceChat {}
 /// 3D avatar parameters.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AiAgentTemplateConfigAvatarChat3D {
     /// A list of hot words to improve ASR accuracy. A maximum of 128 words is supported.
     #[serde(rename = "AsrHotWords", skip_serializing_if = "Option::is_none")]
@@ -7035,7 +7035,7 @@ pub struct AiAgentTemplateConfigAvatarChat3D {
     #[serde(rename = "WorkflowOverrideParams", skip_serializing_if = "Option::is_none")]
     pub workflow_override_params: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl AiAgentTemplateConfigAvatarChat3D {
     /// A new `AiAgentTemplateConfigAvatarChat3D` with every optional field unset.
     pub fn new() -> Self {
@@ -7238,13 +7238,13 @@ impl AiAgentTemplateConfigAvatarChat3D {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for AiAgentTemplateConfigAvatarChat3D {}
 /// Object `AiAgentTemplateConfigAvatarChat3DLlmHistoryItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AiAgentTemplateConfigAvatarChat3DLlmHistoryItem {
     /// The text content of the message.
     #[serde(rename = "Content", skip_serializing_if = "Option::is_none")]
@@ -7265,7 +7265,7 @@ pub struct AiAgentTemplateConfigAvatarChat3DLlmHistoryItem {
     #[serde(rename = "Role", skip_serializing_if = "Option::is_none")]
     pub role: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl AiAgentTemplateConfigAvatarChat3DLlmHistoryItem {
     /// A new `AiAgentTemplateConfigAvatarChat3DLlmHistoryItem` with every optional field unset.
     pub fn new() -> Self {
@@ -7291,13 +7291,13 @@ impl AiAgentTemplateConfigAvatarChat3DLlmHistoryItem {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for AiAgentTemplateConfigAvatarChat3DLlmHistoryItem {}
 /// Vision agent parameters.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AiAgentTemplateConfigVisionChat {
     /// A list of hot words to improve ASR accuracy. A maximum of 128 words is supported.
     #[serde(rename = "AsrHotWords", skip_serializing_if = "Option::is_none")]
@@ -7408,7 +7408,7 @@ pub struct AiAgentTemplateConfigVisionChat {
     #[serde(rename = "WorkflowOverrideParams", skip_serializing_if = "Option::is_none")]
     pub workflow_override_params: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl AiAgentTemplateConfigVisionChat {
     /// A new `AiAgentTemplateConfigVisionChat` with every optional field unset.
     pub fn new() -> Self {
@@ -7602,13 +7602,13 @@ impl AiAgentTemplateConfigVisionChat {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for AiAgentTemplateConfigVisionChat {}
 /// Object `AiAgentTemplateConfigVisionChatLlmHistoryItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AiAgentTemplateConfigVisionChatLlmHistoryItem {
     /// The text content of the message.
     #[serde(rename = "Content", skip_serializing_if = "Option::is_none")]
@@ -7629,7 +7629,7 @@ pub struct AiAgentTemplateConfigVisionChatLlmHistoryItem {
     #[serde(rename = "Role", skip_serializing_if = "Option::is_none")]
     pub role: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl AiAgentTemplateConfigVisionChatLlmHistoryItem {
     /// A new `AiAgentTemplateConfigVisionChatLlmHistoryItem` with every optional field unset.
     pub fn new() -> Self {
@@ -7655,13 +7655,13 @@ impl AiAgentTemplateConfigVisionChatLlmHistoryItem {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for AiAgentTemplateConfigVisionChatLlmHistoryItem {}
 /// Voice chat parameters.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AiAgentTemplateConfigVoiceChat {
     /// A list of hot words to improve ASR accuracy. A maximum of 128 words is supported.
     #[serde(rename = "AsrHotWords", skip_serializing_if = "Option::is_none")]
@@ -7779,7 +7779,7 @@ pub struct AiAgentTemplateConfigVoiceChat {
     #[serde(rename = "WorkflowOverrideParams", skip_serializing_if = "Option::is_none")]
     pub workflow_override_params: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl AiAgentTemplateConfigVoiceChat {
     /// A new `AiAgentTemplateConfigVoiceChat` with every optional field unset.
     pub fn new() -> Self {
@@ -7991,13 +7991,13 @@ impl AiAgentTemplateConfigVoiceChat {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for AiAgentTemplateConfigVoiceChat {}
 /// Object `AiAgentTemplateConfigVoiceChatLlmHistoryItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 pub struct AiAgentTemplateConfigVoiceChatLlmHistoryItem {
     /// The text content of the message.
     #[serde(rename = "Content", skip_serializing_if = "Option::is_none")]
@@ -8018,7 +8018,7 @@ pub struct AiAgentTemplateConfigVoiceChatLlmHistoryItem {
     #[serde(rename = "Role", skip_serializing_if = "Option::is_none")]
     pub role: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl AiAgentTemplateConfigVoiceChatLlmHistoryItem {
     /// A new `AiAgentTemplateConfigVoiceChatLlmHistoryItem` with every optional field unset.
     pub fn new() -> Self {
@@ -8044,7 +8044,7 @@ impl AiAgentTemplateConfigVoiceChatLlmHistoryItem {
         self
     }
 }
-#[cfg(any(feature = "ai-agent"))]
+#[cfg(feature = "ai-agent")]
 impl ::ice_api::Validate for AiAgentTemplateConfigVoiceChatLlmHistoryItem {}
 /// Object `PlatformsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -8216,7 +8216,7 @@ impl ::ice_api::Validate for OutPutConfigListItem {}
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "broadcast"))]
+#[cfg(feature = "broadcast")]
 pub struct ChannelAssemblyChannelOutPutConfigListItem {
     /// The name of the channel.
     #[serde(rename = "ChannelName")]
@@ -8241,7 +8241,7 @@ pub struct ChannelAssemblyChannelOutPutConfigListItem {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "broadcast"))]
+#[cfg(feature = "broadcast")]
 pub struct AdBreaksItem {
     /// The name of the channel.
     #[serde(rename = "ChannelName")]
@@ -8272,7 +8272,7 @@ pub struct AdBreaksItem {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "broadcast"))]
+#[cfg(feature = "broadcast")]
 pub struct ChannelAssemblyScheduleDataAdBreaksItem {
     /// The SCTE-35 message type.
     #[serde(rename = "MessageType")]
@@ -8500,7 +8500,7 @@ impl ::ice_api::Validate for TemplateConfig {}
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "live-package"))]
+#[cfg(feature = "live-package")]
 pub struct DrmConfig {
     /// The content ID in the DRM system. Format: \[A-Za-z0-9_-\]+. Maximum length: 256 characters. Ensure that the content ID is unique. Otherwise, DRM playback may fail.
     #[serde(rename = "ContentId", skip_serializing_if = "Option::is_none")]
@@ -8535,7 +8535,7 @@ pub struct DrmConfig {
     #[serde(rename = "Url", skip_serializing_if = "Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "live-package"))]
+#[cfg(feature = "live-package")]
 impl DrmConfig {
     /// A new `DrmConfig` with every optional field unset.
     pub fn new() -> Self {
@@ -8594,7 +8594,7 @@ impl DrmConfig {
         self
     }
 }
-#[cfg(any(feature = "live-package"))]
+#[cfg(feature = "live-package")]
 impl ::ice_api::Validate for DrmConfig {}
 /// Object `InputsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -9542,7 +9542,7 @@ impl ::ice_api::Validate for SubtitlesItem {}
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "media-processing"))]
+#[cfg(feature = "media-processing")]
 pub struct Config {
     /// The input files for the task.
     #[serde(rename = "Inputs")]
@@ -10818,7 +10818,7 @@ impl ::ice_api::Validate for ScheduleDataAdBreaksItem {}
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "vod-packaging"))]
+#[cfg(feature = "vod-packaging")]
 pub struct VodPackagingAssetInput {
     /// `Media`.
     #[serde(rename = "Media")]
@@ -10831,7 +10831,7 @@ pub struct VodPackagingAssetInput {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "vod-packaging"))]
+#[cfg(feature = "vod-packaging")]
 pub struct DrmProvider {
     /// `EncryptionMethod`.
     #[serde(rename = "EncryptionMethod")]
@@ -10850,7 +10850,7 @@ pub struct DrmProvider {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-#[cfg(any(feature = "vod-packaging"))]
+#[cfg(feature = "vod-packaging")]
 pub struct StreamSelection {
     /// `MaxVideoBitsPerSecond`.
     #[serde(rename = "MaxVideoBitsPerSecond")]

@@ -17,6 +17,11 @@
 //! - [`Validate`](crate::Validate) checks the documented limits and reports **all** violations
 //!   with wire paths, e.g. `InputConfig.SpeechTextArray[3]: 1203 characters, at most 1000`.
 //!
+//! Each doc ends with how sure its facts are: \[SDK\] official SDK models and examples,
+//! \[DOC\] official help pages, \[3P\] seen only in third-party callers, \[INF\] inferred. Where
+//! the sources disagree or stop (e.g. `BackgroundMusic` vs `BackgroundMusicArray`, the
+//! highlight-mashup selection result), the choice is stated on the type and `extra` stays open.
+//!
 //! The types, fields, limits and docs come from `specs/ice/2020-11-09/jobtype-configs.yaml`
 //! (generated into `generated.rs` by `cargo xtask codegen`); the few rules YAML cannot express are
 //! hand-written in [`checks`]. `cargo xtask schema` exports a JSON Schema per config type.

@@ -41,8 +41,7 @@ pub struct Page<R: Paginated> {
 pub type PageStream<R> = Pin<Box<dyn Stream<Item = Result<Page<R>, Error>> + Send>>;
 
 /// The stream returned by [`Client::paginate_items`].
-pub type ItemStream<R> =
-    Pin<Box<dyn Stream<Item = Result<<R as Paginated>::Item, Error>> + Send>>;
+pub type ItemStream<R> = Pin<Box<dyn Stream<Item = Result<<R as Paginated>::Item, Error>> + Send>>;
 
 enum Cursor<R> {
     Next(R),
@@ -89,17 +88,20 @@ impl Client {
     {
         let pages = self.paginate(request);
         // The page stream ends after yielding an error, so the buffer is empty by then.
-        Box::pin(stream::unfold((pages, VecDeque::new()), |(mut pages, mut buffer)| async move {
-            use futures_util::StreamExt;
-            loop {
-                if let Some(item) = buffer.pop_front() {
-                    return Some((Ok(item), (pages, buffer)));
+        Box::pin(stream::unfold(
+            (pages, VecDeque::new()),
+            |(mut pages, mut buffer)| async move {
+                use futures_util::StreamExt;
+                loop {
+                    if let Some(item) = buffer.pop_front() {
+                        return Some((Ok(item), (pages, buffer)));
+                    }
+                    match pages.next().await? {
+                        Ok(page) => buffer.extend(page.items),
+                        Err(e) => return Some((Err(e), (pages, buffer))),
+                    }
                 }
-                match pages.next().await? {
-                    Ok(page) => buffer.extend(page.items),
-                    Err(e) => return Some((Err(e), (pages, buffer))),
-                }
-            }
-        }))
+            },
+        ))
     }
 }

@@ -69,7 +69,11 @@ pub fn batch_params(token: Option<&str>, count: u32) -> WireParams {
 }
 
 /// Sends a raw request and returns its JSON body.
-pub async fn call(client: &Client, action: &str, params: WireParams) -> Result<Value, ice_api::Error> {
+pub async fn call(
+    client: &Client,
+    action: &str,
+    params: WireParams,
+) -> Result<Value, ice_api::Error> {
     let idempotent = action.starts_with("Get") || action.starts_with("List");
     let raw = client
         .send_raw_request(RawRequest::new(action, HttpMethod::Post, params).idempotent(idempotent))
@@ -104,7 +108,13 @@ pub fn hand_signed(
     .map(|(a, b)| (a.to_string(), b.to_string()))
     .collect();
     let names: Vec<String> = headers.iter().map(|h| h.0.clone()).collect();
-    let view = RequestView { method: "POST", path: "/", query, headers: &headers, body: b"" };
+    let view = RequestView {
+        method: "POST",
+        path: "/",
+        query,
+        headers: &headers,
+        body: b"",
+    };
     let canonical = canonical_request(&view, &names, &hex::encode(Sha256::digest(b""))).unwrap();
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(string_to_sign(&canonical).as_bytes());

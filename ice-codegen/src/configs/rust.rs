@@ -64,8 +64,16 @@ fn spaced(src: &str) -> String {
     out
 }
 
+/// Evidence tags of the overlay docs; escaped so rustdoc does not read them as links.
+const TAGS: [&str; 4] = ["[SDK]", "[DOC]", "[3P]", "[INF]"];
+
 fn docs(text: &str) -> TokenStream {
-    let lines = text.trim_end().lines().map(|l| {
+    let mut text = text.trim_end().to_owned();
+    for tag in TAGS {
+        let escaped = format!("\\[{}\\]", &tag[1..tag.len() - 1]);
+        text = text.replace(tag, &escaped);
+    }
+    let lines = text.lines().map(|l| {
         let l = if l.is_empty() {
             String::new()
         } else {

@@ -199,6 +199,8 @@ fn components_module(ctx: &Ctx<'_>) -> Result<GeneratedFile, CodegenError> {
         })?;
         let gate: Option<syn::Attribute> = if t.groups.is_empty() {
             None
+        } else if let [only] = t.groups.as_slice() {
+            Some(syn::parse_quote!(#[cfg(feature = #only)]))
         } else {
             let fs = t.groups.iter();
             Some(syn::parse_quote!(#[cfg(any(#(feature = #fs),*))]))
