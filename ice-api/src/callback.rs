@@ -23,6 +23,7 @@
 //!         assert!(done.is_finished());
 //!     }
 //!     Event::Other { event_type, .. } => println!("unhandled {event_type}"),
+//!     _ => {} // `Event` is non-exhaustive: more typed events may be added.
 //! }
 //! ```
 

@@ -343,3 +343,27 @@ async fn rate_limit_wait_past_the_deadline_fails_without_sending() {
     assert_eq!(err.attempts(), 0);
     assert_eq!(server.count(), 1);
 }
+
+#[tokio::test]
+async fn absurd_timeouts_do_not_panic() {
+    let server = TestServer::start(vec![
+        Reply::error(503, "ServiceUnavailable", "busy", "r1"),
+        Reply::ok("r2", r#""Status":"Ok""#),
+    ])
+    .await;
+    let config = support::config(&server)
+        .connect_timeout(Duration::MAX)
+        .read_timeout(Duration::MAX)
+        .total_timeout(Duration::MAX)
+        .retry_policy(
+            RetryPolicy::new()
+                .with_base_delay(Duration::from_millis(1))
+                .with_max_delay(Duration::from_millis(5))
+                .with_max_retry_after(Duration::MAX),
+        )
+        .build()
+        .unwrap();
+    let resp = Client::new(config).unwrap().send(&get()).await.expect("send");
+    assert_eq!(resp.status, "Ok");
+    assert_eq!(server.count(), 2);
+}

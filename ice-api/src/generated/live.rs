@@ -2483,7 +2483,7 @@ pub mod get_stream_tag_list {
         type Item = StreamTagListItem;
         const KIND: ::ice_api::runtime::pagination::PageKind = ::ice_api::runtime::pagination::PageKind::Token;
         fn next_token(response: &Self::Response) -> ::std::option::Option<&str> {
-            response.next_token.as_ref().map(|s| s.as_str())
+            response.next_token.as_deref()
         }
         fn set_next_token(&mut self, token: &str) {
             self.next_token = ::std::option::Option::Some(token.to_owned());

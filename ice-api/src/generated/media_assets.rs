@@ -3334,7 +3334,7 @@ pub mod list_media_basic_infos {
         type Item = MediaInfosItem;
         const KIND: ::ice_api::runtime::pagination::PageKind = ::ice_api::runtime::pagination::PageKind::Token;
         fn next_token(response: &Self::Response) -> ::std::option::Option<&str> {
-            response.next_token.as_ref().map(|s| s.as_str())
+            response.next_token.as_deref()
         }
         fn set_next_token(&mut self, token: &str) {
             self.next_token = ::std::option::Option::Some(token.to_owned());
@@ -3725,7 +3725,7 @@ pub mod list_public_media_basic_infos {
         type Item = MediaInfosItem;
         const KIND: ::ice_api::runtime::pagination::PageKind = ::ice_api::runtime::pagination::PageKind::Token;
         fn next_token(response: &Self::Response) -> ::std::option::Option<&str> {
-            response.next_token.as_ref().map(|s| s.as_str())
+            response.next_token.as_deref()
         }
         fn set_next_token(&mut self, token: &str) {
             self.next_token = ::std::option::Option::Some(token.to_owned());

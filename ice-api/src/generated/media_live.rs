@@ -1851,7 +1851,7 @@ pub mod list_media_live_channels {
         type Item = ChannelsItem;
         const KIND: ::ice_api::runtime::pagination::PageKind = ::ice_api::runtime::pagination::PageKind::Token;
         fn next_token(response: &Self::Response) -> ::std::option::Option<&str> {
-            response.next_token.as_ref().map(|s| s.as_str())
+            response.next_token.as_deref()
         }
         fn set_next_token(&mut self, token: &str) {
             self.next_token = ::std::option::Option::Some(token.to_owned());
@@ -2287,7 +2287,7 @@ pub mod list_media_live_input_security_groups {
         type Item = SecurityGroupsItem;
         const KIND: ::ice_api::runtime::pagination::PageKind = ::ice_api::runtime::pagination::PageKind::Token;
         fn next_token(response: &Self::Response) -> ::std::option::Option<&str> {
-            response.next_token.as_ref().map(|s| s.as_str())
+            response.next_token.as_deref()
         }
         fn set_next_token(&mut self, token: &str) {
             self.next_token = ::std::option::Option::Some(token.to_owned());
@@ -2443,7 +2443,7 @@ pub mod list_media_live_inputs {
         type Item = InputsItem;
         const KIND: ::ice_api::runtime::pagination::PageKind = ::ice_api::runtime::pagination::PageKind::Token;
         fn next_token(response: &Self::Response) -> ::std::option::Option<&str> {
-            response.next_token.as_ref().map(|s| s.as_str())
+            response.next_token.as_deref()
         }
         fn set_next_token(&mut self, token: &str) {
             self.next_token = ::std::option::Option::Some(token.to_owned());

@@ -3906,7 +3906,7 @@ pub mod list_dynamic_image_jobs {
         type Item = JobsItem;
         const KIND: ::ice_api::runtime::pagination::PageKind = ::ice_api::runtime::pagination::PageKind::Token;
         fn next_token(response: &Self::Response) -> ::std::option::Option<&str> {
-            response.next_page_token.as_ref().map(|s| s.as_str())
+            response.next_page_token.as_deref()
         }
         fn set_next_token(&mut self, token: &str) {
             self.next_page_token = ::std::option::Option::Some(token.to_owned());
@@ -4157,7 +4157,7 @@ pub mod list_media_convert_jobs {
         type Item = crate::generated::components::MediaConvertJobWithoutDetail;
         const KIND: ::ice_api::runtime::pagination::PageKind = ::ice_api::runtime::pagination::PageKind::Token;
         fn next_token(response: &Self::Response) -> ::std::option::Option<&str> {
-            response.next_page_token.as_ref().map(|s| s.as_str())
+            response.next_page_token.as_deref()
         }
         fn set_next_token(&mut self, token: &str) {
             self.next_page_token = ::std::option::Option::Some(token.to_owned());
@@ -4300,7 +4300,7 @@ pub mod list_media_info_jobs {
         type Item = JobsItem;
         const KIND: ::ice_api::runtime::pagination::PageKind = ::ice_api::runtime::pagination::PageKind::Token;
         fn next_token(response: &Self::Response) -> ::std::option::Option<&str> {
-            response.next_page_token.as_ref().map(|s| s.as_str())
+            response.next_page_token.as_deref()
         }
         fn set_next_token(&mut self, token: &str) {
             self.next_page_token = ::std::option::Option::Some(token.to_owned());
@@ -4713,11 +4713,7 @@ pub mod list_package_jobs {
         type Item = PackageJobsItem;
         const KIND: ::ice_api::runtime::pagination::PageKind = ::ice_api::runtime::pagination::PageKind::Token;
         fn next_token(response: &Self::Response) -> ::std::option::Option<&str> {
-            response
-                .package_job_list
-                .as_ref()
-                .and_then(|x| x.next_page_token.as_ref())
-                .map(|s| s.as_str())
+            response.package_job_list.as_ref().and_then(|x| x.next_page_token.as_deref())
         }
         fn set_next_token(&mut self, token: &str) {
             self.next_page_token = ::std::option::Option::Some(token.to_owned());
@@ -5082,7 +5078,7 @@ pub mod list_snapshot_jobs {
         type Item = JobsItem;
         const KIND: ::ice_api::runtime::pagination::PageKind = ::ice_api::runtime::pagination::PageKind::Token;
         fn next_token(response: &Self::Response) -> ::std::option::Option<&str> {
-            response.next_page_token.as_ref().map(|s| s.as_str())
+            response.next_page_token.as_deref()
         }
         fn set_next_token(&mut self, token: &str) {
             self.next_page_token = ::std::option::Option::Some(token.to_owned());
@@ -5502,7 +5498,7 @@ pub mod list_transcode_jobs {
         type Item = JobsItem;
         const KIND: ::ice_api::runtime::pagination::PageKind = ::ice_api::runtime::pagination::PageKind::Token;
         fn next_token(response: &Self::Response) -> ::std::option::Option<&str> {
-            response.next_page_token.as_ref().map(|s| s.as_str())
+            response.next_page_token.as_deref()
         }
         fn set_next_token(&mut self, token: &str) {
             self.next_page_token = ::std::option::Option::Some(token.to_owned());
@@ -6239,7 +6235,7 @@ pub mod list_workflow_tasks {
         type Item = TaskListItem;
         const KIND: ::ice_api::runtime::pagination::PageKind = ::ice_api::runtime::pagination::PageKind::Token;
         fn next_token(response: &Self::Response) -> ::std::option::Option<&str> {
-            response.next_token.as_ref().map(|s| s.as_str())
+            response.next_token.as_deref()
         }
         fn set_next_token(&mut self, token: &str) {
             self.next_token = ::std::option::Option::Some(token.to_owned());

@@ -2659,7 +2659,7 @@ pub mod list_batch_media_producing_jobs {
         type Item = EditingBatchJobListItem;
         const KIND: ::ice_api::runtime::pagination::PageKind = ::ice_api::runtime::pagination::PageKind::Token;
         fn next_token(response: &Self::Response) -> ::std::option::Option<&str> {
-            response.next_token.as_ref().map(|s| s.as_str())
+            response.next_token.as_deref()
         }
         fn set_next_token(&mut self, token: &str) {
             self.next_token = ::std::option::Option::Some(token.to_owned());
@@ -2927,7 +2927,7 @@ pub mod list_editing_projects {
         type Item = ProjectListItem;
         const KIND: ::ice_api::runtime::pagination::PageKind = ::ice_api::runtime::pagination::PageKind::Token;
         fn next_token(response: &Self::Response) -> ::std::option::Option<&str> {
-            response.next_token.as_ref().map(|s| s.as_str())
+            response.next_token.as_deref()
         }
         fn set_next_token(&mut self, token: &str) {
             self.next_token = ::std::option::Option::Some(token.to_owned());
@@ -3218,7 +3218,7 @@ pub mod list_media_producing_jobs {
         type Item = MediaProducingJobListItem;
         const KIND: ::ice_api::runtime::pagination::PageKind = ::ice_api::runtime::pagination::PageKind::Token;
         fn next_token(response: &Self::Response) -> ::std::option::Option<&str> {
-            response.next_token.as_ref().map(|s| s.as_str())
+            response.next_token.as_deref()
         }
         fn set_next_token(&mut self, token: &str) {
             self.next_token = ::std::option::Option::Some(token.to_owned());
@@ -3434,7 +3434,7 @@ pub mod list_smart_jobs {
         type Item = SmartJobListItem;
         const KIND: ::ice_api::runtime::pagination::PageKind = ::ice_api::runtime::pagination::PageKind::Token;
         fn next_token(response: &Self::Response) -> ::std::option::Option<&str> {
-            response.next_token.as_ref().map(|s| s.as_str())
+            response.next_token.as_deref()
         }
         fn set_next_token(&mut self, token: &str) {
             self.next_token = ::std::option::Option::Some(token.to_owned());

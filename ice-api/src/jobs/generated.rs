@@ -1622,7 +1622,7 @@ impl crate::Validate for MediaGroup {
 /// }
 /// ```
 ///
-/// Validation beyond the field limits: `checks::script_voice_over_mode`.
+/// Validation beyond the field limits: [`checks::script_voice_over_mode`](super::checks::script_voice_over_mode).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ScriptInputConfig {
@@ -2941,7 +2941,7 @@ impl crate::Validate for EditingConfig {
 /// }
 /// ```
 ///
-/// Validation beyond the field limits: `checks::media_url_index`.
+/// Validation beyond the field limits: [`checks::media_url_index`](super::checks::media_url_index).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OutputConfig {
@@ -3327,7 +3327,7 @@ pub struct UserData {
     /// Where the completion event goes: an `http://` / `https://` URL, or the name of an MNS
     /// queue in the job's region, which must start with `ice-callback`. \[SDK\]/\[DOC\]
     ///
-    /// Checked: `checks::notify_address`.
+    /// Checked: [`checks::notify_address`](super::checks::notify_address).
     #[serde(rename = "NotifyAddress", default, skip_serializing_if = "Option::is_none")]
     pub notify_address: Option<String>,
     /// Keys this model does not know yet: serialized after the typed keys, and filled
@@ -4658,12 +4658,25 @@ impl crate::Operation for SubmitSceneTimelineOrganizationJob {
 
 /// Renders one video per editing project (reported job type `Scene_Batch_Editing`). The output
 /// settings type has no `Count` / `GeneratePreviewOnly`. \[SDK\]
+///
+/// ```
+/// use ice_api::jobs::{BatchEditingOutputConfig, SubmitSceneBatchEditingJob};
+/// use ice_api::{EncodeWire, Validate};
+/// let request = SubmitSceneBatchEditingJob::new(
+///     ["****project-1****", "****project-2****"],
+///     BatchEditingOutputConfig::new("https://bucket.oss-cn-shanghai.aliyuncs.com/out_{index}.mp4")
+///         .with_width(1080)
+///         .with_height(1920),
+/// );
+/// request.validated().unwrap();
+/// assert_eq!(request.to_wire().unwrap().get("ProjectIds").unwrap().1, "****project-1****,****project-2****");
+/// ```
 #[derive(Debug, Clone, PartialEq, ::ice_macros::EncodeWire)]
 #[non_exhaustive]
 pub struct SubmitSceneBatchEditingJob {
     /// Editing project IDs (sent comma-separated).
     ///
-    /// Checked: at least 1 item; `checks::project_ids`.
+    /// Checked: at least 1 item; [`checks::project_ids`](super::checks::project_ids).
     #[ice(name = "ProjectIds", query, style = "simple")]
     pub project_ids: Vec<String>,
     /// Output settings.
@@ -4739,6 +4752,28 @@ impl crate::Operation for SubmitSceneBatchEditingJob {
 /// One-click batch production: script-to-video or image-text matching, chosen by the input
 /// variant. The API metadata marks every parameter optional; `InputConfig` is required here
 /// because the service cannot work without it. \[SDK\]/\[DOC\]
+///
+/// ```
+/// use ice_api::jobs::{MediaGroup, OutputConfig, ScriptInputConfig, SmartMixInputConfig, SubmitBatchMediaProducingJob};
+/// use ice_api::Validate;
+/// // Script-to-video (reported job type `Script`).
+/// let script = SubmitBatchMediaProducingJob::new(
+///     ScriptInputConfig::new([
+///         MediaGroup::new("opening", ["****media-1****"]),
+///         MediaGroup::new("product", ["****media-2****", "****media-3****"]),
+///     ])
+///     .with_speech_text_array(["Welcome to the launch."]),
+/// )
+/// .with_output(OutputConfig::new("https://bucket.oss-cn-shanghai.aliyuncs.com/script_{index}.mp4").with_count(5))
+/// .with_client_token("7c1e0a3e-batch-1");
+/// script.validated().unwrap();
+/// // Image-text matching (reported job type `Smart_Mix`).
+/// let smart_mix = SubmitBatchMediaProducingJob::new(
+///     SmartMixInputConfig::from_media_array(["****media-1****"]).with_speech_text_array(["One line."]),
+/// )
+/// .with_template_config(["****template-1****"]);
+/// smart_mix.validated().unwrap();
+/// ```
 #[derive(Debug, Clone, PartialEq, ::ice_macros::EncodeWire)]
 #[non_exhaustive]
 pub struct SubmitBatchMediaProducingJob {

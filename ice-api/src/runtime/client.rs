@@ -43,8 +43,46 @@ pub const API_VERSION: &str = "2020-11-09";
 /// retry policy anyway.
 const MAX_RETRY_AFTER_MS: u64 = 3_600_000;
 
+/// Upper bound applied to the total timeout (30 days).
+const MAX_TOTAL_TIMEOUT: Duration = Duration::from_secs(30 * 86_400);
+
 /// An ICE client. Cheap to clone (one `Arc`); clones share the connection pool, the credentials
 /// provider and the rate limiter. `Send + Sync`: share it across tasks.
+///
+/// What goes on the wire for each attempt:
+/// - `GET`: every parameter in the query, no body. `POST`: query parameters in the URL, form
+///   parameters in an `application/x-www-form-urlencoded` body (only when there are any).
+/// - Headers `host`, `x-acs-action`, `x-acs-version`, `accept: application/json`,
+///   `user-agent: ice-rs/<version>`, `content-type` (with a body), `x-acs-date`,
+///   `x-acs-signature-nonce`, `x-acs-content-sha256`, `Authorization` (V3), plus
+///   `x-acs-accesskey-id` / `x-acs-security-token` for STS credentials and
+///   `x-acs-retry-attempts` / `x-acs-retry-delay` on retries. All of them are signed.
+/// - [`SignatureVersion::V2`]: the common RPC parameters (`Action`, `Timestamp`,
+///   `SignatureNonce`, `AccessKeyId`, `SecurityToken`, …) and `Signature` go into the query;
+///   headers are sent but not signed.
+/// - `Anonymous` operations go out unsigned and never ask the credentials provider.
+///
+/// ```no_run
+/// # use ice_api::Operation;
+/// # async fn demo<Req: Operation>(request: Req) -> Result<(), ice_api::Error>
+/// # where Req::Response: std::fmt::Debug {
+/// use ice_api::runtime::credentials::Credentials;
+/// use ice_api::{Client, Config};
+///
+/// let client = Client::new(
+///     Config::builder()
+///         .region("cn-shanghai")
+///         .credentials(Credentials::new("LTAI5tExampleKeyabcd", "example-secret"))
+///         .build()?,
+/// )?;
+/// // `request` is any generated request type, e.g. `SubmitSceneMediaSelectionJobRequest`.
+/// match client.send(&request).await {
+///     Ok(response) => println!("{response:?}"),
+///     Err(e) if e.is_throttling() => eprintln!("still throttled after retries: {e}"),
+///     Err(e) => eprintln!("{e}"), // one line: status, code, message, request id
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -309,7 +347,8 @@ impl Client {
 
     async fn attempts(&self, p: &Prepared, started: Instant) -> Result<RawResponse, Error> {
         let config = &self.inner.config;
-        let deadline = started + config.timeouts().total;
+        // Clamped so that `Instant` arithmetic cannot overflow on absurd settings.
+        let deadline = started + config.timeouts().total.min(MAX_TOTAL_TIMEOUT);
         let body = if p.params.form().is_empty() {
             None
         } else {
@@ -348,7 +387,11 @@ impl Client {
                 .retry_policy()
                 .decide(&failure, attempt, p.resend_safe);
             match decision {
-                Some(delay) if Instant::now() + delay < deadline => {
+                Some(delay)
+                    if Instant::now()
+                        .checked_add(delay)
+                        .is_some_and(|t| t < deadline) =>
+                {
                     tracing::debug!(
                         attempt,
                         delay_ms = delay.as_millis() as u64,

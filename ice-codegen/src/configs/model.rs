@@ -275,6 +275,8 @@ pub struct OpDef {
     /// Rustdoc.
     #[serde(default)]
     pub doc: String,
+    /// A Rust doctest body.
+    pub example: Option<String>,
     /// Parameters.
     pub fields: Vec<FieldDef>,
 }

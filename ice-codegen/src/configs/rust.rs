@@ -24,7 +24,7 @@ pub fn emit(o: &Overlay, source: &str) -> Result<String, String> {
     }];
     for t in &o.types {
         items.push(match t.kind {
-            Kind::Struct if t.response => response_struct(t, &kinds),
+            Kind::Struct if t.response => response_struct(t),
             Kind::Struct => request_struct(t, &kinds),
             Kind::OpenEnum => open_enum(t),
             Kind::Untagged => untagged(t),
@@ -270,7 +270,11 @@ fn request_struct(t: &TypeDef, kinds: &Kinds) -> TokenStream {
         doc.push_str(&format!("\n\n# Example\n\n```json\n{pretty}\n```"));
     }
     if !t.checks.is_empty() || t.max_json_bytes.is_some() {
-        let mut names: Vec<String> = t.checks.iter().map(|c| format!("`checks::{c}`")).collect();
+        let mut names: Vec<String> = t
+            .checks
+            .iter()
+            .map(|c| format!("[`checks::{c}`](super::checks::{c})"))
+            .collect();
         if let Some(n) = t.max_json_bytes {
             names.push(format!("at most {n} bytes as compact JSON"));
         }
@@ -480,14 +484,18 @@ fn field_doc(f: &FieldDef) -> String {
     if let Some(v) = &l.values {
         lim.push(format!("one of `{}`", v.join("`, `")));
     }
-    lim.extend(f.checks.iter().map(|c| format!("`checks::{c}`")));
+    lim.extend(
+        f.checks
+            .iter()
+            .map(|c| format!("[`checks::{c}`](super::checks::{c})")),
+    );
     if !lim.is_empty() {
         d.push_str(&format!("\n\nChecked: {}.", lim.join("; ")));
     }
     d
 }
 
-fn response_struct(t: &TypeDef, _kinds: &Kinds) -> TokenStream {
+fn response_struct(t: &TypeDef) -> TokenStream {
     let name = ident(&t.name);
     let doc = docs(&t.doc);
     let fields = t.fields.iter().map(|f| {
@@ -829,7 +837,11 @@ fn union(u: &UnionDef, kinds: &Kinds) -> TokenStream {
 fn operation(op: &OpDef, version: &str, kinds: &Kinds) -> TokenStream {
     let name = ident(&op.name);
     let action = &op.name;
-    let doc = docs(&op.doc);
+    let mut doc = op.doc.trim_end().to_owned();
+    if let Some(ex) = &op.example {
+        doc.push_str(&format!("\n\n```\n{}\n```", ex.trim_end()));
+    }
+    let doc = docs(&doc);
     let fields = op.fields.iter().map(|f| {
         let fname = ident(&f.rust);
         let ty = rust_ty(&parse_ty(&f.ty));

@@ -163,6 +163,7 @@ fn root_module(ctx: &Ctx<'_>) -> Result<GeneratedFile, CodegenError> {
             clippy::module_inception,
             clippy::tabs_in_doc_comments,
             clippy::struct_field_names,
+            clippy::misnamed_getters,
             rustdoc::bare_urls,
             rustdoc::broken_intra_doc_links,
             rustdoc::invalid_html_tags,

@@ -211,6 +211,31 @@ fn path_ref(ctx: &Ctx<'_>, op: &Operation, path: &[usize]) -> TokenStream {
     expr
 }
 
+/// Like [`path_ref`] but the last step is `as_deref()` (`Option<&str>` for a string field).
+fn path_deref(ctx: &Ctx<'_>, op: &Operation, path: &[usize]) -> TokenStream {
+    let mut fields: &[Field] = &op.response;
+    let mut expr = TokenStream::new();
+    for (depth, &i) in path.iter().enumerate() {
+        let f = &fields[i];
+        let id = field_ident(&f.rust_name);
+        let step = if depth + 1 == path.len() {
+            quote!(as_deref)
+        } else {
+            quote!(as_ref)
+        };
+        expr = if depth == 0 {
+            quote!(response.#id.#step())
+        } else {
+            quote!(#expr.and_then(|x| x.#id.#step()))
+        };
+        fields = match f.ty {
+            TypeRef::Named(n) => &ctx.api.types[n].fields,
+            _ => &[],
+        };
+    }
+    expr
+}
+
 fn field_at<'a>(ctx: &'a Ctx<'_>, op: &'a Operation, path: &[usize]) -> Option<&'a Field> {
     let mut fields: &[Field] = &op.response;
     let mut last = None;
@@ -236,7 +261,7 @@ fn paginated_impl(ctx: &Ctx<'_>, op: &Operation, p: &Pagination, home: &TypeHome
     let cursor_id = field_ident(&cursor.rust_name);
     let cursor_methods = match p.kind {
         PageKind::Token => {
-            let token = path_ref(ctx, op, &p.token_path);
+            let token = path_deref(ctx, op, &p.token_path);
             let cur = if cursor.required {
                 quote!(::std::option::Option::Some(self.#cursor_id.as_str()))
             } else {
@@ -249,7 +274,7 @@ fn paginated_impl(ctx: &Ctx<'_>, op: &Operation, p: &Pagination, home: &TypeHome
             };
             quote! {
                 fn next_token(response: &Self::Response) -> ::std::option::Option<&str> {
-                    #token.map(|s| s.as_str())
+                    #token
                 }
                 fn set_next_token(&mut self, token: &str) { #set }
                 fn token(&self) -> ::std::option::Option<&str> { #cur }
