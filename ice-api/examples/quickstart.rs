@@ -110,15 +110,18 @@ async fn run(live: bool) -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-/// The real service when credentials are in the environment, else the embedded emulator.
-async fn connect() -> Result<(Client, Option<EmulatorHandle>, bool), Box<dyn Error>> {
-    let has_keys = [
+fn has_credentials() -> bool {
+    [
         "ALIBABA_CLOUD_ACCESS_KEY_ID",
         "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
     ]
     .iter()
-    .all(|k| std::env::var(k).is_ok_and(|v| !v.trim().is_empty()));
-    if has_keys {
+    .all(|k| std::env::var(k).is_ok_and(|v| !v.trim().is_empty()))
+}
+
+/// The real service (`live`), else the embedded emulator.
+async fn connect(live: bool) -> Result<(Client, Option<EmulatorHandle>), Box<dyn Error>> {
+    if live {
         let config = match Config::from_env() {
             Ok(c) => c,
             // Neither a region nor an endpoint override: default to cn-shanghai.

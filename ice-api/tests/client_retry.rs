@@ -363,7 +363,11 @@ async fn absurd_timeouts_do_not_panic() {
         )
         .build()
         .unwrap();
-    let resp = Client::new(config).unwrap().send(&get()).await.expect("send");
+    let resp = Client::new(config)
+        .unwrap()
+        .send(&get())
+        .await
+        .expect("send");
     assert_eq!(resp.status, "Ok");
     assert_eq!(server.count(), 2);
 }
