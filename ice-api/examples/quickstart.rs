@@ -152,16 +152,6 @@ async fn connect(live: bool) -> Result<(Client, Option<EmulatorHandle>), Box<dyn
     Ok((Client::new(config)?, Some(emulator)))
 }
 
-/// `cargo test` runs the quickstart against the emulator (the `[[example]]` has `test = true`),
-/// so the README's first command stays working.
-#[cfg(test)]
-mod tests {
-    #[tokio::test]
-    async fn quickstart_runs_against_the_emulator() {
-        super::run(false).await.unwrap();
-    }
-}
-
 fn draw_progress(p: &Progress) {
     const WIDTH: usize = 30;
     let filled = (p.fraction() * WIDTH as f64).round() as usize;
@@ -214,4 +204,14 @@ fn env_list(name: &str) -> Option<Vec<String>> {
         .map(String::from)
         .collect();
     (!items.is_empty()).then_some(items)
+}
+
+/// `cargo test` runs the quickstart against the emulator (the `[[example]]` has `test = true`),
+/// so the README's first command stays working.
+#[cfg(test)]
+mod tests {
+    #[tokio::test]
+    async fn quickstart_runs_against_the_emulator() {
+        super::run(false).await.unwrap();
+    }
 }

@@ -1,7 +1,7 @@
 //! Typed, validated, signed client for Alibaba Cloud Intelligent Media Services (ICE, API 2020-11-09).
 //!
-//! Data flow of every call: typed request → [`Validate`](runtime::validate::Validate) →
-//! derive-generated [`EncodeWire`](runtime::wire::EncodeWire) → signer → HTTP → typed response or
+//! Data flow of every call: typed request → [`Validate`] →
+//! derive-generated [`EncodeWire`] → signer → HTTP → typed response or
 //! typed error. Generated operation types live in [`generated`]; all behaviour lives in the
 //! hand-written [`runtime`].
 

@@ -356,3 +356,45 @@ async fn list_filters_by_job_type_time_range_and_rejects_foreign_tokens() {
     let err = list(vec![("Status", "Done".into())]).await.unwrap_err();
     assert!(err.message().unwrap().contains("\"Status\""));
 }
+
+#[tokio::test]
+async fn v2_signed_client_is_verified_too() {
+    let (emu, _) = start(Emulator::builder().timing(Timing::instant())).await;
+    let make = |secret: &str| {
+        ice_api::Client::new(
+            ice_api::Config::builder()
+                .endpoint(emu.endpoint())
+                .credentials(ice_api::runtime::credentials::Credentials::new(AK, secret))
+                .signature_version(ice_api::SignatureVersion::V2)
+                .retry_policy(RetryPolicy::disabled())
+                .build()
+                .unwrap(),
+        )
+        .unwrap()
+    };
+    let client = make(SECRET);
+    let id = submit(
+        &client,
+        "SubmitBatchMediaProducingJob",
+        batch_params(Some("v2-tok"), 1),
+    )
+    .await;
+    let again = submit(
+        &client,
+        "SubmitBatchMediaProducingJob",
+        batch_params(Some("v2-tok"), 1),
+    )
+    .await;
+    assert_eq!(
+        id, again,
+        "V2 common parameters do not count as request parameters"
+    );
+    let got = call(&client, "GetBatchMediaProducingJob", get_params(&id))
+        .await
+        .unwrap();
+    assert_eq!(got["EditingBatchJob"]["JobId"], id.as_str());
+    let err = call(&make("wrong"), "GetBatchMediaProducingJob", get_params(&id))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("SignatureDoesNotMatch"));
+}

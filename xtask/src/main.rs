@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use ice_codegen::emit::rust::GENERATED_DIR;
 use ice_codegen::pipeline::{self, SPEC_PATH};
 use ice_codegen::{CodegenError, GeneratedFile};
 use serde_json::{Map, Value};
@@ -82,8 +83,20 @@ fn codegen(root: &Path, args: &[String]) -> Result<(), CodegenError> {
     };
     let mut files: Vec<GeneratedFile> = pipeline::generate(root)?;
     files.extend(ice_codegen::configs::generate(root)?);
+    // Files in the generated directory that codegen no longer produces (e.g. a removed group).
+    let produced: Vec<PathBuf> = files.iter().map(|f| root.join(&f.path)).collect();
+    let orphans: Vec<PathBuf> = std::fs::read_dir(root.join(GENERATED_DIR))
+        .map(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "rs") && !produced.contains(p))
+                .collect()
+        })
+        .unwrap_or_default();
     if check {
-        let mut stale = Vec::new();
+        let mut stale: Vec<String> = orphans
+            .iter()
+            .map(|p| format!("{} (orphan)", p.display()))
+            .collect();
         for f in &files {
             let current = std::fs::read_to_string(root.join(&f.path)).ok();
             if current.as_deref() != Some(f.contents.as_str()) {
@@ -102,6 +115,10 @@ fn codegen(root: &Path, args: &[String]) -> Result<(), CodegenError> {
                 stale.join("\n  ")
             ),
         ));
+    }
+    for p in &orphans {
+        std::fs::remove_file(p)
+            .map_err(|e| CodegenError::new(p, "", format!("cannot remove orphan file: {e}")))?;
     }
     let mut written = 0;
     for f in &files {

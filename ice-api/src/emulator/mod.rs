@@ -3,8 +3,9 @@
 //! It is an HTTP/1 server on an ephemeral `127.0.0.1` port that speaks the ICE RPC protocol the
 //! way the real gateway does:
 //!
-//! - verifies the ACS3-HMAC-SHA256 signature with an [independent implementation](verify), the
-//!   date skew and nonce replay, answering `SignatureDoesNotMatch`, `IncompleteSignature`,
+//! - verifies the ACS3-HMAC-SHA256 signature (and the older HMAC-SHA1 V2 one) with an
+//!   [independent implementation](verify), the date skew and nonce replay, answering
+//!   `SignatureDoesNotMatch`, `IncompleteSignature`,
 //!   `InvalidAccessKeyId.NotFound`, `InvalidTimeStamp.Expired`, `SignatureNonceUsed`;
 //! - checks `x-acs-version` (`2020-11-09`);
 //! - emulates the media-production job family statefully ([`SUPPORTED_ACTIONS`]): the four
@@ -525,14 +526,6 @@ fn authenticate_and_run<'a>(
             )
         })
         .collect();
-    let has_auth = parts.headers.contains_key("authorization");
-    if !has_auth && query.split('&').any(|kv| kv.starts_with("Signature=")) {
-        return Err(GatewayError::new(
-            400,
-            "IncompleteSignature",
-            "the emulator verifies ACS3-HMAC-SHA256 (V3) signatures only; V2 (SignatureVersion=1.0) requests are not supported",
-        ));
-    }
     let view = RequestView {
         method,
         path,
@@ -540,12 +533,15 @@ fn authenticate_and_run<'a>(
         headers: &headers,
         body,
     };
-    let caller = verify::verify_v3(
-        &view,
-        |ak| shared.keys.get(ak).cloned(),
-        SystemTime::now(),
-        shared.limits.max_skew,
-    )?;
+    let lookup = |ak: &str| shared.keys.get(ak).cloned();
+    // V3 carries an Authorization header; the older V2 puts `Signature` in the query.
+    let v2 = !parts.headers.contains_key("authorization")
+        && query.split('&').any(|kv| kv.starts_with("Signature="));
+    let caller = if v2 {
+        verify::verify_v2(&view, lookup, SystemTime::now(), shared.limits.max_skew)?
+    } else {
+        verify::verify_v3(&view, lookup, SystemTime::now(), shared.limits.max_skew)?
+    };
     if caller.version != API_VERSION {
         return Err(GatewayError::new(
             400,
@@ -556,7 +552,10 @@ fn authenticate_and_run<'a>(
             ),
         ));
     }
-    let params = decode_params(query, &parts.headers, body)?;
+    let mut params = decode_params(query, &parts.headers, body)?;
+    if v2 {
+        params.retain(|k, _| !verify::V2_COMMON_PARAMS.contains(&k.as_str()));
+    }
     let mut st = shared.lock();
     if !st.nonces.insert(&caller.access_key_id, &caller.nonce) {
         return Err(GatewayError::new(

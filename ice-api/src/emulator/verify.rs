@@ -299,21 +299,7 @@ pub fn verify_v3(
             format!("x-acs-date \"{date_str}\" is not yyyy-MM-ddTHH:mm:ssZ"),
         )
     })?;
-    let off = match now.duration_since(date) {
-        Ok(d) => d,
-        Err(e) => e.duration(),
-    };
-    if off > skew {
-        return Err(GatewayError::new(
-            400,
-            "InvalidTimeStamp.Expired",
-            format!(
-                "Specified time stamp or date value is expired: x-acs-date {date_str} is {}s away from the server time (allowed {}s)",
-                off.as_secs(),
-                skew.as_secs()
-            ),
-        ));
-    }
+    check_skew(now, date, skew, &format!("x-acs-date {date_str}"))?;
 
     let body_hash = hex::encode(Sha256::digest(req.body));
     let claimed = single_header(req.headers, "x-acs-content-sha256")?.unwrap_or_default();
@@ -359,6 +345,160 @@ pub fn verify_v3(
         signed_headers: auth.signed_headers,
         sts: token.is_some(),
     })
+}
+
+/// Common parameters of the V2 (RPC, HMAC-SHA1) signature; not operation parameters.
+pub const V2_COMMON_PARAMS: [&str; 10] = [
+    "AccessKeyId",
+    "Action",
+    "Format",
+    "SecurityToken",
+    "Signature",
+    "SignatureMethod",
+    "SignatureNonce",
+    "SignatureVersion",
+    "Timestamp",
+    "Version",
+];
+
+/// Verifies a V2 request (HMAC-SHA1, `SignatureVersion=1.0`, signing.md §4): the signed set is
+/// every query parameter but `Signature` plus the form-body parameters (the body wins on a
+/// clash), sorted and RFC 3986-encoded; the key is the secret plus `&`. Same error codes as
+/// [`verify_v3`]; `signed_headers` of the result is empty (V2 signs no header).
+pub fn verify_v2(
+    req: &RequestView<'_>,
+    lookup: impl Fn(&str) -> Option<KeyEntry>,
+    now: SystemTime,
+    skew: Duration,
+) -> Result<VerifiedCaller, GatewayError> {
+    let mut query = decode_query(req.query)?;
+    query.sort_by(|a, b| a.0.cmp(&b.0));
+    if let Some(w) = query.windows(2).find(|w| w[0].0 == w[1].0) {
+        return Err(GatewayError::new(
+            400,
+            "InvalidParameter",
+            format!(
+                "the query parameter \"{}\" appears more than once",
+                String::from_utf8_lossy(&w[0].0)
+            ),
+        ));
+    }
+    let mut params: std::collections::BTreeMap<Vec<u8>, Vec<u8>> = query.into_iter().collect();
+    let form = single_header(req.headers, "content-type")?
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if form {
+        let body = std::str::from_utf8(req.body).map_err(|_| {
+            GatewayError::new(400, "InvalidParameter", "the form body is not valid UTF-8")
+        })?;
+        params.extend(decode_query(body)?);
+    }
+    let text = |k: &str| {
+        params
+            .get(k.as_bytes())
+            .map(|v| String::from_utf8_lossy(v).into_owned())
+    };
+    let signature = text("Signature")
+        .ok_or_else(|| GatewayError::incomplete("the Signature parameter is missing"))?;
+    if text("SignatureMethod").as_deref() != Some("HMAC-SHA1")
+        || text("SignatureVersion").as_deref() != Some("1.0")
+    {
+        return Err(GatewayError::incomplete(
+            "V2 requests need SignatureMethod=HMAC-SHA1 and SignatureVersion=1.0",
+        ));
+    }
+    let access_key_id = text("AccessKeyId")
+        .filter(|a| !a.is_empty())
+        .ok_or_else(|| GatewayError::incomplete("the AccessKeyId parameter is missing"))?;
+    let key = lookup(&access_key_id).ok_or_else(|| {
+        GatewayError::new(
+            404,
+            "InvalidAccessKeyId.NotFound",
+            format!("Specified access key is not found: {access_key_id}"),
+        )
+    })?;
+    let token = text("SecurityToken");
+    if let Some(expected) = &key.security_token {
+        if token.as_deref() != Some(expected.expose()) {
+            return Err(GatewayError::new(
+                400,
+                "InvalidSecurityToken.MismatchWithAccessKey",
+                "The security token is missing or does not belong to the AccessKey ID",
+            ));
+        }
+    }
+    let stamp = text("Timestamp").unwrap_or_default();
+    let date = parse_acs_date(&stamp).ok_or_else(|| {
+        GatewayError::new(
+            400,
+            "InvalidTimeStamp.Format",
+            format!("Timestamp \"{stamp}\" is not yyyy-MM-ddTHH:mm:ssZ"),
+        )
+    })?;
+    check_skew(now, date, skew, &stamp)?;
+
+    let mut canonical = String::new();
+    for (k, v) in params.iter().filter(|(k, _)| k.as_slice() != b"Signature") {
+        if !canonical.is_empty() {
+            canonical.push('&');
+        }
+        rfc3986_encode_into(k, &mut canonical);
+        canonical.push('=');
+        rfc3986_encode_into(v, &mut canonical);
+    }
+    let mut string_to_sign = format!("{}&%2F&", req.method);
+    rfc3986_encode_into(canonical.as_bytes(), &mut string_to_sign);
+    let expected = {
+        use base64::Engine;
+        let key = format!("{}&", key.secret.expose());
+        let mut mac = match Hmac::<sha1::Sha1>::new_from_slice(key.as_bytes()) {
+            Ok(m) => m,
+            Err(_) => return Err(GatewayError::incomplete("unusable AccessKey secret")),
+        };
+        mac.update(string_to_sign.as_bytes());
+        base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    };
+    if !constant_time_eq(expected.as_bytes(), signature.as_bytes()) {
+        return Err(GatewayError::new(
+            400,
+            "SignatureDoesNotMatch",
+            format!(
+                "Specified signature does not match our calculation. server string to sign is:{string_to_sign}"
+            ),
+        ));
+    }
+    Ok(VerifiedCaller {
+        access_key_id,
+        nonce: text("SignatureNonce").unwrap_or_default(),
+        date,
+        action: text("Action").unwrap_or_default(),
+        version: text("Version").unwrap_or_default(),
+        signed_headers: Vec::new(),
+        sts: token.is_some(),
+    })
+}
+
+fn check_skew(
+    now: SystemTime,
+    date: SystemTime,
+    skew: Duration,
+    shown: &str,
+) -> Result<(), GatewayError> {
+    let off = match now.duration_since(date) {
+        Ok(d) => d,
+        Err(e) => e.duration(),
+    };
+    if off > skew {
+        return Err(GatewayError::new(
+            400,
+            "InvalidTimeStamp.Expired",
+            format!(
+                "Specified time stamp or date value is expired: {shown} is {}s away from the server time (allowed {}s)",
+                off.as_secs(),
+                skew.as_secs()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Builds the canonical request (signing.md §2.2) from a received request.

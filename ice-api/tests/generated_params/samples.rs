@@ -14,10 +14,11 @@ pub type Encode = fn() -> ::std::result::Result<
 /// Whether every group feature is enabled (so every operation has a sample).
 pub const ALL_GROUPS: bool = cfg!(
     all(feature = "account", feature = "ai-agent", feature = "avatars-voices", feature =
-    "broadcast", feature = "live", feature = "live-package", feature = "media-ai",
-    feature = "media-assets", feature = "media-connect", feature = "media-live", feature
-    = "media-processing", feature = "media-production", feature = "media-search", feature
-    = "vod-packaging", feature = "yike")
+    "broadcast", feature = "editing-projects", feature = "intelligent-production",
+    feature = "live", feature = "live-package", feature = "media-ai", feature =
+    "media-assets", feature = "media-connect", feature = "media-live", feature =
+    "media-processing", feature = "media-production", feature = "media-search", feature =
+    "vod-packaging", feature = "yike")
 );
 /// `(action, encode)` for every operation compiled in.
 pub fn samples() -> ::std::vec::Vec<(&'static str, Encode)> {
@@ -26,7 +27,7 @@ pub fn samples() -> ::std::vec::Vec<(&'static str, Encode)> {
     v.push(("ActiveAiRtcLicense", active_ai_rtc_license as Encode));
     #[cfg(feature = "broadcast")] v.push(("AddAdInsertion", add_ad_insertion as Encode));
     #[cfg(feature = "media-assets")] v.push(("AddCategory", add_category as Encode));
-    #[cfg(feature = "media-production")]
+    #[cfg(feature = "editing-projects")]
     v.push(("AddEditingProjectMaterials", add_editing_project_materials as Encode));
     #[cfg(feature = "media-assets")]
     v.push(("AddFavoritePublicMedia", add_favorite_public_media as Encode));
@@ -56,7 +57,7 @@ pub fn samples() -> ::std::vec::Vec<(&'static str, Encode)> {
     #[cfg(feature = "media-ai")] v.push(("CancelDNAJob", cancel_dna_job as Encode));
     #[cfg(feature = "media-assets")]
     v.push(("CancelFavoritePublicMedia", cancel_favorite_public_media as Encode));
-    #[cfg(feature = "media-production")]
+    #[cfg(feature = "intelligent-production")]
     v.push(("CancelIProductionJob", cancel_i_production_job as Encode));
     #[cfg(feature = "ai-agent")]
     v.push(("ClearAIAgentVoiceprint", clear_ai_agent_voiceprint as Encode));
@@ -76,7 +77,7 @@ pub fn samples() -> ::std::vec::Vec<(&'static str, Encode)> {
     #[cfg(feature = "avatars-voices")]
     v.push(("CreateCustomizedVoiceJob", create_customized_voice_job as Encode));
     #[cfg(feature = "media-ai")] v.push(("CreateDNADB", create_dnadb as Encode));
-    #[cfg(feature = "media-production")]
+    #[cfg(feature = "editing-projects")]
     v.push(("CreateEditingProject", create_editing_project as Encode));
     #[cfg(feature = "media-ai")]
     v.push(("CreateHotwordLibrary", create_hotword_library as Encode));
@@ -165,12 +166,12 @@ pub fn samples() -> ::std::vec::Vec<(&'static str, Encode)> {
     v.push(("DeleteCustomizedVoiceJob", delete_customized_voice_job as Encode));
     #[cfg(feature = "media-ai")] v.push(("DeleteDNADB", delete_dnadb as Encode));
     #[cfg(feature = "media-ai")] v.push(("DeleteDNAFiles", delete_dna_files as Encode));
-    #[cfg(feature = "media-production")]
+    #[cfg(feature = "editing-projects")]
     v.push((
         "DeleteEditingProjectMaterials",
         delete_editing_project_materials as Encode,
     ));
-    #[cfg(feature = "media-production")]
+    #[cfg(feature = "editing-projects")]
     v.push(("DeleteEditingProjects", delete_editing_projects as Encode));
     #[cfg(feature = "media-ai")]
     v.push(("DeleteHotwordLibrary", delete_hotword_library as Encode));
@@ -230,7 +231,7 @@ pub fn samples() -> ::std::vec::Vec<(&'static str, Encode)> {
     v.push(("DeleteRecognitionLib", delete_recognition_lib as Encode));
     #[cfg(feature = "media-search")]
     v.push(("DeleteRecognitionSample", delete_recognition_sample as Encode));
-    #[cfg(feature = "media-production")]
+    #[cfg(feature = "intelligent-production")]
     v.push(("DeleteSmartJob", delete_smart_job as Encode));
     #[cfg(feature = "broadcast")] v.push(("DeleteSource", delete_source as Encode));
     #[cfg(feature = "broadcast")]
@@ -324,18 +325,18 @@ pub fn samples() -> ::std::vec::Vec<(&'static str, Encode)> {
     ));
     #[cfg(feature = "media-processing")]
     v.push(("GetDynamicImageJob", get_dynamic_image_job as Encode));
-    #[cfg(feature = "media-production")]
+    #[cfg(feature = "editing-projects")]
     v.push(("GetEditingProject", get_editing_project as Encode));
-    #[cfg(feature = "media-production")]
+    #[cfg(feature = "editing-projects")]
     v.push(("GetEditingProjectMaterials", get_editing_project_materials as Encode));
     #[cfg(feature = "account")]
     v.push(("GetEventCallback", get_event_callback as Encode));
     #[cfg(feature = "media-ai")]
     v.push(("GetHotwordLibrary", get_hotword_library as Encode));
     #[cfg(feature = "live")] v.push(("GetIpcDeviceInfo", get_ipc_device_info as Encode));
-    #[cfg(feature = "media-production")]
+    #[cfg(feature = "editing-projects")]
     v.push(("GetLiveEditingIndexFile", get_live_editing_index_file as Encode));
-    #[cfg(feature = "media-production")]
+    #[cfg(feature = "editing-projects")]
     v.push(("GetLiveEditingJob", get_live_editing_job as Encode));
     #[cfg(feature = "live-package")]
     v.push(("GetLivePackageChannel", get_live_package_channel as Encode));
@@ -393,11 +394,11 @@ pub fn samples() -> ::std::vec::Vec<(&'static str, Encode)> {
     #[cfg(feature = "media-processing")] v.push(("GetPipeline", get_pipeline as Encode));
     #[cfg(feature = "media-assets")] v.push(("GetPlayInfo", get_play_info as Encode));
     #[cfg(feature = "broadcast")] v.push(("GetProgram", get_program as Encode));
-    #[cfg(feature = "media-production")]
+    #[cfg(feature = "editing-projects")]
     v.push(("GetProjectExportJob", get_project_export_job as Encode));
     #[cfg(feature = "media-assets")]
     v.push(("GetPublicMediaInfo", get_public_media_info as Encode));
-    #[cfg(feature = "media-production")]
+    #[cfg(feature = "intelligent-production")]
     v.push(("GetSmartHandleJob", get_smart_handle_job as Encode));
     #[cfg(feature = "media-processing")]
     v.push(("GetSnapshotJob", get_snapshot_job as Encode));
@@ -469,7 +470,7 @@ pub fn samples() -> ::std::vec::Vec<(&'static str, Encode)> {
     #[cfg(feature = "media-ai")] v.push(("ListDNAFiles", list_dna_files as Encode));
     #[cfg(feature = "media-processing")]
     v.push(("ListDynamicImageJobs", list_dynamic_image_jobs as Encode));
-    #[cfg(feature = "media-production")]
+    #[cfg(feature = "editing-projects")]
     v.push(("ListEditingProjects", list_editing_projects as Encode));
     #[cfg(feature = "media-ai")]
     v.push(("ListHotwordLibraries", list_hotword_libraries as Encode));
@@ -533,7 +534,7 @@ pub fn samples() -> ::std::vec::Vec<(&'static str, Encode)> {
     #[cfg(feature = "broadcast")] v.push(("ListSchedules", list_schedules as Encode));
     #[cfg(feature = "media-search")]
     v.push(("ListSearchLib", list_search_lib as Encode));
-    #[cfg(feature = "media-production")]
+    #[cfg(feature = "intelligent-production")]
     v.push(("ListSmartJobs", list_smart_jobs as Encode));
     #[cfg(feature = "avatars-voices")]
     v.push(("ListSmartSysAvatarModels", list_smart_sys_avatar_models as Encode));
@@ -575,7 +576,7 @@ pub fn samples() -> ::std::vec::Vec<(&'static str, Encode)> {
     v.push(("QueryCopyrightJobList", query_copyright_job_list as Encode));
     #[cfg(feature = "media-ai")]
     v.push(("QueryDNAJobList", query_dna_job_list as Encode));
-    #[cfg(feature = "media-production")]
+    #[cfg(feature = "intelligent-production")]
     v.push(("QueryIProductionJob", query_i_production_job as Encode));
     #[cfg(feature = "live")] v.push(("QueryIpcQuota", query_ipc_quota as Encode));
     #[cfg(feature = "media-ai")]
@@ -610,7 +611,7 @@ pub fn samples() -> ::std::vec::Vec<(&'static str, Encode)> {
     v.push(("ResumeMediaConnectFlowOutput", resume_media_connect_flow_output as Encode));
     #[cfg(feature = "yike")]
     v.push(("ResumeYikeStoryboardJob", resume_yike_storyboard_job as Encode));
-    #[cfg(feature = "media-production")]
+    #[cfg(feature = "editing-projects")]
     v.push(("SearchEditingProject", search_editing_project as Encode));
     #[cfg(feature = "media-search")]
     v.push(("SearchIndexJobRerun", search_index_job_rerun as Encode));
@@ -682,7 +683,7 @@ pub fn samples() -> ::std::vec::Vec<(&'static str, Encode)> {
     #[cfg(feature = "ai-agent")]
     v.push(("SubmitAIAgentVideoAuditTask", submit_ai_agent_video_audit_task as Encode));
     #[cfg(feature = "media-ai")] v.push(("SubmitASRJob", submit_asr_job as Encode));
-    #[cfg(feature = "media-production")]
+    #[cfg(feature = "intelligent-production")]
     v.push(("SubmitAudioProduceJob", submit_audio_produce_job as Encode));
     #[cfg(feature = "avatars-voices")]
     v.push(("SubmitAvatarTrainingJob", submit_avatar_training_job as Encode));
@@ -702,15 +703,15 @@ pub fn samples() -> ::std::vec::Vec<(&'static str, Encode)> {
     #[cfg(feature = "avatars-voices")]
     v.push(("SubmitCustomizedVoiceJob", submit_customized_voice_job as Encode));
     #[cfg(feature = "media-ai")] v.push(("SubmitDNAJob", submit_dna_job as Encode));
-    #[cfg(feature = "media-production")]
+    #[cfg(feature = "intelligent-production")]
     v.push(("SubmitDynamicChartJob", submit_dynamic_chart_job as Encode));
     #[cfg(feature = "media-processing")]
     v.push(("SubmitDynamicImageJob", submit_dynamic_image_job as Encode));
-    #[cfg(feature = "media-production")]
+    #[cfg(feature = "intelligent-production")]
     v.push(("SubmitHighlightExtractionJob", submit_highlight_extraction_job as Encode));
-    #[cfg(feature = "media-production")]
+    #[cfg(feature = "intelligent-production")]
     v.push(("SubmitIProductionJob", submit_i_production_job as Encode));
-    #[cfg(feature = "media-production")]
+    #[cfg(feature = "editing-projects")]
     v.push(("SubmitLiveEditingJob", submit_live_editing_job as Encode));
     #[cfg(feature = "live")]
     v.push(("SubmitLiveRecordJob", submit_live_record_job as Encode));
@@ -730,7 +731,7 @@ pub fn samples() -> ::std::vec::Vec<(&'static str, Encode)> {
     v.push(("SubmitMediaProducingJob", submit_media_producing_job as Encode));
     #[cfg(feature = "media-processing")]
     v.push(("SubmitPackageJob", submit_package_job as Encode));
-    #[cfg(feature = "media-production")]
+    #[cfg(feature = "editing-projects")]
     v.push(("SubmitProjectExportJob", submit_project_export_job as Encode));
     #[cfg(feature = "media-production")]
     v.push(("SubmitSceneBatchEditingJob", submit_scene_batch_editing_job as Encode));
@@ -741,7 +742,7 @@ pub fn samples() -> ::std::vec::Vec<(&'static str, Encode)> {
         "SubmitSceneTimelineOrganizationJob",
         submit_scene_timeline_organization_job as Encode,
     ));
-    #[cfg(feature = "media-production")]
+    #[cfg(feature = "intelligent-production")]
     v.push((
         "SubmitScreenMediaHighlightsJob",
         submit_screen_media_highlights_job as Encode,
@@ -752,7 +753,7 @@ pub fn samples() -> ::std::vec::Vec<(&'static str, Encode)> {
     v.push(("SubmitSmarttagJob", submit_smarttag_job as Encode));
     #[cfg(feature = "media-processing")]
     v.push(("SubmitSnapshotJob", submit_snapshot_job as Encode));
-    #[cfg(feature = "media-production")]
+    #[cfg(feature = "intelligent-production")]
     v.push(("SubmitSportsHighlightsJob", submit_sports_highlights_job as Encode));
     #[cfg(feature = "avatars-voices")]
     v.push((
@@ -761,7 +762,7 @@ pub fn samples() -> ::std::vec::Vec<(&'static str, Encode)> {
     ));
     #[cfg(feature = "media-processing")]
     v.push(("SubmitSyncMediaInfoJob", submit_sync_media_info_job as Encode));
-    #[cfg(feature = "media-production")]
+    #[cfg(feature = "intelligent-production")]
     v.push(("SubmitTextGenerateJob", submit_text_generate_job as Encode));
     #[cfg(feature = "media-ai")]
     v.push(("SubmitTraceAbJob", submit_trace_ab_job as Encode));
@@ -773,7 +774,7 @@ pub fn samples() -> ::std::vec::Vec<(&'static str, Encode)> {
     v.push(("SubmitTranscodeJob", submit_transcode_job as Encode));
     #[cfg(feature = "media-ai")]
     v.push(("SubmitVideoCognitionJob", submit_video_cognition_job as Encode));
-    #[cfg(feature = "media-production")]
+    #[cfg(feature = "intelligent-production")]
     v.push(("SubmitVideoTranslationJob", submit_video_translation_job as Encode));
     #[cfg(feature = "yike")]
     v.push(("SubmitYikeAIAppJob", submit_yike_ai_app_job as Encode));
@@ -794,7 +795,7 @@ pub fn samples() -> ::std::vec::Vec<(&'static str, Encode)> {
     v.push(("UpdateCustomTemplate", update_custom_template as Encode));
     #[cfg(feature = "avatars-voices")]
     v.push(("UpdateCustomizedVoice", update_customized_voice as Encode));
-    #[cfg(feature = "media-production")]
+    #[cfg(feature = "editing-projects")]
     v.push(("UpdateEditingProject", update_editing_project as Encode));
     #[cfg(feature = "media-ai")]
     v.push(("UpdateHotwordLibrary", update_hotword_library as Encode));
@@ -916,12 +917,12 @@ fn add_category() -> ::std::result::Result<
     r.r#type = ::std::option::Option::Some(::std::string::String::from("Type"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
-#[cfg(feature = "media-production")]
+#[cfg(feature = "editing-projects")]
 fn add_editing_project_materials() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_production::add_editing_project_materials::AddEditingProjectMaterialsRequest::new(
+    let r = ::ice_api::generated::editing_projects::add_editing_project_materials::AddEditingProjectMaterialsRequest::new(
         ::std::string::String::from("MaterialMaps"),
         ::std::string::String::from("ProjectId"),
     );
@@ -1169,12 +1170,12 @@ fn cancel_favorite_public_media() -> ::std::result::Result<
     r.media_ids = ::std::option::Option::Some(::std::string::String::from("MediaIds"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
-#[cfg(feature = "media-production")]
+#[cfg(feature = "intelligent-production")]
 fn cancel_i_production_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::cancel_i_production_job::CancelIProductionJobRequest::new(
+    let mut r = ::ice_api::generated::intelligent_production::cancel_i_production_job::CancelIProductionJobRequest::new(
         ::std::string::String::from("JobId"),
     );
     r.client_token = ::std::option::Option::Some(
@@ -1320,12 +1321,12 @@ fn create_dnadb() -> ::std::result::Result<
     r.resource_owner_id = ::std::option::Option::Some(15i64);
     ::ice_api::EncodeWire::to_wire(&r)
 }
-#[cfg(feature = "media-production")]
+#[cfg(feature = "editing-projects")]
 fn create_editing_project() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::create_editing_project::CreateEditingProjectRequest::new(
+    let mut r = ::ice_api::generated::editing_projects::create_editing_project::CreateEditingProjectRequest::new(
         ::std::string::String::from("Title"),
     );
     r.business_config = ::std::option::Option::Some(
@@ -2213,24 +2214,24 @@ fn delete_dna_files() -> ::std::result::Result<
     r.resource_owner_id = ::std::option::Option::Some(15i64);
     ::ice_api::EncodeWire::to_wire(&r)
 }
-#[cfg(feature = "media-production")]
+#[cfg(feature = "editing-projects")]
 fn delete_editing_project_materials() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_production::delete_editing_project_materials::DeleteEditingProjectMaterialsRequest::new(
+    let r = ::ice_api::generated::editing_projects::delete_editing_project_materials::DeleteEditingProjectMaterialsRequest::new(
         ::std::string::String::from("MaterialIds"),
         ::std::string::String::from("MaterialType"),
         ::std::string::String::from("ProjectId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
 }
-#[cfg(feature = "media-production")]
+#[cfg(feature = "editing-projects")]
 fn delete_editing_projects() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::delete_editing_projects::DeleteEditingProjectsRequest::new();
+    let mut r = ::ice_api::generated::editing_projects::delete_editing_projects::DeleteEditingProjectsRequest::new();
     r.project_ids = ::std::option::Option::Some(
         ::std::string::String::from("ProjectIds"),
     );
@@ -2537,12 +2538,12 @@ fn delete_recognition_sample() -> ::std::result::Result<
     r.resource_owner_id = ::std::option::Option::Some(15i64);
     ::ice_api::EncodeWire::to_wire(&r)
 }
-#[cfg(feature = "media-production")]
+#[cfg(feature = "intelligent-production")]
 fn delete_smart_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::delete_smart_job::DeleteSmartJobRequest::new();
+    let mut r = ::ice_api::generated::intelligent_production::delete_smart_job::DeleteSmartJobRequest::new();
     r.job_id = ::std::option::Option::Some(::std::string::String::from("JobId"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
@@ -3489,12 +3490,12 @@ fn get_dynamic_image_job() -> ::std::result::Result<
     r.job_id = ::std::option::Option::Some(::std::string::String::from("JobId"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
-#[cfg(feature = "media-production")]
+#[cfg(feature = "editing-projects")]
 fn get_editing_project() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::get_editing_project::GetEditingProjectRequest::new(
+    let mut r = ::ice_api::generated::editing_projects::get_editing_project::GetEditingProjectRequest::new(
         ::std::string::String::from("ProjectId"),
     );
     r.request_source = ::std::option::Option::Some(
@@ -3502,12 +3503,12 @@ fn get_editing_project() -> ::std::result::Result<
     );
     ::ice_api::EncodeWire::to_wire(&r)
 }
-#[cfg(feature = "media-production")]
+#[cfg(feature = "editing-projects")]
 fn get_editing_project_materials() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_production::get_editing_project_materials::GetEditingProjectMaterialsRequest::new(
+    let r = ::ice_api::generated::editing_projects::get_editing_project_materials::GetEditingProjectMaterialsRequest::new(
         ::std::string::String::from("ProjectId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -3546,12 +3547,12 @@ fn get_ipc_device_info() -> ::std::result::Result<
     r.start_time = ::std::option::Option::Some(::std::string::String::from("StartTime"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
-#[cfg(feature = "media-production")]
+#[cfg(feature = "editing-projects")]
 fn get_live_editing_index_file() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::get_live_editing_index_file::GetLiveEditingIndexFileRequest::new();
+    let mut r = ::ice_api::generated::editing_projects::get_live_editing_index_file::GetLiveEditingIndexFileRequest::new();
     r.app_name = ::std::option::Option::Some(::std::string::String::from("AppName"));
     r.domain_name = ::std::option::Option::Some(
         ::std::string::String::from("DomainName"),
@@ -3562,12 +3563,12 @@ fn get_live_editing_index_file() -> ::std::result::Result<
     );
     ::ice_api::EncodeWire::to_wire(&r)
 }
-#[cfg(feature = "media-production")]
+#[cfg(feature = "editing-projects")]
 fn get_live_editing_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::get_live_editing_job::GetLiveEditingJobRequest::new();
+    let mut r = ::ice_api::generated::editing_projects::get_live_editing_job::GetLiveEditingJobRequest::new();
     r.job_id = ::std::option::Option::Some(::std::string::String::from("JobId"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
@@ -3845,12 +3846,12 @@ fn get_program() -> ::std::result::Result<
     );
     ::ice_api::EncodeWire::to_wire(&r)
 }
-#[cfg(feature = "media-production")]
+#[cfg(feature = "editing-projects")]
 fn get_project_export_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_production::get_project_export_job::GetProjectExportJobRequest::new(
+    let r = ::ice_api::generated::editing_projects::get_project_export_job::GetProjectExportJobRequest::new(
         ::std::string::String::from("JobId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -3864,12 +3865,12 @@ fn get_public_media_info() -> ::std::result::Result<
     r.media_id = ::std::option::Option::Some(::std::string::String::from("MediaId"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
-#[cfg(feature = "media-production")]
+#[cfg(feature = "intelligent-production")]
 fn get_smart_handle_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::get_smart_handle_job::GetSmartHandleJobRequest::new();
+    let mut r = ::ice_api::generated::intelligent_production::get_smart_handle_job::GetSmartHandleJobRequest::new();
     r.job_id = ::std::option::Option::Some(::std::string::String::from("JobId"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
@@ -4420,12 +4421,12 @@ fn list_dynamic_image_jobs() -> ::std::result::Result<
     r.status = ::std::option::Option::Some(::std::string::String::from("Status"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
-#[cfg(feature = "media-production")]
+#[cfg(feature = "editing-projects")]
 fn list_editing_projects() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::list_editing_projects::ListEditingProjectsRequest::new();
+    let mut r = ::ice_api::generated::editing_projects::list_editing_projects::ListEditingProjectsRequest::new();
     r.create_source = ::std::option::Option::Some(
         ::std::string::String::from("CreateSource"),
     );
@@ -4927,12 +4928,12 @@ fn list_search_lib() -> ::std::result::Result<
     r.page_size = ::std::option::Option::Some(8i64);
     ::ice_api::EncodeWire::to_wire(&r)
 }
-#[cfg(feature = "media-production")]
+#[cfg(feature = "intelligent-production")]
 fn list_smart_jobs() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::list_smart_jobs::ListSmartJobsRequest::new();
+    let mut r = ::ice_api::generated::intelligent_production::list_smart_jobs::ListSmartJobsRequest::new();
     r.job_state = ::std::option::Option::Some(::std::string::String::from("JobState"));
     r.job_type = ::std::option::Option::Some(::std::string::String::from("JobType"));
     r.max_results = ::std::option::Option::Some(10i64);
@@ -5234,12 +5235,12 @@ fn query_dna_job_list() -> ::std::result::Result<
     r.resource_owner_id = ::std::option::Option::Some(15i64);
     ::ice_api::EncodeWire::to_wire(&r)
 }
-#[cfg(feature = "media-production")]
+#[cfg(feature = "intelligent-production")]
 fn query_i_production_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::query_i_production_job::QueryIProductionJobRequest::new(
+    let mut r = ::ice_api::generated::intelligent_production::query_i_production_job::QueryIProductionJobRequest::new(
         ::std::string::String::from("JobId"),
     );
     r.client_token = ::std::option::Option::Some(
@@ -5516,12 +5517,12 @@ fn resume_yike_storyboard_job() -> ::std::result::Result<
     r.job_id = ::std::option::Option::Some(::std::string::String::from("JobId"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
-#[cfg(feature = "media-production")]
+#[cfg(feature = "editing-projects")]
 fn search_editing_project() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::search_editing_project::SearchEditingProjectRequest::new();
+    let mut r = ::ice_api::generated::editing_projects::search_editing_project::SearchEditingProjectRequest::new();
     r.create_source = ::std::option::Option::Some(
         ::std::string::String::from("CreateSource"),
     );
@@ -6848,12 +6849,12 @@ fn submit_asr_job() -> ::std::result::Result<
     r.user_data = ::std::option::Option::Some(::std::string::String::from("UserData"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
-#[cfg(feature = "media-production")]
+#[cfg(feature = "intelligent-production")]
 fn submit_audio_produce_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::submit_audio_produce_job::SubmitAudioProduceJobRequest::new(
+    let mut r = ::ice_api::generated::intelligent_production::submit_audio_produce_job::SubmitAudioProduceJobRequest::new(
         ::std::string::String::from("EditingConfig"),
         ::std::string::String::from("InputConfig"),
         ::std::string::String::from("OutputConfig"),
@@ -7028,12 +7029,12 @@ fn submit_dna_job() -> ::std::result::Result<
     r.user_data = ::std::option::Option::Some(::std::string::String::from("UserData"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
-#[cfg(feature = "media-production")]
+#[cfg(feature = "intelligent-production")]
 fn submit_dynamic_chart_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::submit_dynamic_chart_job::SubmitDynamicChartJobRequest::new(
+    let mut r = ::ice_api::generated::intelligent_production::submit_dynamic_chart_job::SubmitDynamicChartJobRequest::new(
         ::std::string::String::from("ChartType"),
         ::std::string::String::from("Input"),
         ::std::string::String::from("OutputConfig"),
@@ -7125,12 +7126,12 @@ fn submit_dynamic_image_job() -> ::std::result::Result<
     r.user_data = ::std::option::Option::Some(::std::string::String::from("UserData"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
-#[cfg(feature = "media-production")]
+#[cfg(feature = "intelligent-production")]
 fn submit_highlight_extraction_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::submit_highlight_extraction_job::SubmitHighlightExtractionJobRequest::new();
+    let mut r = ::ice_api::generated::intelligent_production::submit_highlight_extraction_job::SubmitHighlightExtractionJobRequest::new();
     r.client_token = ::std::option::Option::Some(
         ::std::string::String::from("ClientToken"),
     );
@@ -7143,21 +7144,21 @@ fn submit_highlight_extraction_job() -> ::std::result::Result<
     );
     ::ice_api::EncodeWire::to_wire(&r)
 }
-#[cfg(feature = "media-production")]
+#[cfg(feature = "intelligent-production")]
 fn submit_i_production_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::submit_i_production_job::SubmitIProductionJobRequest::new(
+    let mut r = ::ice_api::generated::intelligent_production::submit_i_production_job::SubmitIProductionJobRequest::new(
         ::std::string::String::from("FunctionName"),
         {
-            let mut x = <::ice_api::generated::media_production::submit_i_production_job::Input as ::std::default::Default>::default();
+            let mut x = <::ice_api::generated::intelligent_production::submit_i_production_job::Input as ::std::default::Default>::default();
             x.media = ::std::string::String::from("Media");
             x.r#type = ::std::string::String::from("Type");
             x
         },
         {
-            let mut x = <::ice_api::generated::media_production::submit_i_production_job::Output as ::std::default::Default>::default();
+            let mut x = <::ice_api::generated::intelligent_production::submit_i_production_job::Output as ::std::default::Default>::default();
             x.biz = ::std::option::Option::Some(::std::string::String::from("Biz"));
             x.media = ::std::string::String::from("Media");
             x.output_url = ::std::option::Option::Some(
@@ -7171,7 +7172,7 @@ fn submit_i_production_job() -> ::std::result::Result<
     r.model_id = ::std::option::Option::Some(::std::string::String::from("ModelId"));
     r.name = ::std::option::Option::Some(::std::string::String::from("Name"));
     r.schedule_config = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::media_production::submit_i_production_job::ScheduleConfig as ::std::default::Default>::default();
+        let mut x = <::ice_api::generated::intelligent_production::submit_i_production_job::ScheduleConfig as ::std::default::Default>::default();
         x.pipeline_id = ::std::option::Option::Some(
             ::std::string::String::from("PipelineId"),
         );
@@ -7184,12 +7185,12 @@ fn submit_i_production_job() -> ::std::result::Result<
     r.user_data = ::std::option::Option::Some(::std::string::String::from("UserData"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
-#[cfg(feature = "media-production")]
+#[cfg(feature = "editing-projects")]
 fn submit_live_editing_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::submit_live_editing_job::SubmitLiveEditingJobRequest::new(
+    let mut r = ::ice_api::generated::editing_projects::submit_live_editing_job::SubmitLiveEditingJobRequest::new(
         ::std::string::String::from("Clips"),
     );
     r.live_stream_config = ::std::option::Option::Some(
@@ -7456,12 +7457,12 @@ fn submit_package_job() -> ::std::result::Result<
     r.user_data = ::std::option::Option::Some(::std::string::String::from("UserData"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
-#[cfg(feature = "media-production")]
+#[cfg(feature = "editing-projects")]
 fn submit_project_export_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::submit_project_export_job::SubmitProjectExportJobRequest::new(
+    let mut r = ::ice_api::generated::editing_projects::submit_project_export_job::SubmitProjectExportJobRequest::new(
         ::std::string::String::from("OutputMediaConfig"),
     );
     r.export_type = ::std::option::Option::Some(
@@ -7517,12 +7518,12 @@ fn submit_scene_timeline_organization_job() -> ::std::result::Result<
     );
     ::ice_api::EncodeWire::to_wire(&r)
 }
-#[cfg(feature = "media-production")]
+#[cfg(feature = "intelligent-production")]
 fn submit_screen_media_highlights_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::submit_screen_media_highlights_job::SubmitScreenMediaHighlightsJobRequest::new();
+    let mut r = ::ice_api::generated::intelligent_production::submit_screen_media_highlights_job::SubmitScreenMediaHighlightsJobRequest::new();
     r.output_config = ::std::option::Option::Some(
         ::std::string::String::from("OutputConfig"),
     );
@@ -7661,12 +7662,12 @@ fn submit_snapshot_job() -> ::std::result::Result<
     r.user_data = ::std::option::Option::Some(::std::string::String::from("UserData"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
-#[cfg(feature = "media-production")]
+#[cfg(feature = "intelligent-production")]
 fn submit_sports_highlights_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::submit_sports_highlights_job::SubmitSportsHighlightsJobRequest::new();
+    let mut r = ::ice_api::generated::intelligent_production::submit_sports_highlights_job::SubmitSportsHighlightsJobRequest::new();
     r.client_token = ::std::option::Option::Some(
         ::std::string::String::from("ClientToken"),
     );
@@ -7719,12 +7720,12 @@ fn submit_sync_media_info_job() -> ::std::result::Result<
     r.user_data = ::std::option::Option::Some(::std::string::String::from("UserData"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
-#[cfg(feature = "media-production")]
+#[cfg(feature = "intelligent-production")]
 fn submit_text_generate_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::submit_text_generate_job::SubmitTextGenerateJobRequest::new();
+    let mut r = ::ice_api::generated::intelligent_production::submit_text_generate_job::SubmitTextGenerateJobRequest::new();
     r.description = ::std::option::Option::Some(
         ::std::string::String::from("Description"),
     );
@@ -8025,12 +8026,12 @@ fn submit_video_cognition_job() -> ::std::result::Result<
     r.user_data = ::std::option::Option::Some(::std::string::String::from("UserData"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
-#[cfg(feature = "media-production")]
+#[cfg(feature = "intelligent-production")]
 fn submit_video_translation_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::submit_video_translation_job::SubmitVideoTranslationJobRequest::new();
+    let mut r = ::ice_api::generated::intelligent_production::submit_video_translation_job::SubmitVideoTranslationJobRequest::new();
     r.client_token = ::std::option::Option::Some(
         ::std::string::String::from("ClientToken"),
     );
@@ -8713,12 +8714,12 @@ fn update_customized_voice() -> ::std::result::Result<
     );
     ::ice_api::EncodeWire::to_wire(&r)
 }
-#[cfg(feature = "media-production")]
+#[cfg(feature = "editing-projects")]
 fn update_editing_project() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::update_editing_project::UpdateEditingProjectRequest::new(
+    let mut r = ::ice_api::generated::editing_projects::update_editing_project::UpdateEditingProjectRequest::new(
         ::std::string::String::from("ProjectId"),
     );
     r.business_status = ::std::option::Option::Some(
