@@ -41,7 +41,13 @@ impl CodegenError {
 
 impl fmt::Display for CodegenError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}#{}: {}", self.file.display(), self.pointer, self.message)
+        write!(
+            f,
+            "{}#{}: {}",
+            self.file.display(),
+            self.pointer,
+            self.message
+        )
     }
 }
 

@@ -68,7 +68,7 @@ pub mod describe_meter_ims_edit_usage {
     }
     impl ::ice_api::Validate for DescribeMeterImsEditUsageRequest {}
     /// Response of `DescribeMeterImsEditUsage`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DescribeMeterImsEditUsageResponse {
@@ -80,7 +80,7 @@ pub mod describe_meter_ims_edit_usage {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `DataItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DataItem {
@@ -147,7 +147,7 @@ pub mod describe_meter_ims_media_convert_uhd_usage {
     }
     impl ::ice_api::Validate for DescribeMeterImsMediaConvertUHDUsageRequest {}
     /// Response of `DescribeMeterImsMediaConvertUHDUsage`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DescribeMeterImsMediaConvertUHDUsageResponse {
@@ -159,7 +159,7 @@ pub mod describe_meter_ims_media_convert_uhd_usage {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `DataItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DataItem {
@@ -222,7 +222,7 @@ pub mod describe_meter_ims_media_convert_usage {
     }
     impl ::ice_api::Validate for DescribeMeterImsMediaConvertUsageRequest {}
     /// Response of `DescribeMeterImsMediaConvertUsage`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DescribeMeterImsMediaConvertUsageResponse {
@@ -234,7 +234,7 @@ pub mod describe_meter_ims_media_convert_usage {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `DataItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DataItem {
@@ -297,7 +297,7 @@ pub mod describe_meter_ims_mps_ai_usage {
     }
     impl ::ice_api::Validate for DescribeMeterImsMpsAiUsageRequest {}
     /// Response of `DescribeMeterImsMpsAiUsage`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DescribeMeterImsMpsAiUsageResponse {
@@ -309,7 +309,7 @@ pub mod describe_meter_ims_mps_ai_usage {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `DataItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DataItem {
@@ -368,7 +368,7 @@ pub mod describe_meter_ims_summary {
     }
     impl ::ice_api::Validate for DescribeMeterImsSummaryRequest {}
     /// Response of `DescribeMeterImsSummary`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DescribeMeterImsSummaryResponse {
@@ -380,7 +380,7 @@ pub mod describe_meter_ims_summary {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `DataItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DataItem {
@@ -432,7 +432,7 @@ pub mod get_event_callback {
     }
     impl ::ice_api::Validate for GetEventCallbackRequest {}
     /// Response of `GetEventCallback`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetEventCallbackResponse {
@@ -571,7 +571,7 @@ pub mod set_event_callback {
     }
     impl ::ice_api::Validate for SetEventCallbackRequest {}
     /// Response of `SetEventCallback`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SetEventCallbackResponse {

@@ -144,7 +144,7 @@ pub mod active_ai_rtc_license {
     }
     impl ::ice_api::Validate for ActiveAiRtcLicenseRequest {}
     /// Response of `ActiveAiRtcLicense`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ActiveAiRtcLicenseResponse {
@@ -216,7 +216,7 @@ pub mod clear_ai_agent_voiceprint {
     }
     impl ::ice_api::Validate for ClearAIAgentVoiceprintRequest {}
     /// Response of `ClearAIAgentVoiceprint`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ClearAIAgentVoiceprintResponse {
@@ -272,7 +272,7 @@ pub mod delete_ai_agent_dialogue {
     }
     impl ::ice_api::Validate for DeleteAIAgentDialogueRequest {}
     /// Response of `DeleteAIAgentDialogue`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteAIAgentDialogueResponse {
@@ -313,7 +313,7 @@ pub mod describe_ai_agent_instance {
     }
     impl ::ice_api::Validate for DescribeAIAgentInstanceRequest {}
     /// Response of `DescribeAIAgentInstance`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DescribeAIAgentInstanceResponse {
@@ -325,7 +325,7 @@ pub mod describe_ai_agent_instance {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Information about the AI agent instance.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Instance {
@@ -405,7 +405,7 @@ pub mod describe_rtc_robot_instance {
     }
     impl ::ice_api::Validate for DescribeRtcRobotInstanceRequest {}
     /// Response of `DescribeRtcRobotInstance`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DescribeRtcRobotInstanceResponse {
@@ -436,7 +436,7 @@ pub mod describe_rtc_robot_instance {
         pub user_id: ::std::option::Option<::std::string::String>,
     }
     /// The advanced configurations of the AI agent.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Config {
@@ -548,7 +548,7 @@ pub mod forward_ai_agent_call {
     }
     impl ::ice_api::Validate for ForwardAIAgentCallRequest {}
     /// Response of `ForwardAIAgentCall`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ForwardAIAgentCallResponse {
@@ -677,7 +677,7 @@ pub mod generate_ai_agent_call {
     }
     impl ::ice_api::Validate for GenerateAIAgentCallRequest {}
     /// Response of `GenerateAIAgentCall`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GenerateAIAgentCallResponse {
@@ -797,7 +797,7 @@ pub mod generate_message_chat_token {
     }
     impl ::ice_api::Validate for GenerateMessageChatTokenRequest {}
     /// Response of `GenerateMessageChatToken`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GenerateMessageChatTokenResponse {
@@ -857,7 +857,7 @@ pub mod get_ai_agent_concurrency {
     }
     impl ::ice_api::Validate for GetAIAgentConcurrencyRequest {}
     /// Response of `GetAIAgentConcurrency`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetAIAgentConcurrencyResponse {
@@ -905,7 +905,7 @@ pub mod get_ai_workflow_task {
     }
     impl ::ice_api::Validate for GetAIWorkflowTaskRequest {}
     /// Response of `GetAIWorkflowTask`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetAIWorkflowTaskResponse {
@@ -917,7 +917,7 @@ pub mod get_ai_workflow_task {
         pub workflow_task: ::std::option::Option<WorkflowTask>,
     }
     /// The information about the workflow task.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct WorkflowTask {
@@ -965,7 +965,7 @@ pub mod get_ai_workflow_task {
         pub workflow: ::std::option::Option<Workflow>,
     }
     /// The workflow template information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Workflow {
@@ -1109,7 +1109,7 @@ pub mod get_ai_rtc_auth_code_list {
         }
     }
     /// Response of `GetAiRtcAuthCodeList`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetAiRtcAuthCodeListResponse {
@@ -1246,7 +1246,7 @@ pub mod get_ai_rtc_license_info_list {
         }
     }
     /// Response of `GetAiRtcLicenseInfoList`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetAiRtcLicenseInfoListResponse {
@@ -1373,7 +1373,7 @@ pub mod list_ai_agent_dialogues {
         }
     }
     /// Response of `ListAIAgentDialogues`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListAIAgentDialoguesResponse {
@@ -1385,7 +1385,7 @@ pub mod list_ai_agent_dialogues {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `DialoguesItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DialoguesItem {
@@ -1450,7 +1450,7 @@ pub mod list_ai_agent_dialogues {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// Object `AttachedFileListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AttachedFileListItem {
@@ -1559,7 +1559,7 @@ pub mod list_ai_agent_instance {
         }
     }
     /// Response of `ListAIAgentInstance`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListAIAgentInstanceResponse {
@@ -1571,7 +1571,7 @@ pub mod list_ai_agent_instance {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `InstancesItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct InstancesItem {
@@ -1694,7 +1694,7 @@ pub mod list_ai_agent_phone_number {
         }
     }
     /// Response of `ListAIAgentPhoneNumber`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListAIAgentPhoneNumberResponse {
@@ -1715,7 +1715,7 @@ pub mod list_ai_agent_phone_number {
         pub total_number: ::std::option::Option<i64>,
     }
     /// Object `DataItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DataItem {
@@ -1820,7 +1820,7 @@ pub mod list_ai_agent_voiceprints {
         }
     }
     /// Response of `ListAIAgentVoiceprints`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListAIAgentVoiceprintsResponse {
@@ -1835,7 +1835,7 @@ pub mod list_ai_agent_voiceprints {
         pub voiceprints: ::std::option::Option<::std::vec::Vec<VoiceprintsItem>>,
     }
     /// Object `VoiceprintsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VoiceprintsItem {
@@ -1885,7 +1885,7 @@ pub mod send_ai_agent_data_channel_message {
     }
     impl ::ice_api::Validate for SendAIAgentDataChannelMessageRequest {}
     /// Response of `SendAIAgentDataChannelMessage`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SendAIAgentDataChannelMessageResponse {
@@ -1958,7 +1958,7 @@ pub mod send_ai_agent_speech {
     }
     impl ::ice_api::Validate for SendAIAgentSpeechRequest {}
     /// Response of `SendAIAgentSpeech`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SendAIAgentSpeechResponse {
@@ -2004,7 +2004,7 @@ pub mod send_ai_agent_text {
     }
     impl ::ice_api::Validate for SendAIAgentTextRequest {}
     /// Response of `SendAIAgentText`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SendAIAgentTextResponse {
@@ -2094,7 +2094,7 @@ pub mod send_message_chat_text {
     }
     impl ::ice_api::Validate for SendMessageChatTextRequest {}
     /// Response of `SendMessageChatText`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SendMessageChatTextResponse {
@@ -2148,7 +2148,7 @@ pub mod set_ai_agent_voiceprint {
     }
     impl ::ice_api::Validate for SetAIAgentVoiceprintRequest {}
     /// Response of `SetAIAgentVoiceprint`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SetAIAgentVoiceprintResponse {
@@ -2325,7 +2325,7 @@ pub mod start_ai_agent_instance {
     }
     impl ::ice_api::Validate for StartAIAgentInstanceRequest {}
     /// Response of `StartAIAgentInstance`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct StartAIAgentInstanceResponse {
@@ -2464,7 +2464,7 @@ pub mod start_ai_agent_outbound_call {
     }
     impl ::ice_api::Validate for StartAIAgentOutboundCallRequest {}
     /// Response of `StartAIAgentOutboundCall`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct StartAIAgentOutboundCallResponse {
@@ -2548,7 +2548,7 @@ pub mod start_ai_workflow {
     }
     impl ::ice_api::Validate for StartAIWorkflowRequest {}
     /// Response of `StartAIWorkflow`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct StartAIWorkflowResponse {
@@ -2626,7 +2626,7 @@ pub mod start_rtc_robot_instance {
     }
     impl ::ice_api::Validate for StartRtcRobotInstanceRequest {}
     /// Response of `StartRtcRobotInstance`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct StartRtcRobotInstanceResponse {
@@ -2777,7 +2777,7 @@ pub mod stop_ai_agent_instance {
     }
     impl ::ice_api::Validate for StopAIAgentInstanceRequest {}
     /// Response of `StopAIAgentInstance`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct StopAIAgentInstanceResponse {
@@ -2822,7 +2822,7 @@ pub mod stop_ai_workflow_task {
     }
     impl ::ice_api::Validate for StopAIWorkflowTaskRequest {}
     /// Response of `StopAIWorkflowTask`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct StopAIWorkflowTaskResponse {
@@ -2864,7 +2864,7 @@ pub mod stop_rtc_robot_instance {
     }
     impl ::ice_api::Validate for StopRtcRobotInstanceRequest {}
     /// Response of `StopRtcRobotInstance`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct StopRtcRobotInstanceResponse {
@@ -2943,7 +2943,7 @@ pub mod submit_ai_agent_video_audit_task {
     }
     impl ::ice_api::Validate for SubmitAIAgentVideoAuditTaskRequest {}
     /// Response of `SubmitAIAgentVideoAuditTask`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitAIAgentVideoAuditTaskResponse {
@@ -3142,7 +3142,7 @@ pub mod takeover_ai_agent_call {
     }
     impl ::ice_api::Validate for TakeoverAIAgentCallRequest {}
     /// Response of `TakeoverAIAgentCall`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TakeoverAIAgentCallResponse {
@@ -3265,7 +3265,7 @@ pub mod update_ai_agent_instance {
     }
     impl ::ice_api::Validate for UpdateAIAgentInstanceRequest {}
     /// Response of `UpdateAIAgentInstance`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdateAIAgentInstanceResponse {
@@ -3313,7 +3313,7 @@ pub mod update_rtc_robot_instance {
     }
     impl ::ice_api::Validate for UpdateRtcRobotInstanceRequest {}
     /// Response of `UpdateRtcRobotInstance`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdateRtcRobotInstanceResponse {

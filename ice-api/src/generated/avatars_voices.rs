@@ -176,7 +176,7 @@ pub mod create_avatar_training_job {
     }
     impl ::ice_api::Validate for CreateAvatarTrainingJobRequest {}
     /// Response of `CreateAvatarTrainingJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateAvatarTrainingJobResponse {
@@ -191,7 +191,7 @@ pub mod create_avatar_training_job {
         pub success: ::std::option::Option<bool>,
     }
     /// The response data.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Data {
@@ -275,7 +275,7 @@ pub mod create_customized_voice_job {
     }
     impl ::ice_api::Validate for CreateCustomizedVoiceJobRequest {}
     /// Response of `CreateCustomizedVoiceJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateCustomizedVoiceJobResponse {
@@ -293,7 +293,7 @@ pub mod create_customized_voice_job {
         pub success: ::std::option::Option<bool>,
     }
     /// The response data.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Data {
@@ -331,7 +331,7 @@ pub mod delete_avatar_training_job {
     }
     impl ::ice_api::Validate for DeleteAvatarTrainingJobRequest {}
     /// Response of `DeleteAvatarTrainingJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteAvatarTrainingJobResponse {
@@ -348,7 +348,7 @@ pub mod delete_avatar_training_job {
         pub success: ::std::option::Option<bool>,
     }
     /// The response data.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Data {
@@ -383,7 +383,7 @@ pub mod delete_customized_voice_job {
     }
     impl ::ice_api::Validate for DeleteCustomizedVoiceJobRequest {}
     /// Response of `DeleteCustomizedVoiceJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteCustomizedVoiceJobResponse {
@@ -441,7 +441,7 @@ pub mod detect_audio_for_customized_voice_job {
     }
     impl ::ice_api::Validate for DetectAudioForCustomizedVoiceJobRequest {}
     /// Response of `DetectAudioForCustomizedVoiceJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DetectAudioForCustomizedVoiceJobResponse {
@@ -456,7 +456,7 @@ pub mod detect_audio_for_customized_voice_job {
         pub success: ::std::option::Option<bool>,
     }
     /// The data returned.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Data {
@@ -500,7 +500,7 @@ pub mod get_avatar {
     }
     impl ::ice_api::Validate for GetAvatarRequest {}
     /// Response of `GetAvatar`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetAvatarResponse {
@@ -519,7 +519,7 @@ pub mod get_avatar {
         pub success: ::std::option::Option<bool>,
     }
     /// The data returned.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Data {
@@ -528,7 +528,7 @@ pub mod get_avatar {
         pub avatar: ::std::option::Option<Avatar>,
     }
     /// The information about the digital human.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Avatar {
@@ -587,7 +587,7 @@ pub mod get_avatar_training_job {
     }
     impl ::ice_api::Validate for GetAvatarTrainingJobRequest {}
     /// Response of `GetAvatarTrainingJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetAvatarTrainingJobResponse {
@@ -602,7 +602,7 @@ pub mod get_avatar_training_job {
         pub success: ::std::option::Option<bool>,
     }
     /// The data returned if the request was successful.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Data {
@@ -611,7 +611,7 @@ pub mod get_avatar_training_job {
         pub avatar_training_job: ::std::option::Option<AvatarTrainingJob>,
     }
     /// The information about the digital human training job.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AvatarTrainingJob {
@@ -698,7 +698,7 @@ pub mod get_customized_voice {
     }
     impl ::ice_api::Validate for GetCustomizedVoiceRequest {}
     /// Response of `GetCustomizedVoice`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetCustomizedVoiceResponse {
@@ -717,7 +717,7 @@ pub mod get_customized_voice {
         pub success: ::std::option::Option<bool>,
     }
     /// The data returned.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Data {
@@ -726,7 +726,7 @@ pub mod get_customized_voice {
         pub customized_voice: ::std::option::Option<CustomizedVoice>,
     }
     /// The personalized human voice.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CustomizedVoice {
@@ -788,7 +788,7 @@ pub mod get_customized_voice_job {
     }
     impl ::ice_api::Validate for GetCustomizedVoiceJobRequest {}
     /// Response of `GetCustomizedVoiceJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetCustomizedVoiceJobResponse {
@@ -807,7 +807,7 @@ pub mod get_customized_voice_job {
         pub success: ::std::option::Option<bool>,
     }
     /// The data returned if the request was successful.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Data {
@@ -816,7 +816,7 @@ pub mod get_customized_voice_job {
         pub customized_voice_job: ::std::option::Option<CustomizedVoiceJob>,
     }
     /// The information about the human voice cloning job.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CustomizedVoiceJob {
@@ -912,7 +912,7 @@ pub mod get_demonstration_for_customized_voice_job {
     }
     impl ::ice_api::Validate for GetDemonstrationForCustomizedVoiceJobRequest {}
     /// Response of `GetDemonstrationForCustomizedVoiceJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetDemonstrationForCustomizedVoiceJobResponse {
@@ -931,7 +931,7 @@ pub mod get_demonstration_for_customized_voice_job {
         pub success: ::std::option::Option<bool>,
     }
     /// The data returned.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Data {
@@ -942,7 +942,7 @@ pub mod get_demonstration_for_customized_voice_job {
         >,
     }
     /// Object `DemonstrationListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DemonstrationListItem {
@@ -1052,7 +1052,7 @@ pub mod list_avatar_training_jobs {
         }
     }
     /// Response of `ListAvatarTrainingJobs`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListAvatarTrainingJobsResponse {
@@ -1071,7 +1071,7 @@ pub mod list_avatar_training_jobs {
         pub success: ::std::option::Option<bool>,
     }
     /// The data returned.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Data {
@@ -1085,7 +1085,7 @@ pub mod list_avatar_training_jobs {
         pub total_count: ::std::option::Option<i64>,
     }
     /// Object `AvatarTrainingJobListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AvatarTrainingJobListItem {
@@ -1213,7 +1213,7 @@ pub mod list_avatars {
         }
     }
     /// Response of `ListAvatars`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListAvatarsResponse {
@@ -1232,7 +1232,7 @@ pub mod list_avatars {
         pub success: ::std::option::Option<bool>,
     }
     /// The data returned.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Data {
@@ -1244,7 +1244,7 @@ pub mod list_avatars {
         pub total_count: ::std::option::Option<i64>,
     }
     /// Object `AvatarListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AvatarListItem {
@@ -1358,7 +1358,7 @@ pub mod list_customized_voice_jobs {
         }
     }
     /// Response of `ListCustomizedVoiceJobs`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListCustomizedVoiceJobsResponse {
@@ -1373,7 +1373,7 @@ pub mod list_customized_voice_jobs {
         pub success: ::std::option::Option<bool>,
     }
     /// The data returned.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Data {
@@ -1387,7 +1387,7 @@ pub mod list_customized_voice_jobs {
         pub total_count: ::std::option::Option<i64>,
     }
     /// Object `CustomizedVoiceJobListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CustomizedVoiceJobListItem {
@@ -1545,7 +1545,7 @@ pub mod list_customized_voices {
         }
     }
     /// Response of `ListCustomizedVoices`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListCustomizedVoicesResponse {
@@ -1564,7 +1564,7 @@ pub mod list_customized_voices {
         pub success: ::std::option::Option<bool>,
     }
     /// The data returned.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Data {
@@ -1578,7 +1578,7 @@ pub mod list_customized_voices {
         pub total_count: ::std::option::Option<i64>,
     }
     /// Object `CustomizedVoiceListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CustomizedVoiceListItem {
@@ -1692,7 +1692,7 @@ pub mod list_smart_sys_avatar_models {
         }
     }
     /// Response of `ListSmartSysAvatarModels`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListSmartSysAvatarModelsResponse {
@@ -1709,7 +1709,7 @@ pub mod list_smart_sys_avatar_models {
         pub total_count: ::std::option::Option<i64>,
     }
     /// Object `SmartSysAvatarModelListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SmartSysAvatarModelListItem {
@@ -1775,7 +1775,7 @@ pub mod list_smart_voice_groups {
     }
     impl ::ice_api::Validate for ListSmartVoiceGroupsRequest {}
     /// Response of `ListSmartVoiceGroups`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListSmartVoiceGroupsResponse {
@@ -1787,7 +1787,7 @@ pub mod list_smart_voice_groups {
         pub voice_groups: ::std::option::Option<::std::vec::Vec<VoiceGroupsItem>>,
     }
     /// Object `VoiceGroupsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VoiceGroupsItem {
@@ -1799,7 +1799,7 @@ pub mod list_smart_voice_groups {
         pub voice_list: ::std::option::Option<::std::vec::Vec<VoiceListItem>>,
     }
     /// Object `VoiceListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VoiceListItem {
@@ -1858,7 +1858,7 @@ pub mod submit_avatar_training_job {
     }
     impl ::ice_api::Validate for SubmitAvatarTrainingJobRequest {}
     /// Response of `SubmitAvatarTrainingJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitAvatarTrainingJobResponse {
@@ -1873,7 +1873,7 @@ pub mod submit_avatar_training_job {
         pub success: ::std::option::Option<bool>,
     }
     /// The response data.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Data {
@@ -1978,7 +1978,7 @@ pub mod submit_avatar_video_job {
     }
     impl ::ice_api::Validate for SubmitAvatarVideoJobRequest {}
     /// Response of `SubmitAvatarVideoJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitAvatarVideoJobResponse {
@@ -2085,7 +2085,7 @@ pub mod submit_cosy_voice_customized_voice_job {
     }
     impl ::ice_api::Validate for SubmitCosyVoiceCustomizedVoiceJobRequest {}
     /// Response of `SubmitCosyVoiceCustomizedVoiceJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitCosyVoiceCustomizedVoiceJobResponse {
@@ -2102,7 +2102,7 @@ pub mod submit_cosy_voice_customized_voice_job {
         pub success: ::std::option::Option<bool>,
     }
     /// The returned result.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Data {
@@ -2157,7 +2157,7 @@ pub mod submit_customized_voice_job {
     }
     impl ::ice_api::Validate for SubmitCustomizedVoiceJobRequest {}
     /// Response of `SubmitCustomizedVoiceJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitCustomizedVoiceJobResponse {
@@ -2174,7 +2174,7 @@ pub mod submit_customized_voice_job {
         pub success: ::std::option::Option<bool>,
     }
     /// The response data.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Data {
@@ -2279,7 +2279,7 @@ pub mod submit_standard_customized_voice_job {
     }
     impl ::ice_api::Validate for SubmitStandardCustomizedVoiceJobRequest {}
     /// Response of `SubmitStandardCustomizedVoiceJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitStandardCustomizedVoiceJobResponse {
@@ -2297,7 +2297,7 @@ pub mod submit_standard_customized_voice_job {
         pub success: ::std::option::Option<bool>,
     }
     /// The response data.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Data {
@@ -2431,7 +2431,7 @@ pub mod update_avatar_training_job {
     }
     impl ::ice_api::Validate for UpdateAvatarTrainingJobRequest {}
     /// Response of `UpdateAvatarTrainingJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdateAvatarTrainingJobResponse {
@@ -2450,7 +2450,7 @@ pub mod update_avatar_training_job {
         pub success: ::std::option::Option<bool>,
     }
     /// The data returned.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Data {
@@ -2499,7 +2499,7 @@ pub mod update_customized_voice {
     }
     impl ::ice_api::Validate for UpdateCustomizedVoiceRequest {}
     /// Response of `UpdateCustomizedVoice`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdateCustomizedVoiceResponse {

@@ -175,7 +175,7 @@ pub mod add_ad_insertion {
     }
     impl ::ice_api::Validate for AddAdInsertionRequest {}
     /// Response of `AddAdInsertion`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AddAdInsertionResponse {
@@ -187,7 +187,7 @@ pub mod add_ad_insertion {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The ad insertion configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Config {
@@ -226,7 +226,7 @@ pub mod add_ad_insertion {
         pub slate_ad_url: ::std::option::Option<::std::string::String>,
     }
     /// The CDN configurations.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CdnConfig {
@@ -238,7 +238,7 @@ pub mod add_ad_insertion {
         pub content_segment_url_prefix: ::std::option::Option<::std::string::String>,
     }
     /// The playback endpoint configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ManifestEndpointConfig {
@@ -340,7 +340,7 @@ pub mod create_channel {
     }
     impl ::ice_api::Validate for CreateChannelRequest {}
     /// Response of `CreateChannel`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateChannelResponse {
@@ -433,7 +433,7 @@ pub mod create_program {
     }
     impl ::ice_api::Validate for CreateProgramRequest {}
     /// Response of `CreateProgram`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateProgramResponse {
@@ -494,7 +494,7 @@ pub mod create_source {
     }
     impl ::ice_api::Validate for CreateSourceRequest {}
     /// Response of `CreateSource`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateSourceResponse {
@@ -564,7 +564,7 @@ pub mod create_source_location {
     }
     impl ::ice_api::Validate for CreateSourceLocationRequest {}
     /// Response of `CreateSourceLocation`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateSourceLocationResponse {
@@ -604,7 +604,7 @@ pub mod delete_ad_insertion {
     }
     impl ::ice_api::Validate for DeleteAdInsertionRequest {}
     /// Response of `DeleteAdInsertion`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteAdInsertionResponse {
@@ -643,7 +643,7 @@ pub mod delete_channel {
     }
     impl ::ice_api::Validate for DeleteChannelRequest {}
     /// Response of `DeleteChannel`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteChannelResponse {
@@ -694,7 +694,7 @@ pub mod delete_program {
     }
     impl ::ice_api::Validate for DeleteProgramRequest {}
     /// Response of `DeleteProgram`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteProgramResponse {
@@ -755,7 +755,7 @@ pub mod delete_source {
     }
     impl ::ice_api::Validate for DeleteSourceRequest {}
     /// Response of `DeleteSource`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteSourceResponse {
@@ -810,7 +810,7 @@ pub mod delete_source_location {
     }
     impl ::ice_api::Validate for DeleteSourceLocationRequest {}
     /// Response of `DeleteSourceLocation`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteSourceLocationResponse {
@@ -856,7 +856,7 @@ pub mod describe_notify_config {
     }
     impl ::ice_api::Validate for DescribeNotifyConfigRequest {}
     /// Response of `DescribeNotifyConfig`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DescribeNotifyConfigResponse {
@@ -1030,7 +1030,7 @@ pub mod describe_play_list {
         }
     }
     /// Response of `DescribePlayList`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DescribePlayListResponse {
@@ -1051,7 +1051,7 @@ pub mod describe_play_list {
         pub total_num: ::std::option::Option<i64>,
     }
     /// Object `PlayListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct PlayListItem {
@@ -1113,7 +1113,7 @@ pub mod get_ad_insertion {
     }
     impl ::ice_api::Validate for GetAdInsertionRequest {}
     /// Response of `GetAdInsertion`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetAdInsertionResponse {
@@ -1125,7 +1125,7 @@ pub mod get_ad_insertion {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The ad insertion configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Config {
@@ -1164,7 +1164,7 @@ pub mod get_ad_insertion {
         pub slate_ad_url: ::std::option::Option<::std::string::String>,
     }
     /// The CDN configurations.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CdnConfig {
@@ -1176,7 +1176,7 @@ pub mod get_ad_insertion {
         pub content_segment_url_prefix: ::std::option::Option<::std::string::String>,
     }
     /// The playback endpoint prefix for accessing manifests.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ManifestEndpointConfig {
@@ -1218,7 +1218,7 @@ pub mod get_channel {
     }
     impl ::ice_api::Validate for GetChannelRequest {}
     /// Response of `GetChannel`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetChannelResponse {
@@ -1267,7 +1267,7 @@ pub mod get_program {
     }
     impl ::ice_api::Validate for GetProgramRequest {}
     /// Response of `GetProgram`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetProgramResponse {
@@ -1321,7 +1321,7 @@ pub mod get_source {
     }
     impl ::ice_api::Validate for GetSourceRequest {}
     /// Response of `GetSource`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetSourceResponse {
@@ -1365,7 +1365,7 @@ pub mod get_source_location {
     }
     impl ::ice_api::Validate for GetSourceLocationRequest {}
     /// Response of `GetSourceLocation`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetSourceLocationResponse {
@@ -1488,7 +1488,7 @@ pub mod list_ad_insertions {
         }
     }
     /// Response of `ListAdInsertions`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListAdInsertionsResponse {
@@ -1518,7 +1518,7 @@ pub mod list_ad_insertions {
         pub total_count: ::std::option::Option<i64>,
     }
     /// Object `ConfigsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ConfigsItem {
@@ -1557,7 +1557,7 @@ pub mod list_ad_insertions {
         pub slate_ad_url: ::std::option::Option<::std::string::String>,
     }
     /// The CDN configurations.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CdnConfig {
@@ -1569,7 +1569,7 @@ pub mod list_ad_insertions {
         pub content_segment_url_prefix: ::std::option::Option<::std::string::String>,
     }
     /// The playback endpoint configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ManifestEndpointConfig {
@@ -1708,7 +1708,7 @@ pub mod list_alerts {
         }
     }
     /// Response of `ListAlerts`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListAlertsResponse {
@@ -1729,7 +1729,7 @@ pub mod list_alerts {
         pub total_count: ::std::option::Option<i64>,
     }
     /// Object `AlertsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AlertsItem {
@@ -1871,7 +1871,7 @@ pub mod list_channel_alerts {
         }
     }
     /// Response of `ListChannelAlerts`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListChannelAlertsResponse {
@@ -1892,7 +1892,7 @@ pub mod list_channel_alerts {
         pub total_count: ::std::option::Option<i64>,
     }
     /// Object `ProgramAlertsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ProgramAlertsItem {
@@ -2043,7 +2043,7 @@ pub mod list_channels {
         }
     }
     /// Response of `ListChannels`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListChannelsResponse {
@@ -2148,7 +2148,7 @@ pub mod list_programs {
     }
     impl ::ice_api::Validate for ListProgramsRequest {}
     /// Response of `ListPrograms`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListProgramsResponse {
@@ -2243,7 +2243,7 @@ pub mod list_schedules {
         }
     }
     /// Response of `ListSchedules`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListSchedulesResponse {
@@ -2374,7 +2374,7 @@ pub mod list_source_locations {
         }
     }
     /// Response of `ListSourceLocations`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListSourceLocationsResponse {
@@ -2514,7 +2514,7 @@ pub mod list_sources {
     }
     impl ::ice_api::Validate for ListSourcesRequest {}
     /// Response of `ListSources`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListSourcesResponse {
@@ -2635,7 +2635,7 @@ pub mod set_notify_config {
     }
     impl ::ice_api::Validate for SetNotifyConfigRequest {}
     /// Response of `SetNotifyConfig`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SetNotifyConfigResponse {
@@ -2674,7 +2674,7 @@ pub mod start_channel {
     }
     impl ::ice_api::Validate for StartChannelRequest {}
     /// Response of `StartChannel`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct StartChannelResponse {
@@ -2716,7 +2716,7 @@ pub mod stop_channel {
     }
     impl ::ice_api::Validate for StopChannelRequest {}
     /// Response of `StopChannel`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct StopChannelResponse {
@@ -2849,7 +2849,7 @@ pub mod update_ad_insertion {
     }
     impl ::ice_api::Validate for UpdateAdInsertionRequest {}
     /// Response of `UpdateAdInsertion`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdateAdInsertionResponse {
@@ -2861,7 +2861,7 @@ pub mod update_ad_insertion {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The ad insertion configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Config {
@@ -2900,7 +2900,7 @@ pub mod update_ad_insertion {
         pub slate_ad_url: ::std::option::Option<::std::string::String>,
     }
     /// The CDN configurations.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CdnConfig {
@@ -2912,7 +2912,7 @@ pub mod update_ad_insertion {
         pub content_segment_url_prefix: ::std::option::Option<::std::string::String>,
     }
     /// The playback endpoint configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ManifestEndpointConfig {
@@ -3004,7 +3004,7 @@ pub mod update_channel {
     }
     impl ::ice_api::Validate for UpdateChannelRequest {}
     /// Response of `UpdateChannel`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdateChannelResponse {
@@ -3125,7 +3125,7 @@ pub mod update_program {
     }
     impl ::ice_api::Validate for UpdateProgramRequest {}
     /// Response of `UpdateProgram`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdateProgramResponse {
@@ -3186,7 +3186,7 @@ pub mod update_source {
     }
     impl ::ice_api::Validate for UpdateSourceRequest {}
     /// Response of `UpdateSource`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdateSourceResponse {
@@ -3263,7 +3263,7 @@ pub mod update_source_location {
     }
     impl ::ice_api::Validate for UpdateSourceLocationRequest {}
     /// Response of `UpdateSourceLocation`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdateSourceLocationResponse {

@@ -78,7 +78,7 @@ pub mod add_editing_project_materials {
     }
     impl ::ice_api::Validate for AddEditingProjectMaterialsRequest {}
     /// Response of `AddEditingProjectMaterials`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AddEditingProjectMaterialsResponse {
@@ -101,7 +101,7 @@ pub mod add_editing_project_materials {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `LiveMaterialsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct LiveMaterialsItem {
@@ -119,7 +119,7 @@ pub mod add_editing_project_materials {
         pub stream_name: ::std::option::Option<::std::string::String>,
     }
     /// Object `MediaInfosItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaInfosItem {
@@ -134,7 +134,7 @@ pub mod add_editing_project_materials {
         pub media_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `FileInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FileInfoListItem {
@@ -143,7 +143,7 @@ pub mod add_editing_project_materials {
         pub file_basic_info: ::std::option::Option<FileBasicInfo>,
     }
     /// The basic file information, including the duration and size.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FileBasicInfo {
@@ -188,7 +188,7 @@ pub mod add_editing_project_materials {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// The basic information about the media asset.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaBasicInfo {
@@ -406,7 +406,7 @@ pub mod create_editing_project {
     }
     impl ::ice_api::Validate for CreateEditingProjectRequest {}
     /// Response of `CreateEditingProject`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateEditingProjectResponse {
@@ -418,7 +418,7 @@ pub mod create_editing_project {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The cloud editing project.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Project {
@@ -567,7 +567,7 @@ pub mod delete_editing_project_materials {
     }
     impl ::ice_api::Validate for DeleteEditingProjectMaterialsRequest {}
     /// Response of `DeleteEditingProjectMaterials`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteEditingProjectMaterialsResponse {
@@ -612,7 +612,7 @@ pub mod delete_editing_projects {
     }
     impl ::ice_api::Validate for DeleteEditingProjectsRequest {}
     /// Response of `DeleteEditingProjects`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteEditingProjectsResponse {
@@ -667,7 +667,7 @@ pub mod get_editing_project {
     }
     impl ::ice_api::Validate for GetEditingProjectRequest {}
     /// Response of `GetEditingProject`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetEditingProjectResponse {
@@ -679,7 +679,7 @@ pub mod get_editing_project {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The information about the online editing project.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Project {
@@ -830,7 +830,7 @@ pub mod get_editing_project_materials {
     }
     impl ::ice_api::Validate for GetEditingProjectMaterialsRequest {}
     /// Response of `GetEditingProjectMaterials`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetEditingProjectMaterialsResponse {
@@ -853,7 +853,7 @@ pub mod get_editing_project_materials {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `LiveMaterialsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct LiveMaterialsItem {
@@ -871,7 +871,7 @@ pub mod get_editing_project_materials {
         pub stream_name: ::std::option::Option<::std::string::String>,
     }
     /// Object `MediaInfosItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaInfosItem {
@@ -886,7 +886,7 @@ pub mod get_editing_project_materials {
         pub media_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `FileInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FileInfoListItem {
@@ -895,7 +895,7 @@ pub mod get_editing_project_materials {
         pub file_basic_info: ::std::option::Option<FileBasicInfo>,
     }
     /// Basic file information, such as duration and size.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FileBasicInfo {
@@ -934,7 +934,7 @@ pub mod get_editing_project_materials {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// Basic information about the media asset.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaBasicInfo {
@@ -1066,7 +1066,7 @@ pub mod get_live_editing_index_file {
     }
     impl ::ice_api::Validate for GetLiveEditingIndexFileRequest {}
     /// Response of `GetLiveEditingIndexFile`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetLiveEditingIndexFileResponse {
@@ -1114,7 +1114,7 @@ pub mod get_live_editing_job {
     }
     impl ::ice_api::Validate for GetLiveEditingJobRequest {}
     /// Response of `GetLiveEditingJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetLiveEditingJobResponse {
@@ -1126,7 +1126,7 @@ pub mod get_live_editing_job {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The information about the live editing job.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct LiveEditingJob {
@@ -1177,7 +1177,7 @@ pub mod get_live_editing_job {
         pub user_data: ::std::option::Option<::std::string::String>,
     }
     /// The live editing configurations.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct LiveStreamConfig {
@@ -1192,7 +1192,7 @@ pub mod get_live_editing_job {
         pub stream_name: ::std::option::Option<::std::string::String>,
     }
     /// The production configurations.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaProduceConfig {
@@ -1201,7 +1201,7 @@ pub mod get_live_editing_job {
         pub mode: ::std::option::Option<::std::string::String>,
     }
     /// The storage configurations of the output file.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct OutputMediaConfig {
@@ -1254,7 +1254,7 @@ pub mod get_project_export_job {
     }
     impl ::ice_api::Validate for GetProjectExportJobRequest {}
     /// Response of `GetProjectExportJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetProjectExportJobResponse {
@@ -1266,7 +1266,7 @@ pub mod get_project_export_job {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The project export task.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ProjectExportJob {
@@ -1305,7 +1305,7 @@ pub mod get_project_export_job {
         pub user_data: ::std::option::Option<::std::string::String>,
     }
     /// The export result.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ExportResult {
@@ -1323,7 +1323,7 @@ pub mod get_project_export_job {
         pub timeline: ::std::option::Option<::std::string::String>,
     }
     /// Object `SrtListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SrtListItem {
@@ -1523,7 +1523,7 @@ pub mod list_editing_projects {
         }
     }
     /// Response of `ListEditingProjects`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListEditingProjectsResponse {
@@ -1541,7 +1541,7 @@ pub mod list_editing_projects {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `ProjectListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ProjectListItem {
@@ -1805,7 +1805,7 @@ pub mod search_editing_project {
         }
     }
     /// Response of `SearchEditingProject`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SearchEditingProjectResponse {
@@ -1830,7 +1830,7 @@ pub mod search_editing_project {
         pub total_count: ::std::option::Option<i64>,
     }
     /// Object `ProjectListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ProjectListItem {
@@ -2057,7 +2057,7 @@ pub mod submit_live_editing_job {
     }
     impl ::ice_api::Validate for SubmitLiveEditingJobRequest {}
     /// Response of `SubmitLiveEditingJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitLiveEditingJobResponse {
@@ -2173,7 +2173,7 @@ pub mod submit_project_export_job {
     }
     impl ::ice_api::Validate for SubmitProjectExportJobRequest {}
     /// Response of `SubmitProjectExportJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitProjectExportJobResponse {
@@ -2302,7 +2302,7 @@ pub mod update_editing_project {
     }
     impl ::ice_api::Validate for UpdateEditingProjectRequest {}
     /// Response of `UpdateEditingProject`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdateEditingProjectResponse {

@@ -78,7 +78,7 @@ pub mod cancel_i_production_job {
     }
     impl ::ice_api::Validate for CancelIProductionJobRequest {}
     /// Response of `CancelIProductionJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CancelIProductionJobResponse {
@@ -93,7 +93,7 @@ pub mod cancel_i_production_job {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The details about the access denial. This field is returned only when RAM authentication fails.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AccessDeniedDetail {
@@ -169,7 +169,7 @@ pub mod delete_smart_job {
     }
     impl ::ice_api::Validate for DeleteSmartJobRequest {}
     /// Response of `DeleteSmartJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteSmartJobResponse {
@@ -214,7 +214,7 @@ pub mod get_smart_handle_job {
     }
     impl ::ice_api::Validate for GetSmartHandleJobRequest {}
     /// Response of `GetSmartHandleJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetSmartHandleJobResponse {
@@ -247,7 +247,7 @@ pub mod get_smart_handle_job {
         pub user_data: ::std::option::Option<::std::string::String>,
     }
     /// The job result.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct JobResult {
@@ -265,7 +265,7 @@ pub mod get_smart_handle_job {
         pub usage: ::std::option::Option<::std::string::String>,
     }
     /// The smart job information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SmartJobInfo {
@@ -295,7 +295,7 @@ pub mod get_smart_handle_job {
         pub user_id: ::std::option::Option<::std::string::String>,
     }
     /// The input configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct InputConfig {
@@ -304,7 +304,7 @@ pub mod get_smart_handle_job {
         pub input_file: ::std::option::Option<::std::string::String>,
     }
     /// The output configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct OutputConfig {
@@ -465,7 +465,7 @@ pub mod list_smart_jobs {
         }
     }
     /// Response of `ListSmartJobs`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListSmartJobsResponse {
@@ -486,7 +486,7 @@ pub mod list_smart_jobs {
         pub total_count: ::std::option::Option<::std::string::String>,
     }
     /// Object `SmartJobListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SmartJobListItem {
@@ -546,7 +546,7 @@ pub mod list_smart_jobs {
         pub user_id: ::std::option::Option<i64>,
     }
     /// The input configurations.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct InputConfig {
@@ -558,7 +558,7 @@ pub mod list_smart_jobs {
         pub keyword: ::std::option::Option<::std::string::String>,
     }
     /// The output configurations.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct OutputConfig {
@@ -613,7 +613,7 @@ pub mod query_i_production_job {
     }
     impl ::ice_api::Validate for QueryIProductionJobRequest {}
     /// Response of `QueryIProductionJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct QueryIProductionJobResponse {
@@ -708,7 +708,7 @@ pub mod query_i_production_job {
         pub user_data: ::std::option::Option<::std::string::String>,
     }
     /// The input media.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Input {
@@ -730,7 +730,7 @@ pub mod query_i_production_job {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// The output media.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Output {
@@ -759,7 +759,7 @@ pub mod query_i_production_job {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// The job configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ScheduleConfig {
@@ -877,7 +877,7 @@ pub mod submit_audio_produce_job {
     }
     impl ::ice_api::Validate for SubmitAudioProduceJobRequest {}
     /// Response of `SubmitAudioProduceJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitAudioProduceJobResponse {
@@ -1059,7 +1059,7 @@ pub mod submit_dynamic_chart_job {
     }
     impl ::ice_api::Validate for SubmitDynamicChartJobRequest {}
     /// Response of `SubmitDynamicChartJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitDynamicChartJobResponse {
@@ -1146,7 +1146,7 @@ pub mod submit_highlight_extraction_job {
     }
     impl ::ice_api::Validate for SubmitHighlightExtractionJobRequest {}
     /// Response of `SubmitHighlightExtractionJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitHighlightExtractionJobResponse {
@@ -1290,7 +1290,7 @@ pub mod submit_i_production_job {
     }
     impl ::ice_api::Validate for SubmitIProductionJobRequest {}
     /// Response of `SubmitIProductionJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitIProductionJobResponse {
@@ -1496,7 +1496,7 @@ pub mod submit_screen_media_highlights_job {
     }
     impl ::ice_api::Validate for SubmitScreenMediaHighlightsJobRequest {}
     /// Response of `SubmitScreenMediaHighlightsJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitScreenMediaHighlightsJobResponse {
@@ -1583,7 +1583,7 @@ pub mod submit_sports_highlights_job {
     }
     impl ::ice_api::Validate for SubmitSportsHighlightsJobRequest {}
     /// Response of `SubmitSportsHighlightsJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitSportsHighlightsJobResponse {
@@ -1703,7 +1703,7 @@ pub mod submit_text_generate_job {
     }
     impl ::ice_api::Validate for SubmitTextGenerateJobRequest {}
     /// Response of `SubmitTextGenerateJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitTextGenerateJobResponse {
@@ -1892,7 +1892,7 @@ pub mod submit_video_translation_job {
     }
     impl ::ice_api::Validate for SubmitVideoTranslationJobRequest {}
     /// Response of `SubmitVideoTranslationJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitVideoTranslationJobResponse {
@@ -1913,7 +1913,7 @@ pub mod submit_video_translation_job {
         pub success: ::std::option::Option<bool>,
     }
     /// The data returned.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Data {

@@ -181,7 +181,7 @@ pub mod add_stream_tag_to_search_lib {
     }
     impl ::ice_api::Validate for AddStreamTagToSearchLibRequest {}
     /// Response of `AddStreamTagToSearchLib`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AddStreamTagToSearchLibResponse {
@@ -263,7 +263,7 @@ pub mod close_stream_to_search_lib {
     }
     impl ::ice_api::Validate for CloseStreamToSearchLibRequest {}
     /// Response of `CloseStreamToSearchLib`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CloseStreamToSearchLibResponse {
@@ -361,7 +361,7 @@ pub mod create_ipc_order {
     }
     impl ::ice_api::Validate for CreateIpcOrderRequest {}
     /// Response of `CreateIpcOrder`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateIpcOrderResponse {
@@ -408,7 +408,7 @@ pub mod create_live_record_template {
     }
     impl ::ice_api::Validate for CreateLiveRecordTemplateRequest {}
     /// Response of `CreateLiveRecordTemplate`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateLiveRecordTemplateResponse {
@@ -570,7 +570,7 @@ pub mod create_live_snapshot_template {
     }
     impl ::ice_api::Validate for CreateLiveSnapshotTemplateRequest {}
     /// Response of `CreateLiveSnapshotTemplate`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateLiveSnapshotTemplateResponse {
@@ -653,7 +653,7 @@ pub mod create_live_transcode_template {
         }
     }
     /// Response of `CreateLiveTranscodeTemplate`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateLiveTranscodeTemplateResponse {
@@ -965,7 +965,7 @@ pub mod create_stream_to_search_lib {
     }
     impl ::ice_api::Validate for CreateStreamToSearchLibRequest {}
     /// Response of `CreateStreamToSearchLib`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateStreamToSearchLibResponse {
@@ -1107,7 +1107,7 @@ pub mod create_upload_stream {
     }
     impl ::ice_api::Validate for CreateUploadStreamRequest {}
     /// Response of `CreateUploadStream`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateUploadStreamResponse {
@@ -1183,7 +1183,7 @@ pub mod delete_live_record_files {
         }
     }
     /// Response of `DeleteLiveRecordFiles`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteLiveRecordFilesResponse {
@@ -1200,7 +1200,7 @@ pub mod delete_live_record_files {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `DeleteFileInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteFileInfoListItem {
@@ -1245,7 +1245,7 @@ pub mod delete_live_record_template {
     }
     impl ::ice_api::Validate for DeleteLiveRecordTemplateRequest {}
     /// Response of `DeleteLiveRecordTemplate`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteLiveRecordTemplateResponse {
@@ -1298,7 +1298,7 @@ pub mod delete_live_snapshot_files {
     }
     impl ::ice_api::Validate for DeleteLiveSnapshotFilesRequest {}
     /// Response of `DeleteLiveSnapshotFiles`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteLiveSnapshotFilesResponse {
@@ -1312,7 +1312,7 @@ pub mod delete_live_snapshot_files {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `DeleteFileResultListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteFileResultListItem {
@@ -1354,7 +1354,7 @@ pub mod delete_live_snapshot_template {
     }
     impl ::ice_api::Validate for DeleteLiveSnapshotTemplateRequest {}
     /// Response of `DeleteLiveSnapshotTemplate`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteLiveSnapshotTemplateResponse {
@@ -1389,7 +1389,7 @@ pub mod delete_live_transcode_job {
     }
     impl ::ice_api::Validate for DeleteLiveTranscodeJobRequest {}
     /// Response of `DeleteLiveTranscodeJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteLiveTranscodeJobResponse {
@@ -1428,7 +1428,7 @@ pub mod delete_live_transcode_template {
     }
     impl ::ice_api::Validate for DeleteLiveTranscodeTemplateRequest {}
     /// Response of `DeleteLiveTranscodeTemplate`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteLiveTranscodeTemplateResponse {
@@ -1552,7 +1552,7 @@ pub mod get_ipc_device_info {
         }
     }
     /// Response of `GetIpcDeviceInfo`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetIpcDeviceInfoResponse {
@@ -1567,7 +1567,7 @@ pub mod get_ipc_device_info {
         pub total: ::std::option::Option<i64>,
     }
     /// Object `DeviceInfosItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeviceInfosItem {
@@ -1614,7 +1614,7 @@ pub mod get_live_record_job {
     }
     impl ::ice_api::Validate for GetLiveRecordJobRequest {}
     /// Response of `GetLiveRecordJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetLiveRecordJobResponse {
@@ -1626,7 +1626,7 @@ pub mod get_live_record_job {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The details of the recording job.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct RecordJob {
@@ -1669,7 +1669,7 @@ pub mod get_live_record_job {
         pub template_name: ::std::option::Option<::std::string::String>,
     }
     /// The storage address of the recording.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct RecordOutput {
@@ -1690,7 +1690,7 @@ pub mod get_live_record_job {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// The URL of the live stream.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct StreamInput {
@@ -1744,7 +1744,7 @@ pub mod get_live_record_template {
     }
     impl ::ice_api::Validate for GetLiveRecordTemplateRequest {}
     /// Response of `GetLiveRecordTemplate`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetLiveRecordTemplateResponse {
@@ -1756,7 +1756,7 @@ pub mod get_live_record_template {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The recording template.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct RecordTemplate {
@@ -1792,7 +1792,7 @@ pub mod get_live_record_template {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// Object `RecordFormatListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct RecordFormatListItem {
@@ -1839,7 +1839,7 @@ pub mod get_live_snapshot_job {
     }
     impl ::ice_api::Validate for GetLiveSnapshotJobRequest {}
     /// Response of `GetLiveSnapshotJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetLiveSnapshotJobResponse {
@@ -1895,7 +1895,7 @@ pub mod get_live_snapshot_job {
         pub time_interval: ::std::option::Option<i64>,
     }
     /// The output information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SnapshotOutput {
@@ -1910,7 +1910,7 @@ pub mod get_live_snapshot_job {
         pub storage_type: ::std::option::Option<::std::string::String>,
     }
     /// The input information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct StreamInput {
@@ -1952,7 +1952,7 @@ pub mod get_live_snapshot_template {
     }
     impl ::ice_api::Validate for GetLiveSnapshotTemplateRequest {}
     /// Response of `GetLiveSnapshotTemplate`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetLiveSnapshotTemplateResponse {
@@ -2017,7 +2017,7 @@ pub mod get_live_transcode_job {
     }
     impl ::ice_api::Validate for GetLiveTranscodeJobRequest {}
     /// Response of `GetLiveTranscodeJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetLiveTranscodeJobResponse {
@@ -2029,7 +2029,7 @@ pub mod get_live_transcode_job {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The information about the transcoding job.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Job {
@@ -2071,7 +2071,7 @@ pub mod get_live_transcode_job {
         pub template_type: ::std::option::Option<::std::string::String>,
     }
     /// The information about the output stream.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct OutputStream {
@@ -2080,7 +2080,7 @@ pub mod get_live_transcode_job {
         pub stream_infos: ::std::option::Option<::std::vec::Vec<StreamInfosItem>>,
     }
     /// Object `StreamInfosItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct StreamInfosItem {
@@ -2092,7 +2092,7 @@ pub mod get_live_transcode_job {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// The information about the input stream.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct StreamInput {
@@ -2134,7 +2134,7 @@ pub mod get_live_transcode_template {
     }
     impl ::ice_api::Validate for GetLiveTranscodeTemplateRequest {}
     /// Response of `GetLiveTranscodeTemplate`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetLiveTranscodeTemplateResponse {
@@ -2146,7 +2146,7 @@ pub mod get_live_transcode_template {
         pub template_content: ::std::option::Option<TemplateContent>,
     }
     /// The content of the template.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TemplateContent {
@@ -2174,7 +2174,7 @@ pub mod get_live_transcode_template {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// The configuration of the template.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TemplateConfig {
@@ -2186,7 +2186,7 @@ pub mod get_live_transcode_template {
         pub video_params: ::std::option::Option<VideoParams>,
     }
     /// The audio parameters.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AudioParams {
@@ -2207,7 +2207,7 @@ pub mod get_live_transcode_template {
         pub samplerate: ::std::option::Option<::std::string::String>,
     }
     /// The video parameters.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VideoParams {
@@ -2332,7 +2332,7 @@ pub mod get_snapshot_urls {
         }
     }
     /// Response of `GetSnapshotUrls`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetSnapshotUrlsResponse {
@@ -2502,7 +2502,7 @@ pub mod get_stream_tag_list {
         }
     }
     /// Response of `GetStreamTagList`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetStreamTagListResponse {
@@ -2530,7 +2530,7 @@ pub mod get_stream_tag_list {
         pub total: ::std::option::Option<i64>,
     }
     /// Object `StreamTagListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct StreamTagListItem {
@@ -2687,7 +2687,7 @@ pub mod list_live_record_files {
         }
     }
     /// Response of `ListLiveRecordFiles`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListLiveRecordFilesResponse {
@@ -2711,7 +2711,7 @@ pub mod list_live_record_files {
         pub total_count: ::std::option::Option<::std::string::String>,
     }
     /// Object `FilesItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FilesItem {
@@ -2895,7 +2895,7 @@ pub mod list_live_record_jobs {
         }
     }
     /// Response of `ListLiveRecordJobs`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListLiveRecordJobsResponse {
@@ -2919,7 +2919,7 @@ pub mod list_live_record_jobs {
         pub total_count: ::std::option::Option<i64>,
     }
     /// Object `LiveRecordJobsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct LiveRecordJobsItem {
@@ -2954,7 +2954,7 @@ pub mod list_live_record_jobs {
         pub template_name: ::std::option::Option<::std::string::String>,
     }
     /// The storage address of the recording.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct RecordOutput {
@@ -2975,7 +2975,7 @@ pub mod list_live_record_jobs {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// The URL of the live stream.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct StreamInput {
@@ -3111,7 +3111,7 @@ pub mod list_live_record_templates {
         }
     }
     /// Response of `ListLiveRecordTemplates`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListLiveRecordTemplatesResponse {
@@ -3137,7 +3137,7 @@ pub mod list_live_record_templates {
         pub total_count: ::std::option::Option<i64>,
     }
     /// Object `RecordTemplateListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct RecordTemplateListItem {
@@ -3167,7 +3167,7 @@ pub mod list_live_record_templates {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// Object `RecordFormatListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct RecordFormatListItem {
@@ -3257,7 +3257,7 @@ pub mod list_live_snapshot_files {
     }
     impl ::ice_api::Validate for ListLiveSnapshotFilesRequest {}
     /// Response of `ListLiveSnapshotFiles`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListLiveSnapshotFilesResponse {
@@ -3272,7 +3272,7 @@ pub mod list_live_snapshot_files {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `FileListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FileListItem {
@@ -3427,7 +3427,7 @@ pub mod list_live_snapshot_jobs {
         }
     }
     /// Response of `ListLiveSnapshotJobs`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListLiveSnapshotJobsResponse {
@@ -3451,7 +3451,7 @@ pub mod list_live_snapshot_jobs {
         pub total_count: ::std::option::Option<i64>,
     }
     /// Object `JobListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct JobListItem {
@@ -3481,7 +3481,7 @@ pub mod list_live_snapshot_jobs {
         pub time_interval: ::std::option::Option<i64>,
     }
     /// Details of the snapshot output.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SnapshotOutput {
@@ -3626,7 +3626,7 @@ pub mod list_live_snapshot_templates {
         }
     }
     /// Response of `ListLiveSnapshotTemplates`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListLiveSnapshotTemplatesResponse {
@@ -3650,7 +3650,7 @@ pub mod list_live_snapshot_templates {
         pub total_count: ::std::option::Option<i64>,
     }
     /// Object `TemplateListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TemplateListItem {
@@ -3803,7 +3803,7 @@ pub mod list_live_transcode_jobs {
         }
     }
     /// Response of `ListLiveTranscodeJobs`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListLiveTranscodeJobsResponse {
@@ -3818,7 +3818,7 @@ pub mod list_live_transcode_jobs {
         pub total_count: ::std::option::Option<i64>,
     }
     /// Object `JobListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct JobListItem {
@@ -3854,7 +3854,7 @@ pub mod list_live_transcode_jobs {
         pub template_type: ::std::option::Option<::std::string::String>,
     }
     /// The output stream information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct OutputStream {
@@ -3863,7 +3863,7 @@ pub mod list_live_transcode_jobs {
         pub stream_infos: ::std::option::Option<::std::vec::Vec<StreamInfosItem>>,
     }
     /// Object `StreamInfosItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct StreamInfosItem {
@@ -3875,7 +3875,7 @@ pub mod list_live_transcode_jobs {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// The input stream information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct StreamInput {
@@ -4029,7 +4029,7 @@ pub mod list_live_transcode_templates {
         }
     }
     /// Response of `ListLiveTranscodeTemplates`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListLiveTranscodeTemplatesResponse {
@@ -4046,7 +4046,7 @@ pub mod list_live_transcode_templates {
         pub total_count: ::std::option::Option<i64>,
     }
     /// Object `TemplateContentListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TemplateContentListItem {
@@ -4070,7 +4070,7 @@ pub mod list_live_transcode_templates {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// The configuration of the template.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TemplateConfig {
@@ -4082,7 +4082,7 @@ pub mod list_live_transcode_templates {
         pub video_params: ::std::option::Option<VideoParams>,
     }
     /// The audio parameters.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AudioParams {
@@ -4103,7 +4103,7 @@ pub mod list_live_transcode_templates {
         pub samplerate: ::std::option::Option<::std::string::String>,
     }
     /// The video parameters.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VideoParams {
@@ -4233,7 +4233,7 @@ pub mod query_ipc_quota {
         }
     }
     /// Response of `QueryIpcQuota`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct QueryIpcQuotaResponse {
@@ -4248,7 +4248,7 @@ pub mod query_ipc_quota {
         pub total: ::std::option::Option<::std::string::String>,
     }
     /// Object `IpcQuotaInfosItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct IpcQuotaInfosItem {
@@ -4352,7 +4352,7 @@ pub mod register_media_stream {
     }
     impl ::ice_api::Validate for RegisterMediaStreamRequest {}
     /// Response of `RegisterMediaStream`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct RegisterMediaStreamResponse {
@@ -4403,7 +4403,7 @@ pub mod send_live_snapshot_job_command {
     }
     impl ::ice_api::Validate for SendLiveSnapshotJobCommandRequest {}
     /// Response of `SendLiveSnapshotJobCommand`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SendLiveSnapshotJobCommandResponse {
@@ -4447,7 +4447,7 @@ pub mod send_live_transcode_job_command {
     }
     impl ::ice_api::Validate for SendLiveTranscodeJobCommandRequest {}
     /// Response of `SendLiveTranscodeJobCommand`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SendLiveTranscodeJobCommandResponse {
@@ -4513,7 +4513,7 @@ pub mod submit_live_record_job {
     }
     impl ::ice_api::Validate for SubmitLiveRecordJobRequest {}
     /// Response of `SubmitLiveRecordJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitLiveRecordJobResponse {
@@ -4655,7 +4655,7 @@ pub mod submit_live_snapshot_job {
     }
     impl ::ice_api::Validate for SubmitLiveSnapshotJobRequest {}
     /// Response of `SubmitLiveSnapshotJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitLiveSnapshotJobResponse {
@@ -4784,7 +4784,7 @@ pub mod submit_live_transcode_job {
     }
     impl ::ice_api::Validate for SubmitLiveTranscodeJobRequest {}
     /// Response of `SubmitLiveTranscodeJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitLiveTranscodeJobResponse {
@@ -4926,7 +4926,7 @@ pub mod update_live_record_template {
     }
     impl ::ice_api::Validate for UpdateLiveRecordTemplateRequest {}
     /// Response of `UpdateLiveRecordTemplate`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdateLiveRecordTemplateResponse {
@@ -5103,7 +5103,7 @@ pub mod update_live_snapshot_template {
     }
     impl ::ice_api::Validate for UpdateLiveSnapshotTemplateRequest {}
     /// Response of `UpdateLiveSnapshotTemplate`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdateLiveSnapshotTemplateResponse {
@@ -5179,7 +5179,7 @@ pub mod update_live_transcode_job {
     }
     impl ::ice_api::Validate for UpdateLiveTranscodeJobRequest {}
     /// Response of `UpdateLiveTranscodeJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdateLiveTranscodeJobResponse {
@@ -5324,7 +5324,7 @@ pub mod update_live_transcode_template {
     }
     impl ::ice_api::Validate for UpdateLiveTranscodeTemplateRequest {}
     /// Response of `UpdateLiveTranscodeTemplate`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdateLiveTranscodeTemplateResponse {
@@ -5704,7 +5704,7 @@ pub mod upload_stream_by_url {
     }
     impl ::ice_api::Validate for UploadStreamByURLRequest {}
     /// Response of `UploadStreamByURL`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UploadStreamByURLResponse {

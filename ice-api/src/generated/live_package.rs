@@ -136,7 +136,7 @@ pub mod create_live_package_channel {
     }
     impl ::ice_api::Validate for CreateLivePackageChannelRequest {}
     /// Response of `CreateLivePackageChannel`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateLivePackageChannelResponse {
@@ -148,7 +148,7 @@ pub mod create_live_package_channel {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The details of the live packaging channel.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct LivePackageChannel {
@@ -183,7 +183,7 @@ pub mod create_live_package_channel {
         pub segment_duration: ::std::option::Option<i64>,
     }
     /// Object `IngestEndpointsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct IngestEndpointsItem {
@@ -258,7 +258,7 @@ pub mod create_live_package_channel_group {
     }
     impl ::ice_api::Validate for CreateLivePackageChannelGroupRequest {}
     /// Response of `CreateLivePackageChannelGroup`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateLivePackageChannelGroupResponse {
@@ -270,7 +270,7 @@ pub mod create_live_package_channel_group {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The information about the channel group.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct LivePackageChannelGroup {
@@ -434,7 +434,7 @@ pub mod create_live_package_origin_endpoint {
     }
     impl ::ice_api::Validate for CreateLivePackageOriginEndpointRequest {}
     /// Response of `CreateLivePackageOriginEndpoint`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateLivePackageOriginEndpointResponse {
@@ -448,7 +448,7 @@ pub mod create_live_package_origin_endpoint {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The LivePackageOriginEndpoint object.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct LivePackageOriginEndpoint {
@@ -533,7 +533,7 @@ pub mod delete_live_package_channel {
     }
     impl ::ice_api::Validate for DeleteLivePackageChannelRequest {}
     /// Response of `DeleteLivePackageChannel`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteLivePackageChannelResponse {
@@ -572,7 +572,7 @@ pub mod delete_live_package_channel_group {
     }
     impl ::ice_api::Validate for DeleteLivePackageChannelGroupRequest {}
     /// Response of `DeleteLivePackageChannelGroup`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteLivePackageChannelGroupResponse {
@@ -621,7 +621,7 @@ pub mod delete_live_package_origin_endpoint {
     }
     impl ::ice_api::Validate for DeleteLivePackageOriginEndpointRequest {}
     /// Response of `DeleteLivePackageOriginEndpoint`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteLivePackageOriginEndpointResponse {
@@ -665,7 +665,7 @@ pub mod get_live_package_channel {
     }
     impl ::ice_api::Validate for GetLivePackageChannelRequest {}
     /// Response of `GetLivePackageChannel`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetLivePackageChannelResponse {
@@ -677,7 +677,7 @@ pub mod get_live_package_channel {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Details of the live package channel.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct LivePackageChannel {
@@ -712,7 +712,7 @@ pub mod get_live_package_channel {
         pub segment_duration: ::std::option::Option<i64>,
     }
     /// Object `IngestEndpointsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct IngestEndpointsItem {
@@ -760,7 +760,7 @@ pub mod get_live_package_channel_group {
     }
     impl ::ice_api::Validate for GetLivePackageChannelGroupRequest {}
     /// Response of `GetLivePackageChannelGroup`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetLivePackageChannelGroupResponse {
@@ -772,7 +772,7 @@ pub mod get_live_package_channel_group {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Details of the channel group.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct LivePackageChannelGroup {
@@ -833,7 +833,7 @@ pub mod get_live_package_origin_endpoint {
     }
     impl ::ice_api::Validate for GetLivePackageOriginEndpointRequest {}
     /// Response of `GetLivePackageOriginEndpoint`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetLivePackageOriginEndpointResponse {
@@ -847,7 +847,7 @@ pub mod get_live_package_origin_endpoint {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The origin endpoint type.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct LivePackageOriginEndpoint {
@@ -983,7 +983,7 @@ pub mod list_live_package_channel_groups {
         }
     }
     /// Response of `ListLivePackageChannelGroups`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListLivePackageChannelGroupsResponse {
@@ -1009,7 +1009,7 @@ pub mod list_live_package_channel_groups {
         pub total_count: ::std::option::Option<i64>,
     }
     /// Object `LivePackageChannelGroupsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct LivePackageChannelGroupsItem {
@@ -1127,7 +1127,7 @@ pub mod list_live_package_channels {
         }
     }
     /// Response of `ListLivePackageChannels`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListLivePackageChannelsResponse {
@@ -1153,7 +1153,7 @@ pub mod list_live_package_channels {
         pub total_count: ::std::option::Option<i64>,
     }
     /// Object `LivePackageChannelsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct LivePackageChannelsItem {
@@ -1188,7 +1188,7 @@ pub mod list_live_package_channels {
         pub segment_duration: ::std::option::Option<i64>,
     }
     /// Object `IngestEndpointsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct IngestEndpointsItem {
@@ -1303,7 +1303,7 @@ pub mod list_live_package_origin_endpoints {
         }
     }
     /// Response of `ListLivePackageOriginEndpoints`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListLivePackageOriginEndpointsResponse {
@@ -1329,7 +1329,7 @@ pub mod list_live_package_origin_endpoints {
         pub total_count: ::std::option::Option<i64>,
     }
     /// Object `LivePackageOriginEndpointsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct LivePackageOriginEndpointsItem {
@@ -1444,7 +1444,7 @@ pub mod update_live_package_channel {
     }
     impl ::ice_api::Validate for UpdateLivePackageChannelRequest {}
     /// Response of `UpdateLivePackageChannel`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdateLivePackageChannelResponse {
@@ -1456,7 +1456,7 @@ pub mod update_live_package_channel {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The details of the live packaging channel.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct LivePackageChannel {
@@ -1491,7 +1491,7 @@ pub mod update_live_package_channel {
         pub segment_duration: ::std::option::Option<i64>,
     }
     /// Object `IngestEndpointsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct IngestEndpointsItem {
@@ -1549,7 +1549,7 @@ pub mod update_live_package_channel_credentials {
     }
     impl ::ice_api::Validate for UpdateLivePackageChannelCredentialsRequest {}
     /// Response of `UpdateLivePackageChannelCredentials`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdateLivePackageChannelCredentialsResponse {
@@ -1563,7 +1563,7 @@ pub mod update_live_package_channel_credentials {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `IngestEndpointsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct IngestEndpointsItem {
@@ -1623,7 +1623,7 @@ pub mod update_live_package_channel_group {
     }
     impl ::ice_api::Validate for UpdateLivePackageChannelGroupRequest {}
     /// Response of `UpdateLivePackageChannelGroup`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdateLivePackageChannelGroupResponse {
@@ -1635,7 +1635,7 @@ pub mod update_live_package_channel_group {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The information about the channel group.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct LivePackageChannelGroup {
@@ -1784,7 +1784,7 @@ pub mod update_live_package_origin_endpoint {
     }
     impl ::ice_api::Validate for UpdateLivePackageOriginEndpointRequest {}
     /// Response of `UpdateLivePackageOriginEndpoint`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdateLivePackageOriginEndpointResponse {
@@ -1798,7 +1798,7 @@ pub mod update_live_package_origin_endpoint {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The origin endpoint information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct LivePackageOriginEndpoint {

@@ -148,7 +148,7 @@ pub mod cancel_dna_job {
     }
     impl ::ice_api::Validate for CancelDNAJobRequest {}
     /// Response of `CancelDNAJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CancelDNAJobResponse {
@@ -190,7 +190,7 @@ pub mod create_audit {
     }
     impl ::ice_api::Validate for CreateAuditRequest {}
     /// Response of `CreateAudit`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateAuditResponse {
@@ -301,7 +301,7 @@ pub mod create_dnadb {
     }
     impl ::ice_api::Validate for CreateDNADBRequest {}
     /// Response of `CreateDNADB`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateDNADBResponse {
@@ -313,7 +313,7 @@ pub mod create_dnadb {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The details of the DNA database.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DbInfo {
@@ -394,7 +394,7 @@ pub mod create_hotword_library {
     }
     impl ::ice_api::Validate for CreateHotwordLibraryRequest {}
     /// Response of `CreateHotwordLibrary`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateHotwordLibraryResponse {
@@ -476,7 +476,7 @@ pub mod delete_dnadb {
     }
     impl ::ice_api::Validate for DeleteDNADBRequest {}
     /// Response of `DeleteDNADB`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteDNADBResponse {
@@ -562,7 +562,7 @@ pub mod delete_dna_files {
     }
     impl ::ice_api::Validate for DeleteDNAFilesRequest {}
     /// Response of `DeleteDNAFiles`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteDNAFilesResponse {
@@ -607,7 +607,7 @@ pub mod delete_hotword_library {
     }
     impl ::ice_api::Validate for DeleteHotwordLibraryRequest {}
     /// Response of `DeleteHotwordLibrary`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteHotwordLibraryResponse {
@@ -641,7 +641,7 @@ pub mod get_content_analyze_config {
     }
     impl ::ice_api::Validate for GetContentAnalyzeConfigRequest {}
     /// Response of `GetContentAnalyzeConfig`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetContentAnalyzeConfigResponse {
@@ -653,7 +653,7 @@ pub mod get_content_analyze_config {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The configuration for Intelligent Content Analysis.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ContentAnalyzeConfig {
@@ -718,7 +718,7 @@ pub mod get_hotword_library {
     }
     impl ::ice_api::Validate for GetHotwordLibraryRequest {}
     /// Response of `GetHotwordLibrary`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetHotwordLibraryResponse {
@@ -825,7 +825,7 @@ pub mod list_dnadb {
     }
     impl ::ice_api::Validate for ListDNADBRequest {}
     /// Response of `ListDNADB`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListDNADBResponse {
@@ -837,7 +837,7 @@ pub mod list_dnadb {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `DbListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DbListItem {
@@ -982,7 +982,7 @@ pub mod list_dna_files {
         }
     }
     /// Response of `ListDNAFiles`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListDNAFilesResponse {
@@ -997,7 +997,7 @@ pub mod list_dna_files {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `FileListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FileListItem {
@@ -1009,7 +1009,7 @@ pub mod list_dna_files {
         pub primary_key: ::std::option::Option<::std::string::String>,
     }
     /// The Object Storage Service (OSS) information about the input file.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct InputFile {
@@ -1177,7 +1177,7 @@ pub mod list_hotword_libraries {
         }
     }
     /// Response of `ListHotwordLibraries`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListHotwordLibrariesResponse {
@@ -1200,7 +1200,7 @@ pub mod list_hotword_libraries {
         pub total_count: ::std::option::Option<i64>,
     }
     /// Object `HotwordLibraryListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct HotwordLibraryListItem {
@@ -1256,7 +1256,7 @@ pub mod query_copyright_extract_job {
     }
     impl ::ice_api::Validate for QueryCopyrightExtractJobRequest {}
     /// Response of `QueryCopyrightExtractJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct QueryCopyrightExtractJobResponse {
@@ -1274,7 +1274,7 @@ pub mod query_copyright_extract_job {
         pub status_code: ::std::option::Option<i64>,
     }
     /// The data returned.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Data {
@@ -1380,7 +1380,7 @@ pub mod query_copyright_job_list {
         }
     }
     /// Response of `QueryCopyrightJobList`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct QueryCopyrightJobListResponse {
@@ -1398,7 +1398,7 @@ pub mod query_copyright_job_list {
         pub status_code: ::std::option::Option<i64>,
     }
     /// Object `DataItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DataItem {
@@ -1437,7 +1437,7 @@ pub mod query_copyright_job_list {
         pub user_id: ::std::option::Option<i64>,
     }
     /// Information about the input video for watermarking.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Input {
@@ -1453,7 +1453,7 @@ pub mod query_copyright_job_list {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// Information about the watermarked output video.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Output {
@@ -1547,7 +1547,7 @@ pub mod query_dna_job_list {
     }
     impl ::ice_api::Validate for QueryDNAJobListRequest {}
     /// Response of `QueryDNAJobList`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct QueryDNAJobListResponse {
@@ -1559,7 +1559,7 @@ pub mod query_dna_job_list {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `JobListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct JobListItem {
@@ -1609,7 +1609,7 @@ pub mod query_dna_job_list {
         pub user_data: ::std::option::Option<::std::string::String>,
     }
     /// The details of the input file.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Input {
@@ -1726,7 +1726,7 @@ pub mod query_media_censor_job_detail {
     }
     impl ::ice_api::Validate for QueryMediaCensorJobDetailRequest {}
     /// Response of `QueryMediaCensorJobDetail`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct QueryMediaCensorJobDetailResponse {
@@ -1738,7 +1738,7 @@ pub mod query_media_censor_job_detail {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The results of the content moderation job.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaCensorJobDetail {
@@ -1800,7 +1800,7 @@ pub mod query_media_censor_job_detail {
         pub video_censor_config: ::std::option::Option<VideoCensorConfig>,
     }
     /// The moderation results of live comments.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct BarrageCensorResult {
@@ -1838,7 +1838,7 @@ pub mod query_media_censor_job_detail {
         pub suggestion: ::std::option::Option<::std::string::String>,
     }
     /// Object `CoverImageCensorResults`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CoverImageCensorResults {
@@ -1849,7 +1849,7 @@ pub mod query_media_censor_job_detail {
         >,
     }
     /// Object `CoverImageCensorResultItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CoverImageCensorResultItem {
@@ -1867,7 +1867,7 @@ pub mod query_media_censor_job_detail {
         pub results: ::std::option::Option<Results>,
     }
     /// Object `Results`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Results {
@@ -1876,7 +1876,7 @@ pub mod query_media_censor_job_detail {
         pub result: ::std::option::Option<::std::vec::Vec<ResultItem>>,
     }
     /// Object `ResultItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ResultItem {
@@ -1894,7 +1894,7 @@ pub mod query_media_censor_job_detail {
         pub suggestion: ::std::option::Option<::std::string::String>,
     }
     /// The moderation results of descriptions.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DescCensorResult {
@@ -1932,7 +1932,7 @@ pub mod query_media_censor_job_detail {
         pub suggestion: ::std::option::Option<::std::string::String>,
     }
     /// The information about the job input.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Input {
@@ -1947,7 +1947,7 @@ pub mod query_media_censor_job_detail {
         pub object: ::std::option::Option<::std::string::String>,
     }
     /// The moderation results of titles.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TitleCensorResult {
@@ -1985,7 +1985,7 @@ pub mod query_media_censor_job_detail {
         pub suggestion: ::std::option::Option<::std::string::String>,
     }
     /// The moderation results of videos.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VensorCensorResult {
@@ -2000,7 +2000,7 @@ pub mod query_media_censor_job_detail {
         pub video_timelines: ::std::option::Option<VideoTimelines>,
     }
     /// Object `CensorResults`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CensorResults {
@@ -2009,7 +2009,7 @@ pub mod query_media_censor_job_detail {
         pub censor_result: ::std::option::Option<::std::vec::Vec<CensorResultItem>>,
     }
     /// Object `CensorResultItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CensorResultItem {
@@ -2027,7 +2027,7 @@ pub mod query_media_censor_job_detail {
         pub suggestion: ::std::option::Option<::std::string::String>,
     }
     /// Object `VideoTimelines`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VideoTimelines {
@@ -2036,7 +2036,7 @@ pub mod query_media_censor_job_detail {
         pub video_timeline: ::std::option::Option<::std::vec::Vec<VideoTimelineItem>>,
     }
     /// Object `VideoTimelineItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VideoTimelineItem {
@@ -2051,7 +2051,7 @@ pub mod query_media_censor_job_detail {
         pub timestamp: ::std::option::Option<::std::string::String>,
     }
     /// Object `VideoTimelineItemCensorResults`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VideoTimelineItemCensorResults {
@@ -2062,7 +2062,7 @@ pub mod query_media_censor_job_detail {
         >,
     }
     /// Object `VideoTimelineItemCensorResultsCensorResultItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VideoTimelineItemCensorResultsCensorResultItem {
@@ -2080,7 +2080,7 @@ pub mod query_media_censor_job_detail {
         pub suggestion: ::std::option::Option<::std::string::String>,
     }
     /// The video moderation configurations.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VideoCensorConfig {
@@ -2099,7 +2099,7 @@ pub mod query_media_censor_job_detail {
         pub video_censor: ::std::option::Option<::std::string::String>,
     }
     /// The information about output snapshots.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct OutputFile {
@@ -2291,7 +2291,7 @@ pub mod query_media_censor_job_list {
     }
     impl ::ice_api::Validate for QueryMediaCensorJobListRequest {}
     /// Response of `QueryMediaCensorJobList`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct QueryMediaCensorJobListResponse {
@@ -2309,7 +2309,7 @@ pub mod query_media_censor_job_list {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `MediaCensorJobList`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaCensorJobList {
@@ -2318,7 +2318,7 @@ pub mod query_media_censor_job_list {
         pub media_censor_job: ::std::option::Option<::std::vec::Vec<MediaCensorJobItem>>,
     }
     /// Object `MediaCensorJobItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaCensorJobItem {
@@ -2372,7 +2372,7 @@ pub mod query_media_censor_job_list {
         pub video_censor_config: ::std::option::Option<VideoCensorConfig>,
     }
     /// Object `BarrageCensorResult`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct BarrageCensorResult {
@@ -2390,7 +2390,7 @@ pub mod query_media_censor_job_list {
         pub suggestion: ::std::option::Option<::std::string::String>,
     }
     /// Object `CoverImageCensorResults`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CoverImageCensorResults {
@@ -2401,7 +2401,7 @@ pub mod query_media_censor_job_list {
         >,
     }
     /// Object `CoverImageCensorResultItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CoverImageCensorResultItem {
@@ -2419,7 +2419,7 @@ pub mod query_media_censor_job_list {
         pub results: ::std::option::Option<Results>,
     }
     /// Object `Results`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Results {
@@ -2428,7 +2428,7 @@ pub mod query_media_censor_job_list {
         pub result: ::std::option::Option<::std::vec::Vec<ResultItem>>,
     }
     /// Object `ResultItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ResultItem {
@@ -2446,7 +2446,7 @@ pub mod query_media_censor_job_list {
         pub suggestion: ::std::option::Option<::std::string::String>,
     }
     /// Object `DescCensorResult`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DescCensorResult {
@@ -2464,7 +2464,7 @@ pub mod query_media_censor_job_list {
         pub suggestion: ::std::option::Option<::std::string::String>,
     }
     /// Object `Input`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Input {
@@ -2479,7 +2479,7 @@ pub mod query_media_censor_job_list {
         pub object: ::std::option::Option<::std::string::String>,
     }
     /// Object `TitleCensorResult`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TitleCensorResult {
@@ -2497,7 +2497,7 @@ pub mod query_media_censor_job_list {
         pub suggestion: ::std::option::Option<::std::string::String>,
     }
     /// Object `VensorCensorResult`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VensorCensorResult {
@@ -2512,7 +2512,7 @@ pub mod query_media_censor_job_list {
         pub video_timelines: ::std::option::Option<VideoTimelines>,
     }
     /// Object `CensorResults`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CensorResults {
@@ -2521,7 +2521,7 @@ pub mod query_media_censor_job_list {
         pub censor_result: ::std::option::Option<::std::vec::Vec<CensorResultItem>>,
     }
     /// Object `CensorResultItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CensorResultItem {
@@ -2539,7 +2539,7 @@ pub mod query_media_censor_job_list {
         pub suggestion: ::std::option::Option<::std::string::String>,
     }
     /// Object `VideoTimelines`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VideoTimelines {
@@ -2548,7 +2548,7 @@ pub mod query_media_censor_job_list {
         pub video_timeline: ::std::option::Option<::std::vec::Vec<VideoTimelineItem>>,
     }
     /// Object `VideoTimelineItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VideoTimelineItem {
@@ -2563,7 +2563,7 @@ pub mod query_media_censor_job_list {
         pub timestamp: ::std::option::Option<::std::string::String>,
     }
     /// Object `VideoTimelineItemCensorResults`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VideoTimelineItemCensorResults {
@@ -2574,7 +2574,7 @@ pub mod query_media_censor_job_list {
         >,
     }
     /// Object `VideoTimelineItemCensorResultsCensorResultItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VideoTimelineItemCensorResultsCensorResultItem {
@@ -2592,7 +2592,7 @@ pub mod query_media_censor_job_list {
         pub suggestion: ::std::option::Option<::std::string::String>,
     }
     /// Object `VideoCensorConfig`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VideoCensorConfig {
@@ -2607,7 +2607,7 @@ pub mod query_media_censor_job_list {
         pub video_censor: ::std::option::Option<::std::string::String>,
     }
     /// Object `OutputFile`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct OutputFile {
@@ -2622,7 +2622,7 @@ pub mod query_media_censor_job_list {
         pub object: ::std::option::Option<::std::string::String>,
     }
     /// Object `NonExistIds`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct NonExistIds {
@@ -2675,7 +2675,7 @@ pub mod query_smarttag_job {
     }
     impl ::ice_api::Validate for QuerySmarttagJobRequest {}
     /// Response of `QuerySmarttagJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct QuerySmarttagJobResponse {
@@ -2704,7 +2704,7 @@ pub mod query_smarttag_job {
         pub user_data: ::std::option::Option<::std::string::String>,
     }
     /// Object `Results`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Results {
@@ -2713,7 +2713,7 @@ pub mod query_smarttag_job {
         pub result: ::std::option::Option<::std::vec::Vec<ResultItem>>,
     }
     /// Object `ResultItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ResultItem {
@@ -2725,7 +2725,7 @@ pub mod query_smarttag_job {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// Object `Usages`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Usages {
@@ -2734,7 +2734,7 @@ pub mod query_smarttag_job {
         pub usage: ::std::option::Option<::std::vec::Vec<UsageItem>>,
     }
     /// Object `UsageItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UsageItem {
@@ -2846,7 +2846,7 @@ pub mod query_trace_ab_job_list {
         }
     }
     /// Response of `QueryTraceAbJobList`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct QueryTraceAbJobListResponse {
@@ -2864,7 +2864,7 @@ pub mod query_trace_ab_job_list {
         pub status_code: ::std::option::Option<i64>,
     }
     /// Object `DataItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DataItem {
@@ -2903,7 +2903,7 @@ pub mod query_trace_ab_job_list {
         pub user_id: ::std::option::Option<i64>,
     }
     /// Information about the input video for watermarking.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Input {
@@ -2919,7 +2919,7 @@ pub mod query_trace_ab_job_list {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// Information about the output path for the A/B stream.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Output {
@@ -2961,7 +2961,7 @@ pub mod query_trace_extract_job {
     }
     impl ::ice_api::Validate for QueryTraceExtractJobRequest {}
     /// Response of `QueryTraceExtractJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct QueryTraceExtractJobResponse {
@@ -2979,7 +2979,7 @@ pub mod query_trace_extract_job {
         pub status_code: ::std::option::Option<i64>,
     }
     /// The data returned.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Data {
@@ -3076,7 +3076,7 @@ pub mod query_trace_m3u8_job_list {
         }
     }
     /// Response of `QueryTraceM3u8JobList`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct QueryTraceM3u8JobListResponse {
@@ -3094,7 +3094,7 @@ pub mod query_trace_m3u8_job_list {
         pub status_code: ::std::option::Option<i64>,
     }
     /// Object `DataItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DataItem {
@@ -3127,7 +3127,7 @@ pub mod query_trace_m3u8_job_list {
         pub user_id: ::std::option::Option<i64>,
     }
     /// The output video.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Output {
@@ -3192,7 +3192,7 @@ pub mod query_video_cognition_job {
     }
     impl ::ice_api::Validate for QueryVideoCognitionJobRequest {}
     /// Response of `QueryVideoCognitionJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct QueryVideoCognitionJobResponse {
@@ -3267,7 +3267,7 @@ pub mod query_video_cognition_job {
     }
     impl ::ice_api::Validate for IncludeResults {}
     /// The input file.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Input {
@@ -3279,7 +3279,7 @@ pub mod query_video_cognition_job {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// Object `Results`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Results {
@@ -3288,7 +3288,7 @@ pub mod query_video_cognition_job {
         pub result: ::std::option::Option<::std::vec::Vec<ResultItem>>,
     }
     /// Object `ResultItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ResultItem {
@@ -3377,7 +3377,7 @@ pub mod set_content_analyze_config {
     }
     impl ::ice_api::Validate for SetContentAnalyzeConfigRequest {}
     /// Response of `SetContentAnalyzeConfig`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SetContentAnalyzeConfigResponse {
@@ -3505,7 +3505,7 @@ pub mod submit_asr_job {
     }
     impl ::ice_api::Validate for SubmitASRJobRequest {}
     /// Response of `SubmitASRJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitASRJobResponse {
@@ -3584,7 +3584,7 @@ pub mod submit_copyright_extract_job {
     }
     impl ::ice_api::Validate for SubmitCopyrightExtractJobRequest {}
     /// Response of `SubmitCopyrightExtractJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitCopyrightExtractJobResponse {
@@ -3639,7 +3639,7 @@ pub mod submit_copyright_extract_job {
     }
     impl ::ice_api::Validate for Input {}
     /// The returned data.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Data {
@@ -3761,7 +3761,7 @@ pub mod submit_copyright_job {
     }
     impl ::ice_api::Validate for SubmitCopyrightJobRequest {}
     /// Response of `SubmitCopyrightJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitCopyrightJobResponse {
@@ -3847,7 +3847,7 @@ pub mod submit_copyright_job {
     }
     impl ::ice_api::Validate for Output {}
     /// The returned data.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Data {
@@ -3986,7 +3986,7 @@ pub mod submit_dna_job {
     }
     impl ::ice_api::Validate for SubmitDNAJobRequest {}
     /// Response of `SubmitDNAJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitDNAJobResponse {
@@ -4092,7 +4092,7 @@ pub mod submit_media_ai_analysis_job {
     }
     impl ::ice_api::Validate for SubmitMediaAiAnalysisJobRequest {}
     /// Response of `SubmitMediaAiAnalysisJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitMediaAiAnalysisJobResponse {
@@ -4254,7 +4254,7 @@ pub mod submit_media_censor_job {
     }
     impl ::ice_api::Validate for SubmitMediaCensorJobRequest {}
     /// Response of `SubmitMediaCensorJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitMediaCensorJobResponse {
@@ -4435,7 +4435,7 @@ pub mod submit_segmentation_job {
     }
     impl ::ice_api::Validate for SubmitSegmentationJobRequest {}
     /// Response of `SubmitSegmentationJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitSegmentationJobResponse {
@@ -4617,7 +4617,7 @@ pub mod submit_smarttag_job {
     }
     impl ::ice_api::Validate for SubmitSmarttagJobRequest {}
     /// Response of `SubmitSmarttagJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitSmarttagJobResponse {
@@ -4802,7 +4802,7 @@ pub mod submit_trace_ab_job {
     }
     impl ::ice_api::Validate for SubmitTraceAbJobRequest {}
     /// Response of `SubmitTraceAbJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitTraceAbJobResponse {
@@ -4894,7 +4894,7 @@ pub mod submit_trace_ab_job {
     }
     impl ::ice_api::Validate for Output {}
     /// Contains the IDs for the submitted job and the output media asset.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Data {
@@ -4966,7 +4966,7 @@ pub mod submit_trace_extract_job {
     }
     impl ::ice_api::Validate for SubmitTraceExtractJobRequest {}
     /// Response of `SubmitTraceExtractJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitTraceExtractJobResponse {
@@ -5020,7 +5020,7 @@ pub mod submit_trace_extract_job {
     }
     impl ::ice_api::Validate for Input {}
     /// The data returned.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Data {
@@ -5113,7 +5113,7 @@ pub mod submit_trace_m3u8_job {
     }
     impl ::ice_api::Validate for SubmitTraceM3u8JobRequest {}
     /// Response of `SubmitTraceM3u8Job`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitTraceM3u8JobResponse {
@@ -5160,7 +5160,7 @@ pub mod submit_trace_m3u8_job {
     }
     impl ::ice_api::Validate for Output {}
     /// The response data.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Data {
@@ -5262,7 +5262,7 @@ pub mod submit_video_cognition_job {
     }
     impl ::ice_api::Validate for SubmitVideoCognitionJobRequest {}
     /// Response of `SubmitVideoCognitionJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitVideoCognitionJobResponse {
@@ -5389,7 +5389,7 @@ pub mod update_hotword_library {
     }
     impl ::ice_api::Validate for UpdateHotwordLibraryRequest {}
     /// Response of `UpdateHotwordLibrary`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdateHotwordLibraryResponse {

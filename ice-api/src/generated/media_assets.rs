@@ -99,7 +99,7 @@ pub mod add_category {
     }
     impl ::ice_api::Validate for AddCategoryRequest {}
     /// Response of `AddCategory`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AddCategoryResponse {
@@ -111,7 +111,7 @@ pub mod add_category {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The media asset category information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Category {
@@ -171,7 +171,7 @@ pub mod add_favorite_public_media {
     }
     impl ::ice_api::Validate for AddFavoritePublicMediaRequest {}
     /// Response of `AddFavoritePublicMedia`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AddFavoritePublicMediaResponse {
@@ -218,7 +218,7 @@ pub mod add_media_marks {
     }
     impl ::ice_api::Validate for AddMediaMarksRequest {}
     /// Response of `AddMediaMarks`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AddMediaMarksResponse {
@@ -297,7 +297,7 @@ pub mod batch_get_media_infos {
     }
     impl ::ice_api::Validate for BatchGetMediaInfosRequest {}
     /// Response of `BatchGetMediaInfos`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct BatchGetMediaInfosResponse {
@@ -312,7 +312,7 @@ pub mod batch_get_media_infos {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `MediaInfosItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaInfosItem {
@@ -330,7 +330,7 @@ pub mod batch_get_media_infos {
         pub media_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `FileInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FileInfoListItem {
@@ -354,7 +354,7 @@ pub mod batch_get_media_infos {
         >,
     }
     /// Object `AudioStreamInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AudioStreamInfoListItem {
@@ -414,7 +414,7 @@ pub mod batch_get_media_infos {
         pub timebase: ::std::option::Option<::std::string::String>,
     }
     /// The file basic information, including duration and size.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FileBasicInfo {
@@ -453,7 +453,7 @@ pub mod batch_get_media_infos {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// Object `SubtitleStreamInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubtitleStreamInfoListItem {
@@ -489,7 +489,7 @@ pub mod batch_get_media_infos {
         pub timebase: ::std::option::Option<::std::string::String>,
     }
     /// Object `VideoStreamInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VideoStreamInfoListItem {
@@ -567,7 +567,7 @@ pub mod batch_get_media_infos {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// The basic information about the media asset.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaBasicInfo {
@@ -630,7 +630,7 @@ pub mod batch_get_media_infos {
         pub user_data: ::std::option::Option<::std::string::String>,
     }
     /// The media asset type.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaDynamicInfo {
@@ -647,7 +647,7 @@ pub mod batch_get_media_infos {
     /// - "ai": AI data that is generated after unified processing of AI raw results.
     /// - "user-defined": user-defined metadata.
     /// - "system": system built-in metadata.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DynamicMetaData {
@@ -693,7 +693,7 @@ pub mod cancel_favorite_public_media {
     }
     impl ::ice_api::Validate for CancelFavoritePublicMediaRequest {}
     /// Response of `CancelFavoritePublicMedia`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CancelFavoritePublicMediaResponse {
@@ -854,7 +854,7 @@ pub mod create_upload_media {
     }
     impl ::ice_api::Validate for CreateUploadMediaRequest {}
     /// Response of `CreateUploadMedia`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateUploadMediaResponse {
@@ -911,7 +911,7 @@ pub mod delete_category {
     }
     impl ::ice_api::Validate for DeleteCategoryRequest {}
     /// Response of `DeleteCategory`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteCategoryResponse {
@@ -988,7 +988,7 @@ pub mod delete_media_infos {
     }
     impl ::ice_api::Validate for DeleteMediaInfosRequest {}
     /// Response of `DeleteMediaInfos`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteMediaInfosResponse {
@@ -1055,7 +1055,7 @@ pub mod delete_media_marks {
     }
     impl ::ice_api::Validate for DeleteMediaMarksRequest {}
     /// Response of `DeleteMediaMarks`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteMediaMarksResponse {
@@ -1131,7 +1131,7 @@ pub mod delete_play_info {
     }
     impl ::ice_api::Validate for DeletePlayInfoRequest {}
     /// Response of `DeletePlayInfo`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeletePlayInfoResponse {
@@ -1256,7 +1256,7 @@ pub mod get_categories {
         }
     }
     /// Response of `GetCategories`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetCategoriesResponse {
@@ -1274,7 +1274,7 @@ pub mod get_categories {
         pub sub_total: ::std::option::Option<i64>,
     }
     /// The information about the category.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Category {
@@ -1299,7 +1299,7 @@ pub mod get_categories {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// Object `SubCategories`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubCategories {
@@ -1308,7 +1308,7 @@ pub mod get_categories {
         pub category: ::std::option::Option<::std::vec::Vec<CategoryItem>>,
     }
     /// Object `CategoryItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CategoryItem {
@@ -1354,7 +1354,7 @@ pub mod get_default_storage_location {
     }
     impl ::ice_api::Validate for GetDefaultStorageLocationRequest {}
     /// Response of `GetDefaultStorageLocation`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetDefaultStorageLocationResponse {
@@ -1469,7 +1469,7 @@ pub mod get_media_info {
     }
     impl ::ice_api::Validate for GetMediaInfoRequest {}
     /// Response of `GetMediaInfo`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetMediaInfoResponse {
@@ -1481,7 +1481,7 @@ pub mod get_media_info {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The media asset information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaInfo {
@@ -1499,7 +1499,7 @@ pub mod get_media_info {
         pub media_id: ::std::option::Option<::std::string::String>,
     }
     /// The AI analysis raw data.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AiRoughData {
@@ -1523,7 +1523,7 @@ pub mod get_media_info {
         pub status: ::std::option::Option<::std::string::String>,
     }
     /// The smart tagging job.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct StandardSmartTagJob {
@@ -1541,7 +1541,7 @@ pub mod get_media_info {
         pub status: ::std::option::Option<::std::string::String>,
     }
     /// Object `ResultsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ResultsItem {
@@ -1553,7 +1553,7 @@ pub mod get_media_info {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// Object `FileInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FileInfoListItem {
@@ -1577,7 +1577,7 @@ pub mod get_media_info {
         >,
     }
     /// Object `AudioStreamInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AudioStreamInfoListItem {
@@ -1637,7 +1637,7 @@ pub mod get_media_info {
         pub timebase: ::std::option::Option<::std::string::String>,
     }
     /// The basic file information, including duration and size.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FileBasicInfo {
@@ -1682,7 +1682,7 @@ pub mod get_media_info {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// Object `SubtitleStreamInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubtitleStreamInfoListItem {
@@ -1718,7 +1718,7 @@ pub mod get_media_info {
         pub timebase: ::std::option::Option<::std::string::String>,
     }
     /// Object `VideoStreamInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VideoStreamInfoListItem {
@@ -1796,7 +1796,7 @@ pub mod get_media_info {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// BasicInfo
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaBasicInfo {
@@ -1916,7 +1916,7 @@ pub mod get_media_marks {
     }
     impl ::ice_api::Validate for GetMediaMarksRequest {}
     /// Response of `GetMediaMarks`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetMediaMarksResponse {
@@ -1994,7 +1994,7 @@ pub mod get_play_info {
     }
     impl ::ice_api::Validate for GetPlayInfoRequest {}
     /// Response of `GetPlayInfo`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetPlayInfoResponse {
@@ -2009,7 +2009,7 @@ pub mod get_play_info {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The media asset information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaBase {
@@ -2064,7 +2064,7 @@ pub mod get_play_info {
         pub title: ::std::option::Option<::std::string::String>,
     }
     /// Object `PlayInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct PlayInfoListItem {
@@ -2217,7 +2217,7 @@ pub mod get_public_media_info {
     }
     impl ::ice_api::Validate for GetPublicMediaInfoRequest {}
     /// Response of `GetPublicMediaInfo`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetPublicMediaInfoResponse {
@@ -2229,7 +2229,7 @@ pub mod get_public_media_info {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Media asset information
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaInfo {
@@ -2247,7 +2247,7 @@ pub mod get_public_media_info {
         pub media_id: ::std::option::Option<::std::string::String>,
     }
     /// Public media asset dynamic metadata
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DynamicMetaData {
@@ -2265,7 +2265,7 @@ pub mod get_public_media_info {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// Object `FileInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FileInfoListItem {
@@ -2289,7 +2289,7 @@ pub mod get_public_media_info {
         >,
     }
     /// Object `AudioStreamInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AudioStreamInfoListItem {
@@ -2349,7 +2349,7 @@ pub mod get_public_media_info {
         pub timebase: ::std::option::Option<::std::string::String>,
     }
     /// Basic file information, including duration and size.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FileBasicInfo {
@@ -2388,7 +2388,7 @@ pub mod get_public_media_info {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// Object `SubtitleStreamInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubtitleStreamInfoListItem {
@@ -2424,7 +2424,7 @@ pub mod get_public_media_info {
         pub timebase: ::std::option::Option<::std::string::String>,
     }
     /// Object `VideoStreamInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VideoStreamInfoListItem {
@@ -2502,7 +2502,7 @@ pub mod get_public_media_info {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// BasicInfo
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaBasicInfo {
@@ -2613,7 +2613,7 @@ pub mod get_storage_list {
     }
     impl ::ice_api::Validate for GetStorageListRequest {}
     /// Response of `GetStorageList`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetStorageListResponse {
@@ -2627,7 +2627,7 @@ pub mod get_storage_list {
         >,
     }
     /// Object `StorageInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct StorageInfoListItem {
@@ -2722,7 +2722,7 @@ pub mod get_url_upload_infos {
     }
     impl ::ice_api::Validate for GetUrlUploadInfosRequest {}
     /// Response of `GetUrlUploadInfos`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetUrlUploadInfosResponse {
@@ -2739,7 +2739,7 @@ pub mod get_url_upload_infos {
         >,
     }
     /// Object `UrlUploadInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UrlUploadInfoListItem {
@@ -2923,7 +2923,7 @@ pub mod get_video_list {
         }
     }
     /// Response of `GetVideoList`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetVideoListResponse {
@@ -2948,7 +2948,7 @@ pub mod get_video_list {
         pub total: ::std::option::Option<i64>,
     }
     /// Object `MediaListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaListItem {
@@ -3073,7 +3073,7 @@ pub mod list_all_public_media_tags {
     }
     impl ::ice_api::Validate for ListAllPublicMediaTagsRequest {}
     /// Response of `ListAllPublicMediaTags`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListAllPublicMediaTagsResponse {
@@ -3085,7 +3085,7 @@ pub mod list_all_public_media_tags {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `MediaTagListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaTagListItem {
@@ -3103,7 +3103,7 @@ pub mod list_all_public_media_tags {
         pub options: ::std::option::Option<::std::vec::Vec<OptionsItem>>,
     }
     /// Object `OptionsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct OptionsItem {
@@ -3353,7 +3353,7 @@ pub mod list_media_basic_infos {
         }
     }
     /// Response of `ListMediaBasicInfos`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListMediaBasicInfosResponse {
@@ -3374,7 +3374,7 @@ pub mod list_media_basic_infos {
         pub total_count: ::std::option::Option<i64>,
     }
     /// Object `MediaInfosItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaInfosItem {
@@ -3389,7 +3389,7 @@ pub mod list_media_basic_infos {
         pub media_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `FileInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FileInfoListItem {
@@ -3398,7 +3398,7 @@ pub mod list_media_basic_infos {
         pub file_basic_info: ::std::option::Option<FileBasicInfo>,
     }
     /// Basic information about the file, such as its duration and size.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FileBasicInfo {
@@ -3443,7 +3443,7 @@ pub mod list_media_basic_infos {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// The basic information about the media asset.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaBasicInfo {
@@ -3563,7 +3563,7 @@ pub mod list_media_marks {
     }
     impl ::ice_api::Validate for ListMediaMarksRequest {}
     /// Response of `ListMediaMarks`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListMediaMarksResponse {
@@ -3744,7 +3744,7 @@ pub mod list_public_media_basic_infos {
         }
     }
     /// Response of `ListPublicMediaBasicInfos`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListPublicMediaBasicInfosResponse {
@@ -3765,7 +3765,7 @@ pub mod list_public_media_basic_infos {
         pub total_count: ::std::option::Option<i64>,
     }
     /// Object `MediaInfosItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaInfosItem {
@@ -3780,7 +3780,7 @@ pub mod list_public_media_basic_infos {
         pub media_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `FileInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FileInfoListItem {
@@ -3789,7 +3789,7 @@ pub mod list_public_media_basic_infos {
         pub file_basic_info: ::std::option::Option<FileBasicInfo>,
     }
     /// The basic information of the file, such as the duration and size.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FileBasicInfo {
@@ -3828,7 +3828,7 @@ pub mod list_public_media_basic_infos {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// The basic information of the media asset.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaBasicInfo {
@@ -3921,7 +3921,7 @@ pub mod refresh_upload_media {
     }
     impl ::ice_api::Validate for RefreshUploadMediaRequest {}
     /// Response of `RefreshUploadMedia`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct RefreshUploadMediaResponse {
@@ -4209,7 +4209,7 @@ pub mod register_media_info {
     }
     impl ::ice_api::Validate for RegisterMediaInfoRequest {}
     /// Response of `RegisterMediaInfo`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct RegisterMediaInfoResponse {
@@ -4284,7 +4284,7 @@ pub mod set_default_storage_location {
     }
     impl ::ice_api::Validate for SetDefaultStorageLocationRequest {}
     /// Response of `SetDefaultStorageLocation`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SetDefaultStorageLocationResponse {
@@ -4336,7 +4336,7 @@ pub mod update_category {
     }
     impl ::ice_api::Validate for UpdateCategoryRequest {}
     /// Response of `UpdateCategory`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdateCategoryResponse {
@@ -4551,7 +4551,7 @@ pub mod update_media_info {
     }
     impl ::ice_api::Validate for UpdateMediaInfoRequest {}
     /// Response of `UpdateMediaInfo`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdateMediaInfoResponse {
@@ -4598,7 +4598,7 @@ pub mod update_media_marks {
     }
     impl ::ice_api::Validate for UpdateMediaMarksRequest {}
     /// Response of `UpdateMediaMarks`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdateMediaMarksResponse {
@@ -4734,7 +4734,7 @@ pub mod upload_media_by_url {
     }
     impl ::ice_api::Validate for UploadMediaByURLRequest {}
     /// Response of `UploadMediaByURL`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UploadMediaByURLResponse {
@@ -4746,7 +4746,7 @@ pub mod upload_media_by_url {
         pub upload_jobs: ::std::option::Option<::std::vec::Vec<UploadJobsItem>>,
     }
     /// Object `UploadJobsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UploadJobsItem {

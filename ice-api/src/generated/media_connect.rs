@@ -198,7 +198,7 @@ pub mod add_media_connect_flow_input {
     }
     impl ::ice_api::Validate for AddMediaConnectFlowInputRequest {}
     /// Response of `AddMediaConnectFlowInput`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AddMediaConnectFlowInputResponse {
@@ -216,7 +216,7 @@ pub mod add_media_connect_flow_input {
         pub ret_code: ::std::option::Option<i64>,
     }
     /// Response body
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Content {
@@ -370,7 +370,7 @@ pub mod add_media_connect_flow_output {
     }
     impl ::ice_api::Validate for AddMediaConnectFlowOutputRequest {}
     /// Response of `AddMediaConnectFlowOutput`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AddMediaConnectFlowOutputResponse {
@@ -388,7 +388,7 @@ pub mod add_media_connect_flow_output {
         pub ret_code: ::std::option::Option<i64>,
     }
     /// The response body.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Content {
@@ -433,7 +433,7 @@ pub mod close_media_connect_flow_failover {
     }
     impl ::ice_api::Validate for CloseMediaConnectFlowFailoverRequest {}
     /// Response of `CloseMediaConnectFlowFailover`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CloseMediaConnectFlowFailoverResponse {
@@ -486,7 +486,7 @@ pub mod create_media_connect_flow {
     }
     impl ::ice_api::Validate for CreateMediaConnectFlowRequest {}
     /// Response of `CreateMediaConnectFlow`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateMediaConnectFlowResponse {
@@ -504,7 +504,7 @@ pub mod create_media_connect_flow {
         pub ret_code: ::std::option::Option<i64>,
     }
     /// The response body.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Content {
@@ -539,7 +539,7 @@ pub mod delete_media_connect_flow {
     }
     impl ::ice_api::Validate for DeleteMediaConnectFlowRequest {}
     /// Response of `DeleteMediaConnectFlow`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteMediaConnectFlowResponse {
@@ -597,7 +597,7 @@ pub mod delete_media_connect_flow_input {
     }
     impl ::ice_api::Validate for DeleteMediaConnectFlowInputRequest {}
     /// Response of `DeleteMediaConnectFlowInput`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteMediaConnectFlowInputResponse {
@@ -650,7 +650,7 @@ pub mod delete_media_connect_flow_output {
     }
     impl ::ice_api::Validate for DeleteMediaConnectFlowOutputRequest {}
     /// Response of `DeleteMediaConnectFlowOutput`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteMediaConnectFlowOutputResponse {
@@ -716,7 +716,7 @@ pub mod forbid_media_connect_flow_output {
     }
     impl ::ice_api::Validate for ForbidMediaConnectFlowOutputRequest {}
     /// Response of `ForbidMediaConnectFlowOutput`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ForbidMediaConnectFlowOutputResponse {
@@ -756,7 +756,7 @@ pub mod get_media_connect_available_region {
     }
     impl ::ice_api::Validate for GetMediaConnectAvailableRegionRequest {}
     /// Response of `GetMediaConnectAvailableRegion`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetMediaConnectAvailableRegionResponse {
@@ -774,7 +774,7 @@ pub mod get_media_connect_available_region {
         pub ret_code: ::std::option::Option<i64>,
     }
     /// The rsponse body.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Content {
@@ -812,7 +812,7 @@ pub mod get_media_connect_flow {
     }
     impl ::ice_api::Validate for GetMediaConnectFlowRequest {}
     /// Response of `GetMediaConnectFlow`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetMediaConnectFlowResponse {
@@ -830,7 +830,7 @@ pub mod get_media_connect_flow {
         pub retcode: ::std::option::Option<i64>,
     }
     /// The response body.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Content {
@@ -883,7 +883,7 @@ pub mod get_media_connect_flow_all_output_name {
     }
     impl ::ice_api::Validate for GetMediaConnectFlowAllOutputNameRequest {}
     /// Response of `GetMediaConnectFlowAllOutputName`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetMediaConnectFlowAllOutputNameResponse {
@@ -941,7 +941,7 @@ pub mod get_media_connect_flow_input {
     }
     impl ::ice_api::Validate for GetMediaConnectFlowInputRequest {}
     /// Response of `GetMediaConnectFlowInput`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetMediaConnectFlowInputResponse {
@@ -959,7 +959,7 @@ pub mod get_media_connect_flow_input {
         pub ret_code: ::std::option::Option<i64>,
     }
     /// The response body.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Content {
@@ -1069,7 +1069,7 @@ pub mod get_media_connect_flow_output {
     }
     impl ::ice_api::Validate for GetMediaConnectFlowOutputRequest {}
     /// Response of `GetMediaConnectFlowOutput`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetMediaConnectFlowOutputResponse {
@@ -1087,7 +1087,7 @@ pub mod get_media_connect_flow_output {
         pub ret_code: ::std::option::Option<i64>,
     }
     /// The response body.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Content {
@@ -1187,7 +1187,7 @@ pub mod open_media_connect_flow_failover {
     }
     impl ::ice_api::Validate for OpenMediaConnectFlowFailoverRequest {}
     /// Response of `OpenMediaConnectFlowFailover`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct OpenMediaConnectFlowFailoverResponse {
@@ -1253,7 +1253,7 @@ pub mod resume_media_connect_flow_output {
     }
     impl ::ice_api::Validate for ResumeMediaConnectFlowOutputRequest {}
     /// Response of `ResumeMediaConnectFlowOutput`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ResumeMediaConnectFlowOutputResponse {
@@ -1374,7 +1374,7 @@ pub mod update_media_connect_flow_input {
     }
     impl ::ice_api::Validate for UpdateMediaConnectFlowInputRequest {}
     /// Response of `UpdateMediaConnectFlowInput`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdateMediaConnectFlowInputResponse {
@@ -1499,7 +1499,7 @@ pub mod update_media_connect_flow_output {
     }
     impl ::ice_api::Validate for UpdateMediaConnectFlowOutputRequest {}
     /// Response of `UpdateMediaConnectFlowOutput`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdateMediaConnectFlowOutputResponse {
@@ -1556,7 +1556,7 @@ pub mod update_media_connect_flow_status {
     }
     impl ::ice_api::Validate for UpdateMediaConnectFlowStatusRequest {}
     /// Response of `UpdateMediaConnectFlowStatus`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdateMediaConnectFlowStatusResponse {

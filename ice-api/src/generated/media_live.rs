@@ -115,7 +115,7 @@ pub mod create_media_live_channel {
     }
     impl ::ice_api::Validate for CreateMediaLiveChannelRequest {}
     /// Response of `CreateMediaLiveChannel`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateMediaLiveChannelResponse {
@@ -956,7 +956,7 @@ pub mod create_media_live_input {
     }
     impl ::ice_api::Validate for CreateMediaLiveInputRequest {}
     /// Response of `CreateMediaLiveInput`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateMediaLiveInputResponse {
@@ -1105,7 +1105,7 @@ pub mod create_media_live_input_security_group {
     }
     impl ::ice_api::Validate for CreateMediaLiveInputSecurityGroupRequest {}
     /// Response of `CreateMediaLiveInputSecurityGroup`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateMediaLiveInputSecurityGroupResponse {
@@ -1147,7 +1147,7 @@ pub mod delete_media_live_channel {
     }
     impl ::ice_api::Validate for DeleteMediaLiveChannelRequest {}
     /// Response of `DeleteMediaLiveChannel`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteMediaLiveChannelResponse {
@@ -1182,7 +1182,7 @@ pub mod delete_media_live_input {
     }
     impl ::ice_api::Validate for DeleteMediaLiveInputRequest {}
     /// Response of `DeleteMediaLiveInput`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteMediaLiveInputResponse {
@@ -1221,7 +1221,7 @@ pub mod delete_media_live_input_security_group {
     }
     impl ::ice_api::Validate for DeleteMediaLiveInputSecurityGroupRequest {}
     /// Response of `DeleteMediaLiveInputSecurityGroup`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteMediaLiveInputSecurityGroupResponse {
@@ -1260,7 +1260,7 @@ pub mod get_media_live_channel {
     }
     impl ::ice_api::Validate for GetMediaLiveChannelRequest {}
     /// Response of `GetMediaLiveChannel`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetMediaLiveChannelResponse {
@@ -1272,7 +1272,7 @@ pub mod get_media_live_channel {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The channel information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Channel {
@@ -1310,7 +1310,7 @@ pub mod get_media_live_channel {
         pub video_settings: ::std::option::Option<::std::vec::Vec<VideoSettingsItem>>,
     }
     /// Object `AudioSettingsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AudioSettingsItem {
@@ -1334,7 +1334,7 @@ pub mod get_media_live_channel {
         pub name: ::std::option::Option<::std::string::String>,
     }
     /// The audio encoding settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AudioCodecSetting {
@@ -1349,7 +1349,7 @@ pub mod get_media_live_channel {
         pub sample_rate: ::std::option::Option<i64>,
     }
     /// Object `InputAttachmentsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct InputAttachmentsItem {
@@ -1367,7 +1367,7 @@ pub mod get_media_live_channel {
         pub language_name: ::std::option::Option<::std::string::String>,
     }
     /// Object `AudioSelectorsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AudioSelectorsItem {
@@ -1387,7 +1387,7 @@ pub mod get_media_live_channel {
         pub name: ::std::option::Option<::std::string::String>,
     }
     /// The audio language selection.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AudioLanguageSelection {
@@ -1396,7 +1396,7 @@ pub mod get_media_live_channel {
         pub language_code: ::std::option::Option<::std::string::String>,
     }
     /// The audio PID selection.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AudioPidSelection {
@@ -1405,7 +1405,7 @@ pub mod get_media_live_channel {
         pub pid: ::std::option::Option<i64>,
     }
     /// Object `AudioTrackSelectionItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AudioTrackSelectionItem {
@@ -1414,7 +1414,7 @@ pub mod get_media_live_channel {
         pub track_id: ::std::option::Option<i64>,
     }
     /// Object `OutputGroupsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct OutputGroupsItem {
@@ -1435,7 +1435,7 @@ pub mod get_media_live_channel {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// The MediaPackage destination.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaPackageGroupSetting {
@@ -1447,7 +1447,7 @@ pub mod get_media_live_channel {
         pub group_name: ::std::option::Option<::std::string::String>,
     }
     /// Object `OutputsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct OutputsItem {
@@ -1472,7 +1472,7 @@ pub mod get_media_live_channel {
         pub video_setting_name: ::std::option::Option<::std::string::String>,
     }
     /// The settings of the output delivered to MediaPackage.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaPackageOutputSetting {
@@ -1484,7 +1484,7 @@ pub mod get_media_live_channel {
         pub name_modifier: ::std::option::Option<::std::string::String>,
     }
     /// Object `VideoSettingsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VideoSettingsItem {
@@ -1508,7 +1508,7 @@ pub mod get_media_live_channel {
         pub width: ::std::option::Option<i64>,
     }
     /// The video encoding settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VideoCodecSetting {
@@ -1526,7 +1526,7 @@ pub mod get_media_live_channel {
         pub rate: ::std::option::Option<Rate>,
     }
     /// The video encoding settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CodecDetail {
@@ -1538,7 +1538,7 @@ pub mod get_media_live_channel {
         pub profile: ::std::option::Option<::std::string::String>,
     }
     /// The frame rate.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Framerate {
@@ -1553,7 +1553,7 @@ pub mod get_media_live_channel {
         pub framerate_numerator: ::std::option::Option<i64>,
     }
     /// The GOP setting.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Gop {
@@ -1568,7 +1568,7 @@ pub mod get_media_live_channel {
         pub gop_size_units: ::std::option::Option<::std::string::String>,
     }
     /// The video encoding rate.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Rate {
@@ -1612,7 +1612,7 @@ pub mod get_media_live_input {
     }
     impl ::ice_api::Validate for GetMediaLiveInputRequest {}
     /// Response of `GetMediaLiveInput`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetMediaLiveInputResponse {
@@ -1624,7 +1624,7 @@ pub mod get_media_live_input {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The input information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Input {
@@ -1653,7 +1653,7 @@ pub mod get_media_live_input {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// Object `InputInfosItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct InputInfosItem {
@@ -1719,7 +1719,7 @@ pub mod get_media_live_input_security_group {
     }
     impl ::ice_api::Validate for GetMediaLiveInputSecurityGroupRequest {}
     /// Response of `GetMediaLiveInputSecurityGroup`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetMediaLiveInputSecurityGroupResponse {
@@ -1731,7 +1731,7 @@ pub mod get_media_live_input_security_group {
         pub security_group: ::std::option::Option<SecurityGroup>,
     }
     /// The security group information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SecurityGroup {
@@ -1870,7 +1870,7 @@ pub mod list_media_live_channels {
         }
     }
     /// Response of `ListMediaLiveChannels`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListMediaLiveChannelsResponse {
@@ -1891,7 +1891,7 @@ pub mod list_media_live_channels {
         pub total_count: ::std::option::Option<i64>,
     }
     /// Object `ChannelsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ChannelsItem {
@@ -1929,7 +1929,7 @@ pub mod list_media_live_channels {
         pub video_settings: ::std::option::Option<::std::vec::Vec<VideoSettingsItem>>,
     }
     /// Object `AudioSettingsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AudioSettingsItem {
@@ -1953,7 +1953,7 @@ pub mod list_media_live_channels {
         pub name: ::std::option::Option<::std::string::String>,
     }
     /// The audio encoding settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AudioCodecSetting {
@@ -1968,7 +1968,7 @@ pub mod list_media_live_channels {
         pub sample_rate: ::std::option::Option<i64>,
     }
     /// Object `InputAttachmentsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct InputAttachmentsItem {
@@ -1986,7 +1986,7 @@ pub mod list_media_live_channels {
         pub language_name: ::std::option::Option<::std::string::String>,
     }
     /// Object `AudioSelectorsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AudioSelectorsItem {
@@ -2006,7 +2006,7 @@ pub mod list_media_live_channels {
         pub name: ::std::option::Option<::std::string::String>,
     }
     /// The audio language selection.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AudioLanguageSelection {
@@ -2015,7 +2015,7 @@ pub mod list_media_live_channels {
         pub language_code: ::std::option::Option<::std::string::String>,
     }
     /// The audio PID selection.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AudioPidSelection {
@@ -2024,7 +2024,7 @@ pub mod list_media_live_channels {
         pub pid: ::std::option::Option<i64>,
     }
     /// Object `AudioTrackSelectionItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AudioTrackSelectionItem {
@@ -2033,7 +2033,7 @@ pub mod list_media_live_channels {
         pub track_id: ::std::option::Option<i64>,
     }
     /// Object `OutputGroupsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct OutputGroupsItem {
@@ -2054,7 +2054,7 @@ pub mod list_media_live_channels {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// The MediaPackage destination.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaPackageGroupSetting {
@@ -2066,7 +2066,7 @@ pub mod list_media_live_channels {
         pub group_name: ::std::option::Option<::std::string::String>,
     }
     /// Object `OutputsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct OutputsItem {
@@ -2091,7 +2091,7 @@ pub mod list_media_live_channels {
         pub video_setting_name: ::std::option::Option<::std::string::String>,
     }
     /// The settings of the output delivered to MediaPackage.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaPackageOutputSetting {
@@ -2103,7 +2103,7 @@ pub mod list_media_live_channels {
         pub name_modifier: ::std::option::Option<::std::string::String>,
     }
     /// Object `VideoSettingsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VideoSettingsItem {
@@ -2127,7 +2127,7 @@ pub mod list_media_live_channels {
         pub width: ::std::option::Option<i64>,
     }
     /// The video encoding settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VideoCodecSetting {
@@ -2145,7 +2145,7 @@ pub mod list_media_live_channels {
         pub rate: ::std::option::Option<Rate>,
     }
     /// The video encoding settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CodecDetail {
@@ -2157,7 +2157,7 @@ pub mod list_media_live_channels {
         pub profile: ::std::option::Option<::std::string::String>,
     }
     /// The frame rate.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Framerate {
@@ -2172,7 +2172,7 @@ pub mod list_media_live_channels {
         pub framerate_numerator: ::std::option::Option<i64>,
     }
     /// The GOP setting.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Gop {
@@ -2187,7 +2187,7 @@ pub mod list_media_live_channels {
         pub gop_size_units: ::std::option::Option<::std::string::String>,
     }
     /// The video encoding rate.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Rate {
@@ -2306,7 +2306,7 @@ pub mod list_media_live_input_security_groups {
         }
     }
     /// Response of `ListMediaLiveInputSecurityGroups`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListMediaLiveInputSecurityGroupsResponse {
@@ -2327,7 +2327,7 @@ pub mod list_media_live_input_security_groups {
         pub total_count: ::std::option::Option<i64>,
     }
     /// Object `SecurityGroupsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SecurityGroupsItem {
@@ -2462,7 +2462,7 @@ pub mod list_media_live_inputs {
         }
     }
     /// Response of `ListMediaLiveInputs`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListMediaLiveInputsResponse {
@@ -2483,7 +2483,7 @@ pub mod list_media_live_inputs {
         pub total_count: ::std::option::Option<i64>,
     }
     /// Object `InputsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct InputsItem {
@@ -2512,7 +2512,7 @@ pub mod list_media_live_inputs {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// Object `InputInfosItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct InputInfosItem {
@@ -2578,7 +2578,7 @@ pub mod start_media_live_channel {
     }
     impl ::ice_api::Validate for StartMediaLiveChannelRequest {}
     /// Response of `StartMediaLiveChannel`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct StartMediaLiveChannelResponse {
@@ -2617,7 +2617,7 @@ pub mod stop_media_live_channel {
     }
     impl ::ice_api::Validate for StopMediaLiveChannelRequest {}
     /// Response of `StopMediaLiveChannel`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct StopMediaLiveChannelResponse {
@@ -2695,7 +2695,7 @@ pub mod update_media_live_channel {
     }
     impl ::ice_api::Validate for UpdateMediaLiveChannelRequest {}
     /// Response of `UpdateMediaLiveChannel`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdateMediaLiveChannelResponse {
@@ -3533,7 +3533,7 @@ pub mod update_media_live_input {
     }
     impl ::ice_api::Validate for UpdateMediaLiveInputRequest {}
     /// Response of `UpdateMediaLiveInput`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdateMediaLiveInputResponse {
@@ -3684,7 +3684,7 @@ pub mod update_media_live_input_security_group {
     }
     impl ::ice_api::Validate for UpdateMediaLiveInputSecurityGroupRequest {}
     /// Response of `UpdateMediaLiveInputSecurityGroup`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdateMediaLiveInputSecurityGroupResponse {

@@ -138,7 +138,7 @@ pub mod create_custom_template {
     }
     impl ::ice_api::Validate for CreateCustomTemplateRequest {}
     /// Response of `CreateCustomTemplate`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateCustomTemplateResponse {
@@ -150,7 +150,7 @@ pub mod create_custom_template {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The template information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CustomTemplate {
@@ -236,7 +236,7 @@ pub mod create_pipeline {
     }
     impl ::ice_api::Validate for CreatePipelineRequest {}
     /// Response of `CreatePipeline`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreatePipelineResponse {
@@ -248,7 +248,7 @@ pub mod create_pipeline {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The pipeline information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Pipeline {
@@ -305,7 +305,7 @@ pub mod decrypt_kms_data_key {
     }
     impl ::ice_api::Validate for DecryptKMSDataKeyRequest {}
     /// Response of `DecryptKMSDataKey`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DecryptKMSDataKeyResponse {
@@ -317,7 +317,7 @@ pub mod decrypt_kms_data_key {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The decryption result.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DataKey {
@@ -359,7 +359,7 @@ pub mod delete_custom_template {
     }
     impl ::ice_api::Validate for DeleteCustomTemplateRequest {}
     /// Response of `DeleteCustomTemplate`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteCustomTemplateResponse {
@@ -401,7 +401,7 @@ pub mod delete_pipeline {
     }
     impl ::ice_api::Validate for DeletePipelineRequest {}
     /// Response of `DeletePipeline`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeletePipelineResponse {
@@ -435,7 +435,7 @@ pub mod generate_kms_data_key {
     }
     impl ::ice_api::Validate for GenerateKMSDataKeyRequest {}
     /// Response of `GenerateKMSDataKey`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GenerateKMSDataKeyResponse {
@@ -447,7 +447,7 @@ pub mod generate_kms_data_key {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The data key (DK) information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DataKey {
@@ -516,7 +516,7 @@ pub mod get_custom_template {
     }
     impl ::ice_api::Validate for GetCustomTemplateRequest {}
     /// Response of `GetCustomTemplate`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetCustomTemplateResponse {
@@ -528,7 +528,7 @@ pub mod get_custom_template {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The template details.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CustomTemplate {
@@ -570,7 +570,7 @@ pub mod get_custom_template {
         pub type_name: ::std::option::Option<::std::string::String>,
     }
     /// Reserved for frontend display.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FrontendHint {
@@ -579,7 +579,7 @@ pub mod get_custom_template {
         pub transcode_template_hint: ::std::option::Option<TranscodeTemplateHint>,
     }
     /// Hint for transcoding templates.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeTemplateHint {
@@ -624,7 +624,7 @@ pub mod get_dynamic_image_job {
     }
     impl ::ice_api::Validate for GetDynamicImageJobRequest {}
     /// Response of `GetDynamicImageJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetDynamicImageJobResponse {
@@ -636,7 +636,7 @@ pub mod get_dynamic_image_job {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The information about the snapshot job.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DynamicImageJob {
@@ -709,7 +709,7 @@ pub mod get_dynamic_image_job {
         pub user_data: ::std::option::Option<::std::string::String>,
     }
     /// The input of the job.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Input {
@@ -734,7 +734,7 @@ pub mod get_dynamic_image_job {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// The three key elements of OSS.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct OssFile {
@@ -749,7 +749,7 @@ pub mod get_dynamic_image_job {
         pub object: ::std::option::Option<::std::string::String>,
     }
     /// The output of the job.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Output {
@@ -768,7 +768,7 @@ pub mod get_dynamic_image_job {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// The three key elements of OSS.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct OutputOssFile {
@@ -819,7 +819,7 @@ pub mod get_media_convert_job {
     }
     impl ::ice_api::Validate for GetMediaConvertJobRequest {}
     /// Response of `GetMediaConvertJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetMediaConvertJobResponse {
@@ -831,7 +831,7 @@ pub mod get_media_convert_job {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The media transcoding job.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Job {
@@ -893,7 +893,7 @@ pub mod get_media_convert_job {
         pub user_data: ::std::option::Option<::std::string::String>,
     }
     /// The job configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Config {
@@ -953,7 +953,7 @@ pub mod get_media_info_job {
     }
     impl ::ice_api::Validate for GetMediaInfoJobRequest {}
     /// Response of `GetMediaInfoJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetMediaInfoJobResponse {
@@ -965,7 +965,7 @@ pub mod get_media_info_job {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// MediaInfoJobDTO
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaInfoJob {
@@ -1012,7 +1012,7 @@ pub mod get_media_info_job {
         pub user_data: ::std::option::Option<::std::string::String>,
     }
     /// The input of the job.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Input {
@@ -1028,7 +1028,7 @@ pub mod get_media_info_job {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// The details of the media information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaInfoProperty {
@@ -1047,7 +1047,7 @@ pub mod get_media_info_job {
         >,
     }
     /// Object `AudioStreamInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AudioStreamInfoListItem {
@@ -1098,7 +1098,7 @@ pub mod get_media_info_job {
         pub timebase: ::std::option::Option<::std::string::String>,
     }
     /// The basic file information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FileBasicInfo {
@@ -1140,7 +1140,7 @@ pub mod get_media_info_job {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// Object `VideoStreamInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VideoStreamInfoListItem {
@@ -1221,7 +1221,7 @@ pub mod get_media_info_job {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// The scheduling information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ScheduleConfig {
@@ -1259,7 +1259,7 @@ pub mod get_package_job {
     }
     impl ::ice_api::Validate for GetPackageJobRequest {}
     /// Response of `GetPackageJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetPackageJobResponse {
@@ -1271,7 +1271,7 @@ pub mod get_package_job {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The information about the packaging job.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct PackageJob {
@@ -1331,7 +1331,7 @@ pub mod get_package_job {
         pub user_data: ::std::option::Option<::std::string::String>,
     }
     /// Object `InputsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct InputsItem {
@@ -1340,7 +1340,7 @@ pub mod get_package_job {
         pub input: ::std::option::Option<Input>,
     }
     /// The information about the input stream file.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Input {
@@ -1360,7 +1360,7 @@ pub mod get_package_job {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// The output of the job.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Output {
@@ -1410,7 +1410,7 @@ pub mod get_pipeline {
     }
     impl ::ice_api::Validate for GetPipelineRequest {}
     /// Response of `GetPipeline`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetPipelineResponse {
@@ -1422,7 +1422,7 @@ pub mod get_pipeline {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The information about the MPS queue.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Pipeline {
@@ -1489,7 +1489,7 @@ pub mod get_snapshot_job {
     }
     impl ::ice_api::Validate for GetSnapshotJobRequest {}
     /// Response of `GetSnapshotJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetSnapshotJobResponse {
@@ -1501,7 +1501,7 @@ pub mod get_snapshot_job {
         pub snapshot_job: ::std::option::Option<SnapshotJob>,
     }
     /// The information about the snapshot job.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SnapshotJob {
@@ -1588,7 +1588,7 @@ pub mod get_snapshot_job {
         pub user_data: ::std::option::Option<::std::string::String>,
     }
     /// The input of the job.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Input {
@@ -1611,7 +1611,7 @@ pub mod get_snapshot_job {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// The three key elements of OSS.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct OssFile {
@@ -1626,7 +1626,7 @@ pub mod get_snapshot_job {
         pub object: ::std::option::Option<::std::string::String>,
     }
     /// The output of the job.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Output {
@@ -1651,7 +1651,7 @@ pub mod get_snapshot_job {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// The three key elements of OSS.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct OutputOssFile {
@@ -1696,7 +1696,7 @@ pub mod get_system_template {
     }
     impl ::ice_api::Validate for GetSystemTemplateRequest {}
     /// Response of `GetSystemTemplate`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetSystemTemplateResponse {
@@ -1708,7 +1708,7 @@ pub mod get_system_template {
         pub system_template: ::std::option::Option<SystemTemplate>,
     }
     /// The template information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SystemTemplate {
@@ -1774,7 +1774,7 @@ pub mod get_transcode_job {
     }
     impl ::ice_api::Validate for GetTranscodeJobRequest {}
     /// Response of `GetTranscodeJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetTranscodeJobResponse {
@@ -1786,7 +1786,7 @@ pub mod get_transcode_job {
         pub transcode_parent_job: ::std::option::Option<TranscodeParentJob>,
     }
     /// TranscodeParentJobWithSubJobDTO
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeParentJob {
@@ -1849,7 +1849,7 @@ pub mod get_transcode_job {
         pub user_data: ::std::option::Option<::std::string::String>,
     }
     /// Object `InputGroupItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct InputGroupItem {
@@ -1870,7 +1870,7 @@ pub mod get_transcode_job {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// Object `OutputGroupItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct OutputGroupItem {
@@ -1882,7 +1882,7 @@ pub mod get_transcode_job {
         pub process_config: ::std::option::Option<ProcessConfig>,
     }
     /// Output media configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Output {
@@ -1906,7 +1906,7 @@ pub mod get_transcode_job {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// Job processing configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ProcessConfig {
@@ -1932,7 +1932,7 @@ pub mod get_transcode_job {
         pub transcode: ::std::option::Option<Transcode>,
     }
     /// Object `CombineConfigsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CombineConfigsItem {
@@ -1950,7 +1950,7 @@ pub mod get_transcode_job {
         pub video_index: ::std::option::Option<::std::string::String>,
     }
     /// Encryption configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Encryption {
@@ -1968,7 +1968,7 @@ pub mod get_transcode_job {
         pub key_service_type: ::std::option::Option<::std::string::String>,
     }
     /// Object `ImageWatermarksItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ImageWatermarksItem {
@@ -1980,7 +1980,7 @@ pub mod get_transcode_job {
         pub template_id: ::std::option::Option<::std::string::String>,
     }
     /// Override parameters. If specified, these parameters override the corresponding template parameters.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct OverwriteParams {
@@ -2007,7 +2007,7 @@ pub mod get_transcode_job {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// Watermark image file.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct File {
@@ -2028,7 +2028,7 @@ pub mod get_transcode_job {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// Display time settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Timeline {
@@ -2040,7 +2040,7 @@ pub mod get_transcode_job {
         pub start: ::std::option::Option<::std::string::String>,
     }
     /// Object `SubtitlesItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubtitlesItem {
@@ -2052,7 +2052,7 @@ pub mod get_transcode_job {
         pub template_id: ::std::option::Option<::std::string::String>,
     }
     /// Override parameters. If specified, these parameters override the corresponding template parameters.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubtitlesItemOverwriteParams {
@@ -2067,7 +2067,7 @@ pub mod get_transcode_job {
         pub format: ::std::option::Option<::std::string::String>,
     }
     /// Subtitle file.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubtitlesItemOverwriteParamsFile {
@@ -2088,7 +2088,7 @@ pub mod get_transcode_job {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// Object `TextWatermarksItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TextWatermarksItem {
@@ -2100,7 +2100,7 @@ pub mod get_transcode_job {
         pub template_id: ::std::option::Option<::std::string::String>,
     }
     /// Override parameters. If specified, these parameters override the corresponding template parameters.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TextWatermarksItemOverwriteParams {
@@ -2136,7 +2136,7 @@ pub mod get_transcode_job {
         pub top: ::std::option::Option<::std::string::String>,
     }
     /// Transcoding configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Transcode {
@@ -2148,7 +2148,7 @@ pub mod get_transcode_job {
         pub template_id: ::std::option::Option<::std::string::String>,
     }
     /// Override parameters. If specified, these parameters override the corresponding template parameters.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeOverwriteParams {
@@ -2169,7 +2169,7 @@ pub mod get_transcode_job {
         pub video: ::std::option::Option<Video>,
     }
     /// Audio settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Audio {
@@ -2211,7 +2211,7 @@ pub mod get_transcode_job {
         pub volume: ::std::option::Option<Volume>,
     }
     /// Volume control.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Volume {
@@ -2229,7 +2229,7 @@ pub mod get_transcode_job {
         pub true_peak: ::std::option::Option<::std::string::String>,
     }
     /// Container format settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Container {
@@ -2238,7 +2238,7 @@ pub mod get_transcode_job {
         pub format: ::std::option::Option<::std::string::String>,
     }
     /// Muxing settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MuxConfig {
@@ -2247,7 +2247,7 @@ pub mod get_transcode_job {
         pub segment: ::std::option::Option<Segment>,
     }
     /// Segmentation settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Segment {
@@ -2259,7 +2259,7 @@ pub mod get_transcode_job {
         pub force_seg_time: ::std::option::Option<::std::string::String>,
     }
     /// Conditional transcoding parameters.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TransConfig {
@@ -2341,7 +2341,7 @@ pub mod get_transcode_job {
         pub trans_mode: ::std::option::Option<::std::string::String>,
     }
     /// Video settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Video {
@@ -2468,7 +2468,7 @@ pub mod get_transcode_job {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// Job scheduling configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ScheduleConfig {
@@ -2480,7 +2480,7 @@ pub mod get_transcode_job {
         pub priority: ::std::option::Option<i64>,
     }
     /// Object `TranscodeJobListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItem {
@@ -2548,7 +2548,7 @@ pub mod get_transcode_job {
         pub user_data: ::std::option::Option<::std::string::String>,
     }
     /// Object `TranscodeJobListItemInputGroupItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemInputGroupItem {
@@ -2572,7 +2572,7 @@ pub mod get_transcode_job {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// Generated video media information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct OutFileMeta {
@@ -2591,7 +2591,7 @@ pub mod get_transcode_job {
         >,
     }
     /// Object `AudioStreamInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AudioStreamInfoListItem {
@@ -2642,7 +2642,7 @@ pub mod get_transcode_job {
         pub timebase: ::std::option::Option<::std::string::String>,
     }
     /// Basic file information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FileBasicInfo {
@@ -2684,7 +2684,7 @@ pub mod get_transcode_job {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// Object `VideoStreamInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VideoStreamInfoListItem {
@@ -2768,7 +2768,7 @@ pub mod get_transcode_job {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// Output media configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemOutput {
@@ -2792,7 +2792,7 @@ pub mod get_transcode_job {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// Transcoding processing configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfig {
@@ -2831,7 +2831,7 @@ pub mod get_transcode_job {
         pub transcode: ::std::option::Option<TranscodeJobListItemProcessConfigTranscode>,
     }
     /// Object `TranscodeJobListItemProcessConfigCombineConfigsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigCombineConfigsItem {
@@ -2849,7 +2849,7 @@ pub mod get_transcode_job {
         pub video_index: ::std::option::Option<::std::string::String>,
     }
     /// Encryption configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigEncryption {
@@ -2867,7 +2867,7 @@ pub mod get_transcode_job {
         pub key_service_type: ::std::option::Option<::std::string::String>,
     }
     /// Object `TranscodeJobListItemProcessConfigImageWatermarksItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigImageWatermarksItem {
@@ -2881,7 +2881,7 @@ pub mod get_transcode_job {
         pub template_id: ::std::option::Option<::std::string::String>,
     }
     /// Override parameters. If specified, these parameters override the corresponding template parameters.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigImageWatermarksItemOverwriteParams {
@@ -2913,7 +2913,7 @@ pub mod get_transcode_job {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// Watermark image file.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigImageWatermarksItemOverwriteParamsFile {
@@ -2934,7 +2934,7 @@ pub mod get_transcode_job {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// Display time settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigImageWatermarksItemOverwriteParamsTimeline {
@@ -2946,7 +2946,7 @@ pub mod get_transcode_job {
         pub start: ::std::option::Option<::std::string::String>,
     }
     /// Object `TranscodeJobListItemProcessConfigSubtitlesItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigSubtitlesItem {
@@ -2960,7 +2960,7 @@ pub mod get_transcode_job {
         pub template_id: ::std::option::Option<::std::string::String>,
     }
     /// Override parameters. If specified, these parameters override the corresponding template parameters.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigSubtitlesItemOverwriteParams {
@@ -2977,7 +2977,7 @@ pub mod get_transcode_job {
         pub format: ::std::option::Option<::std::string::String>,
     }
     /// Subtitle file.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigSubtitlesItemOverwriteParamsFile {
@@ -2998,7 +2998,7 @@ pub mod get_transcode_job {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// Object `TranscodeJobListItemProcessConfigTextWatermarksItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigTextWatermarksItem {
@@ -3012,7 +3012,7 @@ pub mod get_transcode_job {
         pub template_id: ::std::option::Option<::std::string::String>,
     }
     /// Override parameters. If specified, these parameters override the corresponding template parameters.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigTextWatermarksItemOverwriteParams {
@@ -3048,7 +3048,7 @@ pub mod get_transcode_job {
         pub top: ::std::option::Option<::std::string::String>,
     }
     /// Transcoding configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigTranscode {
@@ -3062,7 +3062,7 @@ pub mod get_transcode_job {
         pub template_id: ::std::option::Option<::std::string::String>,
     }
     /// Override parameters. If specified, these parameters override the corresponding template parameters.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigTranscodeOverwriteParams {
@@ -3098,7 +3098,7 @@ pub mod get_transcode_job {
         >,
     }
     /// Audio settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigTranscodeOverwriteParamsAudio {
@@ -3142,7 +3142,7 @@ pub mod get_transcode_job {
         >,
     }
     /// Volume control.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigTranscodeOverwriteParamsAudioVolume {
@@ -3160,7 +3160,7 @@ pub mod get_transcode_job {
         pub true_peak: ::std::option::Option<::std::string::String>,
     }
     /// Container format settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigTranscodeOverwriteParamsContainer {
@@ -3169,7 +3169,7 @@ pub mod get_transcode_job {
         pub format: ::std::option::Option<::std::string::String>,
     }
     /// Muxing settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigTranscodeOverwriteParamsMuxConfig {
@@ -3180,7 +3180,7 @@ pub mod get_transcode_job {
         >,
     }
     /// Segmentation settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigTranscodeOverwriteParamsMuxConfigSegment {
@@ -3192,7 +3192,7 @@ pub mod get_transcode_job {
         pub force_seg_time: ::std::option::Option<::std::string::String>,
     }
     /// Conditional transcoding parameters.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigTranscodeOverwriteParamsTransConfig {
@@ -3276,7 +3276,7 @@ pub mod get_transcode_job {
         pub trans_mode: ::std::option::Option<::std::string::String>,
     }
     /// Video settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigTranscodeOverwriteParamsVideo {
@@ -3400,7 +3400,7 @@ pub mod get_transcode_job {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// Job scheduling information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemScheduleConfig {
@@ -3448,7 +3448,7 @@ pub mod get_workflow_task {
     }
     impl ::ice_api::Validate for GetWorkflowTaskRequest {}
     /// Response of `GetWorkflowTask`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetWorkflowTaskResponse {
@@ -3460,7 +3460,7 @@ pub mod get_workflow_task {
         pub workflow_task: ::std::option::Option<WorkflowTask>,
     }
     /// The information about the workflow task.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct WorkflowTask {
@@ -3502,7 +3502,7 @@ pub mod get_workflow_task {
         pub workflow: ::std::option::Option<Workflow>,
     }
     /// The workflow Information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Workflow {
@@ -3709,7 +3709,7 @@ pub mod list_custom_templates {
         }
     }
     /// Response of `ListCustomTemplates`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListCustomTemplatesResponse {
@@ -3726,7 +3726,7 @@ pub mod list_custom_templates {
         pub total: ::std::option::Option<i64>,
     }
     /// Object `CustomTemplateListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CustomTemplateListItem {
@@ -3768,7 +3768,7 @@ pub mod list_custom_templates {
         pub type_name: ::std::option::Option<::std::string::String>,
     }
     /// Object `FrontendHint`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FrontendHint {
@@ -3777,7 +3777,7 @@ pub mod list_custom_templates {
         pub transcode_template_hint: ::std::option::Option<TranscodeTemplateHint>,
     }
     /// Object `TranscodeTemplateHint`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeTemplateHint {
@@ -3922,7 +3922,7 @@ pub mod list_dynamic_image_jobs {
         }
     }
     /// Response of `ListDynamicImageJobs`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListDynamicImageJobsResponse {
@@ -3937,7 +3937,7 @@ pub mod list_dynamic_image_jobs {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `JobsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct JobsItem {
@@ -3993,7 +3993,7 @@ pub mod list_dynamic_image_jobs {
         pub trigger_source: ::std::option::Option<::std::string::String>,
     }
     /// The input of the job.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Input {
@@ -4017,7 +4017,7 @@ pub mod list_dynamic_image_jobs {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// The output of the job.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Output {
@@ -4173,7 +4173,7 @@ pub mod list_media_convert_jobs {
         }
     }
     /// Response of `ListMediaConvertJobs`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListMediaConvertJobsResponse {
@@ -4316,7 +4316,7 @@ pub mod list_media_info_jobs {
         }
     }
     /// Response of `ListMediaInfoJobs`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListMediaInfoJobsResponse {
@@ -4331,7 +4331,7 @@ pub mod list_media_info_jobs {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `JobsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct JobsItem {
@@ -4378,7 +4378,7 @@ pub mod list_media_info_jobs {
         pub user_data: ::std::option::Option<::std::string::String>,
     }
     /// The job input.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Input {
@@ -4393,7 +4393,7 @@ pub mod list_media_info_jobs {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// The media information details.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaInfoProperty {
@@ -4412,7 +4412,7 @@ pub mod list_media_info_jobs {
         >,
     }
     /// Object `AudioStreamInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AudioStreamInfoListItem {
@@ -4463,7 +4463,7 @@ pub mod list_media_info_jobs {
         pub timebase: ::std::option::Option<::std::string::String>,
     }
     /// The basic file information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FileBasicInfo {
@@ -4505,7 +4505,7 @@ pub mod list_media_info_jobs {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// Object `VideoStreamInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VideoStreamInfoListItem {
@@ -4583,7 +4583,7 @@ pub mod list_media_info_jobs {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// The scheduling information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ScheduleConfig {
@@ -4733,7 +4733,7 @@ pub mod list_package_jobs {
         }
     }
     /// Response of `ListPackageJobs`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListPackageJobsResponse {
@@ -4745,7 +4745,7 @@ pub mod list_package_jobs {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The list of packaging jobs.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct PackageJobList {
@@ -4757,7 +4757,7 @@ pub mod list_package_jobs {
         pub package_jobs: ::std::option::Option<::std::vec::Vec<PackageJobsItem>>,
     }
     /// Object `PackageJobsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct PackageJobsItem {
@@ -4814,7 +4814,7 @@ pub mod list_package_jobs {
         pub user_data: ::std::option::Option<::std::string::String>,
     }
     /// Object `InputsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct InputsItem {
@@ -4823,7 +4823,7 @@ pub mod list_package_jobs {
         pub input: ::std::option::Option<Input>,
     }
     /// The information about the input stream file.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Input {
@@ -4843,7 +4843,7 @@ pub mod list_package_jobs {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// The output of the job.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Output {
@@ -4907,7 +4907,7 @@ pub mod list_pipelines {
     }
     impl ::ice_api::Validate for ListPipelinesRequest {}
     /// Response of `ListPipelines`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListPipelinesResponse {
@@ -4919,7 +4919,7 @@ pub mod list_pipelines {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `PipelineListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct PipelineListItem {
@@ -5094,7 +5094,7 @@ pub mod list_snapshot_jobs {
         }
     }
     /// Response of `ListSnapshotJobs`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListSnapshotJobsResponse {
@@ -5109,7 +5109,7 @@ pub mod list_snapshot_jobs {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `JobsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct JobsItem {
@@ -5182,7 +5182,7 @@ pub mod list_snapshot_jobs {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// The input of the job.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Input {
@@ -5198,7 +5198,7 @@ pub mod list_snapshot_jobs {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// The output of the job.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Output {
@@ -5333,7 +5333,7 @@ pub mod list_system_templates {
         }
     }
     /// Response of `ListSystemTemplates`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListSystemTemplatesResponse {
@@ -5350,7 +5350,7 @@ pub mod list_system_templates {
         pub total: ::std::option::Option<i64>,
     }
     /// Object `SystemTemplateListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SystemTemplateListItem {
@@ -5514,7 +5514,7 @@ pub mod list_transcode_jobs {
         }
     }
     /// Response of `ListTranscodeJobs`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListTranscodeJobsResponse {
@@ -5529,7 +5529,7 @@ pub mod list_transcode_jobs {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `JobsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct JobsItem {
@@ -5587,7 +5587,7 @@ pub mod list_transcode_jobs {
         pub user_data: ::std::option::Option<::std::string::String>,
     }
     /// Object `InputGroupItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct InputGroupItem {
@@ -5610,7 +5610,7 @@ pub mod list_transcode_jobs {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// Object `OutputGroupItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct OutputGroupItem {
@@ -5622,7 +5622,7 @@ pub mod list_transcode_jobs {
         pub process_config: ::std::option::Option<ProcessConfig>,
     }
     /// The output media configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Output {
@@ -5645,7 +5645,7 @@ pub mod list_transcode_jobs {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// The job processing configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ProcessConfig {
@@ -5674,7 +5674,7 @@ pub mod list_transcode_jobs {
         pub transcode: ::std::option::Option<Transcode>,
     }
     /// Object `CombineConfigsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CombineConfigsItem {
@@ -5692,7 +5692,7 @@ pub mod list_transcode_jobs {
         pub video_index: ::std::option::Option<::std::string::String>,
     }
     /// The encryption settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Encryption {
@@ -5707,7 +5707,7 @@ pub mod list_transcode_jobs {
         pub encrypt_type: ::std::option::Option<::std::string::String>,
     }
     /// Object `ImageWatermarksItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ImageWatermarksItem {
@@ -5719,7 +5719,7 @@ pub mod list_transcode_jobs {
         pub template_id: ::std::option::Option<::std::string::String>,
     }
     /// The override parameter. If you specify this parameter, the corresponding parameter in the template is overwritten.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct OverwriteParams {
@@ -5746,7 +5746,7 @@ pub mod list_transcode_jobs {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// The watermark image file.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct File {
@@ -5766,7 +5766,7 @@ pub mod list_transcode_jobs {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// The timeline settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Timeline {
@@ -5778,7 +5778,7 @@ pub mod list_transcode_jobs {
         pub start: ::std::option::Option<::std::string::String>,
     }
     /// Object `SubtitlesItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubtitlesItem {
@@ -5790,7 +5790,7 @@ pub mod list_transcode_jobs {
         pub template_id: ::std::option::Option<::std::string::String>,
     }
     /// The overwrite parameters. If specified, these parameters overwrite the corresponding parameters in the template.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubtitlesItemOverwriteParams {
@@ -5805,7 +5805,7 @@ pub mod list_transcode_jobs {
         pub format: ::std::option::Option<::std::string::String>,
     }
     /// The subtitle file.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubtitlesItemOverwriteParamsFile {
@@ -5825,7 +5825,7 @@ pub mod list_transcode_jobs {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// Object `TextWatermarksItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TextWatermarksItem {
@@ -5837,7 +5837,7 @@ pub mod list_transcode_jobs {
         pub template_id: ::std::option::Option<::std::string::String>,
     }
     /// The override parameter. If you specify this parameter, the corresponding parameter in the template is overwritten.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TextWatermarksItemOverwriteParams {
@@ -5879,7 +5879,7 @@ pub mod list_transcode_jobs {
         pub top: ::std::option::Option<::std::string::String>,
     }
     /// The transcoding configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Transcode {
@@ -5891,7 +5891,7 @@ pub mod list_transcode_jobs {
         pub template_id: ::std::option::Option<::std::string::String>,
     }
     /// The override parameter. If you specify this parameter, the corresponding parameter in the template is overwritten.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeOverwriteParams {
@@ -5914,7 +5914,7 @@ pub mod list_transcode_jobs {
         pub video: ::std::option::Option<Video>,
     }
     /// The audio settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Audio {
@@ -5953,7 +5953,7 @@ pub mod list_transcode_jobs {
         pub volume: ::std::option::Option<Volume>,
     }
     /// The volume control settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Volume {
@@ -5971,7 +5971,7 @@ pub mod list_transcode_jobs {
         pub true_peak: ::std::option::Option<::std::string::String>,
     }
     /// The container format settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Container {
@@ -5980,7 +5980,7 @@ pub mod list_transcode_jobs {
         pub format: ::std::option::Option<::std::string::String>,
     }
     /// The muxing settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MuxConfig {
@@ -5989,7 +5989,7 @@ pub mod list_transcode_jobs {
         pub segment: ::std::option::Option<Segment>,
     }
     /// The segment settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Segment {
@@ -6001,7 +6001,7 @@ pub mod list_transcode_jobs {
         pub force_seg_time: ::std::option::Option<::std::string::String>,
     }
     /// The video settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Video {
@@ -6115,7 +6115,7 @@ pub mod list_transcode_jobs {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// The schedule configuration of the job.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ScheduleConfig {
@@ -6254,7 +6254,7 @@ pub mod list_workflow_tasks {
         }
     }
     /// Response of `ListWorkflowTasks`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListWorkflowTasksResponse {
@@ -6275,7 +6275,7 @@ pub mod list_workflow_tasks {
         pub total_count: ::std::option::Option<i64>,
     }
     /// Object `TaskListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TaskListItem {
@@ -6314,7 +6314,7 @@ pub mod list_workflow_tasks {
         pub workflow: ::std::option::Option<Workflow>,
     }
     /// The information about the workflow template.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Workflow {
@@ -6375,7 +6375,7 @@ pub mod set_default_custom_template {
     }
     impl ::ice_api::Validate for SetDefaultCustomTemplateRequest {}
     /// Response of `SetDefaultCustomTemplate`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SetDefaultCustomTemplateResponse {
@@ -6472,7 +6472,7 @@ pub mod start_workflow {
     }
     impl ::ice_api::Validate for StartWorkflowRequest {}
     /// Response of `StartWorkflow`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct StartWorkflowResponse {
@@ -6557,7 +6557,7 @@ pub mod submit_dynamic_image_job {
     }
     impl ::ice_api::Validate for SubmitDynamicImageJobRequest {}
     /// Response of `SubmitDynamicImageJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitDynamicImageJobResponse {
@@ -6935,7 +6935,7 @@ pub mod submit_media_convert_job {
     }
     impl ::ice_api::Validate for SubmitMediaConvertJobRequest {}
     /// Response of `SubmitMediaConvertJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitMediaConvertJobResponse {
@@ -6947,7 +6947,7 @@ pub mod submit_media_convert_job {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The media transcoding task.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Job {
@@ -6995,7 +6995,7 @@ pub mod submit_media_convert_job {
         pub user_data: ::std::option::Option<::std::string::String>,
     }
     /// The media transcoding task configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Config {
@@ -7080,7 +7080,7 @@ pub mod submit_media_info_job {
     }
     impl ::ice_api::Validate for SubmitMediaInfoJobRequest {}
     /// Response of `SubmitMediaInfoJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitMediaInfoJobResponse {
@@ -7160,7 +7160,7 @@ pub mod submit_media_info_job {
     }
     impl ::ice_api::Validate for ScheduleConfig {}
     /// The media information job.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaInfoJob {
@@ -7219,7 +7219,7 @@ pub mod submit_media_info_job {
         pub user_data: ::std::option::Option<::std::string::String>,
     }
     /// The job input.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaInfoJobInput {
@@ -7239,7 +7239,7 @@ pub mod submit_media_info_job {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// Details of the media information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaInfoProperty {
@@ -7258,7 +7258,7 @@ pub mod submit_media_info_job {
         >,
     }
     /// Object `AudioStreamInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AudioStreamInfoListItem {
@@ -7309,7 +7309,7 @@ pub mod submit_media_info_job {
         pub timebase: ::std::option::Option<::std::string::String>,
     }
     /// Basic information about the file.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FileBasicInfo {
@@ -7351,7 +7351,7 @@ pub mod submit_media_info_job {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// Object `VideoStreamInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VideoStreamInfoListItem {
@@ -7432,7 +7432,7 @@ pub mod submit_media_info_job {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// The scheduling configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaInfoJobScheduleConfig {
@@ -7509,7 +7509,7 @@ pub mod submit_package_job {
     }
     impl ::ice_api::Validate for SubmitPackageJobRequest {}
     /// Response of `SubmitPackageJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitPackageJobResponse {
@@ -7703,7 +7703,7 @@ pub mod submit_snapshot_job {
     }
     impl ::ice_api::Validate for SubmitSnapshotJobRequest {}
     /// Response of `SubmitSnapshotJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitSnapshotJobResponse {
@@ -8121,7 +8121,7 @@ pub mod submit_sync_media_info_job {
     }
     impl ::ice_api::Validate for SubmitSyncMediaInfoJobRequest {}
     /// Response of `SubmitSyncMediaInfoJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitSyncMediaInfoJobResponse {
@@ -8201,7 +8201,7 @@ pub mod submit_sync_media_info_job {
     }
     impl ::ice_api::Validate for ScheduleConfig {}
     /// MediaInfoJobDTO
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaInfoJob {
@@ -8248,7 +8248,7 @@ pub mod submit_sync_media_info_job {
         pub user_data: ::std::option::Option<::std::string::String>,
     }
     /// The input of the job.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaInfoJobInput {
@@ -8264,7 +8264,7 @@ pub mod submit_sync_media_info_job {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// The details of the media information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaInfoProperty {
@@ -8283,7 +8283,7 @@ pub mod submit_sync_media_info_job {
         >,
     }
     /// Object `AudioStreamInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AudioStreamInfoListItem {
@@ -8334,7 +8334,7 @@ pub mod submit_sync_media_info_job {
         pub timebase: ::std::option::Option<::std::string::String>,
     }
     /// The basic file information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FileBasicInfo {
@@ -8378,7 +8378,7 @@ pub mod submit_sync_media_info_job {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// Object `VideoStreamInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VideoStreamInfoListItem {
@@ -8459,7 +8459,7 @@ pub mod submit_sync_media_info_job {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// The scheduling information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaInfoJobScheduleConfig {
@@ -8554,7 +8554,7 @@ pub mod submit_transcode_job {
     }
     impl ::ice_api::Validate for SubmitTranscodeJobRequest {}
     /// Response of `SubmitTranscodeJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitTranscodeJobResponse {
@@ -10003,7 +10003,7 @@ pub mod submit_transcode_job {
     }
     impl ::ice_api::Validate for ScheduleConfig {}
     /// TranscodeParentJobWithSubJobDTO
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeParentJob {
@@ -10065,7 +10065,7 @@ pub mod submit_transcode_job {
         pub user_data: ::std::option::Option<::std::string::String>,
     }
     /// Object `TranscodeParentJobInputGroupItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeParentJobInputGroupItem {
@@ -10077,7 +10077,7 @@ pub mod submit_transcode_job {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// Object `TranscodeParentJobOutputGroupItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeParentJobOutputGroupItem {
@@ -10091,7 +10091,7 @@ pub mod submit_transcode_job {
         >,
     }
     /// The output media configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeParentJobOutputGroupItemOutput {
@@ -10103,7 +10103,7 @@ pub mod submit_transcode_job {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// The task processing configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeParentJobOutputGroupItemProcessConfig {
@@ -10145,7 +10145,7 @@ pub mod submit_transcode_job {
         >,
     }
     /// Object `TranscodeParentJobOutputGroupItemProcessConfigCombineConfigsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeParentJobOutputGroupItemProcessConfigCombineConfigsItem {
@@ -10163,7 +10163,7 @@ pub mod submit_transcode_job {
         pub video_index: ::std::option::Option<::std::string::String>,
     }
     /// The encryption configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeParentJobOutputGroupItemProcessConfigEncryption {
@@ -10181,7 +10181,7 @@ pub mod submit_transcode_job {
         pub key_service_type: ::std::option::Option<::std::string::String>,
     }
     /// Object `TranscodeParentJobOutputGroupItemProcessConfigImageWatermarksItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeParentJobOutputGroupItemProcessConfigImageWatermarksItem {
@@ -10195,7 +10195,7 @@ pub mod submit_transcode_job {
         pub template_id: ::std::option::Option<::std::string::String>,
     }
     /// The override parameters. If specified, these parameters overwrite the corresponding template parameters.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeParentJobOutputGroupItemProcessConfigImageWatermarksItemOverwriteParams {
@@ -10226,7 +10226,7 @@ pub mod submit_transcode_job {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// The watermark image file.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeParentJobOutputGroupItemProcessConfigImageWatermarksItemOverwriteParamsFile {
@@ -10238,7 +10238,7 @@ pub mod submit_transcode_job {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// The dynamic watermark display time settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeParentJobOutputGroupItemProcessConfigImageWatermarksItemOverwriteParamsTimeline {
@@ -10250,7 +10250,7 @@ pub mod submit_transcode_job {
         pub start: ::std::option::Option<::std::string::String>,
     }
     /// Object `TranscodeParentJobOutputGroupItemProcessConfigSubtitlesItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeParentJobOutputGroupItemProcessConfigSubtitlesItem {
@@ -10264,7 +10264,7 @@ pub mod submit_transcode_job {
         pub template_id: ::std::option::Option<::std::string::String>,
     }
     /// The override parameters. If specified, these parameters overwrite the corresponding template parameters.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeParentJobOutputGroupItemProcessConfigSubtitlesItemOverwriteParams {
@@ -10281,7 +10281,7 @@ pub mod submit_transcode_job {
         pub format: ::std::option::Option<::std::string::String>,
     }
     /// The subtitle file.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeParentJobOutputGroupItemProcessConfigSubtitlesItemOverwriteParamsFile {
@@ -10293,7 +10293,7 @@ pub mod submit_transcode_job {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// Object `TranscodeParentJobOutputGroupItemProcessConfigTextWatermarksItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeParentJobOutputGroupItemProcessConfigTextWatermarksItem {
@@ -10307,7 +10307,7 @@ pub mod submit_transcode_job {
         pub template_id: ::std::option::Option<::std::string::String>,
     }
     /// The override parameters. If specified, these parameters overwrite the corresponding template parameters.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeParentJobOutputGroupItemProcessConfigTextWatermarksItemOverwriteParams {
@@ -10343,7 +10343,7 @@ pub mod submit_transcode_job {
         pub top: ::std::option::Option<::std::string::String>,
     }
     /// The transcoding configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeParentJobOutputGroupItemProcessConfigTranscode {
@@ -10357,7 +10357,7 @@ pub mod submit_transcode_job {
         pub template_id: ::std::option::Option<::std::string::String>,
     }
     /// The override parameters. If specified, these parameters overwrite the corresponding template parameters.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeParentJobOutputGroupItemProcessConfigTranscodeOverwriteParams {
@@ -10388,7 +10388,7 @@ pub mod submit_transcode_job {
         >,
     }
     /// The audio settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeParentJobOutputGroupItemProcessConfigTranscodeOverwriteParamsAudio {
@@ -10417,7 +10417,7 @@ pub mod submit_transcode_job {
         >,
     }
     /// The volume control settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeParentJobOutputGroupItemProcessConfigTranscodeOverwriteParamsAudioVolume {
@@ -10435,7 +10435,7 @@ pub mod submit_transcode_job {
         pub true_peak: ::std::option::Option<::std::string::String>,
     }
     /// The container format settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeParentJobOutputGroupItemProcessConfigTranscodeOverwriteParamsContainer {
@@ -10444,7 +10444,7 @@ pub mod submit_transcode_job {
         pub format: ::std::option::Option<::std::string::String>,
     }
     /// The muxing settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeParentJobOutputGroupItemProcessConfigTranscodeOverwriteParamsMuxConfig {
@@ -10455,7 +10455,7 @@ pub mod submit_transcode_job {
         >,
     }
     /// The segment settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeParentJobOutputGroupItemProcessConfigTranscodeOverwriteParamsMuxConfigSegment {
@@ -10467,7 +10467,7 @@ pub mod submit_transcode_job {
         pub force_seg_time: ::std::option::Option<::std::string::String>,
     }
     /// The conditional transcoding parameters.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeParentJobOutputGroupItemProcessConfigTranscodeOverwriteParamsTransConfig {
@@ -10497,7 +10497,7 @@ pub mod submit_transcode_job {
         pub trans_mode: ::std::option::Option<::std::string::String>,
     }
     /// The video settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeParentJobOutputGroupItemProcessConfigTranscodeOverwriteParamsVideo {
@@ -10557,7 +10557,7 @@ pub mod submit_transcode_job {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// The task scheduling configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeParentJobScheduleConfig {
@@ -10569,7 +10569,7 @@ pub mod submit_transcode_job {
         pub priority: ::std::option::Option<i64>,
     }
     /// Object `TranscodeJobListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItem {
@@ -10627,7 +10627,7 @@ pub mod submit_transcode_job {
         pub user_data: ::std::option::Option<::std::string::String>,
     }
     /// Object `TranscodeJobListItemInputGroupItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemInputGroupItem {
@@ -10642,7 +10642,7 @@ pub mod submit_transcode_job {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// The media information of the output video generated by the job.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct OutFileMeta {
@@ -10661,7 +10661,7 @@ pub mod submit_transcode_job {
         >,
     }
     /// Object `AudioStreamInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AudioStreamInfoListItem {
@@ -10712,7 +10712,7 @@ pub mod submit_transcode_job {
         pub timebase: ::std::option::Option<::std::string::String>,
     }
     /// The basic file information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FileBasicInfo {
@@ -10754,7 +10754,7 @@ pub mod submit_transcode_job {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// Object `VideoStreamInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VideoStreamInfoListItem {
@@ -10829,7 +10829,7 @@ pub mod submit_transcode_job {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// The output media configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemOutput {
@@ -10844,7 +10844,7 @@ pub mod submit_transcode_job {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// The transcoding processing configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfig {
@@ -10878,7 +10878,7 @@ pub mod submit_transcode_job {
         pub transcode: ::std::option::Option<TranscodeJobListItemProcessConfigTranscode>,
     }
     /// Object `TranscodeJobListItemProcessConfigCombineConfigsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigCombineConfigsItem {
@@ -10896,7 +10896,7 @@ pub mod submit_transcode_job {
         pub video_index: ::std::option::Option<::std::string::String>,
     }
     /// The encryption configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigEncryption {
@@ -10914,7 +10914,7 @@ pub mod submit_transcode_job {
         pub key_service_type: ::std::option::Option<::std::string::String>,
     }
     /// Object `TranscodeJobListItemProcessConfigImageWatermarksItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigImageWatermarksItem {
@@ -10928,7 +10928,7 @@ pub mod submit_transcode_job {
         pub template_id: ::std::option::Option<::std::string::String>,
     }
     /// The override parameters. If specified, these parameters overwrite the corresponding template parameters.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigImageWatermarksItemOverwriteParams {
@@ -10959,7 +10959,7 @@ pub mod submit_transcode_job {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// The watermark image file.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigImageWatermarksItemOverwriteParamsFile {
@@ -10971,7 +10971,7 @@ pub mod submit_transcode_job {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// The dynamic watermark display time settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigImageWatermarksItemOverwriteParamsTimeline {
@@ -10983,7 +10983,7 @@ pub mod submit_transcode_job {
         pub start: ::std::option::Option<::std::string::String>,
     }
     /// Object `TranscodeJobListItemProcessConfigSubtitlesItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigSubtitlesItem {
@@ -10997,7 +10997,7 @@ pub mod submit_transcode_job {
         pub template_id: ::std::option::Option<::std::string::String>,
     }
     /// The override parameters. If specified, these parameters overwrite the corresponding template parameters.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigSubtitlesItemOverwriteParams {
@@ -11014,7 +11014,7 @@ pub mod submit_transcode_job {
         pub format: ::std::option::Option<::std::string::String>,
     }
     /// The subtitle file.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigSubtitlesItemOverwriteParamsFile {
@@ -11026,7 +11026,7 @@ pub mod submit_transcode_job {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// Object `TranscodeJobListItemProcessConfigTextWatermarksItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigTextWatermarksItem {
@@ -11040,7 +11040,7 @@ pub mod submit_transcode_job {
         pub template_id: ::std::option::Option<::std::string::String>,
     }
     /// The override parameters. If specified, these parameters override the corresponding parameters in the template.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigTextWatermarksItemOverwriteParams {
@@ -11076,7 +11076,7 @@ pub mod submit_transcode_job {
         pub top: ::std::option::Option<::std::string::String>,
     }
     /// The transcoding configuration.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigTranscode {
@@ -11090,7 +11090,7 @@ pub mod submit_transcode_job {
         pub template_id: ::std::option::Option<::std::string::String>,
     }
     /// The override parameters. If specified, these parameters overwrite the corresponding template parameters.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigTranscodeOverwriteParams {
@@ -11121,7 +11121,7 @@ pub mod submit_transcode_job {
         >,
     }
     /// The audio settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigTranscodeOverwriteParamsAudio {
@@ -11150,7 +11150,7 @@ pub mod submit_transcode_job {
         >,
     }
     /// The volume control settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigTranscodeOverwriteParamsAudioVolume {
@@ -11168,7 +11168,7 @@ pub mod submit_transcode_job {
         pub true_peak: ::std::option::Option<::std::string::String>,
     }
     /// The container format settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigTranscodeOverwriteParamsContainer {
@@ -11177,7 +11177,7 @@ pub mod submit_transcode_job {
         pub format: ::std::option::Option<::std::string::String>,
     }
     /// The muxing settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigTranscodeOverwriteParamsMuxConfig {
@@ -11188,7 +11188,7 @@ pub mod submit_transcode_job {
         >,
     }
     /// The segment settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigTranscodeOverwriteParamsMuxConfigSegment {
@@ -11200,7 +11200,7 @@ pub mod submit_transcode_job {
         pub force_seg_time: ::std::option::Option<::std::string::String>,
     }
     /// The conditional transcoding parameters.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigTranscodeOverwriteParamsTransConfig {
@@ -11230,7 +11230,7 @@ pub mod submit_transcode_job {
         pub trans_mode: ::std::option::Option<::std::string::String>,
     }
     /// The video settings.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemProcessConfigTranscodeOverwriteParamsVideo {
@@ -11290,7 +11290,7 @@ pub mod submit_transcode_job {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// The task scheduling information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TranscodeJobListItemScheduleConfig {
@@ -11356,7 +11356,7 @@ pub mod update_custom_template {
     }
     impl ::ice_api::Validate for UpdateCustomTemplateRequest {}
     /// Response of `UpdateCustomTemplate`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdateCustomTemplateResponse {
@@ -11437,7 +11437,7 @@ pub mod update_pipeline {
     }
     impl ::ice_api::Validate for UpdatePipelineRequest {}
     /// Response of `UpdatePipeline`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdatePipelineResponse {

@@ -172,7 +172,7 @@ pub mod add_template {
     }
     impl ::ice_api::Validate for AddTemplateRequest {}
     /// Response of `AddTemplate`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AddTemplateResponse {
@@ -184,7 +184,7 @@ pub mod add_template {
         pub template: ::std::option::Option<Template>,
     }
     /// The template information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Template {
@@ -253,7 +253,7 @@ pub mod delete_template {
     }
     impl ::ice_api::Validate for DeleteTemplateRequest {}
     /// Response of `DeleteTemplate`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteTemplateResponse {
@@ -298,7 +298,7 @@ pub mod get_batch_media_producing_job {
     }
     impl ::ice_api::Validate for GetBatchMediaProducingJobRequest {}
     /// Response of `GetBatchMediaProducingJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetBatchMediaProducingJobResponse {
@@ -310,7 +310,7 @@ pub mod get_batch_media_producing_job {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The information about the quick video production job.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct EditingBatchJob {
@@ -396,7 +396,7 @@ pub mod get_batch_media_producing_job {
         pub user_data: ::std::option::Option<::std::string::String>,
     }
     /// Object `SubJobListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubJobListItem {
@@ -470,7 +470,7 @@ pub mod get_media_producing_job {
     }
     impl ::ice_api::Validate for GetMediaProducingJobRequest {}
     /// Response of `GetMediaProducingJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetMediaProducingJobResponse {
@@ -482,7 +482,7 @@ pub mod get_media_producing_job {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The media producing job information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaProducingJob {
@@ -606,7 +606,7 @@ pub mod get_template {
     }
     impl ::ice_api::Validate for GetTemplateRequest {}
     /// Response of `GetTemplate`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetTemplateResponse {
@@ -618,7 +618,7 @@ pub mod get_template {
         pub template: ::std::option::Option<Template>,
     }
     /// The template information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Template {
@@ -752,7 +752,7 @@ pub mod get_template_materials {
     }
     impl ::ice_api::Validate for GetTemplateMaterialsRequest {}
     /// Response of `GetTemplateMaterials`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetTemplateMaterialsResponse {
@@ -800,7 +800,7 @@ pub mod get_template_params {
     }
     impl ::ice_api::Validate for GetTemplateParamsRequest {}
     /// Response of `GetTemplateParams`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetTemplateParamsResponse {
@@ -815,7 +815,7 @@ pub mod get_template_params {
         pub template_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `ParamListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ParamListItem {
@@ -1028,7 +1028,7 @@ pub mod list_batch_media_producing_jobs {
         }
     }
     /// Response of `ListBatchMediaProducingJobs`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListBatchMediaProducingJobsResponse {
@@ -1050,7 +1050,7 @@ pub mod list_batch_media_producing_jobs {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `EditingBatchJobListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct EditingBatchJobListItem {
@@ -1306,7 +1306,7 @@ pub mod list_media_producing_jobs {
         }
     }
     /// Response of `ListMediaProducingJobs`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListMediaProducingJobsResponse {
@@ -1328,7 +1328,7 @@ pub mod list_media_producing_jobs {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `MediaProducingJobListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaProducingJobListItem {
@@ -1531,7 +1531,7 @@ pub mod list_templates {
         }
     }
     /// Response of `ListTemplates`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListTemplatesResponse {
@@ -1546,7 +1546,7 @@ pub mod list_templates {
         pub total_count: ::std::option::Option<i64>,
     }
     /// Object `TemplatesItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TemplatesItem {
@@ -1736,7 +1736,7 @@ pub mod submit_batch_media_producing_job {
     }
     impl ::ice_api::Validate for SubmitBatchMediaProducingJobRequest {}
     /// Response of `SubmitBatchMediaProducingJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitBatchMediaProducingJobResponse {
@@ -1953,7 +1953,7 @@ pub mod submit_media_producing_job {
     }
     impl ::ice_api::Validate for SubmitMediaProducingJobRequest {}
     /// Response of `SubmitMediaProducingJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitMediaProducingJobResponse {
@@ -2021,7 +2021,7 @@ pub mod submit_scene_batch_editing_job {
     }
     impl ::ice_api::Validate for SubmitSceneBatchEditingJobRequest {}
     /// Response of `SubmitSceneBatchEditingJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitSceneBatchEditingJobResponse {
@@ -2119,7 +2119,7 @@ pub mod submit_scene_media_selection_job {
     }
     impl ::ice_api::Validate for SubmitSceneMediaSelectionJobRequest {}
     /// Response of `SubmitSceneMediaSelectionJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitSceneMediaSelectionJobResponse {
@@ -2222,7 +2222,7 @@ pub mod submit_scene_timeline_organization_job {
     }
     impl ::ice_api::Validate for SubmitSceneTimelineOrganizationJobRequest {}
     /// Response of `SubmitSceneTimelineOrganizationJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitSceneTimelineOrganizationJobResponse {
@@ -2374,7 +2374,7 @@ pub mod update_template {
     }
     impl ::ice_api::Validate for UpdateTemplateRequest {}
     /// Response of `UpdateTemplate`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdateTemplateResponse {

@@ -143,7 +143,7 @@ pub mod alter_search_index {
     }
     impl ::ice_api::Validate for AlterSearchIndexRequest {}
     /// Response of `AlterSearchIndex`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AlterSearchIndexResponse {
@@ -204,7 +204,7 @@ pub mod alter_search_lib {
     }
     impl ::ice_api::Validate for AlterSearchLibRequest {}
     /// Response of `AlterSearchLib`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AlterSearchLibResponse {
@@ -330,7 +330,7 @@ pub mod create_recognition_entity {
     }
     impl ::ice_api::Validate for CreateRecognitionEntityRequest {}
     /// Response of `CreateRecognitionEntity`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateRecognitionEntityResponse {
@@ -441,7 +441,7 @@ pub mod create_recognition_lib {
     }
     impl ::ice_api::Validate for CreateRecognitionLibRequest {}
     /// Response of `CreateRecognitionLib`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateRecognitionLibResponse {
@@ -569,7 +569,7 @@ pub mod create_recognition_sample {
     }
     impl ::ice_api::Validate for CreateRecognitionSampleRequest {}
     /// Response of `CreateRecognitionSample`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateRecognitionSampleResponse {
@@ -659,7 +659,7 @@ pub mod create_search_index {
     }
     impl ::ice_api::Validate for CreateSearchIndexRequest {}
     /// Response of `CreateSearchIndex`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateSearchIndexResponse {
@@ -719,7 +719,7 @@ pub mod create_search_lib {
     }
     impl ::ice_api::Validate for CreateSearchLibRequest {}
     /// Response of `CreateSearchLib`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateSearchLibResponse {
@@ -803,7 +803,7 @@ pub mod delete_media_from_search_lib {
     }
     impl ::ice_api::Validate for DeleteMediaFromSearchLibRequest {}
     /// Response of `DeleteMediaFromSearchLib`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteMediaFromSearchLibResponse {
@@ -917,7 +917,7 @@ pub mod delete_recognition_entity {
     }
     impl ::ice_api::Validate for DeleteRecognitionEntityRequest {}
     /// Response of `DeleteRecognitionEntity`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteRecognitionEntityResponse {
@@ -1013,7 +1013,7 @@ pub mod delete_recognition_lib {
     }
     impl ::ice_api::Validate for DeleteRecognitionLibRequest {}
     /// Response of `DeleteRecognitionLib`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteRecognitionLibResponse {
@@ -1119,7 +1119,7 @@ pub mod delete_recognition_sample {
     }
     impl ::ice_api::Validate for DeleteRecognitionSampleRequest {}
     /// Response of `DeleteRecognitionSample`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteRecognitionSampleResponse {
@@ -1180,7 +1180,7 @@ pub mod drop_search_index {
     }
     impl ::ice_api::Validate for DropSearchIndexRequest {}
     /// Response of `DropSearchIndex`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DropSearchIndexResponse {
@@ -1229,7 +1229,7 @@ pub mod drop_search_lib {
     }
     impl ::ice_api::Validate for DropSearchLibRequest {}
     /// Response of `DropSearchLib`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DropSearchLibResponse {
@@ -1360,7 +1360,7 @@ pub mod insert_media_to_search_lib {
     }
     impl ::ice_api::Validate for InsertMediaToSearchLibRequest {}
     /// Response of `InsertMediaToSearchLib`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct InsertMediaToSearchLibResponse {
@@ -1498,7 +1498,7 @@ pub mod list_recognition_entities {
         }
     }
     /// Response of `ListRecognitionEntities`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListRecognitionEntitiesResponse {
@@ -1519,7 +1519,7 @@ pub mod list_recognition_entities {
         pub total_count: ::std::option::Option<i64>,
     }
     /// Object `Entities`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Entities {
@@ -1528,7 +1528,7 @@ pub mod list_recognition_entities {
         pub entity: ::std::option::Option<::std::vec::Vec<EntityItem>>,
     }
     /// Object `EntityItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct EntityItem {
@@ -1666,7 +1666,7 @@ pub mod list_recognition_libs {
         }
     }
     /// Response of `ListRecognitionLibs`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListRecognitionLibsResponse {
@@ -1687,7 +1687,7 @@ pub mod list_recognition_libs {
         pub total_count: ::std::option::Option<i64>,
     }
     /// Object `Libs`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Libs {
@@ -1696,7 +1696,7 @@ pub mod list_recognition_libs {
         pub lib: ::std::option::Option<::std::vec::Vec<LibItem>>,
     }
     /// Object `LibItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct LibItem {
@@ -1842,7 +1842,7 @@ pub mod list_recognition_samples {
         }
     }
     /// Response of `ListRecognitionSamples`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListRecognitionSamplesResponse {
@@ -1863,7 +1863,7 @@ pub mod list_recognition_samples {
         pub total_count: ::std::option::Option<i64>,
     }
     /// Object `Samples`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Samples {
@@ -1872,7 +1872,7 @@ pub mod list_recognition_samples {
         pub sample: ::std::option::Option<::std::vec::Vec<SampleItem>>,
     }
     /// Object `SampleItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SampleItem {
@@ -1951,7 +1951,7 @@ pub mod list_search_lib {
         }
     }
     /// Response of `ListSearchLib`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListSearchLibResponse {
@@ -1974,7 +1974,7 @@ pub mod list_search_lib {
         pub total: ::std::option::Option<i64>,
     }
     /// Object `SearchLibInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SearchLibInfoListItem {
@@ -1992,7 +1992,7 @@ pub mod list_search_lib {
         pub status: ::std::option::Option<::std::string::String>,
     }
     /// Object `IndexInfoItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct IndexInfoItem {
@@ -2065,7 +2065,7 @@ pub mod query_media_index_job {
     }
     impl ::ice_api::Validate for QueryMediaIndexJobRequest {}
     /// Response of `QueryMediaIndexJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct QueryMediaIndexJobResponse {
@@ -2089,7 +2089,7 @@ pub mod query_media_index_job {
         pub success: ::std::option::Option<::std::string::String>,
     }
     /// Object `IndexJobInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct IndexJobInfoListItem {
@@ -2171,7 +2171,7 @@ pub mod query_search_index {
     }
     impl ::ice_api::Validate for QuerySearchIndexRequest {}
     /// Response of `QuerySearchIndex`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct QuerySearchIndexResponse {
@@ -2242,7 +2242,7 @@ pub mod query_search_lib {
     }
     impl ::ice_api::Validate for QuerySearchLibRequest {}
     /// Response of `QuerySearchLib`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct QuerySearchLibResponse {
@@ -2273,7 +2273,7 @@ pub mod query_search_lib {
         pub success: ::std::option::Option<::std::string::String>,
     }
     /// Object `IndexInfoItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct IndexInfoItem {
@@ -2371,7 +2371,7 @@ pub mod search_index_job_rerun {
     }
     impl ::ice_api::Validate for SearchIndexJobRerunRequest {}
     /// Response of `SearchIndexJobRerun`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SearchIndexJobRerunResponse {
@@ -2391,7 +2391,7 @@ pub mod search_index_job_rerun {
         pub success: ::std::option::Option<::std::string::String>,
     }
     /// The response data.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Data {
@@ -2535,7 +2535,7 @@ pub mod search_media {
         }
     }
     /// Response of `SearchMedia`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SearchMediaResponse {
@@ -2559,7 +2559,7 @@ pub mod search_media {
         pub total: ::std::option::Option<i64>,
     }
     /// Object `MediaInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaInfoListItem {
@@ -2588,7 +2588,7 @@ pub mod search_media {
         pub media_id: ::std::option::Option<::std::string::String>,
     }
     /// The AI details.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AiData {
@@ -2603,7 +2603,7 @@ pub mod search_media {
         pub ocr_info: ::std::option::Option<::std::vec::Vec<OcrInfoItem>>,
     }
     /// Object `AiLabelInfoItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AiLabelInfoItem {
@@ -2630,7 +2630,7 @@ pub mod search_media {
         pub source: ::std::option::Option<::std::string::String>,
     }
     /// Object `OccurrencesItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct OccurrencesItem {
@@ -2666,7 +2666,7 @@ pub mod search_media {
         pub clip_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `TracksItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TracksItem {
@@ -2681,7 +2681,7 @@ pub mod search_media {
         pub timestamp: ::std::option::Option<f64>,
     }
     /// Object `AsrInfoItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AsrInfoItem {
@@ -2702,7 +2702,7 @@ pub mod search_media {
         pub to: ::std::option::Option<f64>,
     }
     /// Object `OcrInfoItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct OcrInfoItem {
@@ -2723,7 +2723,7 @@ pub mod search_media {
         pub to: ::std::option::Option<f64>,
     }
     /// The AI summary data.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AiRoughData {
@@ -2744,7 +2744,7 @@ pub mod search_media {
         pub status: ::std::option::Option<::std::string::String>,
     }
     /// Object `FileInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FileInfoListItem {
@@ -2753,7 +2753,7 @@ pub mod search_media {
         pub file_basic_info: ::std::option::Option<FileBasicInfo>,
     }
     /// The basic file information, including duration and size.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FileBasicInfo {
@@ -2801,7 +2801,7 @@ pub mod search_media {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// Object `IndexStatusListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct IndexStatusListItem {
@@ -2813,7 +2813,7 @@ pub mod search_media {
         pub index_type: ::std::option::Option<::std::string::String>,
     }
     /// The basic information of the media asset.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaBasicInfo {
@@ -3121,7 +3121,7 @@ pub mod search_media_by_ai_label {
         }
     }
     /// Response of `SearchMediaByAILabel`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SearchMediaByAILabelResponse {
@@ -3142,7 +3142,7 @@ pub mod search_media_by_ai_label {
         pub total: ::std::option::Option<i64>,
     }
     /// Object `MediaListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaListItem {
@@ -3216,7 +3216,7 @@ pub mod search_media_by_ai_label {
         pub title: ::std::option::Option<::std::string::String>,
     }
     /// The details of the AI job.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AiData {
@@ -3231,7 +3231,7 @@ pub mod search_media_by_ai_label {
         pub ocr_info: ::std::option::Option<::std::vec::Vec<OcrInfoItem>>,
     }
     /// Object `AiLabelInfoItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AiLabelInfoItem {
@@ -3258,7 +3258,7 @@ pub mod search_media_by_ai_label {
         pub source: ::std::option::Option<::std::string::String>,
     }
     /// Object `OccurrencesItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct OccurrencesItem {
@@ -3294,7 +3294,7 @@ pub mod search_media_by_ai_label {
         pub tracks: ::std::option::Option<::std::vec::Vec<TracksItem>>,
     }
     /// Object `TracksItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TracksItem {
@@ -3309,7 +3309,7 @@ pub mod search_media_by_ai_label {
         pub timestamp: ::std::option::Option<f64>,
     }
     /// Object `AsrInfoItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AsrInfoItem {
@@ -3330,7 +3330,7 @@ pub mod search_media_by_ai_label {
         pub to: ::std::option::Option<f64>,
     }
     /// Object `OcrInfoItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct OcrInfoItem {
@@ -3501,7 +3501,7 @@ pub mod search_media_by_face {
         }
     }
     /// Response of `SearchMediaByFace`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SearchMediaByFaceResponse {
@@ -3522,7 +3522,7 @@ pub mod search_media_by_face {
         pub total: ::std::option::Option<i64>,
     }
     /// Object `MediaInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaInfoListItem {
@@ -3688,7 +3688,7 @@ pub mod search_media_by_hybrid {
         }
     }
     /// Response of `SearchMediaByHybrid`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SearchMediaByHybridResponse {
@@ -3709,7 +3709,7 @@ pub mod search_media_by_hybrid {
         pub total: ::std::option::Option<i64>,
     }
     /// Object `MediaListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaListItem {
@@ -3721,7 +3721,7 @@ pub mod search_media_by_hybrid {
         pub media_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `ClipInfoItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ClipInfoItem {
@@ -3883,7 +3883,7 @@ pub mod search_media_by_multimodal {
         }
     }
     /// Response of `SearchMediaByMultimodal`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SearchMediaByMultimodalResponse {
@@ -3904,7 +3904,7 @@ pub mod search_media_by_multimodal {
         pub total: ::std::option::Option<i64>,
     }
     /// Object `MediaListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaListItem {
@@ -3916,7 +3916,7 @@ pub mod search_media_by_multimodal {
         pub media_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `ClipInfoItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ClipInfoItem {
@@ -4027,7 +4027,7 @@ pub mod search_media_clip_by_face {
         }
     }
     /// Response of `SearchMediaClipByFace`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SearchMediaClipByFaceResponse {
@@ -4048,7 +4048,7 @@ pub mod search_media_clip_by_face {
         pub total: ::std::option::Option<i64>,
     }
     /// Object `MediaClipListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaClipListItem {
@@ -4077,7 +4077,7 @@ pub mod search_media_clip_by_face {
         pub score: ::std::option::Option<f64>,
     }
     /// Object `OccurrencesInfosItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct OccurrencesInfosItem {
@@ -4095,7 +4095,7 @@ pub mod search_media_clip_by_face {
         pub track_data: ::std::option::Option<::std::vec::Vec<TrackDataItem>>,
     }
     /// Object `TrackDataItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct TrackDataItem {
@@ -4107,7 +4107,7 @@ pub mod search_media_clip_by_face {
         pub timestamp: ::std::option::Option<f64>,
     }
     /// The face coordinate information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct BoxPosition {
@@ -4263,7 +4263,7 @@ pub mod search_public_media_info {
         }
     }
     /// Response of `SearchPublicMediaInfo`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SearchPublicMediaInfoResponse {
@@ -4280,7 +4280,7 @@ pub mod search_public_media_info {
         pub total_count: ::std::option::Option<i64>,
     }
     /// Object `PublicMediaInfosItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct PublicMediaInfosItem {
@@ -4298,7 +4298,7 @@ pub mod search_public_media_info {
         pub remaining_auth_time: ::std::option::Option<::std::string::String>,
     }
     /// The media asset information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaInfo {
@@ -4313,7 +4313,7 @@ pub mod search_public_media_info {
         pub media_id: ::std::option::Option<::std::string::String>,
     }
     /// The dynamic metadata.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DynamicMetaData {
@@ -4329,7 +4329,7 @@ pub mod search_public_media_info {
         pub r#type: ::std::option::Option<::std::string::String>,
     }
     /// BasicInfo
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaBasicInfo {
@@ -4439,7 +4439,7 @@ pub mod update_media_to_search_lib {
     }
     impl ::ice_api::Validate for UpdateMediaToSearchLibRequest {}
     /// Response of `UpdateMediaToSearchLib`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UpdateMediaToSearchLibResponse {

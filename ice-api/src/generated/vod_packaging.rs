@@ -86,7 +86,7 @@ pub mod batch_create_vod_packaging_asset {
     }
     impl ::ice_api::Validate for BatchCreateVodPackagingAssetRequest {}
     /// Response of `BatchCreateVodPackagingAsset`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct BatchCreateVodPackagingAssetResponse {
@@ -184,7 +184,7 @@ pub mod batch_create_vod_packaging_asset {
     }
     impl ::ice_api::Validate for Input {}
     /// Object `ResultListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ResultListItem {
@@ -282,7 +282,7 @@ pub mod create_vod_packaging_asset {
     }
     impl ::ice_api::Validate for CreateVodPackagingAssetRequest {}
     /// Response of `CreateVodPackagingAsset`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateVodPackagingAssetResponse {
@@ -420,7 +420,7 @@ pub mod create_vod_packaging_configuration {
     }
     impl ::ice_api::Validate for CreateVodPackagingConfigurationRequest {}
     /// Response of `CreateVodPackagingConfiguration`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateVodPackagingConfigurationResponse {
@@ -668,7 +668,7 @@ pub mod create_vod_packaging_group {
     }
     impl ::ice_api::Validate for CreateVodPackagingGroupRequest {}
     /// Response of `CreateVodPackagingGroup`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateVodPackagingGroupResponse {
@@ -718,7 +718,7 @@ pub mod delete_vod_packaging_asset {
     }
     impl ::ice_api::Validate for DeleteVodPackagingAssetRequest {}
     /// Response of `DeleteVodPackagingAsset`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteVodPackagingAssetResponse {
@@ -763,7 +763,7 @@ pub mod delete_vod_packaging_configuration {
     }
     impl ::ice_api::Validate for DeleteVodPackagingConfigurationRequest {}
     /// Response of `DeleteVodPackagingConfiguration`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteVodPackagingConfigurationResponse {
@@ -808,7 +808,7 @@ pub mod delete_vod_packaging_group {
     }
     impl ::ice_api::Validate for DeleteVodPackagingGroupRequest {}
     /// Response of `DeleteVodPackagingGroup`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteVodPackagingGroupResponse {
@@ -853,7 +853,7 @@ pub mod get_vod_packaging_asset {
     }
     impl ::ice_api::Validate for GetVodPackagingAssetRequest {}
     /// Response of `GetVodPackagingAsset`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetVodPackagingAssetResponse {
@@ -865,7 +865,7 @@ pub mod get_vod_packaging_asset {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The information about the asset.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Asset {
@@ -891,7 +891,7 @@ pub mod get_vod_packaging_asset {
         pub input: ::std::option::Option<Input>,
     }
     /// Object `EgressEndpointsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct EgressEndpointsItem {
@@ -912,7 +912,7 @@ pub mod get_vod_packaging_asset {
         pub url: ::std::option::Option<::std::string::String>,
     }
     /// The asset input configurations.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Input {
@@ -960,7 +960,7 @@ pub mod get_vod_packaging_configuration {
     }
     impl ::ice_api::Validate for GetVodPackagingConfigurationRequest {}
     /// Response of `GetVodPackagingConfiguration`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetVodPackagingConfigurationResponse {
@@ -1010,7 +1010,7 @@ pub mod get_vod_packaging_group {
     }
     impl ::ice_api::Validate for GetVodPackagingGroupRequest {}
     /// Response of `GetVodPackagingGroup`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetVodPackagingGroupResponse {
@@ -1125,7 +1125,7 @@ pub mod list_vod_packaging_assets {
         }
     }
     /// Response of `ListVodPackagingAssets`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListVodPackagingAssetsResponse {
@@ -1153,7 +1153,7 @@ pub mod list_vod_packaging_assets {
         pub total_count: ::std::option::Option<i64>,
     }
     /// Object `AssetsItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AssetsItem {
@@ -1174,7 +1174,7 @@ pub mod list_vod_packaging_assets {
         pub input: ::std::option::Option<Input>,
     }
     /// The asset input configurations.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct Input {
@@ -1288,7 +1288,7 @@ pub mod list_vod_packaging_configurations {
         }
     }
     /// Response of `ListVodPackagingConfigurations`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListVodPackagingConfigurationsResponse {
@@ -1407,7 +1407,7 @@ pub mod list_vod_packaging_groups {
         }
     }
     /// Response of `ListVodPackagingGroups`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListVodPackagingGroupsResponse {

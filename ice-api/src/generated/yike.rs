@@ -83,7 +83,7 @@ pub mod add_yike_user_credit {
     }
     impl ::ice_api::Validate for AddYikeUserCreditRequest {}
     /// Response of `AddYikeUserCredit`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AddYikeUserCreditResponse {
@@ -140,7 +140,7 @@ pub mod batch_get_yike_ai_app_job {
     }
     impl ::ice_api::Validate for BatchGetYikeAIAppJobRequest {}
     /// Response of `BatchGetYikeAIAppJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct BatchGetYikeAIAppJobResponse {
@@ -152,7 +152,7 @@ pub mod batch_get_yike_ai_app_job {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `JobListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct JobListItem {
@@ -195,7 +195,7 @@ pub mod batch_get_yike_ai_app_job {
         pub status: ::std::option::Option<::std::string::String>,
     }
     /// The execution result of the job.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct JobListItemResult {
@@ -210,7 +210,7 @@ pub mod batch_get_yike_ai_app_job {
         pub video_result: ::std::option::Option<::std::vec::Vec<VideoResultItem>>,
     }
     /// Object `AudioResultItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AudioResultItem {
@@ -222,7 +222,7 @@ pub mod batch_get_yike_ai_app_job {
         pub output_url: ::std::option::Option<::std::string::String>,
     }
     /// Object `ImageResultItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ImageResultItem {
@@ -234,7 +234,7 @@ pub mod batch_get_yike_ai_app_job {
         pub output_url: ::std::option::Option<::std::string::String>,
     }
     /// Object `VideoResultItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VideoResultItem {
@@ -282,7 +282,7 @@ pub mod batch_get_yike_asset_media_infos {
     }
     impl ::ice_api::Validate for BatchGetYikeAssetMediaInfosRequest {}
     /// Response of `BatchGetYikeAssetMediaInfos`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct BatchGetYikeAssetMediaInfosResponse {
@@ -297,7 +297,7 @@ pub mod batch_get_yike_asset_media_infos {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `MediaInfosItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaInfosItem {
@@ -315,7 +315,7 @@ pub mod batch_get_yike_asset_media_infos {
         pub media_id: ::std::option::Option<::std::string::String>,
     }
     /// The business information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct BizData {
@@ -357,7 +357,7 @@ pub mod batch_get_yike_asset_media_infos {
         pub source_type: ::std::option::Option<::std::string::String>,
     }
     /// Object `FileInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FileInfoListItem {
@@ -366,7 +366,7 @@ pub mod batch_get_yike_asset_media_infos {
         pub file_basic_info: ::std::option::Option<FileBasicInfo>,
     }
     /// The basic file information, including duration and size.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FileBasicInfo {
@@ -405,7 +405,7 @@ pub mod batch_get_yike_asset_media_infos {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// The basic information about the media asset.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaBasicInfo {
@@ -508,7 +508,7 @@ pub mod create_yike_asset_upload {
     }
     impl ::ice_api::Validate for CreateYikeAssetUploadRequest {}
     /// Response of `CreateYikeAssetUpload`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateYikeAssetUploadResponse {
@@ -566,7 +566,7 @@ pub mod create_yike_production {
     }
     impl ::ice_api::Validate for CreateYikeProductionRequest {}
     /// Response of `CreateYikeProduction`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateYikeProductionResponse {
@@ -634,7 +634,7 @@ pub mod create_yike_user {
     }
     impl ::ice_api::Validate for CreateYikeUserRequest {}
     /// Response of `CreateYikeUser`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateYikeUserResponse {
@@ -646,7 +646,7 @@ pub mod create_yike_user {
         pub user_info: ::std::option::Option<UserInfo>,
     }
     /// The user information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UserInfo {
@@ -699,7 +699,7 @@ pub mod create_yike_workspace {
     }
     impl ::ice_api::Validate for CreateYikeWorkspaceRequest {}
     /// Response of `CreateYikeWorkspace`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct CreateYikeWorkspaceResponse {
@@ -762,7 +762,7 @@ pub mod delete_yike_asset_media_infos {
     }
     impl ::ice_api::Validate for DeleteYikeAssetMediaInfosRequest {}
     /// Response of `DeleteYikeAssetMediaInfos`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct DeleteYikeAssetMediaInfosResponse {
@@ -810,7 +810,7 @@ pub mod get_yike_ai_app_job {
     }
     impl ::ice_api::Validate for GetYikeAIAppJobRequest {}
     /// Response of `GetYikeAIAppJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetYikeAIAppJobResponse {
@@ -851,7 +851,7 @@ pub mod get_yike_ai_app_job {
         pub status: ::std::option::Option<::std::string::String>,
     }
     /// The task execution result.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetYikeAIAppJobResponseResult {
@@ -866,7 +866,7 @@ pub mod get_yike_ai_app_job {
         pub video_result: ::std::option::Option<::std::vec::Vec<VideoResultItem>>,
     }
     /// Object `AudioResultItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AudioResultItem {
@@ -878,7 +878,7 @@ pub mod get_yike_ai_app_job {
         pub output_url: ::std::option::Option<::std::string::String>,
     }
     /// Object `ImageResultItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ImageResultItem {
@@ -890,7 +890,7 @@ pub mod get_yike_ai_app_job {
         pub output_url: ::std::option::Option<::std::string::String>,
     }
     /// Object `VideoResultItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VideoResultItem {
@@ -928,7 +928,7 @@ pub mod get_yike_asset_media_info {
     }
     impl ::ice_api::Validate for GetYikeAssetMediaInfoRequest {}
     /// Response of `GetYikeAssetMediaInfo`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetYikeAssetMediaInfoResponse {
@@ -940,7 +940,7 @@ pub mod get_yike_asset_media_info {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The media asset information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaInfo {
@@ -958,7 +958,7 @@ pub mod get_yike_asset_media_info {
         pub media_id: ::std::option::Option<::std::string::String>,
     }
     /// The custom business information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct BizData {
@@ -1003,7 +1003,7 @@ pub mod get_yike_asset_media_info {
         pub source_type: ::std::option::Option<::std::string::String>,
     }
     /// Object `FileInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FileInfoListItem {
@@ -1027,7 +1027,7 @@ pub mod get_yike_asset_media_info {
         >,
     }
     /// Object `AudioStreamInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct AudioStreamInfoListItem {
@@ -1087,7 +1087,7 @@ pub mod get_yike_asset_media_info {
         pub timebase: ::std::option::Option<::std::string::String>,
     }
     /// The basic file information, including duration and size.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FileBasicInfo {
@@ -1132,7 +1132,7 @@ pub mod get_yike_asset_media_info {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// Object `SubtitleStreamInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubtitleStreamInfoListItem {
@@ -1168,7 +1168,7 @@ pub mod get_yike_asset_media_info {
         pub timebase: ::std::option::Option<::std::string::String>,
     }
     /// Object `VideoStreamInfoListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct VideoStreamInfoListItem {
@@ -1243,7 +1243,7 @@ pub mod get_yike_asset_media_info {
         pub width: ::std::option::Option<::std::string::String>,
     }
     /// The basic information of the media asset.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct MediaBasicInfo {
@@ -1357,7 +1357,7 @@ pub mod get_yike_storyboard_job {
     }
     impl ::ice_api::Validate for GetYikeStoryboardJobRequest {}
     /// Response of `GetYikeStoryboardJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetYikeStoryboardJobResponse {
@@ -1384,7 +1384,7 @@ pub mod get_yike_storyboard_job {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// The algorithm job parameters. This is a JSON object whose content varies depending on the algorithm.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct JobParams {
@@ -1427,7 +1427,7 @@ pub mod get_yike_storyboard_job {
         pub video_model: ::std::option::Option<::std::string::String>,
     }
     /// The job result.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct JobResult {
@@ -1487,7 +1487,7 @@ pub mod get_yike_user {
     }
     impl ::ice_api::Validate for GetYikeUserRequest {}
     /// Response of `GetYikeUser`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetYikeUserResponse {
@@ -1499,7 +1499,7 @@ pub mod get_yike_user {
         pub user_info: ::std::option::Option<UserInfo>,
     }
     /// The user information.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct UserInfo {
@@ -1547,7 +1547,7 @@ pub mod get_yike_user_credit {
     }
     impl ::ice_api::Validate for GetYikeUserCreditRequest {}
     /// Response of `GetYikeUserCredit`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct GetYikeUserCreditResponse {
@@ -1635,7 +1635,7 @@ pub mod list_yike_asset_folders {
         }
     }
     /// Response of `ListYikeAssetFolders`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListYikeAssetFoldersResponse {
@@ -1656,7 +1656,7 @@ pub mod list_yike_asset_folders {
         pub total: ::std::option::Option<i64>,
     }
     /// Object `FolderListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct FolderListItem {
@@ -1774,7 +1774,7 @@ pub mod list_yike_productions {
         }
     }
     /// Response of `ListYikeProductions`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ListYikeProductionsResponse {
@@ -1792,7 +1792,7 @@ pub mod list_yike_productions {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Object `ProductionListItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ProductionListItem {
@@ -1870,7 +1870,7 @@ pub mod precheck_yike_ai_app_job {
     }
     impl ::ice_api::Validate for PrecheckYikeAIAppJobRequest {}
     /// Response of `PrecheckYikeAIAppJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct PrecheckYikeAIAppJobResponse {
@@ -1889,7 +1889,7 @@ pub mod precheck_yike_ai_app_job {
         pub status: ::std::option::Option<::std::string::String>,
     }
     /// Object `ResultItem`.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ResultItem {
@@ -1960,7 +1960,7 @@ pub mod register_yike_asset_media_info {
     }
     impl ::ice_api::Validate for RegisterYikeAssetMediaInfoRequest {}
     /// Response of `RegisterYikeAssetMediaInfo`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct RegisterYikeAssetMediaInfoResponse {
@@ -2008,7 +2008,7 @@ pub mod resume_yike_storyboard_job {
     }
     impl ::ice_api::Validate for ResumeYikeStoryboardJobRequest {}
     /// Response of `ResumeYikeStoryboardJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct ResumeYikeStoryboardJobResponse {
@@ -2074,7 +2074,7 @@ pub mod set_yike_user_role {
     }
     impl ::ice_api::Validate for SetYikeUserRoleRequest {}
     /// Response of `SetYikeUserRole`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SetYikeUserRoleResponse {
@@ -2125,7 +2125,7 @@ pub mod sub_yike_user_credit {
     }
     impl ::ice_api::Validate for SubYikeUserCreditRequest {}
     /// Response of `SubYikeUserCredit`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubYikeUserCreditResponse {
@@ -2207,7 +2207,7 @@ pub mod submit_yike_ai_app_job {
     }
     impl ::ice_api::Validate for SubmitYikeAIAppJobRequest {}
     /// Response of `SubmitYikeAIAppJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitYikeAIAppJobResponse {
@@ -2413,7 +2413,7 @@ pub mod submit_yike_storyboard_job {
     }
     impl ::ice_api::Validate for SubmitYikeStoryboardJobRequest {}
     /// Response of `SubmitYikeStoryboardJob`. Every field is optional; unknown fields are ignored.
-    #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     #[serde(default)]
     #[non_exhaustive]
     pub struct SubmitYikeStoryboardJobResponse {

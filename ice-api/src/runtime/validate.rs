@@ -137,9 +137,8 @@ impl Validator {
 
     /// Checks an inclusive numeric range.
     pub fn range(&mut self, value: f64, min: Option<f64>, max: Option<f64>) {
-        let bad = value.is_nan()
-            || min.is_some_and(|m| value < m)
-            || max.is_some_and(|m| value > m);
+        let bad =
+            value.is_nan() || min.is_some_and(|m| value < m) || max.is_some_and(|m| value > m);
         if bad {
             let expected = match (min, max) {
                 (Some(a), Some(b)) => format!("from {a} to {b}"),

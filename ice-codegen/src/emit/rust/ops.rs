@@ -179,7 +179,7 @@ pub fn op_module(ctx: &Ctx<'_>, index: usize) -> TokenStream {
             #paginated
 
             #[doc = #resp_doc]
-            #[derive(Debug, Clone, Default, ::serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
             #[serde(default)]
             #[non_exhaustive]
             pub struct #resp {

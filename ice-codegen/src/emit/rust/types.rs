@@ -195,18 +195,12 @@ pub fn named_struct(ctx: &Ctx<'_>, idx: usize) -> TokenStream {
     // A component no operation uses gets both directions, so it is usable either way.
     let unused = !t.in_request && !t.in_response;
     let (in_request, in_response) = (t.in_request || unused, t.in_response || unused);
-    // Response-only types skip PartialEq: they are decoded, read and dropped, and the derive on
-    // ~900 structs costs compile time for every user.
-    let mut derives = if in_request {
-        vec![
-            quote!(Debug),
-            quote!(Clone),
-            quote!(PartialEq),
-            quote!(Default),
-        ]
-    } else {
-        vec![quote!(Debug), quote!(Clone), quote!(Default)]
-    };
+    let mut derives = vec![
+        quote!(Debug),
+        quote!(Clone),
+        quote!(PartialEq),
+        quote!(Default),
+    ];
     if in_request {
         derives.push(quote!(::serde::Serialize));
     }
