@@ -27,9 +27,9 @@ const HEADERS: [(&str, &str); 5] = [
 
 fn request() -> SubmitSceneMediaSelectionJob {
     let input = SmartMixInputConfig::from_media_array([
-        "https://bucket.oss-cn-shanghai.aliyuncs.com/materials/beach-morning.mp4",
-        "https://bucket.oss-cn-shanghai.aliyuncs.com/materials/cafe-street.mp4",
         "****9d46c886b45481030f6e****",
+        "****c886b45481030f6e9d46****",
+        "****45481030f6e9d46c886b****",
     ])
     .with_speech_text_array([
         "夏天到了，轻装出发，把日落留在相册里。",
