@@ -3,21 +3,6 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// Formats `t` as `2023-03-13T08:34:30Z` (UTC, whole seconds); used by tests to check parsing.
-#[cfg(test)]
-fn format_iso8601(t: SystemTime) -> String {
-    let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
-}
-
 /// Parses `yyyy-MM-ddTHH:mm:ss[.fff]Z` (UTC). Returns `None` for anything else.
 pub(crate) fn parse_iso8601(s: &str) -> Option<SystemTime> {
     let s = s.trim();
@@ -69,22 +54,10 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 }
 
 #[cfg(test)]
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
-#[cfg(test)]
 mod tests {
     use super::*;
+    // The signer's formatter is the inverse these parses are checked against.
+    use crate::runtime::sign::clock::format_acs_date as format_iso8601;
 
     #[test]
     fn known_instants_round_trip() {
