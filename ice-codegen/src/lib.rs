@@ -13,4 +13,4 @@ pub mod pipeline;
 pub mod resolve;
 pub mod spec;
 
-pub use output::{CodegenError, GeneratedFile};
+pub use output::{CodegenError, CodegenErrors, Diagnostics, GeneratedFile};
