@@ -3,7 +3,6 @@
 //! Pipeline: [`spec`] (JSON → typed model, pointer-precise errors) + [`overlay`] (YAML) →
 //! [`resolve`] → [`ir`] → emitters ([`emit::rust`], [`emit::schema`]).
 
-pub mod configs;
 pub mod emit;
 pub mod ir;
 pub mod names;

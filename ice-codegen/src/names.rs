@@ -96,6 +96,25 @@ const RESERVED_TYPES: &[&str] = &[
     "Self",
 ];
 
+/// Public type names of the hand-written `ice-api` runtime (and names it re-exports). Generated
+/// types never take these, so `use ice_api::prelude::*` and a group's glob import never clash;
+/// `ice-api/tests/unique_names.rs` fails when this list falls behind.
+pub const RUNTIME_TYPES: &[&str] = &[
+    "AccessDeniedDetail", "Auth", "BatchProduceMediaComplete", "CachingProvider", "CallbackError",
+    "CallbackEvent", "CliProfileProvider", "Client", "Config", "ConfigBuilder", "ConfigError",
+    "Credentials", "CredentialsError", "CredentialsUriProvider", "DecodeError", "DefaultChain",
+    "DefaultChainBuilder", "EcsRamRoleProvider", "Emulator", "EmulatorBuilder", "EmulatorHandle",
+    "EmulatorStats", "EncodeError", "EncodeWire", "Endpoint", "EnvProvider", "Error", "ErrorKind",
+    "Event", "Faults", "HttpMethod", "IniFileProvider", "ItemStream", "JobError", "JobState",
+    "JsonFieldError", "Limits", "Location", "Network", "Number", "NumberOrString", "Operation",
+    "OidcProvider", "Outcome", "Page", "PageKind", "PageStream", "Paginated", "Progress",
+    "ProvideCredentials", "RamRoleArnProvider", "RateLimit", "RawRequest", "RawResponse",
+    "Result", "RetryPolicy", "Secret", "ServiceError", "SignatureVersion", "StaticProvider",
+    "StreamExt", "SubJobCounts", "Timeouts", "Timing", "TransportError", "TransportKind",
+    "Validate", "ValidationErrors", "Validator", "Violation", "Wait", "WaitError", "WaitFailure",
+    "WaitOptions", "WaitOutcome", "Waitable", "WireParams", "WireScalar", "WireTag",
+];
+
 /// Hands out unique names within one Rust module.
 #[derive(Debug, Default, Clone)]
 pub struct Namer {

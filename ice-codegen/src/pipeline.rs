@@ -5,16 +5,17 @@
 use std::path::Path;
 
 use crate::emit;
-use crate::ir::Api;
-use crate::output::{CodegenError, GeneratedFile};
-use crate::overlay::load_overlay;
-use crate::resolve::resolve;
+use crate::output::{CodegenError, CodegenErrors, GeneratedFile};
+use crate::overlay;
+use crate::resolve::{resolve, Options, Resolved};
 use crate::spec::load_spec;
 
 /// The spec, relative to the workspace root.
 pub const SPEC_PATH: &str = "specs/ice/2020-11-09/api-docs.json";
-/// The overlay, relative to the workspace root.
+/// The operation overlay, relative to the workspace root.
 pub const OVERLAY_PATH: &str = "specs/ice/2020-11-09/overlay.yaml";
+/// The typed-parameter overlay, relative to the workspace root.
+pub const TYPES_PATH: &str = "specs/ice/2020-11-09/types.yaml";
 /// The manifest whose feature block codegen owns.
 pub const MANIFEST_PATH: &str = "ice-api/Cargo.toml";
 
@@ -23,22 +24,47 @@ fn read(root: &Path, rel: &str) -> Result<String, CodegenError> {
         .map_err(|e| CodegenError::new(rel, "", format!("cannot read file: {e}")))
 }
 
-/// Loads and resolves the workspace's spec and overlay.
-pub fn load_api(root: &Path) -> Result<Api, CodegenError> {
-    let spec = load_spec(Path::new(SPEC_PATH), &read(root, SPEC_PATH)?)?;
-    let overlay = load_overlay(Path::new(OVERLAY_PATH), &read(root, OVERLAY_PATH)?)?;
-    resolve(&spec, &overlay)
+/// Loads and resolves the workspace's spec and overlays, reporting every problem of all three
+/// files at once.
+pub fn load_api(root: &Path, options: Options) -> Result<Resolved, CodegenErrors> {
+    let spec_text = read(root, SPEC_PATH);
+    let overlay_text = read(root, OVERLAY_PATH);
+    let types_text = read(root, TYPES_PATH);
+    let mut diag = crate::Diagnostics::new();
+    let spec = diag.take(spec_text.map_err(CodegenErrors::from).and_then(|t| load_spec(Path::new(SPEC_PATH), &t).map_err(Into::into)));
+    let overlay_text = diag.take(overlay_text);
+    let types_text = diag.take(types_text);
+    let overlay = diag.take(overlay::load(
+        Path::new(OVERLAY_PATH),
+        overlay_text.as_deref(),
+        Path::new(TYPES_PATH),
+        types_text.as_deref(),
+    ));
+    let (Some(spec), Some(overlay)) = (spec, overlay) else {
+        return Err(diag.finish(()).err().unwrap_or_else(|| {
+            CodegenError::new(SPEC_PATH, "", "cannot load the spec").into()
+        }));
+    };
+    diag.finish(())?;
+    resolve(&spec, &overlay, options)
 }
 
-/// Every file `cargo xtask codegen` owns (generated Rust, test samples, the manifest with its
-/// regenerated feature block), except the typed job configs ([`crate::configs`]).
-pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, CodegenError> {
-    let api = load_api(root)?;
-    generate_from(root, &api)
+/// Every file `cargo xtask codegen` owns (generated Rust, test samples, the operation list, the
+/// manifest with its regenerated feature block), plus the warnings of resolution.
+pub fn generate(
+    root: &Path,
+    options: Options,
+) -> Result<(Vec<GeneratedFile>, Vec<CodegenError>), CodegenErrors> {
+    let resolved = load_api(root, options)?;
+    let files = generate_from(root, &resolved.api)?;
+    Ok((files, resolved.warnings))
 }
 
 /// [`generate`] for an already resolved API.
-pub fn generate_from(root: &Path, api: &Api) -> Result<Vec<GeneratedFile>, CodegenError> {
+pub fn generate_from(
+    root: &Path,
+    api: &crate::ir::Api,
+) -> Result<Vec<GeneratedFile>, CodegenError> {
     let mut files = emit::rust::generate(api)?;
     let manifest = read(root, MANIFEST_PATH)?;
     files.push(GeneratedFile {
@@ -49,7 +75,7 @@ pub fn generate_from(root: &Path, api: &Api) -> Result<Vec<GeneratedFile>, Codeg
 }
 
 /// JSON Schema files (paths relative to the schema output directory).
-pub fn schemas(root: &Path) -> Result<Vec<GeneratedFile>, CodegenError> {
-    let api = load_api(root)?;
-    Ok(emit::schema::schemas(&api))
+pub fn schemas(root: &Path) -> Result<Vec<GeneratedFile>, CodegenErrors> {
+    let resolved = load_api(root, Options::default())?;
+    Ok(emit::schema::schemas(&resolved.api))
 }

@@ -7,11 +7,15 @@ use std::process::ExitCode;
 
 use ice_codegen::emit::rust::GENERATED_DIR;
 use ice_codegen::pipeline::{self, SPEC_PATH};
-use ice_codegen::{CodegenError, GeneratedFile};
+use ice_codegen::resolve::Options;
+use ice_codegen::{CodegenError, CodegenErrors, GeneratedFile};
 use serde_json::{Map, Value};
 
 const USAGE: &str = "usage:
-  cargo xtask codegen [--check]              regenerate ice-api (--check: fail if it is stale)
+  cargo xtask codegen [--check] [--prune-missing]
+                                             regenerate ice-api (--check: fail if it is stale;
+                                             --prune-missing: drop overlay entries naming
+                                             operations the spec no longer has, with a warning)
   cargo xtask import <api-docs.json> [--out DIR]  validate + normalize a spec into specs/ (or DIR)
   cargo xtask schema [--out DIR]             export JSON Schema (default target/schema)";
 
@@ -75,14 +79,20 @@ fn write_file(path: &Path, contents: &str) -> Result<(), CodegenError> {
         .map_err(|e| CodegenError::new(path, "", format!("cannot write file: {e}")))
 }
 
-fn codegen(root: &Path, args: &[String]) -> Result<(), CodegenError> {
-    let check = match args {
-        [] => false,
-        [a] if a == "--check" => true,
-        _ => return Err(usage_error("codegen takes only --check")),
-    };
-    let mut files: Vec<GeneratedFile> = pipeline::generate(root)?;
-    files.extend(ice_codegen::configs::generate(root)?);
+fn codegen(root: &Path, args: &[String]) -> Result<(), CodegenErrors> {
+    let mut check = false;
+    let mut options = Options::default();
+    for a in args {
+        match a.as_str() {
+            "--check" => check = true,
+            "--prune-missing" => options.prune_missing = true,
+            other => return Err(usage_error(&format!("unexpected argument `{other}`")).into()),
+        }
+    }
+    let (files, warnings): (Vec<GeneratedFile>, _) = pipeline::generate(root, options)?;
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
     // Files in the generated directory that codegen no longer produces (e.g. a removed group).
     let produced: Vec<PathBuf> = files.iter().map(|f| root.join(&f.path)).collect();
     let orphans: Vec<PathBuf> = std::fs::read_dir(root.join(GENERATED_DIR))
@@ -114,7 +124,8 @@ fn codegen(root: &Path, args: &[String]) -> Result<(), CodegenError> {
                 "generated files are stale; run `cargo xtask codegen`:\n  {}",
                 stale.join("\n  ")
             ),
-        ));
+        )
+        .into());
     }
     for p in &orphans {
         std::fs::remove_file(p)
@@ -152,7 +163,7 @@ fn normalize(v: &Value) -> Value {
     }
 }
 
-fn import(root: &Path, args: &[String]) -> Result<(), CodegenError> {
+fn import(root: &Path, args: &[String]) -> Result<(), CodegenErrors> {
     let (src, out) = parse_args(args, true)?;
     let src = src.ok_or_else(|| usage_error("import needs the path of an api-docs.json"))?;
     let src = PathBuf::from(src);
@@ -162,7 +173,12 @@ fn import(root: &Path, args: &[String]) -> Result<(), CodegenError> {
         .map_err(|e| CodegenError::new(&src, "", format!("invalid JSON: {e}")))?;
     // Validate: load and resolve (without the overlay, which belongs to the target version).
     let spec = ice_codegen::spec::load_value(&src, &value)?;
-    let api = ice_codegen::resolve::resolve(&spec, &ice_codegen::overlay::Overlay::default())?;
+    let api = ice_codegen::resolve::resolve(
+        &spec,
+        &ice_codegen::overlay::Overlay::default(),
+        Options::default(),
+    )?
+    .api;
     let normalized = normalize(&value);
     let mut pretty = serde_json::to_string_pretty(&normalized)
         .map_err(|e| CodegenError::new(&src, "", format!("cannot serialize: {e}")))?;
@@ -181,11 +197,10 @@ fn import(root: &Path, args: &[String]) -> Result<(), CodegenError> {
     Ok(())
 }
 
-fn schema(root: &Path, args: &[String]) -> Result<(), CodegenError> {
+fn schema(root: &Path, args: &[String]) -> Result<(), CodegenErrors> {
     let (_, out) = parse_args(args, false)?;
     let dir = out.unwrap_or_else(|| root.join("target/schema"));
-    let mut files = pipeline::schemas(root)?;
-    files.extend(ice_codegen::configs::schemas(root)?);
+    let files = pipeline::schemas(root)?;
     for f in &files {
         write_file(&dir.join(&f.path), &f.contents)?;
     }

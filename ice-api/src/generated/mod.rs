@@ -15,6 +15,7 @@
     clippy::tabs_in_doc_comments,
     clippy::struct_field_names,
     clippy::misnamed_getters,
+    clippy::new_without_default,
     rustdoc::bare_urls,
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags,
@@ -428,71 +429,90 @@ pub const OPERATIONS: &[(&str, &str)] = &[
 ];
 #[rustfmt::skip]
 pub mod components;
+#[rustfmt::skip]
+pub(crate) mod prelude;
 /// Usage metering and event callbacks. (feature `account`).
 #[cfg(feature = "account")]
+#[cfg_attr(docsrs, doc(cfg(feature = "account")))]
 #[rustfmt::skip]
 pub mod account;
 /// Real-time AI agents (AICallKit), RTC robots and message chat. (feature `ai-agent`).
 #[cfg(feature = "ai-agent")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
 #[rustfmt::skip]
 pub mod ai_agent;
 /// Digital-human avatars and customized voices. (feature `avatars-voices`).
 #[cfg(feature = "avatars-voices")]
+#[cfg_attr(docsrs, doc(cfg(feature = "avatars-voices")))]
 #[rustfmt::skip]
 pub mod avatars_voices;
 /// Broadcast channels, programs, sources, schedules and ad insertion. (feature `broadcast`).
 #[cfg(feature = "broadcast")]
+#[cfg_attr(docsrs, doc(cfg(feature = "broadcast")))]
 #[rustfmt::skip]
 pub mod broadcast;
 /// Online editing projects, project export and live editing. (feature `editing-projects`).
 #[cfg(feature = "editing-projects")]
+#[cfg_attr(docsrs, doc(cfg(feature = "editing-projects")))]
 #[rustfmt::skip]
 pub mod editing_projects;
 /// Intelligent production jobs: IProduction, smart jobs, highlights, text/audio generation, dynamic charts, video translation. (feature `intelligent-production`).
 #[cfg(feature = "intelligent-production")]
+#[cfg_attr(docsrs, doc(cfg(feature = "intelligent-production")))]
 #[rustfmt::skip]
 pub mod intelligent_production;
 /// Live-stream recording, snapshots, transcoding, stream upload and IPC devices. (feature `live`).
 #[cfg(feature = "live")]
+#[cfg_attr(docsrs, doc(cfg(feature = "live")))]
 #[rustfmt::skip]
 pub mod live;
 /// Live packaging channels, channel groups and origin endpoints. (feature `live-package`).
 #[cfg(feature = "live-package")]
+#[cfg_attr(docsrs, doc(cfg(feature = "live-package")))]
 #[rustfmt::skip]
 pub mod live_package;
 /// Media AI: smart tagging, ASR, cognition, censorship, DNA, copyright and trace watermarks, hotwords. (feature `media-ai`).
 #[cfg(feature = "media-ai")]
+#[cfg_attr(docsrs, doc(cfg(feature = "media-ai")))]
 #[rustfmt::skip]
 pub mod media_ai;
 /// Media asset library: registration, upload, media info, categories, marks, public media, storage. (feature `media-assets`).
 #[cfg(feature = "media-assets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "media-assets")))]
 #[rustfmt::skip]
 pub mod media_assets;
 /// MediaConnect flows, inputs and outputs. (feature `media-connect`).
 #[cfg(feature = "media-connect")]
+#[cfg_attr(docsrs, doc(cfg(feature = "media-connect")))]
 #[rustfmt::skip]
 pub mod media_connect;
 /// MediaLive channels, inputs and input security groups. (feature `media-live`).
 #[cfg(feature = "media-live")]
+#[cfg_attr(docsrs, doc(cfg(feature = "media-live")))]
 #[rustfmt::skip]
 pub mod media_live;
 /// Transcoding, snapshots, media conversion, packaging, media info probing, pipelines, custom templates, workflows. (feature `media-processing`).
 #[cfg(feature = "media-processing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "media-processing")))]
 #[rustfmt::skip]
 pub mod media_processing;
 /// Batch and scene-based video production (the seed job family) and editing templates. (feature `media-production`).
 #[cfg(feature = "media-production")]
+#[cfg_attr(docsrs, doc(cfg(feature = "media-production")))]
 #[rustfmt::skip]
 pub mod media_production;
 /// Media search libraries, search indexes and recognition libraries. (feature `media-search`).
 #[cfg(feature = "media-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "media-search")))]
 #[rustfmt::skip]
 pub mod media_search;
 /// VOD packaging groups, configurations and assets. (feature `vod-packaging`).
 #[cfg(feature = "vod-packaging")]
+#[cfg_attr(docsrs, doc(cfg(feature = "vod-packaging")))]
 #[rustfmt::skip]
 pub mod vod_packaging;
 /// Yike intelligent production workspace. (feature `yike`).
 #[cfg(feature = "yike")]
+#[cfg_attr(docsrs, doc(cfg(feature = "yike")))]
 #[rustfmt::skip]
 pub mod yike;

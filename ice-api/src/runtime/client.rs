@@ -143,6 +143,34 @@ impl RawRequest {
         self.auth = Auth::Anonymous;
         self
     }
+
+    /// The escape hatch from a typed request: its validated wire parameters as a raw request,
+    /// to change by hand (e.g. replace a JSON-string parameter with text of your own) and send
+    /// with [`Client::send_raw_request`]; decode the answer with [`RawResponse::json`].
+    ///
+    /// ```
+    /// # use ice_api::media_production::{OutputConfig, SceneMediaSelection, SmartMixInputConfig, SubmitSceneMediaSelectionJobRequest};
+    /// use ice_api::{Location, RawRequest};
+    /// let typed = SubmitSceneMediaSelectionJobRequest::new(SceneMediaSelection::smart_mix(
+    ///     SmartMixInputConfig::from_media_array(["****media****"]),
+    ///     OutputConfig::new("https://bucket.oss-cn-shanghai.aliyuncs.com/out_{index}.mp4"),
+    /// ));
+    /// let mut raw = RawRequest::from_operation(&typed)?;
+    /// raw.params.set(Location::Form, "InputConfig", r#"{"MediaArray":["****media****"],"NewKey":1}"#);
+    /// assert_eq!(raw.action, "SubmitSceneMediaSelectionJob");
+    /// # Ok::<(), ice_api::Error>(())
+    /// ```
+    pub fn from_operation<O: Operation>(request: &O) -> Result<Self, Error> {
+        let p = prepare(request)?;
+        Ok(Self {
+            action: p.action.into_owned(),
+            version: p.version.into_owned(),
+            method: p.method,
+            auth: p.auth,
+            idempotent: O::IDEMPOTENT,
+            params: p.params,
+        })
+    }
 }
 
 /// An HTTP response with status < 400, undecoded.
@@ -195,16 +223,22 @@ impl RawResponse {
         self.attempts
     }
 
-    /// Decodes the body as JSON.
+    /// Decodes the body as JSON. On failure the body is decoded once more, tracking the path, so
+    /// the error names the field (`EditingBatchJob.JobId: missing field …`).
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, DecodeError> {
-        serde_json::from_slice(&self.body).map_err(|e| self.decode_error(&e))
+        serde_json::from_slice(&self.body).map_err(|e| self.decode_error::<T>(&e))
     }
 
-    fn decode_error(&self, e: &serde_json::Error) -> DecodeError {
+    fn decode_error<T: DeserializeOwned>(&self, e: &serde_json::Error) -> DecodeError {
+        let mut de = serde_json::Deserializer::from_slice(&self.body);
+        let message = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+            Err(pe) if pe.path().iter().next().is_some() => format!("{}: {e}", pe.path()),
+            _ => e.to_string(),
+        };
         DecodeError {
             status: self.status,
             request_id: self.request_id.clone(),
-            message: e.to_string(),
+            message,
             body_snippet: snippet(&self.body).0,
         }
     }
@@ -234,7 +268,7 @@ struct Prepared {
 
 impl Client {
     /// A client for `config`. Fails only if the HTTP stack cannot be initialised.
-    pub fn new(config: Config) -> Result<Self, ConfigError> {
+    pub fn new(config: Config) -> Result<Self, Error> {
         let t = config.timeouts();
         let http = reqwest::Client::builder()
             .connect_timeout(t.connect)
@@ -244,6 +278,7 @@ impl Client {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| ConfigError::new("http client", error_chain(&e)))?;
+        // `?` above converts the ConfigError into the crate's one Error.
         let limiter = config.rate_limit().map(RateLimiter::new);
         Ok(Self {
             inner: Arc::new(Inner {
@@ -256,7 +291,7 @@ impl Client {
 
     /// A client from [`Config::from_env`].
     pub fn from_env() -> Result<Self, Error> {
-        Ok(Self::new(Config::from_env()?)?)
+        Self::new(Config::from_env()?)
     }
 
     /// The configuration.

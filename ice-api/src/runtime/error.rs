@@ -12,13 +12,19 @@ use serde_json::Value;
 
 use super::config::ConfigError;
 use super::credentials::CredentialsError;
+use super::json_field::JsonFieldError;
 use super::validate::ValidationErrors;
+use super::waiter::WaitError;
 use super::wire::EncodeError;
 
 /// Longest body excerpt kept in an error, in bytes.
 pub const MAX_SNIPPET_BYTES: usize = 512;
 
-/// A failed call. Cheap to move (one box); see [`kind`](Error::kind) for the details.
+/// The one error of this crate: a failed call, a bad configuration, a JSON document inside a
+/// response field that does not fit its model, a job that failed or did not finish in time, or an
+/// I/O failure (e.g. starting the emulator). Every fallible public function returns it, so `?`
+/// works across a whole program. Cheap to move (one box); see [`kind`](Error::kind) for the
+/// details and `source()` for the cause.
 pub struct Error {
     inner: Box<Inner>,
 }
@@ -49,6 +55,13 @@ pub enum ErrorKind {
     Service(ServiceError),
     /// A success response whose body is not the expected JSON.
     Decode(DecodeError),
+    /// A JSON document inside a response string field (e.g. `ExtendOutput`) does not fit its
+    /// model.
+    JsonField(JsonFieldError),
+    /// Waiting for a job ended without success: the job failed, or the wait timed out.
+    Wait(WaitError),
+    /// An I/O failure outside a call (e.g. binding the emulator's port).
+    Io(std::io::Error),
 }
 
 /// How a request failed to get a response.
@@ -151,9 +164,18 @@ impl Error {
         self
     }
 
-    /// The action that failed, e.g. `SubmitSceneMediaSelectionJob`.
+    /// The action that failed, e.g. `SubmitSceneMediaSelectionJob` (empty for errors outside a
+    /// call, such as configuration or a failed job).
     pub fn action(&self) -> &str {
         &self.inner.action
+    }
+
+    /// The wait error, when waiting for a job ended without success.
+    pub fn wait(&self) -> Option<&WaitError> {
+        match &self.inner.kind {
+            ErrorKind::Wait(w) => Some(w),
+            _ => None,
+        }
     }
 
     /// How many HTTP attempts were made (0 when the request failed before sending).
@@ -382,9 +404,46 @@ fn write_one_line(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
     Ok(())
 }
 
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {}: response body is not the expected JSON: ", self.status)?;
+        write_one_line(f, &self.message)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {}", self.status)?;
+        if let Some(code) = &self.code {
+            write!(f, " {code}")?;
+        }
+        if let Some(msg) = &self.message {
+            f.write_str(": ")?;
+            write_one_line(f, msg)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ServiceError {}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_one_line(f, &self.message)
+    }
+}
+
+impl std::error::Error for TransportError {}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ICE {} failed: ", self.inner.action)?;
+        if self.inner.action.is_empty() {
+            f.write_str("ICE: ")?;
+        } else {
+            write!(f, "ICE {} failed: ", self.inner.action)?;
+        }
         let attempts = self.inner.attempts;
         match &self.inner.kind {
             ErrorKind::Config(e) => write!(f, "invalid configuration: {e}")?,
@@ -427,14 +486,13 @@ impl fmt::Display for Error {
                     write!(f, " [denied action {d}]")?;
                 }
             }
-            ErrorKind::Decode(d) => {
-                write!(
-                    f,
-                    "HTTP {}: response body is not the expected JSON: ",
-                    d.status
-                )?;
-                write_one_line(f, &d.message)?;
+            ErrorKind::Decode(d) => write!(f, "{d}")?,
+            ErrorKind::JsonField(e) => {
+                f.write_str("response field not as expected: ")?;
+                write_one_line(f, &e.to_string())?;
             }
+            ErrorKind::Wait(e) => write!(f, "{e}")?,
+            ErrorKind::Io(e) => write!(f, "I/O: {e}")?,
         }
         let request_id = self.request_id();
         match (request_id, attempts > 1) {
@@ -458,19 +516,30 @@ impl fmt::Debug for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.inner.kind {
-            ErrorKind::Config(e) => Some(e),
-            ErrorKind::Validation(e) => Some(e),
-            ErrorKind::Encode(e) => Some(e),
-            ErrorKind::Credentials(e) => Some(e),
-            _ => None,
-        }
+        Some(match &self.inner.kind {
+            ErrorKind::Config(e) => e,
+            ErrorKind::Validation(e) => e,
+            ErrorKind::Encode(e) => e,
+            ErrorKind::Credentials(e) => e,
+            ErrorKind::Transport(e) => e,
+            ErrorKind::Service(e) => e,
+            ErrorKind::Decode(e) => e,
+            ErrorKind::JsonField(e) => e,
+            ErrorKind::Wait(e) => e,
+            ErrorKind::Io(e) => e,
+        })
     }
 }
 
 impl From<ConfigError> for Error {
     fn from(e: ConfigError) -> Self {
-        Error::new("client", ErrorKind::Config(e)).with_attempts(0)
+        Error::new("", ErrorKind::Config(e)).with_attempts(0)
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::new("", ErrorKind::Io(e)).with_attempts(0)
     }
 }
 

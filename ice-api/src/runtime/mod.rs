@@ -3,8 +3,11 @@
 pub mod client;
 pub mod config;
 pub mod credentials;
+pub(crate) mod de;
 pub mod endpoint;
 pub mod error;
+pub mod json_field;
+pub mod number;
 pub mod operation;
 pub mod pagination;
 pub mod paginator;

@@ -157,6 +157,82 @@ impl Validator {
         }
     }
 
+    /// A required string must hold more than whitespace: `""` and `"   "` are almost always a
+    /// mistake the service answers with a vague error, or worse, accepts.
+    pub fn not_blank(&mut self, value: &str) {
+        if value.trim().is_empty() {
+            self.report(if value.is_empty() {
+                "empty, expected a value".to_owned()
+            } else {
+                format!("{value:?} is blank, expected a value")
+            });
+        }
+    }
+
+    /// Reports when the number of present keys is outside `[min, max]`. A key counts as present
+    /// when its typed field is set (`typed`) or when it appears in `extra`.
+    pub fn key_count(
+        &mut self,
+        extra: &serde_json::Map<String, serde_json::Value>,
+        keys: &[(&str, bool)],
+        min: usize,
+        max: Option<usize>,
+        why: &str,
+    ) {
+        let present: Vec<&str> = keys
+            .iter()
+            .filter(|(k, typed)| *typed || extra.contains_key(*k))
+            .map(|(k, _)| *k)
+            .collect();
+        let all: Vec<&str> = keys.iter().map(|(k, _)| *k).collect();
+        let n = present.len();
+        if max == Some(0) && n > 0 {
+            self.report(format!("{} not allowed: {why}", present.join(" and ")));
+        } else if n < min {
+            self.report(format!("none of {} is set: {why}", all.join(", ")));
+        } else if let Some(max) = max.filter(|m| n > *m) {
+            self.report(format!(
+                "{} are set, at most {max} of {} allowed: {why}",
+                present.join(" and "),
+                all.join(", ")
+            ));
+        }
+    }
+
+    /// Reports every key of `extra` that names a typed field (`typed`: key, whether it is set):
+    /// the typed field is the one place for that key, so `extra` may not shadow or duplicate it.
+    pub fn extra_keys(
+        &mut self,
+        extra: &serde_json::Map<String, serde_json::Value>,
+        typed: &[(&str, bool)],
+    ) {
+        if extra.is_empty() {
+            return;
+        }
+        for (key, set) in typed {
+            if extra.contains_key(*key) {
+                self.field(key, |v| {
+                    v.report(if *set {
+                        "set both as a typed field and as an extra key; keep one"
+                    } else {
+                        "given as an extra key although the model has a typed field for it; use the typed field (its checks apply)"
+                    })
+                });
+            }
+        }
+    }
+
+    /// Reports when the compact JSON form of `value` is longer than `max` bytes.
+    pub fn json_bytes<T: serde::Serialize + ?Sized>(&mut self, value: &T, max: usize) {
+        match serde_json::to_vec(value) {
+            Ok(json) if json.len() > max => {
+                self.report(format!("{} bytes as JSON, at most {max}", json.len()))
+            }
+            Ok(_) => {}
+            Err(e) => self.report(format!("cannot be encoded as JSON: {e}")),
+        }
+    }
+
     /// Ends validation: `Ok` when nothing was reported.
     pub fn finish(self) -> Result<(), ValidationErrors> {
         if self.violations.is_empty() {

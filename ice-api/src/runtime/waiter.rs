@@ -1,43 +1,75 @@
-//! Waiting for a batch media-producing job (any `Submit*` of the scene or one-click family) to
-//! reach a terminal status, by polling `GetBatchMediaProducingJob` with exponential backoff.
+//! The one waiter engine: polls any generated request that implements [`Waitable`] (the waiters
+//! are declared per job family in `specs/ice/2020-11-09/overlay.yaml` and generated) until the job
+//! reaches a terminal status, with exponential backoff, an overall timeout and an optional
+//! progress hook. The outcome carries the poll operation's own typed response.
 //!
-//! - The outcome tells apart a job that finished with every sub-job successful, one that
-//!   finished with failed sub-jobs (the service still says `Finished`), and a failed job (with
-//!   the `Extend` error code and message).
-//! - A progress hook sees every poll (status and sub-job counts), e.g. to draw a progress bar.
+//! - [`WaitOutcome`] tells apart a job that succeeded, one that finished with failed sub-jobs (the
+//!   batch family still says `Finished`), and a failed job (with its error code and message).
+//!   [`WaitOutcome::require_success`] turns anything but success into an [`Error`].
 //! - Transient poll failures (throttling, 5xx, transport) that survive the client's own retries
 //!   are tolerated until the overall timeout; other errors end the wait.
 //! - Cancellation-safe: dropping the future stops polling; nothing is left running.
 //!
 //! ```no_run
-//! # async fn demo(client: ice_api::Client, job_id: &str) -> Result<(), ice_api::runtime::waiter::WaitError> {
-//! use ice_api::runtime::waiter::{WaitOptions, WaitOutcome};
+//! # async fn demo(client: ice_api::Client, submitted: ice_api::media_production::SubmitSceneMediaSelectionJobResponse) -> Result<(), ice_api::Error> {
+//! // Short form: default schedule (1 s growing to 15 s, 2 h timeout), no progress hook.
+//! let job = client.wait(submitted.poll_request()).await?.require_success()?;
+//! println!("{:?}", job.editing_batch_job.status);
 //!
+//! // With a schedule and a progress hook.
+//! use std::time::Duration;
+//! use ice_api::WaitOptions;
 //! let outcome = client
-//!     .wait_for_batch_job(job_id, &WaitOptions::default(), |p| {
-//!         println!("{} {}/{} sub-jobs done", p.status, p.sub_jobs.done(), p.sub_jobs.total)
-//!     })
+//!     .wait(submitted.poll_request())
+//!     .options(WaitOptions::default().timeout(Duration::from_secs(600)))
+//!     .on_progress(|p| println!("{} {}/{} sub-jobs done", p.status, p.sub_jobs.done(), p.sub_jobs.total))
 //!     .await?;
-//! match outcome {
-//!     WaitOutcome::Succeeded(job) => println!("done: {:?}", job.extend_output),
-//!     WaitOutcome::FinishedWithFailures(job) => println!("{} sub-jobs failed", job.failed_sub_jobs().count()),
-//!     WaitOutcome::Failed { error, .. } => println!("failed: {error}"),
-//! }
 //! # Ok(()) }
 //! ```
 
 use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
 use std::time::Duration;
 
-use serde::de::DeserializeOwned;
-use serde::Deserialize;
-use serde_json::Value;
 use tokio::time::Instant;
 
-use super::client::{Client, RawRequest};
-use super::error::Error;
-use super::operation::HttpMethod;
-use super::wire::{Location, WireParams};
+use super::client::Client;
+use super::error::{Error, ErrorKind};
+use super::operation::Operation;
+
+/// A poll request whose response says where an async job stands. Implemented by generated code
+/// for every poll operation the overlay declares a waiter on.
+pub trait Waitable: Operation + Clone {
+    /// What the job is called in messages (`batch media-producing job`).
+    const JOB: &'static str;
+    /// Statuses that end the wait successfully.
+    const SUCCESS: &'static [&'static str];
+    /// Statuses of a failed job.
+    const FAILURE: &'static [&'static str];
+    /// Sub-job statuses that count as succeeded.
+    const SUB_JOB_SUCCESS: &'static [&'static str] = &[];
+    /// Sub-job statuses that count as failed.
+    const SUB_JOB_FAILURE: &'static [&'static str] = &[];
+
+    /// The job this request polls.
+    fn job_id(&self) -> &str;
+
+    /// The job's status in `response`, as sent.
+    fn status(response: &Self::Response) -> Option<&str>;
+
+    /// The status of each sub-job in `response` (empty for jobs without sub-jobs).
+    fn sub_job_statuses(response: &Self::Response) -> Vec<Option<&str>> {
+        let _ = response;
+        Vec::new()
+    }
+
+    /// The job's error code and message in `response`, when the response carries them.
+    fn job_error(response: &Self::Response) -> (Option<String>, Option<String>) {
+        let _ = response;
+        (None, None)
+    }
+}
 
 /// Polling schedule: the first poll is immediate, then delays grow from `initial_delay` by
 /// `multiplier` up to `max_delay`; the wait gives up after `timeout`.
@@ -101,48 +133,17 @@ impl WaitOptions {
     }
 }
 
-/// Status of a batch job (`EditingBatchJob.Status`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum JobStatus {
-    /// Queued.
-    Init,
-    /// Running.
-    Processing,
-    /// Done (sub-jobs may still have failed).
-    Finished,
-    /// The whole job failed.
+/// Where a job stands after a poll.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JobState {
+    /// Not finished yet (or a status this SDK does not know).
+    Running,
+    /// Finished successfully.
+    Succeeded,
+    /// Finished, but at least one sub-job failed.
+    FinishedWithFailures,
+    /// Failed.
     Failed,
-    /// A status this SDK does not know.
-    Unknown(String),
-}
-
-impl JobStatus {
-    fn parse(s: &str) -> Self {
-        match s {
-            "Init" => Self::Init,
-            "Processing" => Self::Processing,
-            "Finished" => Self::Finished,
-            "Failed" => Self::Failed,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-
-    /// `Finished` or `Failed`.
-    pub fn is_terminal(&self) -> bool {
-        matches!(self, Self::Finished | Self::Failed)
-    }
-}
-
-impl fmt::Display for JobStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Init => "Init",
-            Self::Processing => "Processing",
-            Self::Finished => "Finished",
-            Self::Failed => "Failed",
-            Self::Unknown(s) => s,
-        })
-    }
 }
 
 /// Sub-job counts by status.
@@ -150,22 +151,32 @@ impl fmt::Display for JobStatus {
 pub struct SubJobCounts {
     /// All sub-jobs.
     pub total: usize,
-    /// `Init`.
-    pub init: usize,
-    /// `Processing`.
-    pub processing: usize,
-    /// `Success`.
-    pub success: usize,
-    /// `Failed`.
+    /// Succeeded.
+    pub succeeded: usize,
+    /// Failed.
     pub failed: usize,
-    /// Any other status.
-    pub other: usize,
 }
 
 impl SubJobCounts {
-    /// Sub-jobs in a terminal status (`Success` or `Failed`).
+    /// Sub-jobs in a terminal status.
     pub fn done(&self) -> usize {
-        self.success + self.failed
+        self.succeeded + self.failed
+    }
+
+    fn of<P: Waitable>(response: &P::Response) -> Self {
+        let statuses = P::sub_job_statuses(response);
+        let mut c = SubJobCounts {
+            total: statuses.len(),
+            ..Self::default()
+        };
+        for s in statuses.into_iter().flatten() {
+            if P::SUB_JOB_SUCCESS.contains(&s) {
+                c.succeeded += 1;
+            } else if P::SUB_JOB_FAILURE.contains(&s) {
+                c.failed += 1;
+            }
+        }
+        c
     }
 }
 
@@ -174,9 +185,11 @@ impl SubJobCounts {
 pub struct Progress {
     /// The job polled.
     pub job_id: String,
-    /// Its status.
-    pub status: JobStatus,
-    /// Its sub-jobs by status.
+    /// Its status as sent (empty when the response had none).
+    pub status: String,
+    /// Where it stands.
+    pub state: JobState,
+    /// Its sub-jobs.
     pub sub_jobs: SubJobCounts,
     /// Polls so far (including this one).
     pub polls: u32,
@@ -185,295 +198,273 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// A completion estimate in `[0, 1]`: sub-jobs done over total, `Init` = 0, terminal = 1.
-    /// Jobs without sub-jobs show 0.5 while processing.
+    /// A completion estimate in `[0, 1]`: finished sub-jobs over all of them; 1 when the job is
+    /// done; 0.5 while a job without sub-jobs runs.
     pub fn fraction(&self) -> f64 {
-        match self.status {
-            JobStatus::Finished | JobStatus::Failed => 1.0,
-            JobStatus::Init => 0.0,
-            _ if self.sub_jobs.total == 0 => 0.5,
-            _ => self.sub_jobs.done() as f64 / self.sub_jobs.total as f64,
+        match self.state {
+            JobState::Running if self.sub_jobs.total == 0 => 0.5,
+            JobState::Running => self.sub_jobs.done() as f64 / self.sub_jobs.total as f64,
+            _ => 1.0,
         }
     }
 }
 
-/// One sub-job (`SubJobList` item).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
-pub struct SubJob {
-    /// Sub-job ID.
-    pub job_id: Option<String>,
-    /// `Init`, `Processing`, `Success`, `Failed`.
-    pub status: Option<String>,
-    /// Output media asset ID.
-    pub media_id: Option<String>,
-    /// Output file URL.
-    #[serde(rename = "MediaURL")]
-    pub media_url: Option<String>,
-    /// Editing project ID (timeline organisation).
-    pub project_id: Option<String>,
-    /// Output duration in seconds.
-    pub duration: Option<f64>,
-    /// Error code, when failed.
-    pub error_code: Option<String>,
-    /// Error message, when failed.
-    pub error_message: Option<String>,
-}
-
-/// The job as last read (`EditingBatchJob`), with the raw JSON for typed decoding.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BatchJob {
-    /// Job ID.
-    pub job_id: String,
-    /// Job type, e.g. `Smart_Mix_Media_Select`.
-    pub job_type: Option<String>,
-    /// Status.
-    pub status: JobStatus,
-    /// Sub-jobs.
-    pub sub_jobs: Vec<SubJob>,
-    /// `Extend` (JSON string: main-job error info).
-    pub extend: Option<String>,
-    /// `ExtendOutput` (JSON string: e.g. the media-selection result).
-    pub extend_output: Option<String>,
-    /// The whole `EditingBatchJob` object.
-    pub raw: Value,
-}
-
-impl BatchJob {
-    fn from_value(raw: Value) -> Result<Self, serde_json::Error> {
-        #[derive(Deserialize)]
-        #[serde(rename_all = "PascalCase")]
-        struct Wire {
-            #[serde(default)]
-            job_id: Option<String>,
-            #[serde(default)]
-            job_type: Option<String>,
-            #[serde(default)]
-            status: Option<String>,
-            #[serde(default)]
-            sub_job_list: Option<Vec<SubJob>>,
-            #[serde(default)]
-            extend: Option<String>,
-            #[serde(default)]
-            extend_output: Option<String>,
-        }
-        let w = Wire::deserialize(&raw)?;
-        Ok(Self {
-            job_id: w.job_id.unwrap_or_default(),
-            job_type: w.job_type,
-            status: JobStatus::parse(w.status.as_deref().unwrap_or("")),
-            sub_jobs: w.sub_job_list.unwrap_or_default(),
-            extend: w.extend,
-            extend_output: w.extend_output,
-            raw,
-        })
-    }
-
-    /// Sub-job counts by status.
-    pub fn counts(&self) -> SubJobCounts {
-        let mut c = SubJobCounts {
-            total: self.sub_jobs.len(),
-            ..SubJobCounts::default()
-        };
-        for s in &self.sub_jobs {
-            match s.status.as_deref() {
-                Some("Init") => c.init += 1,
-                Some("Processing") => c.processing += 1,
-                Some("Success") => c.success += 1,
-                Some("Failed") => c.failed += 1,
-                _ => c.other += 1,
-            }
-        }
-        c
-    }
-
-    /// The sub-jobs whose status is `Failed`.
-    pub fn failed_sub_jobs(&self) -> impl Iterator<Item = &SubJob> {
-        self.sub_jobs
-            .iter()
-            .filter(|s| s.status.as_deref() == Some("Failed"))
-    }
-
-    /// The main-job error from `Extend` (`{"ErrorCode","ErrorMessage"}`), when present.
-    pub fn error(&self) -> Option<JobError> {
-        let v: Value = serde_json::from_str(self.extend.as_deref()?).ok()?;
-        let get = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
-        let (code, message) = (get("ErrorCode"), get("ErrorMessage"));
-        (code.is_some() || message.is_some()).then_some(JobError { code, message })
-    }
-
-    /// Decodes the whole `EditingBatchJob` into a typed model (e.g. `ice_api::jobs::EditingBatchJob`).
-    pub fn decode<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        T::deserialize(&self.raw)
-    }
-}
-
-/// Why a job failed (its `Extend`).
+/// Why a job did not succeed: its status and, when the service says, its error.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct JobError {
-    /// `ErrorCode`, e.g. `InvalidMaterial.NotFound`.
+    /// What the job is (`batch media-producing job`).
+    pub job: &'static str,
+    /// The job.
+    pub job_id: String,
+    /// Its last status.
+    pub status: String,
+    /// Error code (e.g. `InvalidMaterial.NotFound`).
     pub code: Option<String>,
-    /// `ErrorMessage`.
+    /// Error message.
     pub message: Option<String>,
+    /// Failed sub-jobs / all sub-jobs, when the job has sub-jobs.
+    pub failed_sub_jobs: Option<(usize, usize)>,
 }
 
 impl fmt::Display for JobError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: {}",
-            self.code.as_deref().unwrap_or("(no code)"),
-            self.message.as_deref().unwrap_or("(no message)")
-        )
-    }
-}
-
-/// How a job ended.
-#[derive(Debug, Clone, PartialEq)]
-pub enum WaitOutcome {
-    /// `Finished`, every sub-job `Success` (or no sub-jobs).
-    Succeeded(BatchJob),
-    /// `Finished`, but at least one sub-job `Failed`.
-    FinishedWithFailures(BatchJob),
-    /// `Failed`.
-    Failed {
-        /// The job as last read.
-        job: BatchJob,
-        /// `Extend` error info (empty when the service gave none).
-        error: JobError,
-    },
-}
-
-impl WaitOutcome {
-    /// The job as last read.
-    pub fn job(&self) -> &BatchJob {
-        match self {
-            Self::Succeeded(j) | Self::FinishedWithFailures(j) | Self::Failed { job: j, .. } => j,
+        write!(f, "ended with status {:?}", self.status)?;
+        if let Some((failed, total)) = self.failed_sub_jobs.filter(|(n, _)| *n > 0) {
+            write!(f, ", {failed} of {total} sub-jobs failed")?;
+        }
+        match (&self.code, &self.message) {
+            (Some(c), Some(m)) => write!(f, ": {c}: {m}"),
+            (Some(c), None) => write!(f, ": {c}"),
+            (None, Some(m)) => write!(f, ": {m}"),
+            (None, None) => Ok(()),
         }
     }
 }
 
-/// Why waiting stopped without a terminal status.
-#[derive(Debug)]
+/// How a job ended. Each variant holds the poll operation's last typed response.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WaitOutcome<R> {
+    /// Finished successfully (every sub-job too).
+    Succeeded(R),
+    /// Finished, but some sub-jobs failed; `error` says how many.
+    FinishedWithFailures {
+        /// The last response.
+        response: R,
+        /// The failed sub-jobs.
+        error: JobError,
+    },
+    /// Failed.
+    Failed {
+        /// The last response.
+        response: R,
+        /// Status, error code and message.
+        error: JobError,
+    },
+}
+
+impl<R> WaitOutcome<R> {
+    /// The last response, however the job ended.
+    pub fn response(&self) -> &R {
+        match self {
+            Self::Succeeded(r)
+            | Self::FinishedWithFailures { response: r, .. }
+            | Self::Failed { response: r, .. } => r,
+        }
+    }
+
+    /// Takes the last response, however the job ended.
+    pub fn into_response(self) -> R {
+        match self {
+            Self::Succeeded(r)
+            | Self::FinishedWithFailures { response: r, .. }
+            | Self::Failed { response: r, .. } => r,
+        }
+    }
+
+    /// The response of a successful job; a failed job, or one with failed sub-jobs, is an
+    /// [`Error`] whose kind is [`ErrorKind::Wait`].
+    pub fn require_success(self) -> Result<R, Error> {
+        match self {
+            Self::Succeeded(r) => Ok(r),
+            Self::FinishedWithFailures { error, .. } | Self::Failed { error, .. } => {
+                Err(Error::new("", ErrorKind::Wait(WaitError::JobFailed(error))).with_attempts(0))
+            }
+        }
+    }
+}
+
+/// Why waiting did not end in success.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum WaitError {
-    /// The overall timeout passed; `last` is the last progress seen.
-    Timeout {
+    /// The overall timeout passed before the job finished.
+    TimedOut {
         /// The job.
         job_id: String,
-        /// The last successful poll, if any.
-        last: Option<Progress>,
+        /// The last status seen (empty when no poll succeeded).
+        status: String,
+        /// Polls made.
+        polls: u32,
+        /// Time waited.
+        elapsed: Duration,
     },
-    /// A poll failed with a non-transient error (or a transient one when time ran out).
-    Client(Error),
-    /// The response had no `EditingBatchJob` object or it could not be read.
-    Decode(String),
+    /// The job failed (or finished with failed sub-jobs, through
+    /// [`WaitOutcome::require_success`]).
+    JobFailed(JobError),
 }
 
 impl fmt::Display for WaitError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Timeout { job_id, last } => {
-                write!(f, "timed out waiting for batch job {job_id}")?;
-                if let Some(p) = last {
-                    write!(f, " (last status {} after {} polls)", p.status, p.polls)?;
+            Self::TimedOut {
+                job_id,
+                status,
+                polls,
+                elapsed,
+            } => {
+                write!(f, "job {job_id} did not finish within {elapsed:.0?}")?;
+                if status.is_empty() {
+                    write!(f, " ({polls} polls)")
+                } else {
+                    write!(f, " (last status {status:?} after {polls} polls)")
                 }
-                Ok(())
             }
-            Self::Client(e) => write!(f, "polling the batch job failed: {e}"),
-            Self::Decode(m) => write!(f, "unexpected GetBatchMediaProducingJob response: {m}"),
+            Self::JobFailed(e) => write!(f, "{} {} {e}", e.job, e.job_id),
         }
     }
 }
 
-impl std::error::Error for WaitError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::Client(e) => Some(e),
-            _ => None,
-        }
+impl std::error::Error for WaitError {}
+
+type ProgressHook<'a> = Box<dyn FnMut(&Progress) + Send + 'a>;
+
+/// A wait in preparation: set [`options`](Self::options) and
+/// [`on_progress`](Self::on_progress) if needed, then `.await` it.
+#[must_use = "a wait does nothing until it is awaited"]
+pub struct Wait<'a, P: Waitable> {
+    client: &'a Client,
+    request: P,
+    options: WaitOptions,
+    progress: Option<ProgressHook<'a>>,
+}
+
+impl<'a, P: Waitable> Wait<'a, P> {
+    /// The polling schedule (default [`WaitOptions::default`]).
+    pub fn options(mut self, options: WaitOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Calls `hook` after every successful poll (e.g. to draw a progress bar).
+    pub fn on_progress(mut self, hook: impl FnMut(&Progress) + Send + 'a) -> Self {
+        self.progress = Some(Box::new(hook));
+        self
     }
 }
 
-impl From<Error> for WaitError {
-    fn from(e: Error) -> Self {
-        Self::Client(e)
+impl<'a, P> IntoFuture for Wait<'a, P>
+where
+    P: Waitable + Send + Sync + 'a,
+    P::Response: Send,
+{
+    type Output = Result<WaitOutcome<P::Response>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(run(self))
     }
 }
 
-impl Client {
-    /// Reads a batch job once (`GetBatchMediaProducingJob`).
-    pub async fn get_batch_job(&self, job_id: &str) -> Result<BatchJob, WaitError> {
-        let mut params = WireParams::new();
-        params.push(Location::Query, "JobId", job_id);
-        let raw = self
-            .send_raw_request(
-                RawRequest::new("GetBatchMediaProducingJob", HttpMethod::Post, params)
-                    .idempotent(true),
-            )
-            .await?;
-        let mut body: Value =
-            serde_json::from_slice(raw.body()).map_err(|e| WaitError::Decode(e.to_string()))?;
-        let job = body
-            .get_mut("EditingBatchJob")
-            .map(Value::take)
-            .filter(Value::is_object)
-            .ok_or_else(|| WaitError::Decode("no EditingBatchJob object".into()))?;
-        BatchJob::from_value(job).map_err(|e| WaitError::Decode(e.to_string()))
+fn state_of<P: Waitable>(response: &P::Response, sub_jobs: &SubJobCounts) -> JobState {
+    match P::status(response) {
+        Some(s) if P::SUCCESS.contains(&s) && sub_jobs.failed > 0 => JobState::FinishedWithFailures,
+        Some(s) if P::SUCCESS.contains(&s) => JobState::Succeeded,
+        Some(s) if P::FAILURE.contains(&s) => JobState::Failed,
+        _ => JobState::Running,
     }
+}
 
-    /// Polls until the job is `Finished` or `Failed`, calling `on_progress` after every poll.
-    pub async fn wait_for_batch_job(
-        &self,
-        job_id: &str,
-        options: &WaitOptions,
-        mut on_progress: impl FnMut(&Progress),
-    ) -> Result<WaitOutcome, WaitError> {
-        let start = Instant::now();
-        // A timeout too large to represent means "no deadline".
-        let deadline = start.checked_add(options.timeout);
-        let expired = |now: Instant| deadline.is_some_and(|d| now >= d);
-        let mut delay = options.initial_delay;
-        let mut polls = 0u32;
-        let mut last: Option<Progress> = None;
-        loop {
-            match self.get_batch_job(job_id).await {
-                Ok(job) => {
-                    polls += 1;
-                    let progress = Progress {
-                        job_id: job_id.to_string(),
-                        status: job.status.clone(),
-                        sub_jobs: job.counts(),
+async fn run<P>(w: Wait<'_, P>) -> Result<WaitOutcome<P::Response>, Error>
+where
+    P: Waitable + Send + Sync,
+    P::Response: Send,
+{
+    let Wait {
+        client,
+        request,
+        options,
+        mut progress,
+    } = w;
+    let job_id = request.job_id().to_owned();
+    let start = Instant::now();
+    // A timeout too large to represent means "no deadline".
+    let deadline = start.checked_add(options.timeout);
+    let expired = |now: Instant| deadline.is_some_and(|d| now >= d);
+    let mut delay = options.initial_delay;
+    let mut polls = 0u32;
+    let mut last_status = String::new();
+    loop {
+        match client.send(&request).await {
+            Ok(response) => {
+                polls += 1;
+                let sub_jobs = SubJobCounts::of::<P>(&response);
+                let state = state_of::<P>(&response, &sub_jobs);
+                last_status = P::status(&response).unwrap_or_default().to_owned();
+                if let Some(hook) = progress.as_mut() {
+                    hook(&Progress {
+                        job_id: job_id.clone(),
+                        status: last_status.clone(),
+                        state,
+                        sub_jobs: sub_jobs.clone(),
                         polls,
                         elapsed: start.elapsed(),
-                    };
-                    on_progress(&progress);
-                    last = Some(progress);
-                    match job.status {
-                        JobStatus::Finished if job.counts().failed > 0 => {
-                            return Ok(WaitOutcome::FinishedWithFailures(job))
-                        }
-                        JobStatus::Finished => return Ok(WaitOutcome::Succeeded(job)),
-                        JobStatus::Failed => {
-                            let error = job.error().unwrap_or_default();
-                            return Ok(WaitOutcome::Failed { job, error });
-                        }
-                        _ => {}
-                    }
+                    });
                 }
-                Err(WaitError::Client(e)) if is_transient(&e) && !expired(Instant::now()) => {}
-                Err(e) => return Err(e),
+                let error = |with_code: bool| {
+                    let (code, message) = if with_code {
+                        P::job_error(&response)
+                    } else {
+                        (None, None)
+                    };
+                    JobError {
+                        job: P::JOB,
+                        job_id: job_id.clone(),
+                        status: last_status.clone(),
+                        code,
+                        message,
+                        failed_sub_jobs: (sub_jobs.total > 0)
+                            .then_some((sub_jobs.failed, sub_jobs.total)),
+                    }
+                };
+                match state {
+                    JobState::Succeeded => return Ok(WaitOutcome::Succeeded(response)),
+                    JobState::FinishedWithFailures => {
+                        let error = error(false);
+                        return Ok(WaitOutcome::FinishedWithFailures { response, error });
+                    }
+                    JobState::Failed => {
+                        let error = error(true);
+                        return Ok(WaitOutcome::Failed { response, error });
+                    }
+                    JobState::Running => {}
+                }
             }
-            let now = Instant::now();
-            if expired(now) {
-                return Err(WaitError::Timeout {
-                    job_id: job_id.to_string(),
-                    last,
-                });
-            }
-            let left = deadline.map_or(delay, |d| d.saturating_duration_since(now));
-            tokio::time::sleep(delay.min(left)).await;
-            delay = options.next_delay(delay);
+            Err(e) if is_transient(&e) && !expired(Instant::now()) => {}
+            Err(e) => return Err(e),
         }
+        let now = Instant::now();
+        if expired(now) {
+            let e = WaitError::TimedOut {
+                job_id,
+                status: last_status,
+                polls,
+                elapsed: start.elapsed(),
+            };
+            return Err(Error::new(P::ACTION, ErrorKind::Wait(e)).with_attempts(polls));
+        }
+        let left = deadline.map_or(delay, |d| d.saturating_duration_since(now));
+        tokio::time::sleep(delay.min(left)).await;
+        delay = options.next_delay(delay);
     }
 }
 
@@ -481,10 +472,23 @@ fn is_transient(e: &Error) -> bool {
     e.is_retryable() || e.is_throttling() || e.transport().is_some()
 }
 
+impl Client {
+    /// Waits for the job `request` polls (a generated poll request such as
+    /// `GetBatchMediaProducingJobRequest`, usually from a submit response's `poll_request()`).
+    /// Await the returned [`Wait`] directly, or set options and a progress hook first.
+    pub fn wait<P: Waitable>(&self, request: P) -> Wait<'_, P> {
+        Wait {
+            client: self,
+            request,
+            options: WaitOptions::default(),
+            progress: None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn backoff_grows_and_caps() {
@@ -496,32 +500,24 @@ mod tests {
         assert_eq!(d1, Duration::from_millis(200));
         assert_eq!(o.next_delay(d1), Duration::from_millis(300));
         let flat = o.clone().multiplier(f64::NAN);
-        assert_eq!(
-            flat.next_delay(Duration::from_millis(100)),
-            Duration::from_millis(100)
-        );
+        assert_eq!(flat.next_delay(Duration::from_millis(100)), Duration::from_millis(100));
         let huge = o.max_delay(Duration::MAX).multiplier(1e300);
-        assert_eq!(
-            huge.next_delay(Duration::from_secs(1)),
-            Duration::MAX,
-            "no overflow panic"
-        );
+        assert_eq!(huge.next_delay(Duration::from_secs(1)), Duration::MAX, "no overflow panic");
     }
 
     #[test]
-    fn job_view_counts_sub_jobs_and_reads_extend_error() {
-        let job = BatchJob::from_value(json!({
-            "JobId": "j", "Status": "Failed", "Unknown": 1,
-            "Extend": "{\"ErrorCode\":\"InvalidMaterial.NotFound\",\"ErrorMessage\":\"gone\"}",
-            "SubJobList": [{"Status": "Failed"}, {"Status": "Success"}, {"Status": "Weird"}]
-        }))
-        .unwrap();
-        assert_eq!(job.status, JobStatus::Failed);
-        let c = job.counts();
-        assert_eq!((c.total, c.failed, c.success, c.other), (3, 1, 1, 1));
-        let e = job.error().unwrap();
-        assert_eq!(e.code.as_deref(), Some("InvalidMaterial.NotFound"));
-        assert_eq!(job.failed_sub_jobs().count(), 1);
-        assert_eq!(JobStatus::parse("New"), JobStatus::Unknown("New".into()));
+    fn job_error_reads_like_a_sentence() {
+        let e = JobError {
+            job: "batch media-producing job",
+            job_id: "j-1".into(),
+            status: "Failed".into(),
+            code: Some("InvalidMaterial.NotFound".into()),
+            message: Some("gone".into()),
+            failed_sub_jobs: Some((1, 3)),
+        };
+        assert_eq!(
+            WaitError::JobFailed(e).to_string(),
+            "batch media-producing job j-1 ended with status \"Failed\", 1 of 3 sub-jobs failed: InvalidMaterial.NotFound: gone"
+        );
     }
 }

@@ -81,6 +81,14 @@ impl WireParams {
         self.list(loc).push((key.into(), value.into()));
     }
 
+    /// Sets parameter `key` in `loc`: replaces its value where it already is (in either
+    /// location, moving it to `loc`), else appends it.
+    pub fn set(&mut self, loc: Location, key: &str, value: impl Into<String>) {
+        self.query.retain(|(k, _)| k != key);
+        self.form.retain(|(k, _)| k != key);
+        self.push(loc, key, value);
+    }
+
     /// A scalar parameter (no `style` in the spec): strings verbatim, numbers in decimal,
     /// booleans as `true` / `false`.
     pub fn scalar<T: WireScalar + ?Sized>(&mut self, loc: Location, key: &str, value: &T) {

@@ -866,7 +866,7 @@ fn active_ai_rtc_license() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::ai_agent::active_ai_rtc_license::ActiveAiRtcLicenseRequest::new();
+    let mut r = ::ice_api::ai_agent::ActiveAiRtcLicenseRequest::new();
     r.auth_code = ::std::option::Option::Some(::std::string::String::from("AuthCode"));
     r.device_id = ::std::option::Option::Some(::std::string::String::from("DeviceId"));
     r.license_item_id = ::std::option::Option::Some(
@@ -879,7 +879,7 @@ fn add_ad_insertion() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::broadcast::add_ad_insertion::AddAdInsertionRequest::new(
+    let mut r = ::ice_api::broadcast::AddAdInsertionRequest::new(
         ::std::string::String::from("AdsUrl"),
         ::std::string::String::from("ContentUrlPrefix"),
         ::std::string::String::from("Name"),
@@ -910,7 +910,7 @@ fn add_category() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_assets::add_category::AddCategoryRequest::new(
+    let mut r = ::ice_api::media_assets::AddCategoryRequest::new(
         ::std::string::String::from("CateName"),
     );
     r.parent_id = ::std::option::Option::Some(8i64);
@@ -922,7 +922,7 @@ fn add_editing_project_materials() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::editing_projects::add_editing_project_materials::AddEditingProjectMaterialsRequest::new(
+    let mut r = ::ice_api::editing_projects::AddEditingProjectMaterialsRequest::new(
         ::std::string::String::from("MaterialMaps"),
         ::std::string::String::from("ProjectId"),
     );
@@ -933,7 +933,7 @@ fn add_favorite_public_media() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_assets::add_favorite_public_media::AddFavoritePublicMediaRequest::new();
+    let mut r = ::ice_api::media_assets::AddFavoritePublicMediaRequest::new();
     r.media_ids = ::std::option::Option::Some(::std::string::String::from("MediaIds"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
@@ -942,7 +942,7 @@ fn add_media_connect_flow_input() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_connect::add_media_connect_flow_input::AddMediaConnectFlowInputRequest::new(
+    let mut r = ::ice_api::media_connect::AddMediaConnectFlowInputRequest::new(
         ::std::string::String::from("FlowId"),
         ::std::string::String::from("InputName"),
         ::std::string::String::from("InputProtocol"),
@@ -975,7 +975,7 @@ fn add_media_connect_flow_output() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_connect::add_media_connect_flow_output::AddMediaConnectFlowOutputRequest::new(
+    let mut r = ::ice_api::media_connect::AddMediaConnectFlowOutputRequest::new(
         ::std::string::String::from("FlowId"),
         ::std::string::String::from("OutputName"),
         ::std::string::String::from("OutputProtocol"),
@@ -1005,7 +1005,7 @@ fn add_media_marks() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_assets::add_media_marks::AddMediaMarksRequest::new(
+    let mut r = ::ice_api::media_assets::AddMediaMarksRequest::new(
         ::std::string::String::from("MediaId"),
         ::std::string::String::from("MediaMarks"),
     );
@@ -1016,7 +1016,7 @@ fn add_stream_tag_to_search_lib() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live::add_stream_tag_to_search_lib::AddStreamTagToSearchLibRequest::new();
+    let mut r = ::ice_api::live::AddStreamTagToSearchLibRequest::new();
     r.media_id = ::std::option::Option::Some(::std::string::String::from("MediaId"));
     r.msg_body = ::std::option::Option::Some(::std::string::String::from("MsgBody"));
     r.namespace = ::std::option::Option::Some(::std::string::String::from("Namespace"));
@@ -1030,7 +1030,7 @@ fn add_template() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::add_template::AddTemplateRequest::new();
+    let mut r = ::ice_api::media_production::AddTemplateRequest::new();
     r.cover_url = ::std::option::Option::Some(::std::string::String::from("CoverUrl"));
     r.name = ::std::option::Option::Some(::std::string::String::from("Name"));
     r.preview_media = ::std::option::Option::Some(
@@ -1050,7 +1050,7 @@ fn add_yike_user_credit() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::yike::add_yike_user_credit::AddYikeUserCreditRequest::new(
+    let mut r = ::ice_api::yike::AddYikeUserCreditRequest::new(
         6i64,
         ::std::string::String::from("YikeUserId"),
     );
@@ -1061,7 +1061,7 @@ fn alter_search_index() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_search::alter_search_index::AlterSearchIndexRequest::new(
+    let mut r = ::ice_api::media_search::AlterSearchIndexRequest::new(
         ::std::string::String::from("IndexType"),
     );
     r.index_config = ::std::option::Option::Some(
@@ -1080,7 +1080,7 @@ fn alter_search_lib() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_search::alter_search_lib::AlterSearchLibRequest::new(
+    let mut r = ::ice_api::media_search::AlterSearchLibRequest::new(
         ::std::string::String::from("SearchLibName"),
     );
     r.search_lib_config = ::std::option::Option::Some(
@@ -1093,20 +1093,20 @@ fn batch_create_vod_packaging_asset() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::vod_packaging::batch_create_vod_packaging_asset::BatchCreateVodPackagingAssetRequest::new();
+    let mut r = ::ice_api::vod_packaging::BatchCreateVodPackagingAssetRequest::new();
     r.assets = ::std::option::Option::Some(
         vec![
-            { let mut x = <
-            ::ice_api::generated::vod_packaging::batch_create_vod_packaging_asset::AssetsItem
-            as ::std::default::Default > ::default(); x.asset_name =
+            { let mut x =
+            ::ice_api::vod_packaging::BatchCreateVodPackagingAssetAssetsItem::new(); x
+            .asset_name =
             ::std::option::Option::Some(::std::string::String::from("AssetName")); x
             .content_id =
             ::std::option::Option::Some(::std::string::String::from("ContentId")); x
-            .input = ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::vod_packaging::batch_create_vod_packaging_asset::Input
-            as ::std::default::Default > ::default(); x.media =
-            ::std::option::Option::Some(::std::string::String::from("Media")); x.r#type =
-            ::std::option::Option::Some(::std::string::String::from("Type")); x }); x }
+            .input = ::std::option::Option::Some({ let mut x =
+            ::ice_api::components::ListMediaQualityAnalysisJobsResponseItemInput::new();
+            x.media = ::std::option::Option::Some(::std::string::String::from("Media"));
+            x.r#type = ::std::option::Option::Some(::std::string::String::from("Type"));
+            x }); x }
         ],
     );
     r.group_name = ::std::option::Option::Some(::std::string::String::from("GroupName"));
@@ -1117,7 +1117,7 @@ fn batch_get_media_infos() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_assets::batch_get_media_infos::BatchGetMediaInfosRequest::new();
+    let mut r = ::ice_api::media_assets::BatchGetMediaInfosRequest::new();
     r.addition_type = ::std::option::Option::Some(
         ::std::string::String::from("AdditionType"),
     );
@@ -1130,7 +1130,7 @@ fn batch_get_yike_ai_app_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::yike::batch_get_yike_ai_app_job::BatchGetYikeAIAppJobRequest::new();
+    let mut r = ::ice_api::yike::BatchGetYikeAIAppJobRequest::new();
     r.job_ids = ::std::option::Option::Some(::std::string::String::from("JobIds"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
@@ -1139,7 +1139,7 @@ fn batch_get_yike_asset_media_infos() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::yike::batch_get_yike_asset_media_infos::BatchGetYikeAssetMediaInfosRequest::new();
+    let mut r = ::ice_api::yike::BatchGetYikeAssetMediaInfosRequest::new();
     r.media_ids = ::std::option::Option::Some(::std::string::String::from("MediaIds"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
@@ -1148,7 +1148,7 @@ fn cancel_dna_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_ai::cancel_dna_job::CancelDNAJobRequest::new(
+    let mut r = ::ice_api::media_ai::CancelDNAJobRequest::new(
         ::std::string::String::from("JobId"),
     );
     r.owner_account = ::std::option::Option::Some(
@@ -1166,7 +1166,7 @@ fn cancel_favorite_public_media() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_assets::cancel_favorite_public_media::CancelFavoritePublicMediaRequest::new();
+    let mut r = ::ice_api::media_assets::CancelFavoritePublicMediaRequest::new();
     r.media_ids = ::std::option::Option::Some(::std::string::String::from("MediaIds"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
@@ -1175,7 +1175,7 @@ fn cancel_i_production_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::intelligent_production::cancel_i_production_job::CancelIProductionJobRequest::new(
+    let mut r = ::ice_api::intelligent_production::CancelIProductionJobRequest::new(
         ::std::string::String::from("JobId"),
     );
     r.client_token = ::std::option::Option::Some(
@@ -1188,7 +1188,7 @@ fn clear_ai_agent_voiceprint() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::ai_agent::clear_ai_agent_voiceprint::ClearAIAgentVoiceprintRequest::new();
+    let mut r = ::ice_api::ai_agent::ClearAIAgentVoiceprintRequest::new();
     r.registration_mode = ::std::option::Option::Some(
         ::std::string::String::from("RegistrationMode"),
     );
@@ -1202,7 +1202,7 @@ fn close_media_connect_flow_failover() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_connect::close_media_connect_flow_failover::CloseMediaConnectFlowFailoverRequest::new();
+    let mut r = ::ice_api::media_connect::CloseMediaConnectFlowFailoverRequest::new();
     r.flow_id = ::std::option::Option::Some(::std::string::String::from("FlowId"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
@@ -1211,7 +1211,7 @@ fn close_stream_to_search_lib() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live::close_stream_to_search_lib::CloseStreamToSearchLibRequest::new();
+    let mut r = ::ice_api::live::CloseStreamToSearchLibRequest::new();
     r.media_id = ::std::option::Option::Some(::std::string::String::from("MediaId"));
     r.namespace = ::std::option::Option::Some(::std::string::String::from("Namespace"));
     r.search_lib_name = ::std::option::Option::Some(
@@ -1224,7 +1224,7 @@ fn create_audit() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_ai::create_audit::CreateAuditRequest::new(
+    let mut r = ::ice_api::media_ai::CreateAuditRequest::new(
         ::std::string::String::from("AuditContent"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -1234,7 +1234,7 @@ fn create_avatar_training_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::avatars_voices::create_avatar_training_job::CreateAvatarTrainingJobRequest::new(
+    let mut r = ::ice_api::avatars_voices::CreateAvatarTrainingJobRequest::new(
         ::std::string::String::from("AvatarName"),
     );
     r.avatar_description = ::std::option::Option::Some(
@@ -1254,7 +1254,7 @@ fn create_channel() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::broadcast::create_channel::CreateChannelRequest::new(
+    let mut r = ::ice_api::broadcast::CreateChannelRequest::new(
         ::std::string::String::from("ChannelName"),
         ::std::string::String::from("ChannelTier"),
         ::std::string::String::from("OutPutConfigList"),
@@ -1277,7 +1277,7 @@ fn create_custom_template() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_processing::create_custom_template::CreateCustomTemplateRequest::new(
+    let mut r = ::ice_api::media_processing::CreateCustomTemplateRequest::new(
         ::std::string::String::from("Name"),
         ::std::string::String::from("TemplateConfig"),
         4i64,
@@ -1290,7 +1290,7 @@ fn create_customized_voice_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::avatars_voices::create_customized_voice_job::CreateCustomizedVoiceJobRequest::new(
+    let mut r = ::ice_api::avatars_voices::CreateCustomizedVoiceJobRequest::new(
         ::std::string::String::from("Gender"),
         ::std::string::String::from("Scenario"),
         ::std::string::String::from("VoiceId"),
@@ -1304,7 +1304,7 @@ fn create_dnadb() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_ai::create_dnadb::CreateDNADBRequest::new(
+    let mut r = ::ice_api::media_ai::CreateDNADBRequest::new(
         ::std::string::String::from("Name"),
     );
     r.description = ::std::option::Option::Some(
@@ -1326,7 +1326,7 @@ fn create_editing_project() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::editing_projects::create_editing_project::CreateEditingProjectRequest::new(
+    let mut r = ::ice_api::editing_projects::CreateEditingProjectRequest::new(
         ::std::string::String::from("Title"),
     );
     r.business_config = ::std::option::Option::Some(
@@ -1359,15 +1359,13 @@ fn create_hotword_library() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_ai::create_hotword_library::CreateHotwordLibraryRequest::new(
+    let mut r = ::ice_api::media_ai::CreateHotwordLibraryRequest::new(
         vec![
-            { let mut x = < ::ice_api::generated::components::Hotword as
-            ::std::default::Default > ::default(); x.language =
+            { let mut x = ::ice_api::components::Hotword::new(); x.language =
             ::std::option::Option::Some(::std::string::String::from("Language")); x.text
             = ::std::option::Option::Some(::std::string::String::from("Text")); x
-            .transposition_result_list = ::std::option::Option::Some(vec![{ let mut x = <
-            ::ice_api::generated::components::TranspositionResult as
-            ::std::default::Default > ::default(); x.target_language =
+            .transposition_result_list = ::std::option::Option::Some(vec![{ let mut x =
+            ::ice_api::components::TranspositionResult::new(); x.target_language =
             ::std::option::Option::Some(::std::string::String::from("TargetLanguage")); x
             .translated_text =
             ::std::option::Option::Some(::std::string::String::from("TranslatedText")); x
@@ -1386,7 +1384,7 @@ fn create_ipc_order() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live::create_ipc_order::CreateIpcOrderRequest::new();
+    let mut r = ::ice_api::live::CreateIpcOrderRequest::new();
     r.capability = ::std::option::Option::Some(
         ::std::string::String::from("Capability"),
     );
@@ -1399,7 +1397,7 @@ fn create_live_package_channel() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live_package::create_live_package_channel::CreateLivePackageChannelRequest::new(
+    let mut r = ::ice_api::live_package::CreateLivePackageChannelRequest::new(
         ::std::string::String::from("ChannelName"),
         ::std::string::String::from("GroupName"),
         ::std::string::String::from("Protocol"),
@@ -1419,7 +1417,7 @@ fn create_live_package_channel_group() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live_package::create_live_package_channel_group::CreateLivePackageChannelGroupRequest::new(
+    let mut r = ::ice_api::live_package::CreateLivePackageChannelGroupRequest::new(
         ::std::string::String::from("GroupName"),
     );
     r.client_token = ::std::option::Option::Some(
@@ -1435,7 +1433,7 @@ fn create_live_package_origin_endpoint() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live_package::create_live_package_origin_endpoint::CreateLivePackageOriginEndpointRequest::new(
+    let mut r = ::ice_api::live_package::CreateLivePackageOriginEndpointRequest::new(
         ::std::string::String::from("ChannelName"),
         ::std::string::String::from("EndpointName"),
         ::std::string::String::from("GroupName"),
@@ -1457,9 +1455,9 @@ fn create_live_package_origin_endpoint() -> ::std::result::Result<
         ::std::string::String::from("IpWhitelist"),
     );
     r.live_packaging_config = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::components::LivePackagingConfig as ::std::default::Default>::default();
+        let mut x = ::ice_api::components::LivePackagingConfig::new();
         x.drm_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::DrmConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::DrmConfig::new();
             x.content_id = ::std::option::Option::Some(
                 ::std::string::String::from("ContentId"),
             );
@@ -1476,8 +1474,8 @@ fn create_live_package_origin_endpoint() -> ::std::result::Result<
         });
         x.live_manifest_configs = ::std::option::Option::Some(
             vec![
-                { let mut x = < ::ice_api::generated::components::LiveManifestConfig as
-                ::std::default::Default > ::default(); x.ad_markers =
+                { let mut x = ::ice_api::components::LiveManifestConfig::new(); x
+                .ad_markers =
                 ::std::option::Option::Some(::std::string::String::from("AdMarkers")); x
                 .date_time_interval = ::std::option::Option::Some(16i64); x
                 .manifest_duration = ::std::option::Option::Some(16i64); x
@@ -1510,14 +1508,12 @@ fn create_live_record_template() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::live::create_live_record_template::CreateLiveRecordTemplateRequest::new(
+    let mut r = ::ice_api::live::CreateLiveRecordTemplateRequest::new(
         ::std::string::String::from("Name"),
         vec![
-            { let mut x = <
-            ::ice_api::generated::live::create_live_record_template::RecordFormatItem as
-            ::std::default::Default > ::default(); x.cycle_duration =
-            ::std::option::Option::Some(13i64); x.format =
-            ::std::string::String::from("Format"); x.oss_object_prefix =
+            { let mut x =
+            ::ice_api::live::RecordFormatItem::new(::std::string::String::from("Format"));
+            x.cycle_duration = ::std::option::Option::Some(13i64); x.oss_object_prefix =
             ::std::option::Option::Some(::std::string::String::from("OssObjectPrefix"));
             x.slice_duration = ::std::option::Option::Some(13i64); x
             .slice_oss_object_prefix =
@@ -1532,7 +1528,7 @@ fn create_live_snapshot_template() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live::create_live_snapshot_template::CreateLiveSnapshotTemplateRequest::new(
+    let mut r = ::ice_api::live::CreateLiveSnapshotTemplateRequest::new(
         ::std::string::String::from("TemplateName"),
         12i64,
     );
@@ -1549,14 +1545,14 @@ fn create_live_transcode_template() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live::create_live_transcode_template::CreateLiveTranscodeTemplateRequest::new(
+    let mut r = ::ice_api::live::CreateLiveTranscodeTemplateRequest::new(
         ::std::string::String::from("Name"),
         ::std::string::String::from("Type"),
     );
     r.template_config = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::live::create_live_transcode_template::TemplateConfig as ::std::default::Default>::default();
+        let mut x = ::ice_api::live::CreateLiveTranscodeTemplateTemplateConfig::new();
         x.audio_params = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::live::create_live_transcode_template::AudioParams as ::std::default::Default>::default();
+            let mut x = ::ice_api::live::AudioParams::new();
             x.bitrate = ::std::option::Option::Some(
                 ::std::string::String::from("Bitrate"),
             );
@@ -1573,7 +1569,7 @@ fn create_live_transcode_template() -> ::std::result::Result<
             x
         });
         x.video_params = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::live::create_live_transcode_template::VideoParams as ::std::default::Default>::default();
+            let mut x = ::ice_api::live::VideoParams::new();
             x.bitrate = ::std::option::Option::Some(
                 ::std::string::String::from("Bitrate"),
             );
@@ -1598,7 +1594,7 @@ fn create_media_connect_flow() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_connect::create_media_connect_flow::CreateMediaConnectFlowRequest::new(
+    let mut r = ::ice_api::media_connect::CreateMediaConnectFlowRequest::new(
         ::std::string::String::from("FlowName"),
         ::std::string::String::from("FlowRegion"),
     );
@@ -1609,63 +1605,50 @@ fn create_media_live_channel() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_live::create_media_live_channel::CreateMediaLiveChannelRequest::new(
+    let mut r = ::ice_api::media_live::CreateMediaLiveChannelRequest::new(
         vec![
-            { let mut x = <
-            ::ice_api::generated::media_live::create_media_live_channel::InputAttachmentsItem
-            as ::std::default::Default > ::default(); x.audio_selectors =
-            ::std::option::Option::Some(vec![{ let mut x = <
-            ::ice_api::generated::media_live::create_media_live_channel::AudioSelectorsItem
-            as ::std::default::Default > ::default(); x.audio_language_selection =
-            ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_live::create_media_live_channel::AudioLanguageSelection
-            as ::std::default::Default > ::default(); x.language_code =
-            ::std::string::String::from("LanguageCode"); x }); x.audio_pid_selection =
-            ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_live::create_media_live_channel::AudioPidSelection
-            as ::std::default::Default > ::default(); x.pid = 3i64; x }); x
-            .audio_track_selection = ::std::option::Option::Some(vec![{ let mut x = <
-            ::ice_api::generated::media_live::create_media_live_channel::AudioTrackSelectionItem
-            as ::std::default::Default > ::default(); x.track_id = 7i64; x }]); x.name =
-            ::std::string::String::from("Name"); x }]); x.input_id =
-            ::std::string::String::from("InputId"); x.language_name =
+            { let mut x =
+            ::ice_api::media_live::CreateMediaLiveChannelInputAttachmentsItem::new(::std::string::String::from("InputId"));
+            x.audio_selectors = ::std::option::Option::Some(vec![{ let mut x =
+            ::ice_api::media_live::CreateMediaLiveChannelAudioSelectorsItem::new(::std::string::String::from("Name"));
+            x.audio_language_selection = ::std::option::Option::Some({ let mut x =
+            ::ice_api::media_live::CreateMediaLiveChannelAudioLanguageSelection::new(::std::string::String::from("LanguageCode"));
+            x }); x.audio_pid_selection = ::std::option::Option::Some({ let mut x =
+            ::ice_api::media_live::CreateMediaLiveChannelAudioPidSelection::new(3i64); x
+            }); x.audio_track_selection = ::std::option::Option::Some(vec![{ let mut x =
+            ::ice_api::media_live::CreateMediaLiveChannelAudioTrackSelectionItem::new(7i64);
+            x }]); x }]); x.language_name =
             ::std::option::Option::Some(::std::string::String::from("LanguageName")); x }
         ],
         ::std::string::String::from("Name"),
         vec![
-            { let mut x = <
-            ::ice_api::generated::media_live::create_media_live_channel::OutputGroupsItem
-            as ::std::default::Default > ::default(); x.media_package_group_setting =
-            ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_live::create_media_live_channel::MediaPackageGroupSetting
-            as ::std::default::Default > ::default(); x.channel_name =
-            ::std::string::String::from("ChannelName"); x.group_name =
-            ::std::string::String::from("GroupName"); x }); x.name =
-            ::std::string::String::from("Name"); x.outputs = vec![{ let mut x = <
-            ::ice_api::generated::media_live::create_media_live_channel::OutputsItem as
-            ::std::default::Default > ::default(); x.audio_setting_names =
+            { let mut x =
+            ::ice_api::media_live::CreateMediaLiveChannelOutputGroupsItem::new(::std::string::String::from("Name"),
+            vec![{ let mut x =
+            ::ice_api::media_live::CreateMediaLiveChannelOutputsItem::new(::std::string::String::from("Name"));
+            x.audio_setting_names =
             ::std::option::Option::Some(vec![::std::string::String::from("AudioSettingNames")]);
-            x.media_package_output_setting = ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_live::create_media_live_channel::MediaPackageOutputSetting
-            as ::std::default::Default > ::default(); x.audio_group_id =
+            x.media_package_output_setting = ::std::option::Option::Some({ let mut x =
+            ::ice_api::media_live::MediaPackageOutputSetting::new(); x.audio_group_id =
             ::std::option::Option::Some(::std::string::String::from("AudioGroupId")); x
             .name_modifier =
             ::std::option::Option::Some(::std::string::String::from("NameModifier")); x
-            }); x.media_type = ::std::option::Option::Some(9i64); x.name =
-            ::std::string::String::from("Name"); x.video_setting_name =
+            }); x.media_type = ::std::option::Option::Some(9i64); x.video_setting_name =
             ::std::option::Option::Some(::std::string::String::from("VideoSettingName"));
-            x }]; x.r#type = ::std::string::String::from("Type"); x }
+            x }], ::std::string::String::from("Type")); x.media_package_group_setting =
+            ::std::option::Option::Some({ let mut x =
+            ::ice_api::media_live::CreateMediaLiveChannelMediaPackageGroupSetting::new(::std::string::String::from("ChannelName"),
+            ::std::string::String::from("GroupName")); x }); x }
         ],
     );
     r.audio_settings = ::std::option::Option::Some(
         vec![
-            { let mut x = <
-            ::ice_api::generated::media_live::create_media_live_channel::AudioSettingsItem
-            as ::std::default::Default > ::default(); x.audio_codec =
+            { let mut x =
+            ::ice_api::media_live::CreateMediaLiveChannelAudioSettingsItem::new(::std::string::String::from("Name"));
+            x.audio_codec =
             ::std::option::Option::Some(::std::string::String::from("AudioCodec")); x
-            .audio_codec_setting = ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_live::create_media_live_channel::AudioCodecSetting
-            as ::std::default::Default > ::default(); x.bitrate =
+            .audio_codec_setting = ::std::option::Option::Some({ let mut x =
+            ::ice_api::media_live::AudioCodecSetting::new(); x.bitrate =
             ::std::option::Option::Some(7i64); x.profile =
             ::std::option::Option::Some(::std::string::String::from("Profile")); x
             .sample_rate = ::std::option::Option::Some(10i64); x }); x
@@ -1674,41 +1657,32 @@ fn create_media_live_channel() -> ::std::result::Result<
             x.language_code =
             ::std::option::Option::Some(::std::string::String::from("LanguageCode")); x
             .language_name =
-            ::std::option::Option::Some(::std::string::String::from("LanguageName")); x
-            .name = ::std::string::String::from("Name"); x }
+            ::std::option::Option::Some(::std::string::String::from("LanguageName")); x }
         ],
     );
     r.video_settings = ::std::option::Option::Some(
         vec![
-            { let mut x = <
-            ::ice_api::generated::media_live::create_media_live_channel::VideoSettingsItem
-            as ::std::default::Default > ::default(); x.height =
-            ::std::option::Option::Some(6i64); x.name =
-            ::std::string::String::from("Name"); x.video_codec =
+            { let mut x =
+            ::ice_api::media_live::CreateMediaLiveChannelVideoSettingsItem::new(::std::string::String::from("Name"));
+            x.height = ::std::option::Option::Some(6i64); x.video_codec =
             ::std::option::Option::Some(::std::string::String::from("VideoCodec")); x
-            .video_codec_setting = ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_live::create_media_live_channel::VideoCodecSetting
-            as ::std::default::Default > ::default(); x.codec_detail =
-            ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_live::create_media_live_channel::CodecDetail as
-            ::std::default::Default > ::default(); x.level =
+            .video_codec_setting = ::std::option::Option::Some({ let mut x =
+            ::ice_api::media_live::VideoCodecSetting::new(); x.codec_detail =
+            ::std::option::Option::Some({ let mut x =
+            ::ice_api::media_live::CodecDetail::new(); x.level =
             ::std::option::Option::Some(::std::string::String::from("Level")); x.profile
             = ::std::option::Option::Some(::std::string::String::from("Profile")); x });
-            x.framerate = ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_live::create_media_live_channel::Framerate as
-            ::std::default::Default > ::default(); x.framerate_control =
+            x.framerate = ::std::option::Option::Some({ let mut x =
+            ::ice_api::media_live::Framerate::new(); x.framerate_control =
             ::std::option::Option::Some(::std::string::String::from("FramerateControl"));
             x.framerate_denominator = ::std::option::Option::Some(20i64); x
             .framerate_numerator = ::std::option::Option::Some(18i64); x }); x.gop =
-            ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_live::create_media_live_channel::Gop as
-            ::std::default::Default > ::default(); x.bframes_num =
-            ::std::option::Option::Some(10i64); x.gop_size =
+            ::std::option::Option::Some({ let mut x = ::ice_api::media_live::Gop::new();
+            x.bframes_num = ::std::option::Option::Some(10i64); x.gop_size =
             ::std::option::Option::Some(7i64); x.gop_size_units =
             ::std::option::Option::Some(::std::string::String::from("GopSizeUnits")); x
-            }); x.rate = ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_live::create_media_live_channel::Rate as
-            ::std::default::Default > ::default(); x.bitrate =
+            }); x.rate = ::std::option::Option::Some({ let mut x =
+            ::ice_api::media_live::Rate::new(); x.bitrate =
             ::std::option::Option::Some(7i64); x.buffer_size =
             ::std::option::Option::Some(10i64); x.max_bitrate =
             ::std::option::Option::Some(10i64); x.rate_control_mode =
@@ -1725,11 +1699,9 @@ fn create_media_live_input() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_live::create_media_live_input::CreateMediaLiveInputRequest::new(
+    let mut r = ::ice_api::media_live::CreateMediaLiveInputRequest::new(
         vec![
-            { let mut x = <
-            ::ice_api::generated::media_live::create_media_live_input::InputSettingsItem
-            as ::std::default::Default > ::default(); x.flow_id =
+            { let mut x = ::ice_api::media_live::InputSettingsItem::new(); x.flow_id =
             ::std::option::Option::Some(::std::string::String::from("FlowId")); x
             .flow_output_name =
             ::std::option::Option::Some(::std::string::String::from("FlowOutputName")); x
@@ -1754,7 +1726,7 @@ fn create_media_live_input_security_group() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_live::create_media_live_input_security_group::CreateMediaLiveInputSecurityGroupRequest::new(
+    let mut r = ::ice_api::media_live::CreateMediaLiveInputSecurityGroupRequest::new(
         ::std::string::String::from("Name"),
         vec![::std::string::String::from("WhitelistRules")],
     );
@@ -1765,7 +1737,7 @@ fn create_pipeline() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_processing::create_pipeline::CreatePipelineRequest::new(
+    let mut r = ::ice_api::media_processing::CreatePipelineRequest::new(
         ::std::string::String::from("Name"),
         ::std::string::String::from("Speed"),
     );
@@ -1777,7 +1749,7 @@ fn create_program() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::broadcast::create_program::CreateProgramRequest::new(
+    let mut r = ::ice_api::broadcast::CreateProgramRequest::new(
         ::std::string::String::from("ChannelName"),
         ::std::string::String::from("ProgramName"),
         ::std::string::String::from("SourceLocationName"),
@@ -1794,7 +1766,7 @@ fn create_recognition_entity() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_search::create_recognition_entity::CreateRecognitionEntityRequest::new(
+    let mut r = ::ice_api::media_search::CreateRecognitionEntityRequest::new(
         ::std::string::String::from("Algorithm"),
         ::std::string::String::from("EntityName"),
         ::std::string::String::from("LibId"),
@@ -1817,7 +1789,7 @@ fn create_recognition_lib() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_search::create_recognition_lib::CreateRecognitionLibRequest::new(
+    let mut r = ::ice_api::media_search::CreateRecognitionLibRequest::new(
         ::std::string::String::from("Algorithm"),
         ::std::string::String::from("LibName"),
     );
@@ -1839,7 +1811,7 @@ fn create_recognition_sample() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_search::create_recognition_sample::CreateRecognitionSampleRequest::new(
+    let mut r = ::ice_api::media_search::CreateRecognitionSampleRequest::new(
         ::std::string::String::from("Algorithm"),
         ::std::string::String::from("EntityId"),
         ::std::string::String::from("LibId"),
@@ -1863,7 +1835,7 @@ fn create_search_index() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_search::create_search_index::CreateSearchIndexRequest::new(
+    let mut r = ::ice_api::media_search::CreateSearchIndexRequest::new(
         ::std::string::String::from("IndexType"),
     );
     r.index_config = ::std::option::Option::Some(
@@ -1882,7 +1854,7 @@ fn create_search_lib() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_search::create_search_lib::CreateSearchLibRequest::new(
+    let mut r = ::ice_api::media_search::CreateSearchLibRequest::new(
         ::std::string::String::from("SearchLibName"),
     );
     r.search_lib_config = ::std::option::Option::Some(
@@ -1895,7 +1867,7 @@ fn create_source() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::broadcast::create_source::CreateSourceRequest::new(
+    let mut r = ::ice_api::broadcast::CreateSourceRequest::new(
         ::std::string::String::from("HttpPackageConfigurations"),
         ::std::string::String::from("SourceLocationName"),
         ::std::string::String::from("SourceName"),
@@ -1908,7 +1880,7 @@ fn create_source_location() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::broadcast::create_source_location::CreateSourceLocationRequest::new(
+    let mut r = ::ice_api::broadcast::CreateSourceLocationRequest::new(
         ::std::string::String::from("BaseUrl"),
         ::std::string::String::from("SourceLocationName"),
     );
@@ -1923,7 +1895,7 @@ fn create_stream_to_search_lib() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live::create_stream_to_search_lib::CreateStreamToSearchLibRequest::new();
+    let mut r = ::ice_api::live::CreateStreamToSearchLibRequest::new();
     r.input = ::std::option::Option::Some(::std::string::String::from("Input"));
     r.namespace = ::std::option::Option::Some(::std::string::String::from("Namespace"));
     r.search_lib_name = ::std::option::Option::Some(
@@ -1936,7 +1908,7 @@ fn create_upload_media() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_assets::create_upload_media::CreateUploadMediaRequest::new();
+    let mut r = ::ice_api::media_assets::CreateUploadMediaRequest::new();
     r.app_id = ::std::option::Option::Some(::std::string::String::from("AppId"));
     r.entity_id = ::std::option::Option::Some(::std::string::String::from("EntityId"));
     r.file_info = ::std::option::Option::Some(::std::string::String::from("FileInfo"));
@@ -1957,7 +1929,7 @@ fn create_upload_stream() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live::create_upload_stream::CreateUploadStreamRequest::new();
+    let mut r = ::ice_api::live::CreateUploadStreamRequest::new();
     r.definition = ::std::option::Option::Some(
         ::std::string::String::from("Definition"),
     );
@@ -1974,7 +1946,7 @@ fn create_vod_packaging_asset() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::vod_packaging::create_vod_packaging_asset::CreateVodPackagingAssetRequest::new();
+    let mut r = ::ice_api::vod_packaging::CreateVodPackagingAssetRequest::new();
     r.asset_name = ::std::option::Option::Some(::std::string::String::from("AssetName"));
     r.content_id = ::std::option::Option::Some(::std::string::String::from("ContentId"));
     r.description = ::std::option::Option::Some(
@@ -1982,7 +1954,7 @@ fn create_vod_packaging_asset() -> ::std::result::Result<
     );
     r.group_name = ::std::option::Option::Some(::std::string::String::from("GroupName"));
     r.input = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::vod_packaging::create_vod_packaging_asset::Input as ::std::default::Default>::default();
+        let mut x = ::ice_api::components::ListMediaQualityAnalysisJobsResponseItemInput::new();
         x.media = ::std::option::Option::Some(::std::string::String::from("Media"));
         x.r#type = ::std::option::Option::Some(::std::string::String::from("Type"));
         x
@@ -1994,7 +1966,7 @@ fn create_vod_packaging_configuration() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::vod_packaging::create_vod_packaging_configuration::CreateVodPackagingConfigurationRequest::new();
+    let mut r = ::ice_api::vod_packaging::CreateVodPackagingConfigurationRequest::new();
     r.configuration_name = ::std::option::Option::Some(
         ::std::string::String::from("ConfigurationName"),
     );
@@ -2003,9 +1975,9 @@ fn create_vod_packaging_configuration() -> ::std::result::Result<
     );
     r.group_name = ::std::option::Option::Some(::std::string::String::from("GroupName"));
     r.package_config = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::vod_packaging::create_vod_packaging_configuration::PackageConfig as ::std::default::Default>::default();
+        let mut x = ::ice_api::vod_packaging::PackageConfig::new();
         x.drm_provider = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::vod_packaging::create_vod_packaging_configuration::DrmProvider as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::DrmProvider::new();
             x.encryption_method = ::std::option::Option::Some(
                 ::std::string::String::from("EncryptionMethod"),
             );
@@ -2021,7 +1993,7 @@ fn create_vod_packaging_configuration() -> ::std::result::Result<
         );
         x.segment_duration = ::std::option::Option::Some(15i64);
         x.stream_selection = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::vod_packaging::create_vod_packaging_configuration::StreamSelection as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::StreamSelection::new();
             x.max_video_bits_per_second = ::std::option::Option::Some(21i64);
             x.min_video_bits_per_second = ::std::option::Option::Some(21i64);
             x.stream_order = ::std::option::Option::Some(
@@ -2039,7 +2011,7 @@ fn create_vod_packaging_group() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::vod_packaging::create_vod_packaging_group::CreateVodPackagingGroupRequest::new();
+    let mut r = ::ice_api::vod_packaging::CreateVodPackagingGroupRequest::new();
     r.description = ::std::option::Option::Some(
         ::std::string::String::from("Description"),
     );
@@ -2051,7 +2023,7 @@ fn create_yike_asset_upload() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::yike::create_yike_asset_upload::CreateYikeAssetUploadRequest::new(
+    let mut r = ::ice_api::yike::CreateYikeAssetUploadRequest::new(
         ::std::string::String::from("FileExt"),
     );
     r.file_type = ::std::option::Option::Some(::std::string::String::from("FileType"));
@@ -2062,7 +2034,7 @@ fn create_yike_production() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::yike::create_yike_production::CreateYikeProductionRequest::new(
+    let mut r = ::ice_api::yike::CreateYikeProductionRequest::new(
         ::std::string::String::from("Title"),
     );
     r.workspace_id = ::std::option::Option::Some(
@@ -2075,7 +2047,7 @@ fn create_yike_user() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::yike::create_yike_user::CreateYikeUserRequest::new(
+    let mut r = ::ice_api::yike::CreateYikeUserRequest::new(
         ::std::string::String::from("Nickname"),
         ::std::string::String::from("Password"),
         ::std::string::String::from("ProductionIds"),
@@ -2089,7 +2061,7 @@ fn create_yike_workspace() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::yike::create_yike_workspace::CreateYikeWorkspaceRequest::new(
+    let mut r = ::ice_api::yike::CreateYikeWorkspaceRequest::new(
         ::std::string::String::from("Title"),
         14i64,
     );
@@ -2100,7 +2072,7 @@ fn decrypt_kms_data_key() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_processing::decrypt_kms_data_key::DecryptKMSDataKeyRequest::new(
+    let mut r = ::ice_api::media_processing::DecryptKMSDataKeyRequest::new(
         ::std::string::String::from("CiphertextBlob"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -2110,7 +2082,7 @@ fn delete_ai_agent_dialogue() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::ai_agent::delete_ai_agent_dialogue::DeleteAIAgentDialogueRequest::new(
+    let mut r = ::ice_api::ai_agent::DeleteAIAgentDialogueRequest::new(
         ::std::string::String::from("DialogueId"),
         ::std::string::String::from("SessionId"),
     );
@@ -2122,7 +2094,7 @@ fn delete_ad_insertion() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::broadcast::delete_ad_insertion::DeleteAdInsertionRequest::new(
+    let mut r = ::ice_api::broadcast::DeleteAdInsertionRequest::new(
         ::std::string::String::from("Name"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -2132,7 +2104,7 @@ fn delete_avatar_training_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::avatars_voices::delete_avatar_training_job::DeleteAvatarTrainingJobRequest::new(
+    let mut r = ::ice_api::avatars_voices::DeleteAvatarTrainingJobRequest::new(
         ::std::string::String::from("JobId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -2142,9 +2114,7 @@ fn delete_category() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_assets::delete_category::DeleteCategoryRequest::new(
-        6i64,
-    );
+    let mut r = ::ice_api::media_assets::DeleteCategoryRequest::new(6i64);
     ::ice_api::EncodeWire::to_wire(&r)
 }
 #[cfg(feature = "broadcast")]
@@ -2152,7 +2122,7 @@ fn delete_channel() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::broadcast::delete_channel::DeleteChannelRequest::new(
+    let mut r = ::ice_api::broadcast::DeleteChannelRequest::new(
         ::std::string::String::from("ChannelName"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -2162,7 +2132,7 @@ fn delete_custom_template() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_processing::delete_custom_template::DeleteCustomTemplateRequest::new(
+    let mut r = ::ice_api::media_processing::DeleteCustomTemplateRequest::new(
         ::std::string::String::from("TemplateId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -2172,7 +2142,7 @@ fn delete_customized_voice_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::avatars_voices::delete_customized_voice_job::DeleteCustomizedVoiceJobRequest::new(
+    let mut r = ::ice_api::avatars_voices::DeleteCustomizedVoiceJobRequest::new(
         ::std::string::String::from("JobId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -2182,7 +2152,7 @@ fn delete_dnadb() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_ai::delete_dnadb::DeleteDNADBRequest::new(
+    let mut r = ::ice_api::media_ai::DeleteDNADBRequest::new(
         ::std::string::String::from("DBId"),
     );
     r.owner_account = ::std::option::Option::Some(
@@ -2200,7 +2170,7 @@ fn delete_dna_files() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_ai::delete_dna_files::DeleteDNAFilesRequest::new(
+    let mut r = ::ice_api::media_ai::DeleteDNAFilesRequest::new(
         ::std::string::String::from("DBId"),
         ::std::string::String::from("PrimaryKeys"),
     );
@@ -2219,7 +2189,7 @@ fn delete_editing_project_materials() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::editing_projects::delete_editing_project_materials::DeleteEditingProjectMaterialsRequest::new(
+    let mut r = ::ice_api::editing_projects::DeleteEditingProjectMaterialsRequest::new(
         ::std::string::String::from("MaterialIds"),
         ::std::string::String::from("MaterialType"),
         ::std::string::String::from("ProjectId"),
@@ -2231,7 +2201,7 @@ fn delete_editing_projects() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::editing_projects::delete_editing_projects::DeleteEditingProjectsRequest::new();
+    let mut r = ::ice_api::editing_projects::DeleteEditingProjectsRequest::new();
     r.project_ids = ::std::option::Option::Some(
         ::std::string::String::from("ProjectIds"),
     );
@@ -2242,7 +2212,7 @@ fn delete_hotword_library() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_ai::delete_hotword_library::DeleteHotwordLibraryRequest::new();
+    let mut r = ::ice_api::media_ai::DeleteHotwordLibraryRequest::new();
     r.hotword_library_id = ::std::option::Option::Some(
         ::std::string::String::from("HotwordLibraryId"),
     );
@@ -2253,7 +2223,7 @@ fn delete_live_package_channel() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::live_package::delete_live_package_channel::DeleteLivePackageChannelRequest::new(
+    let mut r = ::ice_api::live_package::DeleteLivePackageChannelRequest::new(
         ::std::string::String::from("ChannelName"),
         ::std::string::String::from("GroupName"),
     );
@@ -2264,7 +2234,7 @@ fn delete_live_package_channel_group() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::live_package::delete_live_package_channel_group::DeleteLivePackageChannelGroupRequest::new(
+    let mut r = ::ice_api::live_package::DeleteLivePackageChannelGroupRequest::new(
         ::std::string::String::from("GroupName"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -2274,7 +2244,7 @@ fn delete_live_package_origin_endpoint() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::live_package::delete_live_package_origin_endpoint::DeleteLivePackageOriginEndpointRequest::new(
+    let mut r = ::ice_api::live_package::DeleteLivePackageOriginEndpointRequest::new(
         ::std::string::String::from("ChannelName"),
         ::std::string::String::from("EndpointName"),
         ::std::string::String::from("GroupName"),
@@ -2286,7 +2256,7 @@ fn delete_live_record_files() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live::delete_live_record_files::DeleteLiveRecordFilesRequest::new(
+    let mut r = ::ice_api::live::DeleteLiveRecordFilesRequest::new(
         vec![::std::string::String::from("RecordIds")],
     );
     r.remove_file = ::std::option::Option::Some(true);
@@ -2297,7 +2267,7 @@ fn delete_live_record_template() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::live::delete_live_record_template::DeleteLiveRecordTemplateRequest::new(
+    let mut r = ::ice_api::live::DeleteLiveRecordTemplateRequest::new(
         ::std::string::String::from("TemplateId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -2307,7 +2277,7 @@ fn delete_live_snapshot_files() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live::delete_live_snapshot_files::DeleteLiveSnapshotFilesRequest::new(
+    let mut r = ::ice_api::live::DeleteLiveSnapshotFilesRequest::new(
         vec![19i64],
         ::std::string::String::from("JobId"),
     );
@@ -2319,7 +2289,7 @@ fn delete_live_snapshot_template() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::live::delete_live_snapshot_template::DeleteLiveSnapshotTemplateRequest::new(
+    let mut r = ::ice_api::live::DeleteLiveSnapshotTemplateRequest::new(
         ::std::string::String::from("TemplateId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -2329,7 +2299,7 @@ fn delete_live_transcode_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::live::delete_live_transcode_job::DeleteLiveTranscodeJobRequest::new(
+    let mut r = ::ice_api::live::DeleteLiveTranscodeJobRequest::new(
         ::std::string::String::from("JobId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -2339,7 +2309,7 @@ fn delete_live_transcode_template() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::live::delete_live_transcode_template::DeleteLiveTranscodeTemplateRequest::new(
+    let mut r = ::ice_api::live::DeleteLiveTranscodeTemplateRequest::new(
         ::std::string::String::from("TemplateId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -2349,7 +2319,7 @@ fn delete_media_connect_flow() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_connect::delete_media_connect_flow::DeleteMediaConnectFlowRequest::new(
+    let mut r = ::ice_api::media_connect::DeleteMediaConnectFlowRequest::new(
         ::std::string::String::from("FlowId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -2359,7 +2329,7 @@ fn delete_media_connect_flow_input() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_connect::delete_media_connect_flow_input::DeleteMediaConnectFlowInputRequest::new(
+    let mut r = ::ice_api::media_connect::DeleteMediaConnectFlowInputRequest::new(
         ::std::string::String::from("FlowId"),
     );
     r.input_name = ::std::option::Option::Some(::std::string::String::from("InputName"));
@@ -2370,7 +2340,7 @@ fn delete_media_connect_flow_output() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_connect::delete_media_connect_flow_output::DeleteMediaConnectFlowOutputRequest::new(
+    let mut r = ::ice_api::media_connect::DeleteMediaConnectFlowOutputRequest::new(
         ::std::string::String::from("FlowId"),
         ::std::string::String::from("OutputName"),
     );
@@ -2381,7 +2351,7 @@ fn delete_media_from_search_lib() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_search::delete_media_from_search_lib::DeleteMediaFromSearchLibRequest::new(
+    let mut r = ::ice_api::media_search::DeleteMediaFromSearchLibRequest::new(
         ::std::string::String::from("MediaId"),
     );
     r.msg_body = ::std::option::Option::Some(::std::string::String::from("MsgBody"));
@@ -2396,7 +2366,7 @@ fn delete_media_infos() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_assets::delete_media_infos::DeleteMediaInfosRequest::new();
+    let mut r = ::ice_api::media_assets::DeleteMediaInfosRequest::new();
     r.delete_physical_files = ::std::option::Option::Some(true);
     r.input_ur_ls = ::std::option::Option::Some(
         ::std::string::String::from("InputURLs"),
@@ -2409,7 +2379,7 @@ fn delete_media_live_channel() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_live::delete_media_live_channel::DeleteMediaLiveChannelRequest::new(
+    let mut r = ::ice_api::media_live::DeleteMediaLiveChannelRequest::new(
         ::std::string::String::from("ChannelId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -2419,7 +2389,7 @@ fn delete_media_live_input() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_live::delete_media_live_input::DeleteMediaLiveInputRequest::new(
+    let mut r = ::ice_api::media_live::DeleteMediaLiveInputRequest::new(
         ::std::string::String::from("InputId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -2429,7 +2399,7 @@ fn delete_media_live_input_security_group() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_live::delete_media_live_input_security_group::DeleteMediaLiveInputSecurityGroupRequest::new(
+    let mut r = ::ice_api::media_live::DeleteMediaLiveInputSecurityGroupRequest::new(
         ::std::string::String::from("SecurityGroupId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -2439,7 +2409,7 @@ fn delete_media_marks() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_assets::delete_media_marks::DeleteMediaMarksRequest::new();
+    let mut r = ::ice_api::media_assets::DeleteMediaMarksRequest::new();
     r.media_id = ::std::option::Option::Some(::std::string::String::from("MediaId"));
     r.media_mark_ids = ::std::option::Option::Some(
         ::std::string::String::from("MediaMarkIds"),
@@ -2451,7 +2421,7 @@ fn delete_pipeline() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_processing::delete_pipeline::DeletePipelineRequest::new(
+    let mut r = ::ice_api::media_processing::DeletePipelineRequest::new(
         ::std::string::String::from("PipelineId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -2461,7 +2431,7 @@ fn delete_play_info() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_assets::delete_play_info::DeletePlayInfoRequest::new();
+    let mut r = ::ice_api::media_assets::DeletePlayInfoRequest::new();
     r.delete_physical_files = ::std::option::Option::Some(true);
     r.file_ur_ls = ::std::option::Option::Some(::std::string::String::from("FileURLs"));
     r.media_id = ::std::option::Option::Some(::std::string::String::from("MediaId"));
@@ -2472,7 +2442,7 @@ fn delete_program() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::broadcast::delete_program::DeleteProgramRequest::new(
+    let mut r = ::ice_api::broadcast::DeleteProgramRequest::new(
         ::std::string::String::from("ChannelName"),
         ::std::string::String::from("ProgramName"),
     );
@@ -2483,7 +2453,7 @@ fn delete_recognition_entity() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_search::delete_recognition_entity::DeleteRecognitionEntityRequest::new(
+    let mut r = ::ice_api::media_search::DeleteRecognitionEntityRequest::new(
         ::std::string::String::from("Algorithm"),
         ::std::string::String::from("EntityId"),
         ::std::string::String::from("LibId"),
@@ -2503,7 +2473,7 @@ fn delete_recognition_lib() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_search::delete_recognition_lib::DeleteRecognitionLibRequest::new(
+    let mut r = ::ice_api::media_search::DeleteRecognitionLibRequest::new(
         ::std::string::String::from("Algorithm"),
         ::std::string::String::from("LibId"),
     );
@@ -2522,7 +2492,7 @@ fn delete_recognition_sample() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_search::delete_recognition_sample::DeleteRecognitionSampleRequest::new(
+    let mut r = ::ice_api::media_search::DeleteRecognitionSampleRequest::new(
         ::std::string::String::from("Algorithm"),
         ::std::string::String::from("EntityId"),
         ::std::string::String::from("LibId"),
@@ -2543,7 +2513,7 @@ fn delete_smart_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::intelligent_production::delete_smart_job::DeleteSmartJobRequest::new();
+    let mut r = ::ice_api::intelligent_production::DeleteSmartJobRequest::new();
     r.job_id = ::std::option::Option::Some(::std::string::String::from("JobId"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
@@ -2552,7 +2522,7 @@ fn delete_source() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::broadcast::delete_source::DeleteSourceRequest::new(
+    let mut r = ::ice_api::broadcast::DeleteSourceRequest::new(
         ::std::string::String::from("SourceLocationName"),
         ::std::string::String::from("SourceName"),
         ::std::string::String::from("SourceType"),
@@ -2565,7 +2535,7 @@ fn delete_source_location() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::broadcast::delete_source_location::DeleteSourceLocationRequest::new(
+    let mut r = ::ice_api::broadcast::DeleteSourceLocationRequest::new(
         ::std::string::String::from("SourceLocationName"),
     );
     r.soft_delete = ::std::option::Option::Some(true);
@@ -2576,7 +2546,7 @@ fn delete_template() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::delete_template::DeleteTemplateRequest::new();
+    let mut r = ::ice_api::media_production::DeleteTemplateRequest::new();
     r.template_ids = ::std::option::Option::Some(
         ::std::string::String::from("TemplateIds"),
     );
@@ -2587,7 +2557,7 @@ fn delete_vod_packaging_asset() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::vod_packaging::delete_vod_packaging_asset::DeleteVodPackagingAssetRequest::new();
+    let mut r = ::ice_api::vod_packaging::DeleteVodPackagingAssetRequest::new();
     r.asset_name = ::std::option::Option::Some(::std::string::String::from("AssetName"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
@@ -2596,7 +2566,7 @@ fn delete_vod_packaging_configuration() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::vod_packaging::delete_vod_packaging_configuration::DeleteVodPackagingConfigurationRequest::new();
+    let mut r = ::ice_api::vod_packaging::DeleteVodPackagingConfigurationRequest::new();
     r.configuration_name = ::std::option::Option::Some(
         ::std::string::String::from("ConfigurationName"),
     );
@@ -2607,7 +2577,7 @@ fn delete_vod_packaging_group() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::vod_packaging::delete_vod_packaging_group::DeleteVodPackagingGroupRequest::new();
+    let mut r = ::ice_api::vod_packaging::DeleteVodPackagingGroupRequest::new();
     r.group_name = ::std::option::Option::Some(::std::string::String::from("GroupName"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
@@ -2616,7 +2586,7 @@ fn delete_yike_asset_media_infos() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::yike::delete_yike_asset_media_infos::DeleteYikeAssetMediaInfosRequest::new();
+    let mut r = ::ice_api::yike::DeleteYikeAssetMediaInfosRequest::new();
     r.logic_delete = ::std::option::Option::Some(true);
     r.media_ids = ::std::option::Option::Some(::std::string::String::from("MediaIds"));
     ::ice_api::EncodeWire::to_wire(&r)
@@ -2626,7 +2596,7 @@ fn describe_ai_agent_instance() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::ai_agent::describe_ai_agent_instance::DescribeAIAgentInstanceRequest::new(
+    let mut r = ::ice_api::ai_agent::DescribeAIAgentInstanceRequest::new(
         ::std::string::String::from("InstanceId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -2636,7 +2606,7 @@ fn describe_meter_ims_edit_usage() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::account::describe_meter_ims_edit_usage::DescribeMeterImsEditUsageRequest::new(
+    let mut r = ::ice_api::account::DescribeMeterImsEditUsageRequest::new(
         5i64,
         8i64,
         7i64,
@@ -2649,7 +2619,7 @@ fn describe_meter_ims_media_convert_uhd_usage() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::account::describe_meter_ims_media_convert_uhd_usage::DescribeMeterImsMediaConvertUHDUsageRequest::new(
+    let mut r = ::ice_api::account::DescribeMeterImsMediaConvertUHDUsageRequest::new(
         5i64,
         ::std::string::String::from("Interval"),
         7i64,
@@ -2662,7 +2632,7 @@ fn describe_meter_ims_media_convert_usage() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::account::describe_meter_ims_media_convert_usage::DescribeMeterImsMediaConvertUsageRequest::new(
+    let mut r = ::ice_api::account::DescribeMeterImsMediaConvertUsageRequest::new(
         5i64,
         8i64,
         7i64,
@@ -2675,7 +2645,7 @@ fn describe_meter_ims_mps_ai_usage() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::account::describe_meter_ims_mps_ai_usage::DescribeMeterImsMpsAiUsageRequest::new(
+    let mut r = ::ice_api::account::DescribeMeterImsMpsAiUsageRequest::new(
         5i64,
         8i64,
         7i64,
@@ -2688,10 +2658,7 @@ fn describe_meter_ims_summary() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::account::describe_meter_ims_summary::DescribeMeterImsSummaryRequest::new(
-        5i64,
-        7i64,
-    );
+    let mut r = ::ice_api::account::DescribeMeterImsSummaryRequest::new(5i64, 7i64);
     r.region = ::std::option::Option::Some(::std::string::String::from("Region"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
@@ -2700,7 +2667,7 @@ fn describe_notify_config() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::broadcast::describe_notify_config::DescribeNotifyConfigRequest::new(
+    let mut r = ::ice_api::broadcast::DescribeNotifyConfigRequest::new(
         ::std::string::String::from("AIAgentId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -2710,7 +2677,7 @@ fn describe_play_list() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::broadcast::describe_play_list::DescribePlayListRequest::new(
+    let mut r = ::ice_api::broadcast::DescribePlayListRequest::new(
         ::std::string::String::from("BeginTs"),
         ::std::string::String::from("EndTs"),
         6i64,
@@ -2728,7 +2695,7 @@ fn describe_rtc_robot_instance() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::ai_agent::describe_rtc_robot_instance::DescribeRtcRobotInstanceRequest::new();
+    let mut r = ::ice_api::ai_agent::DescribeRtcRobotInstanceRequest::new();
     r.instance_id = ::std::option::Option::Some(
         ::std::string::String::from("InstanceId"),
     );
@@ -2739,7 +2706,7 @@ fn detect_audio_for_customized_voice_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::avatars_voices::detect_audio_for_customized_voice_job::DetectAudioForCustomizedVoiceJobRequest::new(
+    let mut r = ::ice_api::avatars_voices::DetectAudioForCustomizedVoiceJobRequest::new(
         13i64,
         ::std::string::String::from("RecordUrl"),
         ::std::string::String::from("VoiceId"),
@@ -2751,7 +2718,7 @@ fn drop_search_index() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_search::drop_search_index::DropSearchIndexRequest::new(
+    let mut r = ::ice_api::media_search::DropSearchIndexRequest::new(
         ::std::string::String::from("IndexType"),
     );
     r.search_lib_name = ::std::option::Option::Some(
@@ -2764,7 +2731,7 @@ fn drop_search_lib() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_search::drop_search_lib::DropSearchLibRequest::new(
+    let mut r = ::ice_api::media_search::DropSearchLibRequest::new(
         ::std::string::String::from("SearchLibName"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -2774,7 +2741,7 @@ fn forbid_media_connect_flow_output() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_connect::forbid_media_connect_flow_output::ForbidMediaConnectFlowOutputRequest::new();
+    let mut r = ::ice_api::media_connect::ForbidMediaConnectFlowOutputRequest::new();
     r.flow_id = ::std::option::Option::Some(::std::string::String::from("FlowId"));
     r.output_name = ::std::option::Option::Some(
         ::std::string::String::from("OutputName"),
@@ -2786,7 +2753,7 @@ fn forward_ai_agent_call() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::ai_agent::forward_ai_agent_call::ForwardAIAgentCallRequest::new();
+    let mut r = ::ice_api::ai_agent::ForwardAIAgentCallRequest::new();
     r.called_number = ::std::option::Option::Some(
         ::std::string::String::from("CalledNumber"),
     );
@@ -2809,13 +2776,13 @@ fn generate_ai_agent_call() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::ai_agent::generate_ai_agent_call::GenerateAIAgentCallRequest::new(
+    let mut r = ::ice_api::ai_agent::GenerateAIAgentCallRequest::new(
         ::std::string::String::from("AIAgentId"),
     );
     r.agent_config = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::components::AiAgentConfig as ::std::default::Default>::default();
+        let mut x = ::ice_api::components::AiAgentConfig::new();
         x.ambient_sound_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::AmbientSoundConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::AmbientSoundConfig::new();
             x.resource_id = ::std::option::Option::Some(
                 ::std::string::String::from("ResourceId"),
             );
@@ -2823,7 +2790,7 @@ fn generate_ai_agent_call() -> ::std::result::Result<
             x
         });
         x.asr_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::AsrConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::AsrConfig::new();
             x.asr_hot_words = ::std::option::Option::Some(
                 vec![::std::string::String::from("AsrHotWords")],
             );
@@ -2839,14 +2806,13 @@ fn generate_ai_agent_call() -> ::std::result::Result<
             x
         });
         x.auto_speech_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::AutoSpeechConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::AutoSpeechConfig::new();
             x.llm_pending = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::components::LlmPending as ::std::default::Default>::default();
+                let mut x = ::ice_api::components::LlmPending::new();
                 x.messages = ::std::option::Option::Some(
                     vec![
-                        { let mut x = < ::ice_api::generated::components::MessagesItem as
-                        ::std::default::Default > ::default(); x.probability =
-                        ::std::option::Option::Some(11.5f64); x.text =
+                        { let mut x = ::ice_api::components::MessagesItem::new(); x
+                        .probability = ::std::option::Option::Some(11.5f64); x.text =
                         ::std::option::Option::Some(::std::string::String::from("Text"));
                         x }
                     ],
@@ -2858,17 +2824,15 @@ fn generate_ai_agent_call() -> ::std::result::Result<
                 x
             });
             x.user_idle = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::components::UserIdle as ::std::default::Default>::default();
+                let mut x = ::ice_api::components::UserIdle::new();
                 x.hangup_end_word = ::std::option::Option::Some(
                     ::std::string::String::from("HangupEndWord"),
                 );
                 x.max_repeats = ::std::option::Option::Some(10i64);
                 x.messages = ::std::option::Option::Some(
                     vec![
-                        { let mut x = <
-                        ::ice_api::generated::components::UserIdleMessagesItem as
-                        ::std::default::Default > ::default(); x.probability =
-                        ::std::option::Option::Some(11.5f64); x.text =
+                        { let mut x = ::ice_api::components::MessagesItem::new(); x
+                        .probability = ::std::option::Option::Some(11.5f64); x.text =
                         ::std::option::Option::Some(::std::string::String::from("Text"));
                         x }
                     ],
@@ -2879,7 +2843,7 @@ fn generate_ai_agent_call() -> ::std::result::Result<
             x
         });
         x.avatar_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::AvatarConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::AvatarConfig::new();
             x.avatar_id = ::std::option::Option::Some(
                 ::std::string::String::from("AvatarId"),
             );
@@ -2893,30 +2857,25 @@ fn generate_ai_agent_call() -> ::std::result::Result<
         );
         x.back_channeling_config = ::std::option::Option::Some(
             vec![
-                { let mut x = <
-                ::ice_api::generated::components::BackChannelingConfigItem as
-                ::std::default::Default > ::default(); x.enabled =
-                ::std::option::Option::Some(true); x.probability =
+                { let mut x = ::ice_api::components::BackChannelingConfigItem::new(); x
+                .enabled = ::std::option::Option::Some(true); x.probability =
                 ::std::option::Option::Some(11.5f64); x.trigger_stage =
                 ::std::option::Option::Some(::std::string::String::from("TriggerStage"));
-                x.words = ::std::option::Option::Some(vec![{ let mut x = <
-                ::ice_api::generated::components::WordsItem as ::std::default::Default >
-                ::default(); x.probability = ::std::option::Option::Some(11.5f64); x.text
-                = ::std::option::Option::Some(::std::string::String::from("Text")); x
-                }]); x }
+                x.words = ::std::option::Option::Some(vec![{ let mut x =
+                ::ice_api::components::MessagesItem::new(); x.probability =
+                ::std::option::Option::Some(11.5f64); x.text =
+                ::std::option::Option::Some(::std::string::String::from("Text")); x }]);
+                x }
             ],
         );
         x.back_channeling_configs = ::std::option::Option::Some(
             vec![
-                { let mut x = <
-                ::ice_api::generated::components::BackChannelingConfigsItem as
-                ::std::default::Default > ::default(); x.enabled =
-                ::std::option::Option::Some(true); x.probability =
+                { let mut x = ::ice_api::components::BackChannelingConfigItem::new(); x
+                .enabled = ::std::option::Option::Some(true); x.probability =
                 ::std::option::Option::Some(11.5f64); x.trigger_stage =
                 ::std::option::Option::Some(::std::string::String::from("TriggerStage"));
-                x.words = ::std::option::Option::Some(vec![{ let mut x = <
-                ::ice_api::generated::components::BackChannelingConfigsItemWordsItem as
-                ::std::default::Default > ::default(); x.probability =
+                x.words = ::std::option::Option::Some(vec![{ let mut x =
+                ::ice_api::components::MessagesItem::new(); x.probability =
                 ::std::option::Option::Some(11.5f64); x.text =
                 ::std::option::Option::Some(::std::string::String::from("Text")); x }]);
                 x }
@@ -2932,7 +2891,7 @@ fn generate_ai_agent_call() -> ::std::result::Result<
             ::std::string::String::from("Greeting"),
         );
         x.interrupt_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::InterruptConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::AiAgentConfigInterruptConfig::new();
             x.enable_voice_interrupt = ::std::option::Option::Some(true);
             x.interrupt_words = ::std::option::Option::Some(
                 vec![::std::string::String::from("InterruptWords")],
@@ -2944,14 +2903,14 @@ fn generate_ai_agent_call() -> ::std::result::Result<
             x
         });
         x.llm_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::LlmConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::AiAgentConfigLlmConfig::new();
             x.bailian_app_params = ::std::option::Option::Some(
                 ::std::string::String::from("BailianAppParams"),
             );
             x.function_map = ::std::option::Option::Some(
                 vec![
-                    { let mut x = < ::ice_api::generated::components::FunctionMapItem as
-                    ::std::default::Default > ::default(); x.function =
+                    { let mut x = ::ice_api::components::FunctionMapItem::new(); x
+                    .function =
                     ::std::option::Option::Some(::std::string::String::from("Function"));
                     x.match_function =
                     ::std::option::Option::Some(::std::string::String::from("MatchFunction"));
@@ -2962,8 +2921,8 @@ fn generate_ai_agent_call() -> ::std::result::Result<
             x.llm_complete_reply = ::std::option::Option::Some(true);
             x.llm_history = ::std::option::Option::Some(
                 vec![
-                    { let mut x = < ::ice_api::generated::components::LlmHistoryItem as
-                    ::std::default::Default > ::default(); x.content =
+                    { let mut x = ::ice_api::components::LlmHistoryItem::new(); x.content
+                    =
                     ::std::option::Option::Some(::std::string::String::from("Content"));
                     x.role =
                     ::std::option::Option::Some(::std::string::String::from("Role")); x }
@@ -2982,7 +2941,7 @@ fn generate_ai_agent_call() -> ::std::result::Result<
         });
         x.max_idle_time = ::std::option::Option::Some(11i64);
         x.tts_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::TtsConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::TtsConfig::new();
             x.emotion = ::std::option::Option::Some(
                 ::std::string::String::from("Emotion"),
             );
@@ -2994,9 +2953,8 @@ fn generate_ai_agent_call() -> ::std::result::Result<
             );
             x.pronunciation_rules = ::std::option::Option::Some(
                 vec![
-                    { let mut x = <
-                    ::ice_api::generated::components::PronunciationRulesItem as
-                    ::std::default::Default > ::default(); x.pronunciation =
+                    { let mut x = ::ice_api::components::PronunciationRulesItem::new(); x
+                    .pronunciation =
                     ::std::option::Option::Some(::std::string::String::from("Pronunciation"));
                     x.r#type =
                     ::std::option::Option::Some(::std::string::String::from("Type")); x
@@ -3014,7 +2972,7 @@ fn generate_ai_agent_call() -> ::std::result::Result<
             x
         });
         x.turn_detection_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::TurnDetectionConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::TurnDetectionConfig::new();
             x.eagerness = ::std::option::Option::Some(
                 ::std::string::String::from("Eagerness"),
             );
@@ -3028,35 +2986,35 @@ fn generate_ai_agent_call() -> ::std::result::Result<
         x.user_offline_timeout = ::std::option::Option::Some(18i64);
         x.user_online_timeout = ::std::option::Option::Some(17i64);
         x.vcr_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::VcrConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::VcrConfig::new();
             x.equipment = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::components::Equipment as ::std::default::Default>::default();
+                let mut x = ::ice_api::components::Equipment::new();
                 x.enabled = ::std::option::Option::Some(true);
                 x
             });
             x.head_motion = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::components::HeadMotion as ::std::default::Default>::default();
+                let mut x = ::ice_api::components::Equipment::new();
                 x.enabled = ::std::option::Option::Some(true);
                 x
             });
             x.invalid_frame_motion = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::components::InvalidFrameMotion as ::std::default::Default>::default();
+                let mut x = ::ice_api::components::InvalidFrameMotion::new();
                 x.callback_delay = ::std::option::Option::Some(13i64);
                 x.enabled = ::std::option::Option::Some(true);
                 x
             });
             x.look_away = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::components::LookAway as ::std::default::Default>::default();
+                let mut x = ::ice_api::components::Equipment::new();
                 x.enabled = ::std::option::Option::Some(true);
                 x
             });
             x.people_count = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::components::PeopleCount as ::std::default::Default>::default();
+                let mut x = ::ice_api::components::Equipment::new();
                 x.enabled = ::std::option::Option::Some(true);
                 x
             });
             x.still_frame_motion = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::components::StillFrameMotion as ::std::default::Default>::default();
+                let mut x = ::ice_api::components::InvalidFrameMotion::new();
                 x.callback_delay = ::std::option::Option::Some(13i64);
                 x.enabled = ::std::option::Option::Some(true);
                 x
@@ -3064,7 +3022,7 @@ fn generate_ai_agent_call() -> ::std::result::Result<
             x
         });
         x.voiceprint_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::VoiceprintConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::VoiceprintConfig::new();
             x.registration_mode = ::std::option::Option::Some(
                 ::std::string::String::from("RegistrationMode"),
             );
@@ -3084,7 +3042,7 @@ fn generate_ai_agent_call() -> ::std::result::Result<
         x
     });
     r.chat_sync_config = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::ai_agent::generate_ai_agent_call::ChatSyncConfig as ::std::default::Default>::default();
+        let mut x = ::ice_api::ai_agent::ChatSyncConfig::new();
         x.imai_agent_id = ::std::option::Option::Some(
             ::std::string::String::from("IMAIAgentId"),
         );
@@ -3096,9 +3054,9 @@ fn generate_ai_agent_call() -> ::std::result::Result<
     r.expire = ::std::option::Option::Some(6i64);
     r.session_id = ::std::option::Option::Some(::std::string::String::from("SessionId"));
     r.template_config = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::components::AiAgentTemplateConfig as ::std::default::Default>::default();
+        let mut x = ::ice_api::components::AiAgentTemplateConfig::new();
         x.avatar_chat3_d = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::AiAgentTemplateConfigAvatarChat3D as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::AiAgentTemplateConfigAvatarChat3D::new();
             x.asr_hot_words = ::std::option::Option::Some(
                 vec![::std::string::String::from("AsrHotWords")],
             );
@@ -3125,9 +3083,8 @@ fn generate_ai_agent_call() -> ::std::result::Result<
             );
             x.llm_history = ::std::option::Option::Some(
                 vec![
-                    { let mut x = <
-                    ::ice_api::generated::components::AiAgentTemplateConfigAvatarChat3DLlmHistoryItem
-                    as ::std::default::Default > ::default(); x.content =
+                    { let mut x = ::ice_api::components::LlmHistoryItem::new(); x.content
+                    =
                     ::std::option::Option::Some(::std::string::String::from("Content"));
                     x.role =
                     ::std::option::Option::Some(::std::string::String::from("Role")); x }
@@ -3161,7 +3118,7 @@ fn generate_ai_agent_call() -> ::std::result::Result<
             x
         });
         x.vision_chat = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::AiAgentTemplateConfigVisionChat as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::VisionChat::new();
             x.asr_hot_words = ::std::option::Option::Some(
                 vec![::std::string::String::from("AsrHotWords")],
             );
@@ -3185,9 +3142,8 @@ fn generate_ai_agent_call() -> ::std::result::Result<
             );
             x.llm_history = ::std::option::Option::Some(
                 vec![
-                    { let mut x = <
-                    ::ice_api::generated::components::AiAgentTemplateConfigVisionChatLlmHistoryItem
-                    as ::std::default::Default > ::default(); x.content =
+                    { let mut x = ::ice_api::components::LlmHistoryItem::new(); x.content
+                    =
                     ::std::option::Option::Some(::std::string::String::from("Content"));
                     x.role =
                     ::std::option::Option::Some(::std::string::String::from("Role")); x }
@@ -3221,7 +3177,7 @@ fn generate_ai_agent_call() -> ::std::result::Result<
             x
         });
         x.voice_chat = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::AiAgentTemplateConfigVoiceChat as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::VoiceChat::new();
             x.asr_hot_words = ::std::option::Option::Some(
                 vec![::std::string::String::from("AsrHotWords")],
             );
@@ -3251,9 +3207,8 @@ fn generate_ai_agent_call() -> ::std::result::Result<
             );
             x.llm_history = ::std::option::Option::Some(
                 vec![
-                    { let mut x = <
-                    ::ice_api::generated::components::AiAgentTemplateConfigVoiceChatLlmHistoryItem
-                    as ::std::default::Default > ::default(); x.content =
+                    { let mut x = ::ice_api::components::LlmHistoryItem::new(); x.content
+                    =
                     ::std::option::Option::Some(::std::string::String::from("Content"));
                     x.role =
                     ::std::option::Option::Some(::std::string::String::from("Role")); x }
@@ -3297,7 +3252,7 @@ fn generate_kms_data_key() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_processing::generate_kms_data_key::GenerateKMSDataKeyRequest::new();
+    let mut r = ::ice_api::media_processing::GenerateKMSDataKeyRequest::new();
     ::ice_api::EncodeWire::to_wire(&r)
 }
 #[cfg(feature = "ai-agent")]
@@ -3305,7 +3260,7 @@ fn generate_message_chat_token() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::ai_agent::generate_message_chat_token::GenerateMessageChatTokenRequest::new(
+    let mut r = ::ice_api::ai_agent::GenerateMessageChatTokenRequest::new(
         ::std::string::String::from("AIAgentId"),
         ::std::string::String::from("UserId"),
     );
@@ -3318,7 +3273,7 @@ fn get_ai_agent_concurrency() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::ai_agent::get_ai_agent_concurrency::GetAIAgentConcurrencyRequest::new(
+    let mut r = ::ice_api::ai_agent::GetAIAgentConcurrencyRequest::new(
         ::std::string::String::from("AIAgentId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -3328,7 +3283,7 @@ fn get_ai_workflow_task() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::ai_agent::get_ai_workflow_task::GetAIWorkflowTaskRequest::new();
+    let mut r = ::ice_api::ai_agent::GetAIWorkflowTaskRequest::new();
     r.task_id = ::std::option::Option::Some(::std::string::String::from("TaskId"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
@@ -3337,7 +3292,7 @@ fn get_ad_insertion() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::broadcast::get_ad_insertion::GetAdInsertionRequest::new(
+    let mut r = ::ice_api::broadcast::GetAdInsertionRequest::new(
         ::std::string::String::from("Name"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -3347,7 +3302,7 @@ fn get_ai_rtc_auth_code_list() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::ai_agent::get_ai_rtc_auth_code_list::GetAiRtcAuthCodeListRequest::new();
+    let mut r = ::ice_api::ai_agent::GetAiRtcAuthCodeListRequest::new();
     r.license_item_id = ::std::option::Option::Some(
         ::std::string::String::from("LicenseItemId"),
     );
@@ -3363,7 +3318,7 @@ fn get_ai_rtc_license_info_list() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::ai_agent::get_ai_rtc_license_info_list::GetAiRtcLicenseInfoListRequest::new();
+    let mut r = ::ice_api::ai_agent::GetAiRtcLicenseInfoListRequest::new();
     r.license_item_id = ::std::option::Option::Some(
         ::std::string::String::from("LicenseItemId"),
     );
@@ -3376,7 +3331,7 @@ fn get_ai_rtc_license_info_list() -> ::std::result::Result<
 }
 #[cfg(feature = "avatars-voices")]
 fn get_avatar() -> ::std::result::Result<::ice_api::WireParams, ::ice_api::EncodeError> {
-    let r = ::ice_api::generated::avatars_voices::get_avatar::GetAvatarRequest::new(
+    let mut r = ::ice_api::avatars_voices::GetAvatarRequest::new(
         ::std::string::String::from("AvatarId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -3386,7 +3341,7 @@ fn get_avatar_training_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::avatars_voices::get_avatar_training_job::GetAvatarTrainingJobRequest::new(
+    let mut r = ::ice_api::avatars_voices::GetAvatarTrainingJobRequest::new(
         ::std::string::String::from("JobId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -3396,8 +3351,9 @@ fn get_batch_media_producing_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::get_batch_media_producing_job::GetBatchMediaProducingJobRequest::new();
-    r.job_id = ::std::option::Option::Some(::std::string::String::from("JobId"));
+    let mut r = ::ice_api::media_production::GetBatchMediaProducingJobRequest::new(
+        ::std::string::String::from("JobId"),
+    );
     ::ice_api::EncodeWire::to_wire(&r)
 }
 #[cfg(feature = "media-assets")]
@@ -3405,7 +3361,7 @@ fn get_categories() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_assets::get_categories::GetCategoriesRequest::new();
+    let mut r = ::ice_api::media_assets::GetCategoriesRequest::new();
     r.cate_id = ::std::option::Option::Some(6i64);
     r.page_no = ::std::option::Option::Some(6i64);
     r.page_size = ::std::option::Option::Some(8i64);
@@ -3418,7 +3374,7 @@ fn get_channel() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::broadcast::get_channel::GetChannelRequest::new(
+    let mut r = ::ice_api::broadcast::GetChannelRequest::new(
         ::std::string::String::from("ChannelName"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -3428,7 +3384,7 @@ fn get_content_analyze_config() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_ai::get_content_analyze_config::GetContentAnalyzeConfigRequest::new();
+    let mut r = ::ice_api::media_ai::GetContentAnalyzeConfigRequest::new();
     ::ice_api::EncodeWire::to_wire(&r)
 }
 #[cfg(feature = "media-processing")]
@@ -3436,7 +3392,7 @@ fn get_custom_template() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_processing::get_custom_template::GetCustomTemplateRequest::new();
+    let mut r = ::ice_api::media_processing::GetCustomTemplateRequest::new();
     r.subtype = ::std::option::Option::Some(7i64);
     r.template_id = ::std::option::Option::Some(
         ::std::string::String::from("TemplateId"),
@@ -3449,7 +3405,7 @@ fn get_customized_voice() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::avatars_voices::get_customized_voice::GetCustomizedVoiceRequest::new();
+    let mut r = ::ice_api::avatars_voices::GetCustomizedVoiceRequest::new();
     r.voice_id = ::std::option::Option::Some(::std::string::String::from("VoiceId"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
@@ -3458,7 +3414,7 @@ fn get_customized_voice_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::avatars_voices::get_customized_voice_job::GetCustomizedVoiceJobRequest::new(
+    let mut r = ::ice_api::avatars_voices::GetCustomizedVoiceJobRequest::new(
         ::std::string::String::from("JobId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -3468,7 +3424,7 @@ fn get_default_storage_location() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_assets::get_default_storage_location::GetDefaultStorageLocationRequest::new();
+    let mut r = ::ice_api::media_assets::GetDefaultStorageLocationRequest::new();
     ::ice_api::EncodeWire::to_wire(&r)
 }
 #[cfg(feature = "avatars-voices")]
@@ -3476,7 +3432,7 @@ fn get_demonstration_for_customized_voice_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::avatars_voices::get_demonstration_for_customized_voice_job::GetDemonstrationForCustomizedVoiceJobRequest::new(
+    let mut r = ::ice_api::avatars_voices::GetDemonstrationForCustomizedVoiceJobRequest::new(
         ::std::string::String::from("Scenario"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -3486,8 +3442,9 @@ fn get_dynamic_image_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_processing::get_dynamic_image_job::GetDynamicImageJobRequest::new();
-    r.job_id = ::std::option::Option::Some(::std::string::String::from("JobId"));
+    let mut r = ::ice_api::media_processing::GetDynamicImageJobRequest::new(
+        ::std::string::String::from("JobId"),
+    );
     ::ice_api::EncodeWire::to_wire(&r)
 }
 #[cfg(feature = "editing-projects")]
@@ -3495,7 +3452,7 @@ fn get_editing_project() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::editing_projects::get_editing_project::GetEditingProjectRequest::new(
+    let mut r = ::ice_api::editing_projects::GetEditingProjectRequest::new(
         ::std::string::String::from("ProjectId"),
     );
     r.request_source = ::std::option::Option::Some(
@@ -3508,7 +3465,7 @@ fn get_editing_project_materials() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::editing_projects::get_editing_project_materials::GetEditingProjectMaterialsRequest::new(
+    let mut r = ::ice_api::editing_projects::GetEditingProjectMaterialsRequest::new(
         ::std::string::String::from("ProjectId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -3518,7 +3475,7 @@ fn get_event_callback() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::account::get_event_callback::GetEventCallbackRequest::new();
+    let mut r = ::ice_api::account::GetEventCallbackRequest::new();
     ::ice_api::EncodeWire::to_wire(&r)
 }
 #[cfg(feature = "media-ai")]
@@ -3526,7 +3483,7 @@ fn get_hotword_library() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_ai::get_hotword_library::GetHotwordLibraryRequest::new(
+    let mut r = ::ice_api::media_ai::GetHotwordLibraryRequest::new(
         ::std::string::String::from("HotwordLibraryId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -3536,7 +3493,7 @@ fn get_ipc_device_info() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live::get_ipc_device_info::GetIpcDeviceInfoRequest::new();
+    let mut r = ::ice_api::live::GetIpcDeviceInfoRequest::new();
     r.capability = ::std::option::Option::Some(
         ::std::string::String::from("Capability"),
     );
@@ -3552,7 +3509,7 @@ fn get_live_editing_index_file() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::editing_projects::get_live_editing_index_file::GetLiveEditingIndexFileRequest::new();
+    let mut r = ::ice_api::editing_projects::GetLiveEditingIndexFileRequest::new();
     r.app_name = ::std::option::Option::Some(::std::string::String::from("AppName"));
     r.domain_name = ::std::option::Option::Some(
         ::std::string::String::from("DomainName"),
@@ -3568,8 +3525,9 @@ fn get_live_editing_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::editing_projects::get_live_editing_job::GetLiveEditingJobRequest::new();
-    r.job_id = ::std::option::Option::Some(::std::string::String::from("JobId"));
+    let mut r = ::ice_api::editing_projects::GetLiveEditingJobRequest::new(
+        ::std::string::String::from("JobId"),
+    );
     ::ice_api::EncodeWire::to_wire(&r)
 }
 #[cfg(feature = "live-package")]
@@ -3577,7 +3535,7 @@ fn get_live_package_channel() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::live_package::get_live_package_channel::GetLivePackageChannelRequest::new(
+    let mut r = ::ice_api::live_package::GetLivePackageChannelRequest::new(
         ::std::string::String::from("ChannelName"),
         ::std::string::String::from("GroupName"),
     );
@@ -3588,7 +3546,7 @@ fn get_live_package_channel_group() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::live_package::get_live_package_channel_group::GetLivePackageChannelGroupRequest::new(
+    let mut r = ::ice_api::live_package::GetLivePackageChannelGroupRequest::new(
         ::std::string::String::from("GroupName"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -3598,7 +3556,7 @@ fn get_live_package_origin_endpoint() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::live_package::get_live_package_origin_endpoint::GetLivePackageOriginEndpointRequest::new(
+    let mut r = ::ice_api::live_package::GetLivePackageOriginEndpointRequest::new(
         ::std::string::String::from("ChannelName"),
         ::std::string::String::from("EndpointName"),
         ::std::string::String::from("GroupName"),
@@ -3610,7 +3568,7 @@ fn get_live_record_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::live::get_live_record_job::GetLiveRecordJobRequest::new(
+    let mut r = ::ice_api::live::GetLiveRecordJobRequest::new(
         ::std::string::String::from("JobId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -3620,7 +3578,7 @@ fn get_live_record_template() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live::get_live_record_template::GetLiveRecordTemplateRequest::new(
+    let mut r = ::ice_api::live::GetLiveRecordTemplateRequest::new(
         ::std::string::String::from("TemplateId"),
     );
     r.job_id = ::std::option::Option::Some(::std::string::String::from("JobId"));
@@ -3631,7 +3589,7 @@ fn get_live_snapshot_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::live::get_live_snapshot_job::GetLiveSnapshotJobRequest::new(
+    let mut r = ::ice_api::live::GetLiveSnapshotJobRequest::new(
         ::std::string::String::from("JobId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -3641,7 +3599,7 @@ fn get_live_snapshot_template() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::live::get_live_snapshot_template::GetLiveSnapshotTemplateRequest::new(
+    let mut r = ::ice_api::live::GetLiveSnapshotTemplateRequest::new(
         ::std::string::String::from("TemplateId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -3651,7 +3609,7 @@ fn get_live_transcode_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::live::get_live_transcode_job::GetLiveTranscodeJobRequest::new(
+    let mut r = ::ice_api::live::GetLiveTranscodeJobRequest::new(
         ::std::string::String::from("JobId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -3661,7 +3619,7 @@ fn get_live_transcode_template() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::live::get_live_transcode_template::GetLiveTranscodeTemplateRequest::new(
+    let mut r = ::ice_api::live::GetLiveTranscodeTemplateRequest::new(
         ::std::string::String::from("TemplateId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -3671,7 +3629,7 @@ fn get_media_connect_available_region() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_connect::get_media_connect_available_region::GetMediaConnectAvailableRegionRequest::new();
+    let mut r = ::ice_api::media_connect::GetMediaConnectAvailableRegionRequest::new();
     ::ice_api::EncodeWire::to_wire(&r)
 }
 #[cfg(feature = "media-connect")]
@@ -3679,7 +3637,7 @@ fn get_media_connect_flow() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_connect::get_media_connect_flow::GetMediaConnectFlowRequest::new(
+    let mut r = ::ice_api::media_connect::GetMediaConnectFlowRequest::new(
         ::std::string::String::from("FlowId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -3689,7 +3647,7 @@ fn get_media_connect_flow_all_output_name() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_connect::get_media_connect_flow_all_output_name::GetMediaConnectFlowAllOutputNameRequest::new(
+    let mut r = ::ice_api::media_connect::GetMediaConnectFlowAllOutputNameRequest::new(
         ::std::string::String::from("FlowId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -3699,7 +3657,7 @@ fn get_media_connect_flow_input() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_connect::get_media_connect_flow_input::GetMediaConnectFlowInputRequest::new(
+    let mut r = ::ice_api::media_connect::GetMediaConnectFlowInputRequest::new(
         ::std::string::String::from("FlowId"),
     );
     r.with_internal_vip = ::std::option::Option::Some(
@@ -3712,7 +3670,7 @@ fn get_media_connect_flow_output() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_connect::get_media_connect_flow_output::GetMediaConnectFlowOutputRequest::new(
+    let mut r = ::ice_api::media_connect::GetMediaConnectFlowOutputRequest::new(
         ::std::string::String::from("FlowId"),
         ::std::string::String::from("OutputName"),
     );
@@ -3723,8 +3681,9 @@ fn get_media_convert_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_processing::get_media_convert_job::GetMediaConvertJobRequest::new();
-    r.job_id = ::std::option::Option::Some(::std::string::String::from("JobId"));
+    let mut r = ::ice_api::media_processing::GetMediaConvertJobRequest::new(
+        ::std::string::String::from("JobId"),
+    );
     ::ice_api::EncodeWire::to_wire(&r)
 }
 #[cfg(feature = "media-assets")]
@@ -3732,7 +3691,7 @@ fn get_media_info() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_assets::get_media_info::GetMediaInfoRequest::new();
+    let mut r = ::ice_api::media_assets::GetMediaInfoRequest::new();
     r.auth_timeout = ::std::option::Option::Some(11i64);
     r.input_url = ::std::option::Option::Some(::std::string::String::from("InputURL"));
     r.media_id = ::std::option::Option::Some(::std::string::String::from("MediaId"));
@@ -3749,8 +3708,9 @@ fn get_media_info_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_processing::get_media_info_job::GetMediaInfoJobRequest::new();
-    r.job_id = ::std::option::Option::Some(::std::string::String::from("JobId"));
+    let mut r = ::ice_api::media_processing::GetMediaInfoJobRequest::new(
+        ::std::string::String::from("JobId"),
+    );
     ::ice_api::EncodeWire::to_wire(&r)
 }
 #[cfg(feature = "media-live")]
@@ -3758,7 +3718,7 @@ fn get_media_live_channel() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_live::get_media_live_channel::GetMediaLiveChannelRequest::new(
+    let mut r = ::ice_api::media_live::GetMediaLiveChannelRequest::new(
         ::std::string::String::from("ChannelId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -3768,7 +3728,7 @@ fn get_media_live_input() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_live::get_media_live_input::GetMediaLiveInputRequest::new(
+    let mut r = ::ice_api::media_live::GetMediaLiveInputRequest::new(
         ::std::string::String::from("InputId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -3778,7 +3738,7 @@ fn get_media_live_input_security_group() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_live::get_media_live_input_security_group::GetMediaLiveInputSecurityGroupRequest::new(
+    let mut r = ::ice_api::media_live::GetMediaLiveInputSecurityGroupRequest::new(
         ::std::string::String::from("SecurityGroupId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -3788,7 +3748,7 @@ fn get_media_marks() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_assets::get_media_marks::GetMediaMarksRequest::new();
+    let mut r = ::ice_api::media_assets::GetMediaMarksRequest::new();
     r.media_id = ::std::option::Option::Some(::std::string::String::from("MediaId"));
     r.media_mark_ids = ::std::option::Option::Some(
         ::std::string::String::from("MediaMarkIds"),
@@ -3800,8 +3760,9 @@ fn get_media_producing_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::get_media_producing_job::GetMediaProducingJobRequest::new();
-    r.job_id = ::std::option::Option::Some(::std::string::String::from("JobId"));
+    let mut r = ::ice_api::media_production::GetMediaProducingJobRequest::new(
+        ::std::string::String::from("JobId"),
+    );
     ::ice_api::EncodeWire::to_wire(&r)
 }
 #[cfg(feature = "media-processing")]
@@ -3809,7 +3770,7 @@ fn get_package_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_processing::get_package_job::GetPackageJobRequest::new(
+    let mut r = ::ice_api::media_processing::GetPackageJobRequest::new(
         ::std::string::String::from("JobId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -3819,7 +3780,7 @@ fn get_pipeline() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_processing::get_pipeline::GetPipelineRequest::new(
+    let mut r = ::ice_api::media_processing::GetPipelineRequest::new(
         ::std::string::String::from("PipelineId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -3829,7 +3790,7 @@ fn get_play_info() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_assets::get_play_info::GetPlayInfoRequest::new();
+    let mut r = ::ice_api::media_assets::GetPlayInfoRequest::new();
     r.auth_timeout = ::std::option::Option::Some(11i64);
     r.input_url = ::std::option::Option::Some(::std::string::String::from("InputURL"));
     r.media_id = ::std::option::Option::Some(::std::string::String::from("MediaId"));
@@ -3840,7 +3801,7 @@ fn get_program() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::broadcast::get_program::GetProgramRequest::new(
+    let mut r = ::ice_api::broadcast::GetProgramRequest::new(
         ::std::string::String::from("ChannelName"),
         ::std::string::String::from("ProgramName"),
     );
@@ -3851,7 +3812,7 @@ fn get_project_export_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::editing_projects::get_project_export_job::GetProjectExportJobRequest::new(
+    let mut r = ::ice_api::editing_projects::GetProjectExportJobRequest::new(
         ::std::string::String::from("JobId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -3861,7 +3822,7 @@ fn get_public_media_info() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_assets::get_public_media_info::GetPublicMediaInfoRequest::new();
+    let mut r = ::ice_api::media_assets::GetPublicMediaInfoRequest::new();
     r.media_id = ::std::option::Option::Some(::std::string::String::from("MediaId"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
@@ -3870,7 +3831,7 @@ fn get_smart_handle_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::intelligent_production::get_smart_handle_job::GetSmartHandleJobRequest::new();
+    let mut r = ::ice_api::intelligent_production::GetSmartHandleJobRequest::new();
     r.job_id = ::std::option::Option::Some(::std::string::String::from("JobId"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
@@ -3879,7 +3840,7 @@ fn get_snapshot_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_processing::get_snapshot_job::GetSnapshotJobRequest::new(
+    let mut r = ::ice_api::media_processing::GetSnapshotJobRequest::new(
         ::std::string::String::from("JobId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -3889,7 +3850,7 @@ fn get_snapshot_urls() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live::get_snapshot_urls::GetSnapshotUrlsRequest::new();
+    let mut r = ::ice_api::live::GetSnapshotUrlsRequest::new();
     r.job_id = ::std::option::Option::Some(::std::string::String::from("JobId"));
     r.order_by = ::std::option::Option::Some(::std::string::String::from("OrderBy"));
     r.page_number = ::std::option::Option::Some(10i64);
@@ -3899,7 +3860,7 @@ fn get_snapshot_urls() -> ::std::result::Result<
 }
 #[cfg(feature = "broadcast")]
 fn get_source() -> ::std::result::Result<::ice_api::WireParams, ::ice_api::EncodeError> {
-    let r = ::ice_api::generated::broadcast::get_source::GetSourceRequest::new(
+    let mut r = ::ice_api::broadcast::GetSourceRequest::new(
         ::std::string::String::from("SourceLocationName"),
         ::std::string::String::from("SourceName"),
         ::std::string::String::from("SourceType"),
@@ -3911,7 +3872,7 @@ fn get_source_location() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::broadcast::get_source_location::GetSourceLocationRequest::new(
+    let mut r = ::ice_api::broadcast::GetSourceLocationRequest::new(
         ::std::string::String::from("SourceLocationName"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -3921,7 +3882,7 @@ fn get_storage_list() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_assets::get_storage_list::GetStorageListRequest::new();
+    let mut r = ::ice_api::media_assets::GetStorageListRequest::new();
     r.app_id = ::std::option::Option::Some(::std::string::String::from("AppId"));
     r.status = ::std::option::Option::Some(::std::string::String::from("Status"));
     r.storage_type = ::std::option::Option::Some(
@@ -3934,7 +3895,7 @@ fn get_stream_tag_list() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live::get_stream_tag_list::GetStreamTagListRequest::new();
+    let mut r = ::ice_api::live::GetStreamTagListRequest::new();
     r.end_time = ::std::option::Option::Some(::std::string::String::from("EndTime"));
     r.media_id = ::std::option::Option::Some(::std::string::String::from("MediaId"));
     r.namespace = ::std::option::Option::Some(::std::string::String::from("Namespace"));
@@ -3953,7 +3914,7 @@ fn get_system_template() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_processing::get_system_template::GetSystemTemplateRequest::new(
+    let mut r = ::ice_api::media_processing::GetSystemTemplateRequest::new(
         ::std::string::String::from("TemplateId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -3963,7 +3924,7 @@ fn get_template() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::get_template::GetTemplateRequest::new();
+    let mut r = ::ice_api::media_production::GetTemplateRequest::new();
     r.related_mediaid_flag = ::std::option::Option::Some(
         ::std::string::String::from("RelatedMediaidFlag"),
     );
@@ -3977,7 +3938,7 @@ fn get_template_materials() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::get_template_materials::GetTemplateMaterialsRequest::new(
+    let mut r = ::ice_api::media_production::GetTemplateMaterialsRequest::new(
         ::std::string::String::from("TemplateId"),
     );
     r.file_list = ::std::option::Option::Some(::std::string::String::from("FileList"));
@@ -3988,7 +3949,7 @@ fn get_template_params() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::get_template_params::GetTemplateParamsRequest::new();
+    let mut r = ::ice_api::media_production::GetTemplateParamsRequest::new();
     r.template_id = ::std::option::Option::Some(
         ::std::string::String::from("TemplateId"),
     );
@@ -3999,8 +3960,7 @@ fn get_transcode_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_processing::get_transcode_job::GetTranscodeJobRequest::new();
-    r.parent_job_id = ::std::option::Option::Some(
+    let mut r = ::ice_api::media_processing::GetTranscodeJobRequest::new(
         ::std::string::String::from("ParentJobId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -4010,7 +3970,7 @@ fn get_url_upload_infos() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_assets::get_url_upload_infos::GetUrlUploadInfosRequest::new();
+    let mut r = ::ice_api::media_assets::GetUrlUploadInfosRequest::new();
     r.job_ids = ::std::option::Option::Some(::std::string::String::from("JobIds"));
     r.upload_ur_ls = ::std::option::Option::Some(
         ::std::string::String::from("UploadURLs"),
@@ -4022,7 +3982,7 @@ fn get_video_list() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_assets::get_video_list::GetVideoListRequest::new();
+    let mut r = ::ice_api::media_assets::GetVideoListRequest::new();
     r.cate_id = ::std::option::Option::Some(6i64);
     r.end_time = ::std::option::Option::Some(::std::string::String::from("EndTime"));
     r.page_no = ::std::option::Option::Some(6i64);
@@ -4037,7 +3997,7 @@ fn get_vod_packaging_asset() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::vod_packaging::get_vod_packaging_asset::GetVodPackagingAssetRequest::new();
+    let mut r = ::ice_api::vod_packaging::GetVodPackagingAssetRequest::new();
     r.asset_name = ::std::option::Option::Some(::std::string::String::from("AssetName"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
@@ -4046,7 +4006,7 @@ fn get_vod_packaging_configuration() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::vod_packaging::get_vod_packaging_configuration::GetVodPackagingConfigurationRequest::new();
+    let mut r = ::ice_api::vod_packaging::GetVodPackagingConfigurationRequest::new();
     r.configuration_name = ::std::option::Option::Some(
         ::std::string::String::from("ConfigurationName"),
     );
@@ -4057,7 +4017,7 @@ fn get_vod_packaging_group() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::vod_packaging::get_vod_packaging_group::GetVodPackagingGroupRequest::new();
+    let mut r = ::ice_api::vod_packaging::GetVodPackagingGroupRequest::new();
     r.group_name = ::std::option::Option::Some(::std::string::String::from("GroupName"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
@@ -4066,7 +4026,7 @@ fn get_workflow_task() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_processing::get_workflow_task::GetWorkflowTaskRequest::new();
+    let mut r = ::ice_api::media_processing::GetWorkflowTaskRequest::new();
     r.task_id = ::std::option::Option::Some(::std::string::String::from("TaskId"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
@@ -4075,7 +4035,7 @@ fn get_yike_ai_app_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::yike::get_yike_ai_app_job::GetYikeAIAppJobRequest::new();
+    let mut r = ::ice_api::yike::GetYikeAIAppJobRequest::new();
     r.job_id = ::std::option::Option::Some(::std::string::String::from("JobId"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
@@ -4084,7 +4044,7 @@ fn get_yike_asset_media_info() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::yike::get_yike_asset_media_info::GetYikeAssetMediaInfoRequest::new(
+    let mut r = ::ice_api::yike::GetYikeAssetMediaInfoRequest::new(
         ::std::string::String::from("MediaId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -4094,7 +4054,7 @@ fn get_yike_storyboard_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::yike::get_yike_storyboard_job::GetYikeStoryboardJobRequest::new();
+    let mut r = ::ice_api::yike::GetYikeStoryboardJobRequest::new();
     r.job_id = ::std::option::Option::Some(::std::string::String::from("JobId"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
@@ -4103,7 +4063,7 @@ fn get_yike_user() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::yike::get_yike_user::GetYikeUserRequest::new();
+    let mut r = ::ice_api::yike::GetYikeUserRequest::new();
     r.user_name = ::std::option::Option::Some(::std::string::String::from("UserName"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
@@ -4112,7 +4072,7 @@ fn get_yike_user_credit() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::yike::get_yike_user_credit::GetYikeUserCreditRequest::new(
+    let mut r = ::ice_api::yike::GetYikeUserCreditRequest::new(
         ::std::string::String::from("YikeUserId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -4122,7 +4082,7 @@ fn insert_media_to_search_lib() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_search::insert_media_to_search_lib::InsertMediaToSearchLibRequest::new(
+    let mut r = ::ice_api::media_search::InsertMediaToSearchLibRequest::new(
         ::std::string::String::from("Input"),
     );
     r.images_input = ::std::option::Option::Some(
@@ -4142,7 +4102,7 @@ fn list_ai_agent_dialogues() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::ai_agent::list_ai_agent_dialogues::ListAIAgentDialoguesRequest::new(
+    let mut r = ::ice_api::ai_agent::ListAIAgentDialoguesRequest::new(
         7i64,
         ::std::string::String::from("SessionId"),
         9i64,
@@ -4160,7 +4120,7 @@ fn list_ai_agent_instance() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::ai_agent::list_ai_agent_instance::ListAIAgentInstanceRequest::new(
+    let mut r = ::ice_api::ai_agent::ListAIAgentInstanceRequest::new(
         ::std::string::String::from("AIAgentId"),
     );
     r.end_time = ::std::option::Option::Some(::std::string::String::from("EndTime"));
@@ -4174,7 +4134,7 @@ fn list_ai_agent_phone_number() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::ai_agent::list_ai_agent_phone_number::ListAIAgentPhoneNumberRequest::new();
+    let mut r = ::ice_api::ai_agent::ListAIAgentPhoneNumberRequest::new();
     r.number = ::std::option::Option::Some(::std::string::String::from("Number"));
     r.page_number = ::std::option::Option::Some(10i64);
     r.page_size = ::std::option::Option::Some(8i64);
@@ -4186,7 +4146,7 @@ fn list_ai_agent_voiceprints() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::ai_agent::list_ai_agent_voiceprints::ListAIAgentVoiceprintsRequest::new();
+    let mut r = ::ice_api::ai_agent::ListAIAgentVoiceprintsRequest::new();
     r.page_number = ::std::option::Option::Some(10i64);
     r.page_size = ::std::option::Option::Some(8i64);
     r.registration_mode = ::std::option::Option::Some(
@@ -4202,7 +4162,7 @@ fn list_ad_insertions() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::broadcast::list_ad_insertions::ListAdInsertionsRequest::new();
+    let mut r = ::ice_api::broadcast::ListAdInsertionsRequest::new();
     r.keyword = ::std::option::Option::Some(::std::string::String::from("Keyword"));
     r.max_results = ::std::option::Option::Some(10i64);
     r.next_token = ::std::option::Option::Some(::std::string::String::from("NextToken"));
@@ -4216,7 +4176,7 @@ fn list_alerts() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::broadcast::list_alerts::ListAlertsRequest::new(
+    let mut r = ::ice_api::broadcast::ListAlertsRequest::new(
         ::std::string::String::from("ResourceArn"),
     );
     r.category = ::std::option::Option::Some(::std::string::String::from("Category"));
@@ -4235,7 +4195,7 @@ fn list_all_public_media_tags() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_assets::list_all_public_media_tags::ListAllPublicMediaTagsRequest::new();
+    let mut r = ::ice_api::media_assets::ListAllPublicMediaTagsRequest::new();
     r.business_type = ::std::option::Option::Some(
         ::std::string::String::from("BusinessType"),
     );
@@ -4247,7 +4207,7 @@ fn list_avatar_training_jobs() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::avatars_voices::list_avatar_training_jobs::ListAvatarTrainingJobsRequest::new();
+    let mut r = ::ice_api::avatars_voices::ListAvatarTrainingJobsRequest::new();
     r.page_no = ::std::option::Option::Some(6i64);
     r.page_size = ::std::option::Option::Some(8i64);
     r.status = ::std::option::Option::Some(::std::string::String::from("Status"));
@@ -4258,7 +4218,7 @@ fn list_avatars() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::avatars_voices::list_avatars::ListAvatarsRequest::new();
+    let mut r = ::ice_api::avatars_voices::ListAvatarsRequest::new();
     r.avatar_type = ::std::option::Option::Some(
         ::std::string::String::from("AvatarType"),
     );
@@ -4271,15 +4231,19 @@ fn list_batch_media_producing_jobs() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::list_batch_media_producing_jobs::ListBatchMediaProducingJobsRequest::new();
+    let mut r = ::ice_api::media_production::ListBatchMediaProducingJobsRequest::new();
     r.end_time = ::std::option::Option::Some(::std::string::String::from("EndTime"));
     r.job_id = ::std::option::Option::Some(::std::string::String::from("JobId"));
-    r.job_type = ::std::option::Option::Some(::std::string::String::from("JobType"));
+    r.job_type = ::std::option::Option::Some(
+        ::ice_api::media_production::BatchJobType::from("JobType"),
+    );
     r.max_results = ::std::option::Option::Some(10i64);
     r.next_token = ::std::option::Option::Some(::std::string::String::from("NextToken"));
     r.sort_by = ::std::option::Option::Some(::std::string::String::from("SortBy"));
     r.start_time = ::std::option::Option::Some(::std::string::String::from("StartTime"));
-    r.status = ::std::option::Option::Some(::std::string::String::from("Status"));
+    r.status = ::std::option::Option::Some(
+        ::ice_api::media_production::BatchJobStatus::from("Status"),
+    );
     ::ice_api::EncodeWire::to_wire(&r)
 }
 #[cfg(feature = "broadcast")]
@@ -4287,7 +4251,7 @@ fn list_channel_alerts() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::broadcast::list_channel_alerts::ListChannelAlertsRequest::new(
+    let mut r = ::ice_api::broadcast::ListChannelAlertsRequest::new(
         ::std::string::String::from("ResourceArn"),
     );
     r.category = ::std::option::Option::Some(::std::string::String::from("Category"));
@@ -4305,7 +4269,7 @@ fn list_channels() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::broadcast::list_channels::ListChannelsRequest::new();
+    let mut r = ::ice_api::broadcast::ListChannelsRequest::new();
     r.channel_name = ::std::option::Option::Some(
         ::std::string::String::from("ChannelName"),
     );
@@ -4329,7 +4293,7 @@ fn list_custom_templates() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_processing::list_custom_templates::ListCustomTemplatesRequest::new(
+    let mut r = ::ice_api::media_processing::ListCustomTemplatesRequest::new(
         ::std::string::String::from("Type"),
     );
     r.name = ::std::option::Option::Some(::std::string::String::from("Name"));
@@ -4347,7 +4311,7 @@ fn list_customized_voice_jobs() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::avatars_voices::list_customized_voice_jobs::ListCustomizedVoiceJobsRequest::new();
+    let mut r = ::ice_api::avatars_voices::ListCustomizedVoiceJobsRequest::new();
     r.page_no = ::std::option::Option::Some(6i64);
     r.page_size = ::std::option::Option::Some(8i64);
     r.r#type = ::std::option::Option::Some(::std::string::String::from("Type"));
@@ -4358,7 +4322,7 @@ fn list_customized_voices() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::avatars_voices::list_customized_voices::ListCustomizedVoicesRequest::new();
+    let mut r = ::ice_api::avatars_voices::ListCustomizedVoicesRequest::new();
     r.page_no = ::std::option::Option::Some(6i64);
     r.page_size = ::std::option::Option::Some(8i64);
     r.r#type = ::std::option::Option::Some(::std::string::String::from("Type"));
@@ -4366,7 +4330,7 @@ fn list_customized_voices() -> ::std::result::Result<
 }
 #[cfg(feature = "media-ai")]
 fn list_dnadb() -> ::std::result::Result<::ice_api::WireParams, ::ice_api::EncodeError> {
-    let mut r = ::ice_api::generated::media_ai::list_dnadb::ListDNADBRequest::new();
+    let mut r = ::ice_api::media_ai::ListDNADBRequest::new();
     r.db_ids = ::std::option::Option::Some(::std::string::String::from("DBIds"));
     r.owner_account = ::std::option::Option::Some(
         ::std::string::String::from("OwnerAccount"),
@@ -4383,7 +4347,7 @@ fn list_dna_files() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_ai::list_dna_files::ListDNAFilesRequest::new(
+    let mut r = ::ice_api::media_ai::ListDNAFilesRequest::new(
         ::std::string::String::from("DBId"),
     );
     r.next_page_token = ::std::option::Option::Some(
@@ -4405,7 +4369,7 @@ fn list_dynamic_image_jobs() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_processing::list_dynamic_image_jobs::ListDynamicImageJobsRequest::new();
+    let mut r = ::ice_api::media_processing::ListDynamicImageJobsRequest::new();
     r.end_of_create_time = ::std::option::Option::Some(
         ::std::string::String::from("EndOfCreateTime"),
     );
@@ -4426,7 +4390,7 @@ fn list_editing_projects() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::editing_projects::list_editing_projects::ListEditingProjectsRequest::new();
+    let mut r = ::ice_api::editing_projects::ListEditingProjectsRequest::new();
     r.create_source = ::std::option::Option::Some(
         ::std::string::String::from("CreateSource"),
     );
@@ -4452,7 +4416,7 @@ fn list_hotword_libraries() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_ai::list_hotword_libraries::ListHotwordLibrariesRequest::new();
+    let mut r = ::ice_api::media_ai::ListHotwordLibrariesRequest::new();
     r.end_time = ::std::option::Option::Some(::std::string::String::from("EndTime"));
     r.max_results = ::std::option::Option::Some(10i64);
     r.name = ::std::option::Option::Some(::std::string::String::from("Name"));
@@ -4471,7 +4435,7 @@ fn list_live_package_channel_groups() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live_package::list_live_package_channel_groups::ListLivePackageChannelGroupsRequest::new();
+    let mut r = ::ice_api::live_package::ListLivePackageChannelGroupsRequest::new();
     r.keyword = ::std::option::Option::Some(::std::string::String::from("Keyword"));
     r.page_no = ::std::option::Option::Some(6i64);
     r.page_size = ::std::option::Option::Some(8i64);
@@ -4483,7 +4447,7 @@ fn list_live_package_channels() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live_package::list_live_package_channels::ListLivePackageChannelsRequest::new(
+    let mut r = ::ice_api::live_package::ListLivePackageChannelsRequest::new(
         ::std::string::String::from("GroupName"),
     );
     r.keyword = ::std::option::Option::Some(::std::string::String::from("Keyword"));
@@ -4497,7 +4461,7 @@ fn list_live_package_origin_endpoints() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live_package::list_live_package_origin_endpoints::ListLivePackageOriginEndpointsRequest::new(
+    let mut r = ::ice_api::live_package::ListLivePackageOriginEndpointsRequest::new(
         ::std::string::String::from("ChannelName"),
         ::std::string::String::from("GroupName"),
     );
@@ -4512,7 +4476,7 @@ fn list_live_record_files() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live::list_live_record_files::ListLiveRecordFilesRequest::new();
+    let mut r = ::ice_api::live::ListLiveRecordFilesRequest::new();
     r.end_time = ::std::option::Option::Some(::std::string::String::from("EndTime"));
     r.job_ids = ::std::option::Option::Some(vec![::std::string::String::from("JobIds")]);
     r.page_no = ::std::option::Option::Some(6i64);
@@ -4529,7 +4493,7 @@ fn list_live_record_jobs() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live::list_live_record_jobs::ListLiveRecordJobsRequest::new();
+    let mut r = ::ice_api::live::ListLiveRecordJobsRequest::new();
     r.end_time = ::std::option::Option::Some(::std::string::String::from("EndTime"));
     r.keyword = ::std::option::Option::Some(::std::string::String::from("Keyword"));
     r.page_no = ::std::option::Option::Some(6i64);
@@ -4544,7 +4508,7 @@ fn list_live_record_templates() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live::list_live_record_templates::ListLiveRecordTemplatesRequest::new();
+    let mut r = ::ice_api::live::ListLiveRecordTemplatesRequest::new();
     r.keyword = ::std::option::Option::Some(::std::string::String::from("Keyword"));
     r.page_no = ::std::option::Option::Some(6i64);
     r.page_size = ::std::option::Option::Some(8i64);
@@ -4560,7 +4524,7 @@ fn list_live_snapshot_files() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live::list_live_snapshot_files::ListLiveSnapshotFilesRequest::new(
+    let mut r = ::ice_api::live::ListLiveSnapshotFilesRequest::new(
         ::std::string::String::from("EndTime"),
         ::std::string::String::from("JobId"),
         ::std::string::String::from("StartTime"),
@@ -4574,7 +4538,7 @@ fn list_live_snapshot_jobs() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live::list_live_snapshot_jobs::ListLiveSnapshotJobsRequest::new();
+    let mut r = ::ice_api::live::ListLiveSnapshotJobsRequest::new();
     r.end_time = ::std::option::Option::Some(::std::string::String::from("EndTime"));
     r.page_no = ::std::option::Option::Some(6i64);
     r.page_size = ::std::option::Option::Some(8i64);
@@ -4591,7 +4555,7 @@ fn list_live_snapshot_templates() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live::list_live_snapshot_templates::ListLiveSnapshotTemplatesRequest::new();
+    let mut r = ::ice_api::live::ListLiveSnapshotTemplatesRequest::new();
     r.page_no = ::std::option::Option::Some(6i64);
     r.page_size = ::std::option::Option::Some(8i64);
     r.search_key_word = ::std::option::Option::Some(
@@ -4609,7 +4573,7 @@ fn list_live_transcode_jobs() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live::list_live_transcode_jobs::ListLiveTranscodeJobsRequest::new();
+    let mut r = ::ice_api::live::ListLiveTranscodeJobsRequest::new();
     r.key_word = ::std::option::Option::Some(::std::string::String::from("KeyWord"));
     r.page_no = ::std::option::Option::Some(6i64);
     r.page_size = ::std::option::Option::Some(8i64);
@@ -4624,7 +4588,7 @@ fn list_live_transcode_templates() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live::list_live_transcode_templates::ListLiveTranscodeTemplatesRequest::new();
+    let mut r = ::ice_api::live::ListLiveTranscodeTemplatesRequest::new();
     r.category = ::std::option::Option::Some(::std::string::String::from("Category"));
     r.key_word = ::std::option::Option::Some(::std::string::String::from("KeyWord"));
     r.page_no = ::std::option::Option::Some(6i64);
@@ -4641,7 +4605,7 @@ fn list_media_basic_infos() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_assets::list_media_basic_infos::ListMediaBasicInfosRequest::new();
+    let mut r = ::ice_api::media_assets::ListMediaBasicInfosRequest::new();
     r.auth_timeout = ::std::option::Option::Some(11i64);
     r.business_type = ::std::option::Option::Some(
         ::std::string::String::from("BusinessType"),
@@ -4663,7 +4627,7 @@ fn list_media_convert_jobs() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_processing::list_media_convert_jobs::ListMediaConvertJobsRequest::new();
+    let mut r = ::ice_api::media_processing::ListMediaConvertJobsRequest::new();
     r.end_of_create_time = ::std::option::Option::Some(
         ::std::string::String::from("EndOfCreateTime"),
     );
@@ -4684,7 +4648,7 @@ fn list_media_info_jobs() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_processing::list_media_info_jobs::ListMediaInfoJobsRequest::new();
+    let mut r = ::ice_api::media_processing::ListMediaInfoJobsRequest::new();
     r.end_of_create_time = ::std::option::Option::Some(
         ::std::string::String::from("EndOfCreateTime"),
     );
@@ -4705,7 +4669,7 @@ fn list_media_live_channels() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_live::list_media_live_channels::ListMediaLiveChannelsRequest::new();
+    let mut r = ::ice_api::media_live::ListMediaLiveChannelsRequest::new();
     r.keyword = ::std::option::Option::Some(::std::string::String::from("Keyword"));
     r.max_results = ::std::option::Option::Some(10i64);
     r.next_token = ::std::option::Option::Some(::std::string::String::from("NextToken"));
@@ -4719,7 +4683,7 @@ fn list_media_live_input_security_groups() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_live::list_media_live_input_security_groups::ListMediaLiveInputSecurityGroupsRequest::new();
+    let mut r = ::ice_api::media_live::ListMediaLiveInputSecurityGroupsRequest::new();
     r.keyword = ::std::option::Option::Some(::std::string::String::from("Keyword"));
     r.max_results = ::std::option::Option::Some(10i64);
     r.next_token = ::std::option::Option::Some(::std::string::String::from("NextToken"));
@@ -4732,7 +4696,7 @@ fn list_media_live_inputs() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_live::list_media_live_inputs::ListMediaLiveInputsRequest::new();
+    let mut r = ::ice_api::media_live::ListMediaLiveInputsRequest::new();
     r.keyword = ::std::option::Option::Some(::std::string::String::from("Keyword"));
     r.max_results = ::std::option::Option::Some(10i64);
     r.next_token = ::std::option::Option::Some(::std::string::String::from("NextToken"));
@@ -4746,7 +4710,7 @@ fn list_media_marks() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_assets::list_media_marks::ListMediaMarksRequest::new();
+    let mut r = ::ice_api::media_assets::ListMediaMarksRequest::new();
     r.media_id = ::std::option::Option::Some(::std::string::String::from("MediaId"));
     r.media_mark_ids = ::std::option::Option::Some(
         ::std::string::String::from("MediaMarkIds"),
@@ -4758,7 +4722,7 @@ fn list_media_producing_jobs() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::list_media_producing_jobs::ListMediaProducingJobsRequest::new();
+    let mut r = ::ice_api::media_production::ListMediaProducingJobsRequest::new();
     r.end_time = ::std::option::Option::Some(::std::string::String::from("EndTime"));
     r.job_type = ::std::option::Option::Some(::std::string::String::from("JobType"));
     r.keyword = ::std::option::Option::Some(::std::string::String::from("Keyword"));
@@ -4778,7 +4742,7 @@ fn list_package_jobs() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_processing::list_package_jobs::ListPackageJobsRequest::new();
+    let mut r = ::ice_api::media_processing::ListPackageJobsRequest::new();
     r.end_of_create_time = ::std::option::Option::Some(
         ::std::string::String::from("EndOfCreateTime"),
     );
@@ -4799,7 +4763,7 @@ fn list_pipelines() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_processing::list_pipelines::ListPipelinesRequest::new();
+    let mut r = ::ice_api::media_processing::ListPipelinesRequest::new();
     r.speed = ::std::option::Option::Some(::std::string::String::from("Speed"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
@@ -4808,7 +4772,7 @@ fn list_programs() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::broadcast::list_programs::ListProgramsRequest::new(
+    let mut r = ::ice_api::broadcast::ListProgramsRequest::new(
         ::std::string::String::from("ChannelName"),
     );
     r.page_no = ::std::option::Option::Some(::std::string::String::from("PageNo"));
@@ -4824,7 +4788,7 @@ fn list_public_media_basic_infos() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_assets::list_public_media_basic_infos::ListPublicMediaBasicInfosRequest::new();
+    let mut r = ::ice_api::media_assets::ListPublicMediaBasicInfosRequest::new();
     r.business_type = ::std::option::Option::Some(
         ::std::string::String::from("BusinessType"),
     );
@@ -4843,7 +4807,7 @@ fn list_recognition_entities() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_search::list_recognition_entities::ListRecognitionEntitiesRequest::new(
+    let mut r = ::ice_api::media_search::ListRecognitionEntitiesRequest::new(
         ::std::string::String::from("Algorithm"),
         ::std::string::String::from("LibId"),
         10i64,
@@ -4864,7 +4828,7 @@ fn list_recognition_libs() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_search::list_recognition_libs::ListRecognitionLibsRequest::new(
+    let mut r = ::ice_api::media_search::ListRecognitionLibsRequest::new(
         ::std::string::String::from("Algorithm"),
         10i64,
         8i64,
@@ -4885,7 +4849,7 @@ fn list_recognition_samples() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_search::list_recognition_samples::ListRecognitionSamplesRequest::new(
+    let mut r = ::ice_api::media_search::ListRecognitionSamplesRequest::new(
         ::std::string::String::from("Algorithm"),
         ::std::string::String::from("EntityId"),
         ::std::string::String::from("LibId"),
@@ -4910,7 +4874,7 @@ fn list_schedules() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::broadcast::list_schedules::ListSchedulesRequest::new(
+    let mut r = ::ice_api::broadcast::ListSchedulesRequest::new(
         ::std::string::String::from("ChannelName"),
         21i64,
     );
@@ -4923,7 +4887,7 @@ fn list_search_lib() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_search::list_search_lib::ListSearchLibRequest::new();
+    let mut r = ::ice_api::media_search::ListSearchLibRequest::new();
     r.page_no = ::std::option::Option::Some(6i64);
     r.page_size = ::std::option::Option::Some(8i64);
     ::ice_api::EncodeWire::to_wire(&r)
@@ -4933,7 +4897,7 @@ fn list_smart_jobs() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::intelligent_production::list_smart_jobs::ListSmartJobsRequest::new();
+    let mut r = ::ice_api::intelligent_production::ListSmartJobsRequest::new();
     r.job_state = ::std::option::Option::Some(::std::string::String::from("JobState"));
     r.job_type = ::std::option::Option::Some(::std::string::String::from("JobType"));
     r.max_results = ::std::option::Option::Some(10i64);
@@ -4948,7 +4912,7 @@ fn list_smart_sys_avatar_models() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::avatars_voices::list_smart_sys_avatar_models::ListSmartSysAvatarModelsRequest::new();
+    let mut r = ::ice_api::avatars_voices::ListSmartSysAvatarModelsRequest::new();
     r.page_no = ::std::option::Option::Some(6i64);
     r.page_size = ::std::option::Option::Some(8i64);
     r.sdk_version = ::std::option::Option::Some(
@@ -4961,7 +4925,7 @@ fn list_smart_voice_groups() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::avatars_voices::list_smart_voice_groups::ListSmartVoiceGroupsRequest::new();
+    let mut r = ::ice_api::avatars_voices::ListSmartVoiceGroupsRequest::new();
     r.voice_type = ::std::option::Option::Some(::std::string::String::from("VoiceType"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
@@ -4970,7 +4934,7 @@ fn list_snapshot_jobs() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_processing::list_snapshot_jobs::ListSnapshotJobsRequest::new();
+    let mut r = ::ice_api::media_processing::ListSnapshotJobsRequest::new();
     r.end_of_create_time = ::std::option::Option::Some(
         ::std::string::String::from("EndOfCreateTime"),
     );
@@ -4991,7 +4955,7 @@ fn list_source_locations() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::broadcast::list_source_locations::ListSourceLocationsRequest::new();
+    let mut r = ::ice_api::broadcast::ListSourceLocationsRequest::new();
     r.filter_state = ::std::option::Option::Some(true);
     r.page_no = ::std::option::Option::Some(6i64);
     r.page_size = ::std::option::Option::Some(8i64);
@@ -5009,7 +4973,7 @@ fn list_sources() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::broadcast::list_sources::ListSourcesRequest::new();
+    let mut r = ::ice_api::broadcast::ListSourcesRequest::new();
     r.filter_state = ::std::option::Option::Some(true);
     r.page_no = ::std::option::Option::Some(::std::string::String::from("PageNo"));
     r.page_size = ::std::option::Option::Some(::std::string::String::from("PageSize"));
@@ -5033,7 +4997,7 @@ fn list_system_templates() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_processing::list_system_templates::ListSystemTemplatesRequest::new(
+    let mut r = ::ice_api::media_processing::ListSystemTemplatesRequest::new(
         ::std::string::String::from("Type"),
     );
     r.name = ::std::option::Option::Some(::std::string::String::from("Name"));
@@ -5051,7 +5015,7 @@ fn list_templates() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::list_templates::ListTemplatesRequest::new();
+    let mut r = ::ice_api::media_production::ListTemplatesRequest::new();
     r.create_source = ::std::option::Option::Some(
         ::std::string::String::from("CreateSource"),
     );
@@ -5068,7 +5032,7 @@ fn list_transcode_jobs() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_processing::list_transcode_jobs::ListTranscodeJobsRequest::new();
+    let mut r = ::ice_api::media_processing::ListTranscodeJobsRequest::new();
     r.end_of_create_time = ::std::option::Option::Some(
         ::std::string::String::from("EndOfCreateTime"),
     );
@@ -5091,7 +5055,7 @@ fn list_vod_packaging_assets() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::vod_packaging::list_vod_packaging_assets::ListVodPackagingAssetsRequest::new();
+    let mut r = ::ice_api::vod_packaging::ListVodPackagingAssetsRequest::new();
     r.group_name = ::std::option::Option::Some(::std::string::String::from("GroupName"));
     r.keyword = ::std::option::Option::Some(::std::string::String::from("Keyword"));
     r.page_no = ::std::option::Option::Some(6i64);
@@ -5104,7 +5068,7 @@ fn list_vod_packaging_configurations() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::vod_packaging::list_vod_packaging_configurations::ListVodPackagingConfigurationsRequest::new();
+    let mut r = ::ice_api::vod_packaging::ListVodPackagingConfigurationsRequest::new();
     r.group_name = ::std::option::Option::Some(::std::string::String::from("GroupName"));
     r.keyword = ::std::option::Option::Some(::std::string::String::from("Keyword"));
     r.page_no = ::std::option::Option::Some(6i64);
@@ -5117,7 +5081,7 @@ fn list_vod_packaging_groups() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::vod_packaging::list_vod_packaging_groups::ListVodPackagingGroupsRequest::new();
+    let mut r = ::ice_api::vod_packaging::ListVodPackagingGroupsRequest::new();
     r.keyword = ::std::option::Option::Some(::std::string::String::from("Keyword"));
     r.page_no = ::std::option::Option::Some(6i64);
     r.page_size = ::std::option::Option::Some(8i64);
@@ -5129,7 +5093,7 @@ fn list_workflow_tasks() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_processing::list_workflow_tasks::ListWorkflowTasksRequest::new();
+    let mut r = ::ice_api::media_processing::ListWorkflowTasksRequest::new();
     r.end_of_create_time = ::std::option::Option::Some(
         ::std::string::String::from("EndOfCreateTime"),
     );
@@ -5152,7 +5116,7 @@ fn list_yike_asset_folders() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::yike::list_yike_asset_folders::ListYikeAssetFoldersRequest::new();
+    let mut r = ::ice_api::yike::ListYikeAssetFoldersRequest::new();
     r.page_no = ::std::option::Option::Some(6i64);
     r.page_size = ::std::option::Option::Some(8i64);
     r.production_id = ::std::option::Option::Some(
@@ -5165,7 +5129,7 @@ fn list_yike_productions() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::yike::list_yike_productions::ListYikeProductionsRequest::new();
+    let mut r = ::ice_api::yike::ListYikeProductionsRequest::new();
     r.max_results = ::std::option::Option::Some(10i64);
     r.next_token = ::std::option::Option::Some(::std::string::String::from("NextToken"));
     r.page_no = ::std::option::Option::Some(6i64);
@@ -5180,7 +5144,7 @@ fn open_media_connect_flow_failover() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_connect::open_media_connect_flow_failover::OpenMediaConnectFlowFailoverRequest::new();
+    let mut r = ::ice_api::media_connect::OpenMediaConnectFlowFailoverRequest::new();
     r.flow_id = ::std::option::Option::Some(::std::string::String::from("FlowId"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
@@ -5189,7 +5153,7 @@ fn precheck_yike_ai_app_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::yike::precheck_yike_ai_app_job::PrecheckYikeAIAppJobRequest::new();
+    let mut r = ::ice_api::yike::PrecheckYikeAIAppJobRequest::new();
     r.app_id = ::std::option::Option::Some(::std::string::String::from("AppId"));
     r.app_params = ::std::option::Option::Some(::std::string::String::from("AppParams"));
     ::ice_api::EncodeWire::to_wire(&r)
@@ -5199,7 +5163,7 @@ fn query_copyright_extract_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_ai::query_copyright_extract_job::QueryCopyrightExtractJobRequest::new(
+    let mut r = ::ice_api::media_ai::QueryCopyrightExtractJobRequest::new(
         ::std::string::String::from("JobId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -5209,7 +5173,7 @@ fn query_copyright_job_list() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_ai::query_copyright_job_list::QueryCopyrightJobListRequest::new();
+    let mut r = ::ice_api::media_ai::QueryCopyrightJobListRequest::new();
     r.create_time_end = ::std::option::Option::Some(13i64);
     r.create_time_start = ::std::option::Option::Some(15i64);
     r.job_id = ::std::option::Option::Some(::std::string::String::from("JobId"));
@@ -5223,7 +5187,7 @@ fn query_dna_job_list() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_ai::query_dna_job_list::QueryDNAJobListRequest::new();
+    let mut r = ::ice_api::media_ai::QueryDNAJobListRequest::new();
     r.job_ids = ::std::option::Option::Some(::std::string::String::from("JobIds"));
     r.owner_account = ::std::option::Option::Some(
         ::std::string::String::from("OwnerAccount"),
@@ -5240,7 +5204,7 @@ fn query_i_production_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::intelligent_production::query_i_production_job::QueryIProductionJobRequest::new(
+    let mut r = ::ice_api::intelligent_production::QueryIProductionJobRequest::new(
         ::std::string::String::from("JobId"),
     );
     r.client_token = ::std::option::Option::Some(
@@ -5253,7 +5217,7 @@ fn query_ipc_quota() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live::query_ipc_quota::QueryIpcQuotaRequest::new();
+    let mut r = ::ice_api::live::QueryIpcQuotaRequest::new();
     r.capability = ::std::option::Option::Some(
         ::std::string::String::from("Capability"),
     );
@@ -5268,7 +5232,7 @@ fn query_media_censor_job_detail() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_ai::query_media_censor_job_detail::QueryMediaCensorJobDetailRequest::new(
+    let mut r = ::ice_api::media_ai::QueryMediaCensorJobDetailRequest::new(
         ::std::string::String::from("JobId"),
     );
     r.maximum_page_size = ::std::option::Option::Some(15i64);
@@ -5290,7 +5254,7 @@ fn query_media_censor_job_list() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_ai::query_media_censor_job_list::QueryMediaCensorJobListRequest::new();
+    let mut r = ::ice_api::media_ai::QueryMediaCensorJobListRequest::new();
     r.end_of_job_created_time_range = ::std::option::Option::Some(
         ::std::string::String::from("EndOfJobCreatedTimeRange"),
     );
@@ -5321,7 +5285,7 @@ fn query_media_index_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_search::query_media_index_job::QueryMediaIndexJobRequest::new(
+    let mut r = ::ice_api::media_search::QueryMediaIndexJobRequest::new(
         ::std::string::String::from("MediaId"),
     );
     r.search_lib_name = ::std::option::Option::Some(
@@ -5334,7 +5298,7 @@ fn query_search_index() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_search::query_search_index::QuerySearchIndexRequest::new(
+    let mut r = ::ice_api::media_search::QuerySearchIndexRequest::new(
         ::std::string::String::from("IndexType"),
     );
     r.search_lib_name = ::std::option::Option::Some(
@@ -5347,7 +5311,7 @@ fn query_search_lib() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_search::query_search_lib::QuerySearchLibRequest::new(
+    let mut r = ::ice_api::media_search::QuerySearchLibRequest::new(
         ::std::string::String::from("SearchLibName"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -5357,7 +5321,7 @@ fn query_smarttag_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_ai::query_smarttag_job::QuerySmarttagJobRequest::new(
+    let mut r = ::ice_api::media_ai::QuerySmarttagJobRequest::new(
         ::std::string::String::from("JobId"),
     );
     r.params = ::std::option::Option::Some(::std::string::String::from("Params"));
@@ -5368,7 +5332,7 @@ fn query_trace_ab_job_list() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_ai::query_trace_ab_job_list::QueryTraceAbJobListRequest::new();
+    let mut r = ::ice_api::media_ai::QueryTraceAbJobListRequest::new();
     r.create_time_end = ::std::option::Option::Some(13i64);
     r.create_time_start = ::std::option::Option::Some(15i64);
     r.job_id = ::std::option::Option::Some(::std::string::String::from("JobId"));
@@ -5384,7 +5348,7 @@ fn query_trace_extract_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_ai::query_trace_extract_job::QueryTraceExtractJobRequest::new(
+    let mut r = ::ice_api::media_ai::QueryTraceExtractJobRequest::new(
         ::std::string::String::from("JobId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -5394,7 +5358,7 @@ fn query_trace_m3u8_job_list() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_ai::query_trace_m3u8_job_list::QueryTraceM3u8JobListRequest::new();
+    let mut r = ::ice_api::media_ai::QueryTraceM3u8JobListRequest::new();
     r.create_time_end = ::std::option::Option::Some(13i64);
     r.create_time_start = ::std::option::Option::Some(15i64);
     r.job_id = ::std::option::Option::Some(::std::string::String::from("JobId"));
@@ -5407,11 +5371,11 @@ fn query_video_cognition_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_ai::query_video_cognition_job::QueryVideoCognitionJobRequest::new(
+    let mut r = ::ice_api::media_ai::QueryVideoCognitionJobRequest::new(
         ::std::string::String::from("JobId"),
     );
     r.include_results = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::media_ai::query_video_cognition_job::IncludeResults as ::std::default::Default>::default();
+        let mut x = ::ice_api::media_ai::IncludeResults::new();
         x.need_asr = ::std::option::Option::Some(true);
         x.need_ocr = ::std::option::Option::Some(true);
         x.need_process = ::std::option::Option::Some(true);
@@ -5425,7 +5389,7 @@ fn refresh_upload_media() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_assets::refresh_upload_media::RefreshUploadMediaRequest::new();
+    let mut r = ::ice_api::media_assets::RefreshUploadMediaRequest::new();
     r.media_id = ::std::option::Option::Some(::std::string::String::from("MediaId"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
@@ -5434,7 +5398,7 @@ fn register_media_info() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_assets::register_media_info::RegisterMediaInfoRequest::new(
+    let mut r = ::ice_api::media_assets::RegisterMediaInfoRequest::new(
         ::std::string::String::from("InputURL"),
     );
     r.business_type = ::std::option::Option::Some(
@@ -5472,7 +5436,7 @@ fn register_media_stream() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live::register_media_stream::RegisterMediaStreamRequest::new();
+    let mut r = ::ice_api::live::RegisterMediaStreamRequest::new();
     r.input_url = ::std::option::Option::Some(::std::string::String::from("InputURL"));
     r.media_id = ::std::option::Option::Some(::std::string::String::from("MediaId"));
     r.stream_tags = ::std::option::Option::Some(
@@ -5486,7 +5450,7 @@ fn register_yike_asset_media_info() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::yike::register_yike_asset_media_info::RegisterYikeAssetMediaInfoRequest::new(
+    let mut r = ::ice_api::yike::RegisterYikeAssetMediaInfoRequest::new(
         ::std::string::String::from("InputURL"),
         ::std::string::String::from("MediaType"),
     );
@@ -5501,7 +5465,7 @@ fn resume_media_connect_flow_output() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_connect::resume_media_connect_flow_output::ResumeMediaConnectFlowOutputRequest::new();
+    let mut r = ::ice_api::media_connect::ResumeMediaConnectFlowOutputRequest::new();
     r.flow_id = ::std::option::Option::Some(::std::string::String::from("FlowId"));
     r.output_name = ::std::option::Option::Some(
         ::std::string::String::from("OutputName"),
@@ -5513,7 +5477,7 @@ fn resume_yike_storyboard_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::yike::resume_yike_storyboard_job::ResumeYikeStoryboardJobRequest::new();
+    let mut r = ::ice_api::yike::ResumeYikeStoryboardJobRequest::new();
     r.job_id = ::std::option::Option::Some(::std::string::String::from("JobId"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
@@ -5522,7 +5486,7 @@ fn search_editing_project() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::editing_projects::search_editing_project::SearchEditingProjectRequest::new();
+    let mut r = ::ice_api::editing_projects::SearchEditingProjectRequest::new();
     r.create_source = ::std::option::Option::Some(
         ::std::string::String::from("CreateSource"),
     );
@@ -5545,7 +5509,7 @@ fn search_index_job_rerun() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_search::search_index_job_rerun::SearchIndexJobRerunRequest::new(
+    let mut r = ::ice_api::media_search::SearchIndexJobRerunRequest::new(
         ::std::string::String::from("MediaIds"),
     );
     r.namespace = ::std::option::Option::Some(::std::string::String::from("Namespace"));
@@ -5560,7 +5524,7 @@ fn search_media() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_search::search_media::SearchMediaRequest::new();
+    let mut r = ::ice_api::media_search::SearchMediaRequest::new();
     r.custom_filters = ::std::option::Option::Some(
         ::std::string::String::from("CustomFilters"),
     );
@@ -5582,7 +5546,7 @@ fn search_media_by_ai_label() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_search::search_media_by_ai_label::SearchMediaByAILabelRequest::new();
+    let mut r = ::ice_api::media_search::SearchMediaByAILabelRequest::new();
     r.custom_filters = ::std::option::Option::Some(
         ::std::string::String::from("CustomFilters"),
     );
@@ -5611,7 +5575,7 @@ fn search_media_by_face() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_search::search_media_by_face::SearchMediaByFaceRequest::new(
+    let mut r = ::ice_api::media_search::SearchMediaByFaceRequest::new(
         ::std::string::String::from("FaceSearchToken"),
         ::std::string::String::from("PersonImageUrl"),
     );
@@ -5634,7 +5598,7 @@ fn search_media_by_hybrid() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_search::search_media_by_hybrid::SearchMediaByHybridRequest::new();
+    let mut r = ::ice_api::media_search::SearchMediaByHybridRequest::new();
     r.custom_filters = ::std::option::Option::Some(
         ::std::string::String::from("CustomFilters"),
     );
@@ -5655,7 +5619,7 @@ fn search_media_by_multimodal() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_search::search_media_by_multimodal::SearchMediaByMultimodalRequest::new();
+    let mut r = ::ice_api::media_search::SearchMediaByMultimodalRequest::new();
     r.custom_filters = ::std::option::Option::Some(
         ::std::string::String::from("CustomFilters"),
     );
@@ -5675,7 +5639,7 @@ fn search_media_clip_by_face() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_search::search_media_clip_by_face::SearchMediaClipByFaceRequest::new(
+    let mut r = ::ice_api::media_search::SearchMediaClipByFaceRequest::new(
         ::std::string::String::from("FaceSearchToken"),
         ::std::string::String::from("MediaId"),
     );
@@ -5692,7 +5656,7 @@ fn search_public_media_info() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_search::search_public_media_info::SearchPublicMediaInfoRequest::new();
+    let mut r = ::ice_api::media_search::SearchPublicMediaInfoRequest::new();
     r.authorized = ::std::option::Option::Some(true);
     r.dynamic_meta_data_match_fields = ::std::option::Option::Some(
         ::std::string::String::from("DynamicMetaDataMatchFields"),
@@ -5710,7 +5674,7 @@ fn send_ai_agent_data_channel_message() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::ai_agent::send_ai_agent_data_channel_message::SendAIAgentDataChannelMessageRequest::new(
+    let mut r = ::ice_api::ai_agent::SendAIAgentDataChannelMessageRequest::new(
         ::std::string::String::from("InstanceId"),
         ::std::string::String::from("Message"),
     );
@@ -5721,7 +5685,7 @@ fn send_ai_agent_speech() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::ai_agent::send_ai_agent_speech::SendAIAgentSpeechRequest::new(
+    let mut r = ::ice_api::ai_agent::SendAIAgentSpeechRequest::new(
         ::std::string::String::from("InstanceId"),
         ::std::string::String::from("Text"),
     );
@@ -5734,7 +5698,7 @@ fn send_ai_agent_text() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::ai_agent::send_ai_agent_text::SendAIAgentTextRequest::new(
+    let mut r = ::ice_api::ai_agent::SendAIAgentTextRequest::new(
         ::std::string::String::from("InstanceId"),
         ::std::string::String::from("Text"),
     );
@@ -5745,7 +5709,7 @@ fn send_live_snapshot_job_command() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::live::send_live_snapshot_job_command::SendLiveSnapshotJobCommandRequest::new(
+    let mut r = ::ice_api::live::SendLiveSnapshotJobCommandRequest::new(
         ::std::string::String::from("Command"),
         ::std::string::String::from("JobId"),
     );
@@ -5756,7 +5720,7 @@ fn send_live_transcode_job_command() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::live::send_live_transcode_job_command::SendLiveTranscodeJobCommandRequest::new(
+    let mut r = ::ice_api::live::SendLiveTranscodeJobCommandRequest::new(
         ::std::string::String::from("Command"),
         ::std::string::String::from("JobId"),
     );
@@ -5767,7 +5731,7 @@ fn send_message_chat_text() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::ai_agent::send_message_chat_text::SendMessageChatTextRequest::new(
+    let mut r = ::ice_api::ai_agent::SendMessageChatTextRequest::new(
         ::std::string::String::from("AIAgentId"),
         ::std::string::String::from("ReceiverId"),
         ::std::string::String::from("SessionId"),
@@ -5783,9 +5747,9 @@ fn set_ai_agent_voiceprint() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::ai_agent::set_ai_agent_voiceprint::SetAIAgentVoiceprintRequest::new();
+    let mut r = ::ice_api::ai_agent::SetAIAgentVoiceprintRequest::new();
     r.input = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::ai_agent::set_ai_agent_voiceprint::Input as ::std::default::Default>::default();
+        let mut x = ::ice_api::ai_agent::SetAiAgentVoiceprintInput::new();
         x.data = ::std::option::Option::Some(::std::string::String::from("Data"));
         x.format = ::std::option::Option::Some(::std::string::String::from("Format"));
         x.r#type = ::std::option::Option::Some(::std::string::String::from("Type"));
@@ -5801,7 +5765,7 @@ fn set_content_analyze_config() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_ai::set_content_analyze_config::SetContentAnalyzeConfigRequest::new();
+    let mut r = ::ice_api::media_ai::SetContentAnalyzeConfigRequest::new();
     r.auto = ::std::option::Option::Some(true);
     r.save_type = ::std::option::Option::Some(::std::string::String::from("SaveType"));
     r.template_id = ::std::option::Option::Some(
@@ -5814,7 +5778,7 @@ fn set_default_custom_template() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_processing::set_default_custom_template::SetDefaultCustomTemplateRequest::new(
+    let mut r = ::ice_api::media_processing::SetDefaultCustomTemplateRequest::new(
         ::std::string::String::from("TemplateId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -5824,7 +5788,7 @@ fn set_default_storage_location() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_assets::set_default_storage_location::SetDefaultStorageLocationRequest::new();
+    let mut r = ::ice_api::media_assets::SetDefaultStorageLocationRequest::new();
     r.bucket = ::std::option::Option::Some(::std::string::String::from("Bucket"));
     r.path = ::std::option::Option::Some(::std::string::String::from("Path"));
     r.storage_type = ::std::option::Option::Some(
@@ -5837,7 +5801,7 @@ fn set_event_callback() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::account::set_event_callback::SetEventCallbackRequest::new();
+    let mut r = ::ice_api::account::SetEventCallbackRequest::new();
     r.auth_key = ::std::option::Option::Some(::std::string::String::from("AuthKey"));
     r.auth_switch = ::std::option::Option::Some(
         ::std::string::String::from("AuthSwitch"),
@@ -5861,7 +5825,7 @@ fn set_notify_config() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::broadcast::set_notify_config::SetNotifyConfigRequest::new(
+    let mut r = ::ice_api::broadcast::SetNotifyConfigRequest::new(
         ::std::string::String::from("AIAgentId"),
         true,
     );
@@ -5883,7 +5847,7 @@ fn set_yike_user_role() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::yike::set_yike_user_role::SetYikeUserRoleRequest::new();
+    let mut r = ::ice_api::yike::SetYikeUserRoleRequest::new();
     r.role_name = ::std::option::Option::Some(::std::string::String::from("RoleName"));
     r.yike_user_id = ::std::option::Option::Some(
         ::std::string::String::from("YikeUserId"),
@@ -5895,10 +5859,10 @@ fn start_ai_agent_instance() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::ai_agent::start_ai_agent_instance::StartAIAgentInstanceRequest::new(
+    let mut r = ::ice_api::ai_agent::StartAIAgentInstanceRequest::new(
         ::std::string::String::from("AIAgentId"),
         {
-            let mut x = <::ice_api::generated::components::AiAgentRuntimeConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::AiAgentRuntimeConfig::new();
             x.agent_user_id = ::std::option::Option::Some(
                 ::std::string::String::from("AgentUserId"),
             );
@@ -5906,7 +5870,7 @@ fn start_ai_agent_instance() -> ::std::result::Result<
                 ::std::string::String::from("AuthToken"),
             );
             x.avatar_chat3_d = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::components::AvatarChat3D as ::std::default::Default>::default();
+                let mut x = ::ice_api::components::AiAgentRuntimeConfigAvatarChat3D::new();
                 x.agent_user_id = ::std::option::Option::Some(
                     ::std::string::String::from("AgentUserId"),
                 );
@@ -5922,7 +5886,7 @@ fn start_ai_agent_instance() -> ::std::result::Result<
                 ::std::string::String::from("ChannelId"),
             );
             x.vision_chat = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::components::VisionChat as ::std::default::Default>::default();
+                let mut x = ::ice_api::components::AiAgentRuntimeConfigAvatarChat3D::new();
                 x.agent_user_id = ::std::option::Option::Some(
                     ::std::string::String::from("AgentUserId"),
                 );
@@ -5935,7 +5899,7 @@ fn start_ai_agent_instance() -> ::std::result::Result<
                 x
             });
             x.voice_chat = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::components::VoiceChat as ::std::default::Default>::default();
+                let mut x = ::ice_api::components::AiAgentRuntimeConfigAvatarChat3D::new();
                 x.agent_user_id = ::std::option::Option::Some(
                     ::std::string::String::from("AgentUserId"),
                 );
@@ -5951,9 +5915,9 @@ fn start_ai_agent_instance() -> ::std::result::Result<
         },
     );
     r.agent_config = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::components::AiAgentConfig as ::std::default::Default>::default();
+        let mut x = ::ice_api::components::AiAgentConfig::new();
         x.ambient_sound_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::AmbientSoundConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::AmbientSoundConfig::new();
             x.resource_id = ::std::option::Option::Some(
                 ::std::string::String::from("ResourceId"),
             );
@@ -5961,7 +5925,7 @@ fn start_ai_agent_instance() -> ::std::result::Result<
             x
         });
         x.asr_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::AsrConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::AsrConfig::new();
             x.asr_hot_words = ::std::option::Option::Some(
                 vec![::std::string::String::from("AsrHotWords")],
             );
@@ -5977,14 +5941,13 @@ fn start_ai_agent_instance() -> ::std::result::Result<
             x
         });
         x.auto_speech_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::AutoSpeechConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::AutoSpeechConfig::new();
             x.llm_pending = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::components::LlmPending as ::std::default::Default>::default();
+                let mut x = ::ice_api::components::LlmPending::new();
                 x.messages = ::std::option::Option::Some(
                     vec![
-                        { let mut x = < ::ice_api::generated::components::MessagesItem as
-                        ::std::default::Default > ::default(); x.probability =
-                        ::std::option::Option::Some(11.5f64); x.text =
+                        { let mut x = ::ice_api::components::MessagesItem::new(); x
+                        .probability = ::std::option::Option::Some(11.5f64); x.text =
                         ::std::option::Option::Some(::std::string::String::from("Text"));
                         x }
                     ],
@@ -5996,17 +5959,15 @@ fn start_ai_agent_instance() -> ::std::result::Result<
                 x
             });
             x.user_idle = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::components::UserIdle as ::std::default::Default>::default();
+                let mut x = ::ice_api::components::UserIdle::new();
                 x.hangup_end_word = ::std::option::Option::Some(
                     ::std::string::String::from("HangupEndWord"),
                 );
                 x.max_repeats = ::std::option::Option::Some(10i64);
                 x.messages = ::std::option::Option::Some(
                     vec![
-                        { let mut x = <
-                        ::ice_api::generated::components::UserIdleMessagesItem as
-                        ::std::default::Default > ::default(); x.probability =
-                        ::std::option::Option::Some(11.5f64); x.text =
+                        { let mut x = ::ice_api::components::MessagesItem::new(); x
+                        .probability = ::std::option::Option::Some(11.5f64); x.text =
                         ::std::option::Option::Some(::std::string::String::from("Text"));
                         x }
                     ],
@@ -6017,7 +5978,7 @@ fn start_ai_agent_instance() -> ::std::result::Result<
             x
         });
         x.avatar_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::AvatarConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::AvatarConfig::new();
             x.avatar_id = ::std::option::Option::Some(
                 ::std::string::String::from("AvatarId"),
             );
@@ -6031,30 +5992,25 @@ fn start_ai_agent_instance() -> ::std::result::Result<
         );
         x.back_channeling_config = ::std::option::Option::Some(
             vec![
-                { let mut x = <
-                ::ice_api::generated::components::BackChannelingConfigItem as
-                ::std::default::Default > ::default(); x.enabled =
-                ::std::option::Option::Some(true); x.probability =
+                { let mut x = ::ice_api::components::BackChannelingConfigItem::new(); x
+                .enabled = ::std::option::Option::Some(true); x.probability =
                 ::std::option::Option::Some(11.5f64); x.trigger_stage =
                 ::std::option::Option::Some(::std::string::String::from("TriggerStage"));
-                x.words = ::std::option::Option::Some(vec![{ let mut x = <
-                ::ice_api::generated::components::WordsItem as ::std::default::Default >
-                ::default(); x.probability = ::std::option::Option::Some(11.5f64); x.text
-                = ::std::option::Option::Some(::std::string::String::from("Text")); x
-                }]); x }
+                x.words = ::std::option::Option::Some(vec![{ let mut x =
+                ::ice_api::components::MessagesItem::new(); x.probability =
+                ::std::option::Option::Some(11.5f64); x.text =
+                ::std::option::Option::Some(::std::string::String::from("Text")); x }]);
+                x }
             ],
         );
         x.back_channeling_configs = ::std::option::Option::Some(
             vec![
-                { let mut x = <
-                ::ice_api::generated::components::BackChannelingConfigsItem as
-                ::std::default::Default > ::default(); x.enabled =
-                ::std::option::Option::Some(true); x.probability =
+                { let mut x = ::ice_api::components::BackChannelingConfigItem::new(); x
+                .enabled = ::std::option::Option::Some(true); x.probability =
                 ::std::option::Option::Some(11.5f64); x.trigger_stage =
                 ::std::option::Option::Some(::std::string::String::from("TriggerStage"));
-                x.words = ::std::option::Option::Some(vec![{ let mut x = <
-                ::ice_api::generated::components::BackChannelingConfigsItemWordsItem as
-                ::std::default::Default > ::default(); x.probability =
+                x.words = ::std::option::Option::Some(vec![{ let mut x =
+                ::ice_api::components::MessagesItem::new(); x.probability =
                 ::std::option::Option::Some(11.5f64); x.text =
                 ::std::option::Option::Some(::std::string::String::from("Text")); x }]);
                 x }
@@ -6070,7 +6026,7 @@ fn start_ai_agent_instance() -> ::std::result::Result<
             ::std::string::String::from("Greeting"),
         );
         x.interrupt_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::InterruptConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::AiAgentConfigInterruptConfig::new();
             x.enable_voice_interrupt = ::std::option::Option::Some(true);
             x.interrupt_words = ::std::option::Option::Some(
                 vec![::std::string::String::from("InterruptWords")],
@@ -6082,14 +6038,14 @@ fn start_ai_agent_instance() -> ::std::result::Result<
             x
         });
         x.llm_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::LlmConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::AiAgentConfigLlmConfig::new();
             x.bailian_app_params = ::std::option::Option::Some(
                 ::std::string::String::from("BailianAppParams"),
             );
             x.function_map = ::std::option::Option::Some(
                 vec![
-                    { let mut x = < ::ice_api::generated::components::FunctionMapItem as
-                    ::std::default::Default > ::default(); x.function =
+                    { let mut x = ::ice_api::components::FunctionMapItem::new(); x
+                    .function =
                     ::std::option::Option::Some(::std::string::String::from("Function"));
                     x.match_function =
                     ::std::option::Option::Some(::std::string::String::from("MatchFunction"));
@@ -6100,8 +6056,8 @@ fn start_ai_agent_instance() -> ::std::result::Result<
             x.llm_complete_reply = ::std::option::Option::Some(true);
             x.llm_history = ::std::option::Option::Some(
                 vec![
-                    { let mut x = < ::ice_api::generated::components::LlmHistoryItem as
-                    ::std::default::Default > ::default(); x.content =
+                    { let mut x = ::ice_api::components::LlmHistoryItem::new(); x.content
+                    =
                     ::std::option::Option::Some(::std::string::String::from("Content"));
                     x.role =
                     ::std::option::Option::Some(::std::string::String::from("Role")); x }
@@ -6120,7 +6076,7 @@ fn start_ai_agent_instance() -> ::std::result::Result<
         });
         x.max_idle_time = ::std::option::Option::Some(11i64);
         x.tts_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::TtsConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::TtsConfig::new();
             x.emotion = ::std::option::Option::Some(
                 ::std::string::String::from("Emotion"),
             );
@@ -6132,9 +6088,8 @@ fn start_ai_agent_instance() -> ::std::result::Result<
             );
             x.pronunciation_rules = ::std::option::Option::Some(
                 vec![
-                    { let mut x = <
-                    ::ice_api::generated::components::PronunciationRulesItem as
-                    ::std::default::Default > ::default(); x.pronunciation =
+                    { let mut x = ::ice_api::components::PronunciationRulesItem::new(); x
+                    .pronunciation =
                     ::std::option::Option::Some(::std::string::String::from("Pronunciation"));
                     x.r#type =
                     ::std::option::Option::Some(::std::string::String::from("Type")); x
@@ -6152,7 +6107,7 @@ fn start_ai_agent_instance() -> ::std::result::Result<
             x
         });
         x.turn_detection_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::TurnDetectionConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::TurnDetectionConfig::new();
             x.eagerness = ::std::option::Option::Some(
                 ::std::string::String::from("Eagerness"),
             );
@@ -6166,35 +6121,35 @@ fn start_ai_agent_instance() -> ::std::result::Result<
         x.user_offline_timeout = ::std::option::Option::Some(18i64);
         x.user_online_timeout = ::std::option::Option::Some(17i64);
         x.vcr_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::VcrConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::VcrConfig::new();
             x.equipment = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::components::Equipment as ::std::default::Default>::default();
+                let mut x = ::ice_api::components::Equipment::new();
                 x.enabled = ::std::option::Option::Some(true);
                 x
             });
             x.head_motion = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::components::HeadMotion as ::std::default::Default>::default();
+                let mut x = ::ice_api::components::Equipment::new();
                 x.enabled = ::std::option::Option::Some(true);
                 x
             });
             x.invalid_frame_motion = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::components::InvalidFrameMotion as ::std::default::Default>::default();
+                let mut x = ::ice_api::components::InvalidFrameMotion::new();
                 x.callback_delay = ::std::option::Option::Some(13i64);
                 x.enabled = ::std::option::Option::Some(true);
                 x
             });
             x.look_away = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::components::LookAway as ::std::default::Default>::default();
+                let mut x = ::ice_api::components::Equipment::new();
                 x.enabled = ::std::option::Option::Some(true);
                 x
             });
             x.people_count = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::components::PeopleCount as ::std::default::Default>::default();
+                let mut x = ::ice_api::components::Equipment::new();
                 x.enabled = ::std::option::Option::Some(true);
                 x
             });
             x.still_frame_motion = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::components::StillFrameMotion as ::std::default::Default>::default();
+                let mut x = ::ice_api::components::InvalidFrameMotion::new();
                 x.callback_delay = ::std::option::Option::Some(13i64);
                 x.enabled = ::std::option::Option::Some(true);
                 x
@@ -6202,7 +6157,7 @@ fn start_ai_agent_instance() -> ::std::result::Result<
             x
         });
         x.voiceprint_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::VoiceprintConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::VoiceprintConfig::new();
             x.registration_mode = ::std::option::Option::Some(
                 ::std::string::String::from("RegistrationMode"),
             );
@@ -6222,7 +6177,7 @@ fn start_ai_agent_instance() -> ::std::result::Result<
         x
     });
     r.chat_sync_config = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::ai_agent::start_ai_agent_instance::ChatSyncConfig as ::std::default::Default>::default();
+        let mut x = ::ice_api::ai_agent::ChatSyncConfig::new();
         x.imai_agent_id = ::std::option::Option::Some(
             ::std::string::String::from("IMAIAgentId"),
         );
@@ -6233,9 +6188,9 @@ fn start_ai_agent_instance() -> ::std::result::Result<
     });
     r.session_id = ::std::option::Option::Some(::std::string::String::from("SessionId"));
     r.template_config = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::components::AiAgentTemplateConfig as ::std::default::Default>::default();
+        let mut x = ::ice_api::components::AiAgentTemplateConfig::new();
         x.avatar_chat3_d = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::AiAgentTemplateConfigAvatarChat3D as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::AiAgentTemplateConfigAvatarChat3D::new();
             x.asr_hot_words = ::std::option::Option::Some(
                 vec![::std::string::String::from("AsrHotWords")],
             );
@@ -6262,9 +6217,8 @@ fn start_ai_agent_instance() -> ::std::result::Result<
             );
             x.llm_history = ::std::option::Option::Some(
                 vec![
-                    { let mut x = <
-                    ::ice_api::generated::components::AiAgentTemplateConfigAvatarChat3DLlmHistoryItem
-                    as ::std::default::Default > ::default(); x.content =
+                    { let mut x = ::ice_api::components::LlmHistoryItem::new(); x.content
+                    =
                     ::std::option::Option::Some(::std::string::String::from("Content"));
                     x.role =
                     ::std::option::Option::Some(::std::string::String::from("Role")); x }
@@ -6298,7 +6252,7 @@ fn start_ai_agent_instance() -> ::std::result::Result<
             x
         });
         x.vision_chat = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::AiAgentTemplateConfigVisionChat as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::VisionChat::new();
             x.asr_hot_words = ::std::option::Option::Some(
                 vec![::std::string::String::from("AsrHotWords")],
             );
@@ -6322,9 +6276,8 @@ fn start_ai_agent_instance() -> ::std::result::Result<
             );
             x.llm_history = ::std::option::Option::Some(
                 vec![
-                    { let mut x = <
-                    ::ice_api::generated::components::AiAgentTemplateConfigVisionChatLlmHistoryItem
-                    as ::std::default::Default > ::default(); x.content =
+                    { let mut x = ::ice_api::components::LlmHistoryItem::new(); x.content
+                    =
                     ::std::option::Option::Some(::std::string::String::from("Content"));
                     x.role =
                     ::std::option::Option::Some(::std::string::String::from("Role")); x }
@@ -6358,7 +6311,7 @@ fn start_ai_agent_instance() -> ::std::result::Result<
             x
         });
         x.voice_chat = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::AiAgentTemplateConfigVoiceChat as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::VoiceChat::new();
             x.asr_hot_words = ::std::option::Option::Some(
                 vec![::std::string::String::from("AsrHotWords")],
             );
@@ -6388,9 +6341,8 @@ fn start_ai_agent_instance() -> ::std::result::Result<
             );
             x.llm_history = ::std::option::Option::Some(
                 vec![
-                    { let mut x = <
-                    ::ice_api::generated::components::AiAgentTemplateConfigVoiceChatLlmHistoryItem
-                    as ::std::default::Default > ::default(); x.content =
+                    { let mut x = ::ice_api::components::LlmHistoryItem::new(); x.content
+                    =
                     ::std::option::Option::Some(::std::string::String::from("Content"));
                     x.role =
                     ::std::option::Option::Some(::std::string::String::from("Role")); x }
@@ -6433,15 +6385,15 @@ fn start_ai_agent_outbound_call() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::ai_agent::start_ai_agent_outbound_call::StartAIAgentOutboundCallRequest::new(
+    let mut r = ::ice_api::ai_agent::StartAIAgentOutboundCallRequest::new(
         ::std::string::String::from("AIAgentId"),
         ::std::string::String::from("CalledNumber"),
         ::std::string::String::from("CallerNumber"),
     );
     r.config = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::components::AiAgentOutboundCallConfig as ::std::default::Default>::default();
+        let mut x = ::ice_api::components::AiAgentOutboundCallConfig::new();
         x.ambient_sound_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::AiAgentOutboundCallConfigAmbientSoundConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::AmbientSoundConfig::new();
             x.resource_id = ::std::option::Option::Some(
                 ::std::string::String::from("ResourceId"),
             );
@@ -6449,7 +6401,7 @@ fn start_ai_agent_outbound_call() -> ::std::result::Result<
             x
         });
         x.asr_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::AiAgentOutboundCallConfigAsrConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::AsrConfig::new();
             x.asr_hot_words = ::std::option::Option::Some(
                 vec![::std::string::String::from("AsrHotWords")],
             );
@@ -6465,15 +6417,13 @@ fn start_ai_agent_outbound_call() -> ::std::result::Result<
             x
         });
         x.auto_speech_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::AiAgentOutboundCallConfigAutoSpeechConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::AutoSpeechConfig::new();
             x.llm_pending = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::components::AiAgentOutboundCallConfigAutoSpeechConfigLlmPending as ::std::default::Default>::default();
+                let mut x = ::ice_api::components::LlmPending::new();
                 x.messages = ::std::option::Option::Some(
                     vec![
-                        { let mut x = <
-                        ::ice_api::generated::components::AiAgentOutboundCallConfigAutoSpeechConfigLlmPendingMessagesItem
-                        as ::std::default::Default > ::default(); x.probability =
-                        ::std::option::Option::Some(11.5f64); x.text =
+                        { let mut x = ::ice_api::components::MessagesItem::new(); x
+                        .probability = ::std::option::Option::Some(11.5f64); x.text =
                         ::std::option::Option::Some(::std::string::String::from("Text"));
                         x }
                     ],
@@ -6485,17 +6435,15 @@ fn start_ai_agent_outbound_call() -> ::std::result::Result<
                 x
             });
             x.user_idle = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::components::AiAgentOutboundCallConfigAutoSpeechConfigUserIdle as ::std::default::Default>::default();
+                let mut x = ::ice_api::components::UserIdle::new();
                 x.hangup_end_word = ::std::option::Option::Some(
                     ::std::string::String::from("HangupEndWord"),
                 );
                 x.max_repeats = ::std::option::Option::Some(10i64);
                 x.messages = ::std::option::Option::Some(
                     vec![
-                        { let mut x = <
-                        ::ice_api::generated::components::AiAgentOutboundCallConfigAutoSpeechConfigUserIdleMessagesItem
-                        as ::std::default::Default > ::default(); x.probability =
-                        ::std::option::Option::Some(11.5f64); x.text =
+                        { let mut x = ::ice_api::components::MessagesItem::new(); x
+                        .probability = ::std::option::Option::Some(11.5f64); x.text =
                         ::std::option::Option::Some(::std::string::String::from("Text"));
                         x }
                     ],
@@ -6506,14 +6454,14 @@ fn start_ai_agent_outbound_call() -> ::std::result::Result<
             x
         });
         x.back_channeling_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::BackChannelingConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::BackChannelingConfig::new();
             x.enabled = ::std::option::Option::Some(true);
             x.probability = ::std::option::Option::Some(11.5f64);
             x.trigger_stage = ::std::option::Option::Some(
                 ::std::string::String::from("TriggerStage"),
             );
             x.words = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::components::Words as ::std::default::Default>::default();
+                let mut x = ::ice_api::components::MessagesItem::new();
                 x.probability = ::std::option::Option::Some(11.5f64);
                 x.text = ::std::option::Option::Some(
                     ::std::string::String::from("Text"),
@@ -6524,15 +6472,12 @@ fn start_ai_agent_outbound_call() -> ::std::result::Result<
         });
         x.back_channeling_configs = ::std::option::Option::Some(
             vec![
-                { let mut x = <
-                ::ice_api::generated::components::AiAgentOutboundCallConfigBackChannelingConfigsItem
-                as ::std::default::Default > ::default(); x.enabled =
-                ::std::option::Option::Some(true); x.probability =
+                { let mut x = ::ice_api::components::BackChannelingConfigItem::new(); x
+                .enabled = ::std::option::Option::Some(true); x.probability =
                 ::std::option::Option::Some(11.5f64); x.trigger_stage =
                 ::std::option::Option::Some(::std::string::String::from("TriggerStage"));
-                x.words = ::std::option::Option::Some(vec![{ let mut x = <
-                ::ice_api::generated::components::AiAgentOutboundCallConfigBackChannelingConfigsItemWordsItem
-                as ::std::default::Default > ::default(); x.probability =
+                x.words = ::std::option::Option::Some(vec![{ let mut x =
+                ::ice_api::components::MessagesItem::new(); x.probability =
                 ::std::option::Option::Some(11.5f64); x.text =
                 ::std::option::Option::Some(::std::string::String::from("Text")); x }]);
                 x }
@@ -6547,7 +6492,7 @@ fn start_ai_agent_outbound_call() -> ::std::result::Result<
         );
         x.greeting_delay = ::std::option::Option::Some(13i64);
         x.interrupt_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::AiAgentOutboundCallConfigInterruptConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::AiAgentOutboundCallConfigInterruptConfig::new();
             x.eagerness = ::std::option::Option::Some(
                 ::std::string::String::from("Eagerness"),
             );
@@ -6562,15 +6507,14 @@ fn start_ai_agent_outbound_call() -> ::std::result::Result<
             x
         });
         x.llm_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::AiAgentOutboundCallConfigLlmConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::AiAgentOutboundCallConfigLlmConfig::new();
             x.bailian_app_params = ::std::option::Option::Some(
                 ::std::string::String::from("BailianAppParams"),
             );
             x.function_map = ::std::option::Option::Some(
                 vec![
-                    { let mut x = <
-                    ::ice_api::generated::components::AiAgentOutboundCallConfigLlmConfigFunctionMapItem
-                    as ::std::default::Default > ::default(); x.function =
+                    { let mut x = ::ice_api::components::FunctionMapItem::new(); x
+                    .function =
                     ::std::option::Option::Some(::std::string::String::from("Function"));
                     x.match_function =
                     ::std::option::Option::Some(::std::string::String::from("MatchFunction"));
@@ -6581,9 +6525,8 @@ fn start_ai_agent_outbound_call() -> ::std::result::Result<
             x.llm_complete_reply = ::std::option::Option::Some(true);
             x.llm_history = ::std::option::Option::Some(
                 vec![
-                    { let mut x = <
-                    ::ice_api::generated::components::AiAgentOutboundCallConfigLlmConfigLlmHistoryItem
-                    as ::std::default::Default > ::default(); x.content =
+                    { let mut x = ::ice_api::components::LlmHistoryItem::new(); x.content
+                    =
                     ::std::option::Option::Some(::std::string::String::from("Content"));
                     x.role =
                     ::std::option::Option::Some(::std::string::String::from("Role")); x }
@@ -6604,7 +6547,7 @@ fn start_ai_agent_outbound_call() -> ::std::result::Result<
         });
         x.max_idle_time = ::std::option::Option::Some(11i64);
         x.tts_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::AiAgentOutboundCallConfigTtsConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::TtsConfig::new();
             x.emotion = ::std::option::Option::Some(
                 ::std::string::String::from("Emotion"),
             );
@@ -6616,9 +6559,8 @@ fn start_ai_agent_outbound_call() -> ::std::result::Result<
             );
             x.pronunciation_rules = ::std::option::Option::Some(
                 vec![
-                    { let mut x = <
-                    ::ice_api::generated::components::AiAgentOutboundCallConfigTtsConfigPronunciationRulesItem
-                    as ::std::default::Default > ::default(); x.pronunciation =
+                    { let mut x = ::ice_api::components::PronunciationRulesItem::new(); x
+                    .pronunciation =
                     ::std::option::Option::Some(::std::string::String::from("Pronunciation"));
                     x.r#type =
                     ::std::option::Option::Some(::std::string::String::from("Type")); x
@@ -6636,7 +6578,7 @@ fn start_ai_agent_outbound_call() -> ::std::result::Result<
             x
         });
         x.turn_detection_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::AiAgentOutboundCallConfigTurnDetectionConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::TurnDetectionConfig::new();
             x.eagerness = ::std::option::Option::Some(
                 ::std::string::String::from("Eagerness"),
             );
@@ -6661,7 +6603,7 @@ fn start_ai_workflow() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::ai_agent::start_ai_workflow::StartAIWorkflowRequest::new();
+    let mut r = ::ice_api::ai_agent::StartAIWorkflowRequest::new();
     r.dispatch_tag = ::std::option::Option::Some(
         ::std::string::String::from("DispatchTag"),
     );
@@ -6677,7 +6619,7 @@ fn start_channel() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::broadcast::start_channel::StartChannelRequest::new(
+    let mut r = ::ice_api::broadcast::StartChannelRequest::new(
         ::std::string::String::from("ChannelName"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -6687,7 +6629,7 @@ fn start_media_live_channel() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_live::start_media_live_channel::StartMediaLiveChannelRequest::new(
+    let mut r = ::ice_api::media_live::StartMediaLiveChannelRequest::new(
         ::std::string::String::from("ChannelId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -6697,14 +6639,14 @@ fn start_rtc_robot_instance() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::ai_agent::start_rtc_robot_instance::StartRtcRobotInstanceRequest::new(
+    let mut r = ::ice_api::ai_agent::StartRtcRobotInstanceRequest::new(
         ::std::string::String::from("AuthToken"),
         ::std::string::String::from("ChannelId"),
         ::std::string::String::from("RobotId"),
         ::std::string::String::from("UserId"),
     );
     r.config = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::ai_agent::start_rtc_robot_instance::Config as ::std::default::Default>::default();
+        let mut x = ::ice_api::ai_agent::StartRtcRobotInstanceConfig::new();
         x.asr_max_silence = ::std::option::Option::Some(13i64);
         x.enable_voice_interrupt = ::std::option::Option::Some(true);
         x.greeting = ::std::option::Option::Some(
@@ -6728,7 +6670,7 @@ fn start_workflow() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_processing::start_workflow::StartWorkflowRequest::new();
+    let mut r = ::ice_api::media_processing::StartWorkflowRequest::new();
     r.skip_input_verification = ::std::option::Option::Some(true);
     r.task_input = ::std::option::Option::Some(::std::string::String::from("TaskInput"));
     r.user_data = ::std::option::Option::Some(::std::string::String::from("UserData"));
@@ -6742,7 +6684,7 @@ fn stop_ai_agent_instance() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::ai_agent::stop_ai_agent_instance::StopAIAgentInstanceRequest::new(
+    let mut r = ::ice_api::ai_agent::StopAIAgentInstanceRequest::new(
         ::std::string::String::from("InstanceId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -6752,7 +6694,7 @@ fn stop_ai_workflow_task() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::ai_agent::stop_ai_workflow_task::StopAIWorkflowTaskRequest::new();
+    let mut r = ::ice_api::ai_agent::StopAIWorkflowTaskRequest::new();
     r.task_id = ::std::option::Option::Some(::std::string::String::from("TaskId"));
     ::ice_api::EncodeWire::to_wire(&r)
 }
@@ -6761,7 +6703,7 @@ fn stop_channel() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::broadcast::stop_channel::StopChannelRequest::new(
+    let mut r = ::ice_api::broadcast::StopChannelRequest::new(
         ::std::string::String::from("ChannelName"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -6771,7 +6713,7 @@ fn stop_media_live_channel() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_live::stop_media_live_channel::StopMediaLiveChannelRequest::new(
+    let mut r = ::ice_api::media_live::StopMediaLiveChannelRequest::new(
         ::std::string::String::from("ChannelId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -6781,7 +6723,7 @@ fn stop_rtc_robot_instance() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::ai_agent::stop_rtc_robot_instance::StopRtcRobotInstanceRequest::new(
+    let mut r = ::ice_api::ai_agent::StopRtcRobotInstanceRequest::new(
         ::std::string::String::from("InstanceId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -6791,7 +6733,7 @@ fn sub_yike_user_credit() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::yike::sub_yike_user_credit::SubYikeUserCreditRequest::new(
+    let mut r = ::ice_api::yike::SubYikeUserCreditRequest::new(
         6i64,
         ::std::string::String::from("YikeUserId"),
     );
@@ -6802,19 +6744,17 @@ fn submit_ai_agent_video_audit_task() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::ai_agent::submit_ai_agent_video_audit_task::SubmitAIAgentVideoAuditTaskRequest::new(
+    let mut r = ::ice_api::ai_agent::SubmitAIAgentVideoAuditTaskRequest::new(
         ::std::string::String::from("AIAgentId"),
         vec![
-            { let mut x = <
-            ::ice_api::generated::ai_agent::submit_ai_agent_video_audit_task::CapturePoliciesItem
-            as ::std::default::Default > ::default(); x.duration =
+            { let mut x = ::ice_api::ai_agent::CapturePoliciesItem::new(); x.duration =
             ::std::option::Option::Some(8i64); x.frame_count =
             ::std::option::Option::Some(10i64); x.prompt =
             ::std::option::Option::Some(::std::string::String::from("Prompt")); x
             .start_time = ::std::option::Option::Some(9i64); x }
         ],
         {
-            let mut x = <::ice_api::generated::ai_agent::submit_ai_agent_video_audit_task::Input as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::ListMediaQualityAnalysisJobsResponseItemInput::new();
             x.media = ::std::option::Option::Some(::std::string::String::from("Media"));
             x.r#type = ::std::option::Option::Some(::std::string::String::from("Type"));
             x
@@ -6822,7 +6762,7 @@ fn submit_ai_agent_video_audit_task() -> ::std::result::Result<
     );
     r.audit_interval = ::std::option::Option::Some(13i64);
     r.callback_config = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::ai_agent::submit_ai_agent_video_audit_task::CallbackConfig as ::std::default::Default>::default();
+        let mut x = ::ice_api::ai_agent::CallbackConfig::new();
         x.token = ::std::option::Option::Some(::std::string::String::from("Token"));
         x.url = ::std::option::Option::Some(::std::string::String::from("Url"));
         x
@@ -6835,7 +6775,7 @@ fn submit_asr_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_ai::submit_asr_job::SubmitASRJobRequest::new();
+    let mut r = ::ice_api::media_ai::SubmitASRJobRequest::new();
     r.description = ::std::option::Option::Some(
         ::std::string::String::from("Description"),
     );
@@ -6854,7 +6794,7 @@ fn submit_audio_produce_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::intelligent_production::submit_audio_produce_job::SubmitAudioProduceJobRequest::new(
+    let mut r = ::ice_api::intelligent_production::SubmitAudioProduceJobRequest::new(
         ::std::string::String::from("EditingConfig"),
         ::std::string::String::from("InputConfig"),
         ::std::string::String::from("OutputConfig"),
@@ -6872,7 +6812,7 @@ fn submit_avatar_training_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::avatars_voices::submit_avatar_training_job::SubmitAvatarTrainingJobRequest::new(
+    let mut r = ::ice_api::avatars_voices::SubmitAvatarTrainingJobRequest::new(
         ::std::string::String::from("JobId"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
@@ -6882,7 +6822,7 @@ fn submit_avatar_video_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::avatars_voices::submit_avatar_video_job::SubmitAvatarVideoJobRequest::new();
+    let mut r = ::ice_api::avatars_voices::SubmitAvatarVideoJobRequest::new();
     r.description = ::std::option::Option::Some(
         ::std::string::String::from("Description"),
     );
@@ -6904,22 +6844,43 @@ fn submit_batch_media_producing_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::submit_batch_media_producing_job::SubmitBatchMediaProducingJobRequest::new();
+    let mut r = ::ice_api::media_production::SubmitBatchMediaProducingJobRequest::new(
+        ::serde_json::from_str::<
+            ::ice_api::media_production::BatchInputConfig,
+        >(
+                "{\"MediaGroupArray\":[{\"GroupName\":\"开场\",\"MediaArray\":[\"****9d46c886b45481030f6e****\",\"https://your-bucket.oss-cn-shanghai.aliyuncs.com/a.mp4\"]},{\"GroupName\":\"产品\",\"MediaArray\":[\"****c886b45481030f6e9d46****\"],\"Duration\":5}],\"TitleArray\":[\"新品上市\"],\"SpeechTextArray\":[\"欢迎来到新品发布会\"],\"SubHeadingArray\":[{\"Level\":1,\"TitleArray\":[\"副标题\"]}]}",
+            )
+            .expect("sample JSON fits its type"),
+    );
     r.client_token = ::std::option::Option::Some(
         ::std::string::String::from("ClientToken"),
     );
     r.output_config = ::std::option::Option::Some(
-        ::std::string::String::from("OutputConfig"),
+        ::serde_json::from_str::<
+            ::ice_api::media_production::OutputConfig,
+        >(
+                "{\"MediaURL\":\"http://your-bucket.oss-cn-shanghai.aliyuncs.com/xxx_{index}.mp4\",\"Count\":1,\"Width\":1080,\"Height\":1920}",
+            )
+            .expect("sample JSON fits its type"),
     );
     r.template_config = ::std::option::Option::Some(
-        ::std::string::String::from("TemplateConfig"),
+        vec![::std::string::String::from("TemplateConfig")],
     );
-    r.user_data = ::std::option::Option::Some(::std::string::String::from("UserData"));
+    r.user_data = ::std::option::Option::Some(
+        ::serde_json::from_str::<
+            ::ice_api::media_production::UserData,
+        >(
+                "{\"NotifyAddress\":\"https://example.com/ice/callback\",\"OrderId\":\"A-1001\"}",
+            )
+            .expect("sample JSON fits its type"),
+    );
     r.editing_config = ::std::option::Option::Some(
-        ::std::string::String::from("EditingConfig"),
-    );
-    r.input_config = ::std::option::Option::Some(
-        ::std::string::String::from("InputConfig"),
+        ::serde_json::from_str::<
+            ::ice_api::media_production::EditingConfig,
+        >(
+                "{\"MediaConfig\":{\"Volume\":0},\"SpeechConfig\":{\"Volume\":1},\"BackgroundMusicConfig\":{\"Volume\":0.3}}",
+            )
+            .expect("sample JSON fits its type"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
 }
@@ -6928,10 +6889,11 @@ fn submit_copyright_extract_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_ai::submit_copyright_extract_job::SubmitCopyrightExtractJobRequest::new({
-        let mut x = <::ice_api::generated::media_ai::submit_copyright_extract_job::Input as ::std::default::Default>::default();
-        x.media = ::std::string::String::from("Media");
-        x.r#type = ::std::string::String::from("Type");
+    let mut r = ::ice_api::media_ai::SubmitCopyrightExtractJobRequest::new({
+        let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+            ::std::string::String::from("Media"),
+            ::std::string::String::from("Type"),
+        );
         x
     });
     r.params = ::std::option::Option::Some(::std::string::String::from("Params"));
@@ -6943,18 +6905,20 @@ fn submit_copyright_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_ai::submit_copyright_job::SubmitCopyrightJobRequest::new(
+    let mut r = ::ice_api::media_ai::SubmitCopyrightJobRequest::new(
         {
-            let mut x = <::ice_api::generated::media_ai::submit_copyright_job::Input as ::std::default::Default>::default();
-            x.media = ::std::string::String::from("Media");
-            x.r#type = ::std::string::String::from("Type");
+            let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+                ::std::string::String::from("Media"),
+                ::std::string::String::from("Type"),
+            );
             x
         },
         ::std::string::String::from("Message"),
         {
-            let mut x = <::ice_api::generated::media_ai::submit_copyright_job::Output as ::std::default::Default>::default();
-            x.media = ::std::string::String::from("Media");
-            x.r#type = ::std::string::String::from("Type");
+            let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+                ::std::string::String::from("Media"),
+                ::std::string::String::from("Type"),
+            );
             x
         },
     );
@@ -6973,7 +6937,7 @@ fn submit_cosy_voice_customized_voice_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::avatars_voices::submit_cosy_voice_customized_voice_job::SubmitCosyVoiceCustomizedVoiceJobRequest::new();
+    let mut r = ::ice_api::avatars_voices::SubmitCosyVoiceCustomizedVoiceJobRequest::new();
     r.audios = ::std::option::Option::Some(::std::string::String::from("Audios"));
     r.demo_audio_media_url = ::std::option::Option::Some(
         ::std::string::String::from("DemoAudioMediaURL"),
@@ -6988,7 +6952,7 @@ fn submit_customized_voice_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::avatars_voices::submit_customized_voice_job::SubmitCustomizedVoiceJobRequest::new(
+    let mut r = ::ice_api::avatars_voices::SubmitCustomizedVoiceJobRequest::new(
         ::std::string::String::from("VoiceId"),
     );
     r.demo_audio_media_url = ::std::option::Option::Some(
@@ -7001,12 +6965,13 @@ fn submit_dna_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_ai::submit_dna_job::SubmitDNAJobRequest::new(
+    let mut r = ::ice_api::media_ai::SubmitDNAJobRequest::new(
         ::std::string::String::from("DBId"),
         {
-            let mut x = <::ice_api::generated::media_ai::submit_dna_job::Input as ::std::default::Default>::default();
-            x.media = ::std::string::String::from("Media");
-            x.r#type = ::std::string::String::from("Type");
+            let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+                ::std::string::String::from("Media"),
+                ::std::string::String::from("Type"),
+            );
             x
         },
         ::std::string::String::from("PrimaryKey"),
@@ -7034,7 +6999,7 @@ fn submit_dynamic_chart_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::intelligent_production::submit_dynamic_chart_job::SubmitDynamicChartJobRequest::new(
+    let mut r = ::ice_api::intelligent_production::SubmitDynamicChartJobRequest::new(
         ::std::string::String::from("ChartType"),
         ::std::string::String::from("Input"),
         ::std::string::String::from("OutputConfig"),
@@ -7068,23 +7033,27 @@ fn submit_dynamic_image_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_processing::submit_dynamic_image_job::SubmitDynamicImageJobRequest::new(
+    let mut r = ::ice_api::media_processing::SubmitDynamicImageJobRequest::new(
         {
-            let mut x = <::ice_api::generated::media_processing::submit_dynamic_image_job::Input as ::std::default::Default>::default();
-            x.media = ::std::string::String::from("Media");
-            x.r#type = ::std::string::String::from("Type");
+            let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+                ::std::string::String::from("Media"),
+                ::std::string::String::from("Type"),
+            );
             x
         },
         {
-            let mut x = <::ice_api::generated::media_processing::submit_dynamic_image_job::Output as ::std::default::Default>::default();
-            x.media = ::std::string::String::from("Media");
-            x.r#type = ::std::string::String::from("Type");
+            let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+                ::std::string::String::from("Media"),
+                ::std::string::String::from("Type"),
+            );
             x
         },
         {
-            let mut x = <::ice_api::generated::media_processing::submit_dynamic_image_job::TemplateConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::media_processing::SubmitDynamicImageJobTemplateConfig::new(
+                ::std::string::String::from("TemplateId"),
+            );
             x.overwrite_params = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::media_processing::submit_dynamic_image_job::OverwriteParams as ::std::default::Default>::default();
+                let mut x = ::ice_api::media_processing::SubmitDynamicImageJobOverwriteParams::new();
                 x.format = ::std::option::Option::Some(
                     ::std::string::String::from("Format"),
                 );
@@ -7095,7 +7064,7 @@ fn submit_dynamic_image_job() -> ::std::result::Result<
                     ::std::string::String::from("ScanMode"),
                 );
                 x.time_span = ::std::option::Option::Some({
-                    let mut x = <::ice_api::generated::media_processing::submit_dynamic_image_job::TimeSpan as ::std::default::Default>::default();
+                    let mut x = ::ice_api::components::TimeSpan::new();
                     x.duration = ::std::option::Option::Some(
                         ::std::string::String::from("Duration"),
                     );
@@ -7110,13 +7079,12 @@ fn submit_dynamic_image_job() -> ::std::result::Result<
                 x.width = ::std::option::Option::Some(5i64);
                 x
             });
-            x.template_id = ::std::string::String::from("TemplateId");
             x
         },
     );
     r.name = ::std::option::Option::Some(::std::string::String::from("Name"));
     r.schedule_config = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::media_processing::submit_dynamic_image_job::ScheduleConfig as ::std::default::Default>::default();
+        let mut x = ::ice_api::components::ListMediaQualityAnalysisJobsResponseItemScheduleConfig::new();
         x.pipeline_id = ::std::option::Option::Some(
             ::std::string::String::from("PipelineId"),
         );
@@ -7131,7 +7099,7 @@ fn submit_highlight_extraction_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::intelligent_production::submit_highlight_extraction_job::SubmitHighlightExtractionJobRequest::new();
+    let mut r = ::ice_api::intelligent_production::SubmitHighlightExtractionJobRequest::new();
     r.client_token = ::std::option::Option::Some(
         ::std::string::String::from("ClientToken"),
     );
@@ -7149,22 +7117,24 @@ fn submit_i_production_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::intelligent_production::submit_i_production_job::SubmitIProductionJobRequest::new(
+    let mut r = ::ice_api::intelligent_production::SubmitIProductionJobRequest::new(
         ::std::string::String::from("FunctionName"),
         {
-            let mut x = <::ice_api::generated::intelligent_production::submit_i_production_job::Input as ::std::default::Default>::default();
-            x.media = ::std::string::String::from("Media");
-            x.r#type = ::std::string::String::from("Type");
+            let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+                ::std::string::String::from("Media"),
+                ::std::string::String::from("Type"),
+            );
             x
         },
         {
-            let mut x = <::ice_api::generated::intelligent_production::submit_i_production_job::Output as ::std::default::Default>::default();
+            let mut x = ::ice_api::intelligent_production::SubmitIProductionJobOutput::new(
+                ::std::string::String::from("Media"),
+                ::std::string::String::from("Type"),
+            );
             x.biz = ::std::option::Option::Some(::std::string::String::from("Biz"));
-            x.media = ::std::string::String::from("Media");
             x.output_url = ::std::option::Option::Some(
                 ::std::string::String::from("OutputUrl"),
             );
-            x.r#type = ::std::string::String::from("Type");
             x
         },
     );
@@ -7172,7 +7142,7 @@ fn submit_i_production_job() -> ::std::result::Result<
     r.model_id = ::std::option::Option::Some(::std::string::String::from("ModelId"));
     r.name = ::std::option::Option::Some(::std::string::String::from("Name"));
     r.schedule_config = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::intelligent_production::submit_i_production_job::ScheduleConfig as ::std::default::Default>::default();
+        let mut x = ::ice_api::components::ListMediaQualityAnalysisJobsResponseItemScheduleConfig::new();
         x.pipeline_id = ::std::option::Option::Some(
             ::std::string::String::from("PipelineId"),
         );
@@ -7190,7 +7160,7 @@ fn submit_live_editing_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::editing_projects::submit_live_editing_job::SubmitLiveEditingJobRequest::new(
+    let mut r = ::ice_api::editing_projects::SubmitLiveEditingJobRequest::new(
         ::std::string::String::from("Clips"),
     );
     r.live_stream_config = ::std::option::Option::Some(
@@ -7214,22 +7184,24 @@ fn submit_live_record_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live::submit_live_record_job::SubmitLiveRecordJobRequest::new(
+    let mut r = ::ice_api::live::SubmitLiveRecordJobRequest::new(
         ::std::string::String::from("Name"),
         {
-            let mut x = <::ice_api::generated::live::submit_live_record_job::RecordOutput as ::std::default::Default>::default();
+            let mut x = ::ice_api::live::SubmitLiveRecordJobRecordOutput::new(
+                ::std::string::String::from("Type"),
+            );
             x.bucket = ::std::option::Option::Some(
                 ::std::string::String::from("Bucket"),
             );
             x.endpoint = ::std::option::Option::Some(
                 ::std::string::String::from("Endpoint"),
             );
-            x.r#type = ::std::string::String::from("Type");
             x
         },
         {
-            let mut x = <::ice_api::generated::live::submit_live_record_job::StreamInput as ::std::default::Default>::default();
-            x.r#type = ::std::string::String::from("Type");
+            let mut x = ::ice_api::live::SubmitLiveRecordJobStreamInput::new(
+                ::std::string::String::from("Type"),
+            );
             x.url = ::std::option::Option::Some(::std::string::String::from("Url"));
             x
         },
@@ -7243,19 +7215,21 @@ fn submit_live_snapshot_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live::submit_live_snapshot_job::SubmitLiveSnapshotJobRequest::new(
+    let mut r = ::ice_api::live::SubmitLiveSnapshotJobRequest::new(
         ::std::string::String::from("JobName"),
         {
-            let mut x = <::ice_api::generated::live::submit_live_snapshot_job::SnapshotOutput as ::std::default::Default>::default();
-            x.bucket = ::std::string::String::from("Bucket");
-            x.endpoint = ::std::string::String::from("Endpoint");
-            x.storage_type = ::std::string::String::from("StorageType");
+            let mut x = ::ice_api::live::SubmitLiveSnapshotJobSnapshotOutput::new(
+                ::std::string::String::from("Bucket"),
+                ::std::string::String::from("Endpoint"),
+                ::std::string::String::from("StorageType"),
+            );
             x
         },
         {
-            let mut x = <::ice_api::generated::live::submit_live_snapshot_job::StreamInput as ::std::default::Default>::default();
-            x.r#type = ::std::string::String::from("Type");
-            x.url = ::std::string::String::from("Url");
+            let mut x = ::ice_api::live::SubmitLiveSnapshotJobStreamInput::new(
+                ::std::string::String::from("Type"),
+                ::std::string::String::from("Url"),
+            );
             x
         },
         ::std::string::String::from("TemplateId"),
@@ -7270,27 +7244,29 @@ fn submit_live_transcode_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live::submit_live_transcode_job::SubmitLiveTranscodeJobRequest::new(
+    let mut r = ::ice_api::live::SubmitLiveTranscodeJobRequest::new(
         ::std::string::String::from("Name"),
         9i64,
         {
-            let mut x = <::ice_api::generated::live::submit_live_transcode_job::StreamInput as ::std::default::Default>::default();
-            x.input_url = ::std::string::String::from("InputUrl");
-            x.r#type = ::std::string::String::from("Type");
+            let mut x = ::ice_api::live::SubmitLiveTranscodeJobStreamInput::new(
+                ::std::string::String::from("InputUrl"),
+                ::std::string::String::from("Type"),
+            );
             x
         },
         ::std::string::String::from("TemplateId"),
         {
-            let mut x = <::ice_api::generated::live::submit_live_transcode_job::TranscodeOutput as ::std::default::Default>::default();
+            let mut x = ::ice_api::live::SubmitLiveTranscodeJobTranscodeOutput::new(
+                ::std::string::String::from("Type"),
+            );
             x.domain_name = ::std::option::Option::Some(
                 ::std::string::String::from("DomainName"),
             );
-            x.r#type = ::std::string::String::from("Type");
             x
         },
     );
     r.timed_config = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::live::submit_live_transcode_job::TimedConfig as ::std::default::Default>::default();
+        let mut x = ::ice_api::live::TimedConfig::new();
         x.end_time = ::std::option::Option::Some(::std::string::String::from("EndTime"));
         x.start_time = ::std::option::Option::Some(
             ::std::string::String::from("StartTime"),
@@ -7304,7 +7280,7 @@ fn submit_media_ai_analysis_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_ai::submit_media_ai_analysis_job::SubmitMediaAiAnalysisJobRequest::new();
+    let mut r = ::ice_api::media_ai::SubmitMediaAiAnalysisJobRequest::new();
     r.analysis_params = ::std::option::Option::Some(
         ::std::string::String::from("AnalysisParams"),
     );
@@ -7317,7 +7293,7 @@ fn submit_media_censor_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_ai::submit_media_censor_job::SubmitMediaCensorJobRequest::new();
+    let mut r = ::ice_api::media_ai::SubmitMediaCensorJobRequest::new();
     r.barrages = ::std::option::Option::Some(::std::string::String::from("Barrages"));
     r.cover_images = ::std::option::Option::Some(
         ::std::string::String::from("CoverImages"),
@@ -7326,7 +7302,7 @@ fn submit_media_censor_job() -> ::std::result::Result<
         ::std::string::String::from("Description"),
     );
     r.input = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::media_ai::submit_media_censor_job::Input as ::std::default::Default>::default();
+        let mut x = ::ice_api::components::ListMediaQualityAnalysisJobsResponseItemInput::new();
         x.media = ::std::option::Option::Some(::std::string::String::from("Media"));
         x.r#type = ::std::option::Option::Some(::std::string::String::from("Type"));
         x
@@ -7334,7 +7310,7 @@ fn submit_media_censor_job() -> ::std::result::Result<
     r.notify_url = ::std::option::Option::Some(::std::string::String::from("NotifyUrl"));
     r.output = ::std::option::Option::Some(::std::string::String::from("Output"));
     r.schedule_config = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::media_ai::submit_media_censor_job::ScheduleConfig as ::std::default::Default>::default();
+        let mut x = ::ice_api::components::ListMediaQualityAnalysisJobsResponseItemScheduleConfig::new();
         x.pipeline_id = ::std::option::Option::Some(
             ::std::string::String::from("PipelineId"),
         );
@@ -7353,7 +7329,7 @@ fn submit_media_convert_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_processing::submit_media_convert_job::SubmitMediaConvertJobRequest::new(
+    let mut r = ::ice_api::media_processing::SubmitMediaConvertJobRequest::new(
         ::std::string::String::from("Config"),
     );
     r.client_token = ::std::option::Option::Some(
@@ -7370,15 +7346,16 @@ fn submit_media_info_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_processing::submit_media_info_job::SubmitMediaInfoJobRequest::new({
-        let mut x = <::ice_api::generated::media_processing::submit_media_info_job::Input as ::std::default::Default>::default();
-        x.media = ::std::string::String::from("Media");
-        x.r#type = ::std::string::String::from("Type");
+    let mut r = ::ice_api::media_processing::SubmitMediaInfoJobRequest::new({
+        let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+            ::std::string::String::from("Media"),
+            ::std::string::String::from("Type"),
+        );
         x
     });
     r.name = ::std::option::Option::Some(::std::string::String::from("Name"));
     r.schedule_config = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::media_processing::submit_media_info_job::ScheduleConfig as ::std::default::Default>::default();
+        let mut x = ::ice_api::components::ListMediaQualityAnalysisJobsResponseItemScheduleConfig::new();
         x.pipeline_id = ::std::option::Option::Some(
             ::std::string::String::from("PipelineId"),
         );
@@ -7393,7 +7370,7 @@ fn submit_media_producing_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::submit_media_producing_job::SubmitMediaProducingJobRequest::new(
+    let mut r = ::ice_api::media_production::SubmitMediaProducingJobRequest::new(
         ::std::string::String::from("OutputMediaConfig"),
     );
     r.client_token = ::std::option::Option::Some(
@@ -7428,26 +7405,24 @@ fn submit_package_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_processing::submit_package_job::SubmitPackageJobRequest::new(
+    let mut r = ::ice_api::media_processing::SubmitPackageJobRequest::new(
         vec![
-            { let mut x = <
-            ::ice_api::generated::media_processing::submit_package_job::InputsItem as
-            ::std::default::Default > ::default(); x.input = { let mut x = <
-            ::ice_api::generated::media_processing::submit_package_job::Input as
-            ::std::default::Default > ::default(); x.media =
-            ::std::string::String::from("Media"); x.r#type =
-            ::std::string::String::from("Type"); x }; x }
+            { let mut x = ::ice_api::media_processing::SubmitPackageJobInputsItem::new({
+            let mut x =
+            ::ice_api::components::SubmitCopyrightExtractJobInput::new(::std::string::String::from("Media"),
+            ::std::string::String::from("Type")); x }); x }
         ],
         {
-            let mut x = <::ice_api::generated::media_processing::submit_package_job::Output as ::std::default::Default>::default();
-            x.media = ::std::string::String::from("Media");
-            x.r#type = ::std::string::String::from("Type");
+            let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+                ::std::string::String::from("Media"),
+                ::std::string::String::from("Type"),
+            );
             x
         },
     );
     r.name = ::std::option::Option::Some(::std::string::String::from("Name"));
     r.schedule_config = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::media_processing::submit_package_job::ScheduleConfig as ::std::default::Default>::default();
+        let mut x = ::ice_api::components::ListMediaQualityAnalysisJobsResponseItemScheduleConfig::new();
         x.pipeline_id = ::std::option::Option::Some(
             ::std::string::String::from("PipelineId"),
         );
@@ -7462,7 +7437,7 @@ fn submit_project_export_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::editing_projects::submit_project_export_job::SubmitProjectExportJobRequest::new(
+    let mut r = ::ice_api::editing_projects::SubmitProjectExportJobRequest::new(
         ::std::string::String::from("OutputMediaConfig"),
     );
     r.export_type = ::std::option::Option::Some(
@@ -7478,11 +7453,23 @@ fn submit_scene_batch_editing_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::submit_scene_batch_editing_job::SubmitSceneBatchEditingJobRequest::new(
-        ::std::string::String::from("OutputConfig"),
-        ::std::string::String::from("ProjectIds"),
+    let mut r = ::ice_api::media_production::SubmitSceneBatchEditingJobRequest::new(
+        ::serde_json::from_str::<
+            ::ice_api::media_production::BatchEditingOutputConfig,
+        >(
+                "{\"MediaURL\":\"http://your-bucket.oss-cn-shanghai.aliyuncs.com/xxx_{index}.mp4\",\"Width\":1080,\"Height\":1920}",
+            )
+            .expect("sample JSON fits its type"),
+        vec![::std::string::String::from("ProjectIds")],
     );
-    r.user_data = ::std::option::Option::Some(::std::string::String::from("UserData"));
+    r.user_data = ::std::option::Option::Some(
+        ::serde_json::from_str::<
+            ::ice_api::media_production::UserData,
+        >(
+                "{\"NotifyAddress\":\"https://example.com/ice/callback\",\"OrderId\":\"A-1001\"}",
+            )
+            .expect("sample JSON fits its type"),
+    );
     ::ice_api::EncodeWire::to_wire(&r)
 }
 #[cfg(feature = "media-production")]
@@ -7490,14 +7477,29 @@ fn submit_scene_media_selection_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::submit_scene_media_selection_job::SubmitSceneMediaSelectionJobRequest::new(
-        ::std::string::String::from("JobType"),
-        ::std::string::String::from("OutputConfig"),
-        ::std::string::String::from("InputConfig"),
+    let mut r = ::ice_api::media_production::SubmitSceneMediaSelectionJobRequest::new(
+        ::ice_api::media_production::SceneMediaSelection::smart_mix(
+            ::serde_json::from_str::<
+                ::ice_api::media_production::SmartMixInputConfig,
+            >(
+                    "{\"BackgroundMusic\":\"****b4549d46c88681030f6e****\",\"MediaArray\":[\"https://your-bucket.oss-cn-shanghai.aliyuncs.com/test.mp4\"],\"SpeechTextArray\":[\"测试文案一\",\"测试文案二\"]}",
+                )
+                .expect("sample JSON fits its type"),
+            ::serde_json::from_str::<
+                ::ice_api::media_production::OutputConfig,
+            >(
+                    "{\"MediaURL\":\"http://your-bucket.oss-cn-shanghai.aliyuncs.com/xxx_{index}.mp4\",\"Count\":1,\"Width\":1080,\"Height\":1920}",
+                )
+                .expect("sample JSON fits its type"),
+        ),
     );
-    r.user_data = ::std::option::Option::Some(::std::string::String::from("UserData"));
-    r.editing_config = ::std::option::Option::Some(
-        ::std::string::String::from("EditingConfig"),
+    r.user_data = ::std::option::Option::Some(
+        ::serde_json::from_str::<
+            ::ice_api::media_production::UserData,
+        >(
+                "{\"NotifyAddress\":\"https://example.com/ice/callback\",\"OrderId\":\"A-1001\"}",
+            )
+            .expect("sample JSON fits its type"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
 }
@@ -7506,15 +7508,35 @@ fn submit_scene_timeline_organization_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::submit_scene_timeline_organization_job::SubmitSceneTimelineOrganizationJobRequest::new(
-        ::std::string::String::from("JobType"),
-        ::std::string::String::from("MediaSelectResult"),
-        ::std::string::String::from("OutputConfig"),
-        ::std::string::String::from("InputConfig"),
+    let mut r = ::ice_api::media_production::SubmitSceneTimelineOrganizationJobRequest::new(
+        ::ice_api::media_production::SceneTimelineOrganization::smart_mix(
+            ::serde_json::from_str::<
+                ::ice_api::media_production::MediaSelectResult,
+            >(
+                    "{\"textMatchMediaOutputList\":[{\"textMatchMediaSentenceOutputList\":[{\"duration\":3.366667,\"matchClipList\":[{\"clipId\":\"null-2\",\"mediaId\":\"****9d46c886b45481030f6e****\",\"startTime\":8.04,\"endTime\":11.16,\"score\":-0.253}],\"text\":\"测试文案\",\"textId\":\"0\"}]}]}",
+                )
+                .expect("sample JSON fits its type"),
+            ::serde_json::from_str::<
+                ::ice_api::media_production::SmartMixInputConfig,
+            >(
+                    "{\"BackgroundMusic\":\"****b4549d46c88681030f6e****\",\"MediaArray\":[\"https://your-bucket.oss-cn-shanghai.aliyuncs.com/test.mp4\"],\"SpeechTextArray\":[\"测试文案一\",\"测试文案二\"]}",
+                )
+                .expect("sample JSON fits its type"),
+            ::serde_json::from_str::<
+                ::ice_api::media_production::OutputConfig,
+            >(
+                    "{\"MediaURL\":\"http://your-bucket.oss-cn-shanghai.aliyuncs.com/xxx_{index}.mp4\",\"Count\":1,\"Width\":1080,\"Height\":1920}",
+                )
+                .expect("sample JSON fits its type"),
+        ),
     );
-    r.user_data = ::std::option::Option::Some(::std::string::String::from("UserData"));
-    r.editing_config = ::std::option::Option::Some(
-        ::std::string::String::from("EditingConfig"),
+    r.user_data = ::std::option::Option::Some(
+        ::serde_json::from_str::<
+            ::ice_api::media_production::UserData,
+        >(
+                "{\"NotifyAddress\":\"https://example.com/ice/callback\",\"OrderId\":\"A-1001\"}",
+            )
+            .expect("sample JSON fits its type"),
     );
     ::ice_api::EncodeWire::to_wire(&r)
 }
@@ -7523,7 +7545,7 @@ fn submit_screen_media_highlights_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::intelligent_production::submit_screen_media_highlights_job::SubmitScreenMediaHighlightsJobRequest::new();
+    let mut r = ::ice_api::intelligent_production::SubmitScreenMediaHighlightsJobRequest::new();
     r.output_config = ::std::option::Option::Some(
         ::std::string::String::from("OutputConfig"),
     );
@@ -7541,7 +7563,7 @@ fn submit_segmentation_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_ai::submit_segmentation_job::SubmitSegmentationJobRequest::new();
+    let mut r = ::ice_api::media_ai::SubmitSegmentationJobRequest::new();
     r.client_token = ::std::option::Option::Some(
         ::std::string::String::from("ClientToken"),
     );
@@ -7560,7 +7582,7 @@ fn submit_smarttag_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_ai::submit_smarttag_job::SubmitSmarttagJobRequest::new();
+    let mut r = ::ice_api::media_ai::SubmitSmarttagJobRequest::new();
     r.content = ::std::option::Option::Some(::std::string::String::from("Content"));
     r.content_addr = ::std::option::Option::Some(
         ::std::string::String::from("ContentAddr"),
@@ -7569,7 +7591,7 @@ fn submit_smarttag_job() -> ::std::result::Result<
         ::std::string::String::from("ContentType"),
     );
     r.input = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::media_ai::submit_smarttag_job::Input as ::std::default::Default>::default();
+        let mut x = ::ice_api::components::ListMediaQualityAnalysisJobsResponseItemInput::new();
         x.media = ::std::option::Option::Some(::std::string::String::from("Media"));
         x.r#type = ::std::option::Option::Some(::std::string::String::from("Type"));
         x
@@ -7577,7 +7599,7 @@ fn submit_smarttag_job() -> ::std::result::Result<
     r.notify_url = ::std::option::Option::Some(::std::string::String::from("NotifyUrl"));
     r.params = ::std::option::Option::Some(::std::string::String::from("Params"));
     r.schedule_config = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::media_ai::submit_smarttag_job::ScheduleConfig as ::std::default::Default>::default();
+        let mut x = ::ice_api::media_ai::SubmitSmarttagJobScheduleConfig::new();
         x.pipeline_id = ::std::option::Option::Some(
             ::std::string::String::from("PipelineId"),
         );
@@ -7601,23 +7623,27 @@ fn submit_snapshot_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_processing::submit_snapshot_job::SubmitSnapshotJobRequest::new(
+    let mut r = ::ice_api::media_processing::SubmitSnapshotJobRequest::new(
         {
-            let mut x = <::ice_api::generated::media_processing::submit_snapshot_job::Input as ::std::default::Default>::default();
-            x.media = ::std::string::String::from("Media");
-            x.r#type = ::std::string::String::from("Type");
+            let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+                ::std::string::String::from("Media"),
+                ::std::string::String::from("Type"),
+            );
             x
         },
         {
-            let mut x = <::ice_api::generated::media_processing::submit_snapshot_job::Output as ::std::default::Default>::default();
-            x.media = ::std::string::String::from("Media");
-            x.r#type = ::std::string::String::from("Type");
+            let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+                ::std::string::String::from("Media"),
+                ::std::string::String::from("Type"),
+            );
             x
         },
         {
-            let mut x = <::ice_api::generated::media_processing::submit_snapshot_job::TemplateConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::media_processing::SubmitSnapshotJobTemplateConfig::new(
+                ::std::string::String::from("TemplateId"),
+            );
             x.overwrite_params = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::media_processing::submit_snapshot_job::OverwriteParams as ::std::default::Default>::default();
+                let mut x = ::ice_api::media_processing::SubmitSnapshotJobOverwriteParams::new();
                 x.black_level = ::std::option::Option::Some(10i64);
                 x.count = ::std::option::Option::Some(5i64);
                 x.frame_type = ::std::option::Option::Some(
@@ -7628,7 +7654,7 @@ fn submit_snapshot_job() -> ::std::result::Result<
                 x.is_spt_frag = ::std::option::Option::Some(true);
                 x.pixel_black_threshold = ::std::option::Option::Some(19i64);
                 x.sprite_snapshot_config = ::std::option::Option::Some({
-                    let mut x = <::ice_api::generated::media_processing::submit_snapshot_job::SpriteSnapshotConfig as ::std::default::Default>::default();
+                    let mut x = ::ice_api::media_processing::SpriteSnapshotConfig::new();
                     x.cell_height = ::std::option::Option::Some(10i64);
                     x.cell_width = ::std::option::Option::Some(9i64);
                     x.color = ::std::option::Option::Some(
@@ -7647,13 +7673,12 @@ fn submit_snapshot_job() -> ::std::result::Result<
                 x.width = ::std::option::Option::Some(5i64);
                 x
             });
-            x.template_id = ::std::string::String::from("TemplateId");
             x
         },
     );
     r.name = ::std::option::Option::Some(::std::string::String::from("Name"));
     r.schedule_config = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::media_processing::submit_snapshot_job::ScheduleConfig as ::std::default::Default>::default();
+        let mut x = ::ice_api::media_processing::SubmitSnapshotJobScheduleConfig::new();
         x.pipeline_id = ::std::option::Option::Some(
             ::std::string::String::from("PipelineId"),
         );
@@ -7667,7 +7692,7 @@ fn submit_sports_highlights_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::intelligent_production::submit_sports_highlights_job::SubmitSportsHighlightsJobRequest::new();
+    let mut r = ::ice_api::intelligent_production::SubmitSportsHighlightsJobRequest::new();
     r.client_token = ::std::option::Option::Some(
         ::std::string::String::from("ClientToken"),
     );
@@ -7685,7 +7710,7 @@ fn submit_standard_customized_voice_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::avatars_voices::submit_standard_customized_voice_job::SubmitStandardCustomizedVoiceJobRequest::new();
+    let mut r = ::ice_api::avatars_voices::SubmitStandardCustomizedVoiceJobRequest::new();
     r.audios = ::std::option::Option::Some(::std::string::String::from("Audios"));
     r.authentication = ::std::option::Option::Some(
         ::std::string::String::from("Authentication"),
@@ -7702,15 +7727,16 @@ fn submit_sync_media_info_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_processing::submit_sync_media_info_job::SubmitSyncMediaInfoJobRequest::new({
-        let mut x = <::ice_api::generated::media_processing::submit_sync_media_info_job::Input as ::std::default::Default>::default();
-        x.media = ::std::string::String::from("Media");
-        x.r#type = ::std::string::String::from("Type");
+    let mut r = ::ice_api::media_processing::SubmitSyncMediaInfoJobRequest::new({
+        let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+            ::std::string::String::from("Media"),
+            ::std::string::String::from("Type"),
+        );
         x
     });
     r.name = ::std::option::Option::Some(::std::string::String::from("Name"));
     r.schedule_config = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::media_processing::submit_sync_media_info_job::ScheduleConfig as ::std::default::Default>::default();
+        let mut x = ::ice_api::components::ListMediaQualityAnalysisJobsResponseItemScheduleConfig::new();
         x.pipeline_id = ::std::option::Option::Some(
             ::std::string::String::from("PipelineId"),
         );
@@ -7725,7 +7751,7 @@ fn submit_text_generate_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::intelligent_production::submit_text_generate_job::SubmitTextGenerateJobRequest::new();
+    let mut r = ::ice_api::intelligent_production::SubmitTextGenerateJobRequest::new();
     r.description = ::std::option::Option::Some(
         ::std::string::String::from("Description"),
     );
@@ -7742,17 +7768,19 @@ fn submit_trace_ab_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_ai::submit_trace_ab_job::SubmitTraceAbJobRequest::new(
+    let mut r = ::ice_api::media_ai::SubmitTraceAbJobRequest::new(
         {
-            let mut x = <::ice_api::generated::media_ai::submit_trace_ab_job::Input as ::std::default::Default>::default();
-            x.media = ::std::string::String::from("Media");
-            x.r#type = ::std::string::String::from("Type");
+            let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+                ::std::string::String::from("Media"),
+                ::std::string::String::from("Type"),
+            );
             x
         },
         {
-            let mut x = <::ice_api::generated::media_ai::submit_trace_ab_job::Output as ::std::default::Default>::default();
-            x.media = ::std::string::String::from("Media");
-            x.r#type = ::std::string::String::from("Type");
+            let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+                ::std::string::String::from("Media"),
+                ::std::string::String::from("Type"),
+            );
             x
         },
     );
@@ -7770,10 +7798,11 @@ fn submit_trace_extract_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_ai::submit_trace_extract_job::SubmitTraceExtractJobRequest::new({
-        let mut x = <::ice_api::generated::media_ai::submit_trace_extract_job::Input as ::std::default::Default>::default();
-        x.media = ::std::string::String::from("Media");
-        x.r#type = ::std::string::String::from("Type");
+    let mut r = ::ice_api::media_ai::SubmitTraceExtractJobRequest::new({
+        let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+            ::std::string::String::from("Media"),
+            ::std::string::String::from("Type"),
+        );
         x
     });
     r.params = ::std::option::Option::Some(::std::string::String::from("Params"));
@@ -7785,10 +7814,11 @@ fn submit_trace_m3u8_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_ai::submit_trace_m3u8_job::SubmitTraceM3u8JobRequest::new({
-        let mut x = <::ice_api::generated::media_ai::submit_trace_m3u8_job::Output as ::std::default::Default>::default();
-        x.media = ::std::string::String::from("Media");
-        x.r#type = ::std::string::String::from("Type");
+    let mut r = ::ice_api::media_ai::SubmitTraceM3u8JobRequest::new({
+        let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+            ::std::string::String::from("Media"),
+            ::std::string::String::from("Type"),
+        );
         x
     });
     r.key_uri = ::std::option::Option::Some(::std::string::String::from("KeyUri"));
@@ -7804,111 +7834,28 @@ fn submit_transcode_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_processing::submit_transcode_job::SubmitTranscodeJobRequest::new(
+    let mut r = ::ice_api::media_processing::SubmitTranscodeJobRequest::new(
         vec![
-            { let mut x = <
-            ::ice_api::generated::media_processing::submit_transcode_job::InputGroupItem
-            as ::std::default::Default > ::default(); x.input_url =
-            ::std::option::Option::Some(::std::string::String::from("InputUrl")); x.media
-            = ::std::string::String::from("Media"); x.r#type =
-            ::std::string::String::from("Type"); x }
+            { let mut x =
+            ::ice_api::media_processing::InputGroupItem::new(::std::string::String::from("Media"),
+            ::std::string::String::from("Type")); x.input_url =
+            ::std::option::Option::Some(::std::string::String::from("InputUrl")); x }
         ],
         vec![
-            { let mut x = <
-            ::ice_api::generated::media_processing::submit_transcode_job::OutputGroupItem
-            as ::std::default::Default > ::default(); x.output = { let mut x = <
-            ::ice_api::generated::media_processing::submit_transcode_job::Output as
-            ::std::default::Default > ::default(); x.media =
-            ::std::string::String::from("Media"); x.output_url =
-            ::std::option::Option::Some(::std::string::String::from("OutputUrl")); x
-            .r#type = ::std::string::String::from("Type"); x }; x.process_config = { let
-            mut x = <
-            ::ice_api::generated::media_processing::submit_transcode_job::ProcessConfig
-            as ::std::default::Default > ::default(); x.combine_configs =
-            ::std::option::Option::Some(vec![{ let mut x = <
-            ::ice_api::generated::media_processing::submit_transcode_job::CombineConfigsItem
-            as ::std::default::Default > ::default(); x.audio_index =
-            ::std::string::String::from("AudioIndex"); x.duration =
-            ::std::option::Option::Some(8.5f64); x.start =
-            ::std::option::Option::Some(5.5f64); x.video_index =
-            ::std::string::String::from("VideoIndex"); x }]); x.encryption =
-            ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_processing::submit_transcode_job::Encryption as
-            ::std::default::Default > ::default(); x.cipher_text =
-            ::std::option::Option::Some(::std::string::String::from("CipherText")); x
-            .decrypt_key_uri =
-            ::std::option::Option::Some(::std::string::String::from("DecryptKeyUri")); x
-            .encrypt_type =
-            ::std::option::Option::Some(::std::string::String::from("EncryptType")); x
-            .key_service_type =
-            ::std::option::Option::Some(::std::string::String::from("KeyServiceType")); x
-            }); x.image_watermarks = ::std::option::Option::Some(vec![{ let mut x = <
-            ::ice_api::generated::media_processing::submit_transcode_job::ImageWatermarksItem
-            as ::std::default::Default > ::default(); x.overwrite_params =
-            ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_processing::submit_transcode_job::OverwriteParams
-            as ::std::default::Default > ::default(); x.dx =
-            ::std::option::Option::Some(::std::string::String::from("Dx")); x.dy =
-            ::std::option::Option::Some(::std::string::String::from("Dy")); x.file =
-            ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_processing::submit_transcode_job::File as
-            ::std::default::Default > ::default(); x.media =
-            ::std::option::Option::Some(::std::string::String::from("Media")); x.r#type =
-            ::std::option::Option::Some(::std::string::String::from("Type")); x }); x
-            .height = ::std::option::Option::Some(::std::string::String::from("Height"));
-            x.refer_pos =
-            ::std::option::Option::Some(::std::string::String::from("ReferPos")); x
-            .timeline = ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_processing::submit_transcode_job::Timeline as
-            ::std::default::Default > ::default(); x.duration =
-            ::std::option::Option::Some(::std::string::String::from("Duration")); x.start
-            = ::std::option::Option::Some(::std::string::String::from("Start")); x }); x
-            .width = ::std::option::Option::Some(::std::string::String::from("Width")); x
-            }); x.template_id = ::std::string::String::from("TemplateId"); x }]); x
-            .subtitles = ::std::option::Option::Some(vec![{ let mut x = <
-            ::ice_api::generated::media_processing::submit_transcode_job::SubtitlesItem
-            as ::std::default::Default > ::default(); x.overwrite_params =
-            ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_processing::submit_transcode_job::SubtitlesItemOverwriteParams
-            as ::std::default::Default > ::default(); x.char_enc =
-            ::std::option::Option::Some(::std::string::String::from("CharEnc")); x.file =
-            ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_processing::submit_transcode_job::SubtitlesItemOverwriteParamsFile
-            as ::std::default::Default > ::default(); x.media =
-            ::std::option::Option::Some(::std::string::String::from("Media")); x.r#type =
-            ::std::option::Option::Some(::std::string::String::from("Type")); x }); x
-            .format = ::std::option::Option::Some(::std::string::String::from("Format"));
-            x }); x.template_id = ::std::string::String::from("TemplateId"); x }]); x
-            .text_watermarks = ::std::option::Option::Some(vec![{ let mut x = <
-            ::ice_api::generated::media_processing::submit_transcode_job::TextWatermarksItem
-            as ::std::default::Default > ::default(); x.overwrite_params =
-            ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_processing::submit_transcode_job::TextWatermarksItemOverwriteParams
-            as ::std::default::Default > ::default(); x.adaptive =
-            ::std::option::Option::Some(::std::string::String::from("Adaptive")); x
-            .border_color =
-            ::std::option::Option::Some(::std::string::String::from("BorderColor")); x
-            .border_width = ::std::option::Option::Some(11i64); x.content =
-            ::std::option::Option::Some(::std::string::String::from("Content")); x
-            .font_alpha =
-            ::std::option::Option::Some(::std::string::String::from("FontAlpha")); x
-            .font_color =
-            ::std::option::Option::Some(::std::string::String::from("FontColor")); x
-            .font_name =
-            ::std::option::Option::Some(::std::string::String::from("FontName")); x
-            .font_size = ::std::option::Option::Some(8i64); x.left =
-            ::std::option::Option::Some(::std::string::String::from("Left")); x.top =
-            ::std::option::Option::Some(::std::string::String::from("Top")); x }); x
-            .template_id = ::std::string::String::from("TemplateId"); x }]); x.transcode
-            = { let mut x = <
-            ::ice_api::generated::media_processing::submit_transcode_job::Transcode as
-            ::std::default::Default > ::default(); x.overwrite_params =
-            ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_processing::submit_transcode_job::TranscodeOverwriteParams
-            as ::std::default::Default > ::default(); x.audio =
-            ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_processing::submit_transcode_job::Audio as
-            ::std::default::Default > ::default(); x.bitrate =
+            { let mut x =
+            ::ice_api::media_processing::SubmitTranscodeJobOutputGroupItem::new({ let mut
+            x =
+            ::ice_api::media_processing::SubmitTranscodeJobOutput::new(::std::string::String::from("Media"),
+            ::std::string::String::from("Type")); x.output_url =
+            ::std::option::Option::Some(::std::string::String::from("OutputUrl")); x }, {
+            let mut x =
+            ::ice_api::media_processing::SubmitTranscodeJobProcessConfig::new({ let mut x
+            =
+            ::ice_api::media_processing::SubmitTranscodeJobTranscode::new(::std::string::String::from("TemplateId"));
+            x.overwrite_params = ::std::option::Option::Some({ let mut x =
+            ::ice_api::media_processing::GetTranscodeJobTranscodeOverwriteParams::new();
+            x.audio = ::std::option::Option::Some({ let mut x =
+            ::ice_api::media_processing::Audio::new(); x.bitrate =
             ::std::option::Option::Some(::std::string::String::from("Bitrate")); x
             .channels =
             ::std::option::Option::Some(::std::string::String::from("Channels")); x.codec
@@ -7918,9 +7865,8 @@ fn submit_transcode_job() -> ::std::result::Result<
             = ::std::option::Option::Some(::std::string::String::from("Remove")); x
             .samplerate =
             ::std::option::Option::Some(::std::string::String::from("Samplerate")); x
-            .volume = ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_processing::submit_transcode_job::Volume as
-            ::std::default::Default > ::default(); x.integrated_loudness_target =
+            .volume = ::std::option::Option::Some({ let mut x =
+            ::ice_api::media_processing::Volume::new(); x.integrated_loudness_target =
             ::std::option::Option::Some(::std::string::String::from("IntegratedLoudnessTarget"));
             x.loudness_range_target =
             ::std::option::Option::Some(::std::string::String::from("LoudnessRangeTarget"));
@@ -7928,22 +7874,18 @@ fn submit_transcode_job() -> ::std::result::Result<
             ::std::option::Option::Some(::std::string::String::from("Method")); x
             .true_peak =
             ::std::option::Option::Some(::std::string::String::from("TruePeak")); x }); x
-            }); x.container = ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_processing::submit_transcode_job::Container as
-            ::std::default::Default > ::default(); x.format =
+            }); x.container = ::std::option::Option::Some({ let mut x =
+            ::ice_api::media_processing::Container::new(); x.format =
             ::std::option::Option::Some(::std::string::String::from("Format")); x }); x
-            .mux_config = ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_processing::submit_transcode_job::MuxConfig as
-            ::std::default::Default > ::default(); x.segment =
-            ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_processing::submit_transcode_job::Segment as
-            ::std::default::Default > ::default(); x.duration =
+            .mux_config = ::std::option::Option::Some({ let mut x =
+            ::ice_api::media_processing::MuxConfig::new(); x.segment =
+            ::std::option::Option::Some({ let mut x =
+            ::ice_api::media_processing::Segment::new(); x.duration =
             ::std::option::Option::Some(::std::string::String::from("Duration")); x
             .force_seg_time =
             ::std::option::Option::Some(::std::string::String::from("ForceSegTime")); x
-            }); x }); x.trans_config = ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_processing::submit_transcode_job::TransConfig as
-            ::std::default::Default > ::default(); x.adj_dar_method =
+            }); x }); x.trans_config = ::std::option::Option::Some({ let mut x =
+            ::ice_api::media_processing::TransConfig::new(); x.adj_dar_method =
             ::std::option::Option::Some(::std::string::String::from("AdjDarMethod")); x
             .is_check_audio_bitrate =
             ::std::option::Option::Some(::std::string::String::from("IsCheckAudioBitrate"));
@@ -7959,9 +7901,8 @@ fn submit_transcode_job() -> ::std::result::Result<
             ::std::option::Option::Some(::std::string::String::from("IsCheckVideoBitrateFail"));
             x.trans_mode =
             ::std::option::Option::Some(::std::string::String::from("TransMode")); x });
-            x.video = ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_processing::submit_transcode_job::Video as
-            ::std::default::Default > ::default(); x.abr_max =
+            x.video = ::std::option::Option::Some({ let mut x =
+            ::ice_api::media_processing::Video::new(); x.abr_max =
             ::std::option::Option::Some(::std::string::String::from("AbrMax")); x.bitrate
             = ::std::option::Option::Some(::std::string::String::from("Bitrate")); x
             .bufsize =
@@ -7985,7 +7926,70 @@ fn submit_transcode_job() -> ::std::result::Result<
             .scan_mode =
             ::std::option::Option::Some(::std::string::String::from("ScanMode")); x.width
             = ::std::option::Option::Some(::std::string::String::from("Width")); x }); x
-            }); x.template_id = ::std::string::String::from("TemplateId"); x }; x }; x }
+            }); x }); x.combine_configs = ::std::option::Option::Some(vec![{ let mut x =
+            ::ice_api::media_processing::SubmitTranscodeJobCombineConfigsItem::new(::std::string::String::from("AudioIndex"),
+            ::std::string::String::from("VideoIndex")); x.duration =
+            ::std::option::Option::Some(8.5f64); x.start =
+            ::std::option::Option::Some(5.5f64); x }]); x.encryption =
+            ::std::option::Option::Some({ let mut x =
+            ::ice_api::media_processing::GetTranscodeJobEncryption::new(); x.cipher_text
+            = ::std::option::Option::Some(::std::string::String::from("CipherText")); x
+            .decrypt_key_uri =
+            ::std::option::Option::Some(::std::string::String::from("DecryptKeyUri")); x
+            .encrypt_type =
+            ::std::option::Option::Some(::std::string::String::from("EncryptType")); x
+            .key_service_type =
+            ::std::option::Option::Some(::std::string::String::from("KeyServiceType")); x
+            }); x.image_watermarks = ::std::option::Option::Some(vec![{ let mut x =
+            ::ice_api::media_processing::SubmitTranscodeJobImageWatermarksItem::new(::std::string::String::from("TemplateId"));
+            x.overwrite_params = ::std::option::Option::Some({ let mut x =
+            ::ice_api::media_processing::GetTranscodeJobOverwriteParams::new(); x.dx =
+            ::std::option::Option::Some(::std::string::String::from("Dx")); x.dy =
+            ::std::option::Option::Some(::std::string::String::from("Dy")); x.file =
+            ::std::option::Option::Some({ let mut x =
+            ::ice_api::components::ListMediaQualityAnalysisJobsResponseItemInput::new();
+            x.media = ::std::option::Option::Some(::std::string::String::from("Media"));
+            x.r#type = ::std::option::Option::Some(::std::string::String::from("Type"));
+            x }); x.height =
+            ::std::option::Option::Some(::std::string::String::from("Height")); x
+            .refer_pos =
+            ::std::option::Option::Some(::std::string::String::from("ReferPos")); x
+            .timeline = ::std::option::Option::Some({ let mut x =
+            ::ice_api::media_processing::Timeline::new(); x.duration =
+            ::std::option::Option::Some(::std::string::String::from("Duration")); x.start
+            = ::std::option::Option::Some(::std::string::String::from("Start")); x }); x
+            .width = ::std::option::Option::Some(::std::string::String::from("Width")); x
+            }); x }]); x.subtitles = ::std::option::Option::Some(vec![{ let mut x =
+            ::ice_api::media_processing::SubmitTranscodeJobSubtitlesItem::new(::std::string::String::from("TemplateId"));
+            x.overwrite_params = ::std::option::Option::Some({ let mut x =
+            ::ice_api::media_processing::SubtitlesItemOverwriteParams::new(); x.char_enc
+            = ::std::option::Option::Some(::std::string::String::from("CharEnc")); x.file
+            = ::std::option::Option::Some({ let mut x =
+            ::ice_api::components::ListMediaQualityAnalysisJobsResponseItemInput::new();
+            x.media = ::std::option::Option::Some(::std::string::String::from("Media"));
+            x.r#type = ::std::option::Option::Some(::std::string::String::from("Type"));
+            x }); x.format =
+            ::std::option::Option::Some(::std::string::String::from("Format")); x }); x
+            }]); x.text_watermarks = ::std::option::Option::Some(vec![{ let mut x =
+            ::ice_api::media_processing::SubmitTranscodeJobTextWatermarksItem::new(::std::string::String::from("TemplateId"));
+            x.overwrite_params = ::std::option::Option::Some({ let mut x =
+            ::ice_api::media_processing::TextWatermarksItemOverwriteParams::new(); x
+            .adaptive =
+            ::std::option::Option::Some(::std::string::String::from("Adaptive")); x
+            .border_color =
+            ::std::option::Option::Some(::std::string::String::from("BorderColor")); x
+            .border_width = ::std::option::Option::Some(11i64); x.content =
+            ::std::option::Option::Some(::std::string::String::from("Content")); x
+            .font_alpha =
+            ::std::option::Option::Some(::std::string::String::from("FontAlpha")); x
+            .font_color =
+            ::std::option::Option::Some(::std::string::String::from("FontColor")); x
+            .font_name =
+            ::std::option::Option::Some(::std::string::String::from("FontName")); x
+            .font_size = ::std::option::Option::Some(8i64); x.left =
+            ::std::option::Option::Some(::std::string::String::from("Left")); x.top =
+            ::std::option::Option::Some(::std::string::String::from("Top")); x }); x }]);
+            x }); x }
         ],
     );
     r.client_token = ::std::option::Option::Some(
@@ -7993,7 +7997,7 @@ fn submit_transcode_job() -> ::std::result::Result<
     );
     r.name = ::std::option::Option::Some(::std::string::String::from("Name"));
     r.schedule_config = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::media_processing::submit_transcode_job::ScheduleConfig as ::std::default::Default>::default();
+        let mut x = ::ice_api::components::ListMediaQualityAnalysisJobsResponseItemScheduleConfig::new();
         x.pipeline_id = ::std::option::Option::Some(
             ::std::string::String::from("PipelineId"),
         );
@@ -8008,9 +8012,9 @@ fn submit_video_cognition_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_ai::submit_video_cognition_job::SubmitVideoCognitionJobRequest::new();
+    let mut r = ::ice_api::media_ai::SubmitVideoCognitionJobRequest::new();
     r.input = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::media_ai::submit_video_cognition_job::Input as ::std::default::Default>::default();
+        let mut x = ::ice_api::components::ListMediaQualityAnalysisJobsResponseItemInput::new();
         x.media = ::std::option::Option::Some(::std::string::String::from("Media"));
         x.r#type = ::std::option::Option::Some(::std::string::String::from("Type"));
         x
@@ -8031,7 +8035,7 @@ fn submit_video_translation_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::intelligent_production::submit_video_translation_job::SubmitVideoTranslationJobRequest::new();
+    let mut r = ::ice_api::intelligent_production::SubmitVideoTranslationJobRequest::new();
     r.client_token = ::std::option::Option::Some(
         ::std::string::String::from("ClientToken"),
     );
@@ -8069,7 +8073,7 @@ fn submit_yike_ai_app_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::yike::submit_yike_ai_app_job::SubmitYikeAIAppJobRequest::new(
+    let mut r = ::ice_api::yike::SubmitYikeAIAppJobRequest::new(
         ::std::string::String::from("AppId"),
     );
     r.app_params = ::std::option::Option::Some(::std::string::String::from("AppParams"));
@@ -8084,7 +8088,7 @@ fn submit_yike_storyboard_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::yike::submit_yike_storyboard_job::SubmitYikeStoryboardJobRequest::new();
+    let mut r = ::ice_api::yike::SubmitYikeStoryboardJobRequest::new();
     r.aspect_ratio = ::std::option::Option::Some(
         ::std::string::String::from("AspectRatio"),
     );
@@ -8122,7 +8126,7 @@ fn takeover_ai_agent_call() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::ai_agent::takeover_ai_agent_call::TakeoverAIAgentCallRequest::new();
+    let mut r = ::ice_api::ai_agent::TakeoverAIAgentCallRequest::new();
     r.human_agent_user_id = ::std::option::Option::Some(
         ::std::string::String::from("HumanAgentUserId"),
     );
@@ -8137,13 +8141,13 @@ fn update_ai_agent_instance() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::ai_agent::update_ai_agent_instance::UpdateAIAgentInstanceRequest::new(
+    let mut r = ::ice_api::ai_agent::UpdateAIAgentInstanceRequest::new(
         ::std::string::String::from("InstanceId"),
     );
     r.agent_config = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::components::AiAgentConfig as ::std::default::Default>::default();
+        let mut x = ::ice_api::components::AiAgentConfig::new();
         x.ambient_sound_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::AmbientSoundConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::AmbientSoundConfig::new();
             x.resource_id = ::std::option::Option::Some(
                 ::std::string::String::from("ResourceId"),
             );
@@ -8151,7 +8155,7 @@ fn update_ai_agent_instance() -> ::std::result::Result<
             x
         });
         x.asr_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::AsrConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::AsrConfig::new();
             x.asr_hot_words = ::std::option::Option::Some(
                 vec![::std::string::String::from("AsrHotWords")],
             );
@@ -8167,14 +8171,13 @@ fn update_ai_agent_instance() -> ::std::result::Result<
             x
         });
         x.auto_speech_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::AutoSpeechConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::AutoSpeechConfig::new();
             x.llm_pending = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::components::LlmPending as ::std::default::Default>::default();
+                let mut x = ::ice_api::components::LlmPending::new();
                 x.messages = ::std::option::Option::Some(
                     vec![
-                        { let mut x = < ::ice_api::generated::components::MessagesItem as
-                        ::std::default::Default > ::default(); x.probability =
-                        ::std::option::Option::Some(11.5f64); x.text =
+                        { let mut x = ::ice_api::components::MessagesItem::new(); x
+                        .probability = ::std::option::Option::Some(11.5f64); x.text =
                         ::std::option::Option::Some(::std::string::String::from("Text"));
                         x }
                     ],
@@ -8186,17 +8189,15 @@ fn update_ai_agent_instance() -> ::std::result::Result<
                 x
             });
             x.user_idle = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::components::UserIdle as ::std::default::Default>::default();
+                let mut x = ::ice_api::components::UserIdle::new();
                 x.hangup_end_word = ::std::option::Option::Some(
                     ::std::string::String::from("HangupEndWord"),
                 );
                 x.max_repeats = ::std::option::Option::Some(10i64);
                 x.messages = ::std::option::Option::Some(
                     vec![
-                        { let mut x = <
-                        ::ice_api::generated::components::UserIdleMessagesItem as
-                        ::std::default::Default > ::default(); x.probability =
-                        ::std::option::Option::Some(11.5f64); x.text =
+                        { let mut x = ::ice_api::components::MessagesItem::new(); x
+                        .probability = ::std::option::Option::Some(11.5f64); x.text =
                         ::std::option::Option::Some(::std::string::String::from("Text"));
                         x }
                     ],
@@ -8207,7 +8208,7 @@ fn update_ai_agent_instance() -> ::std::result::Result<
             x
         });
         x.avatar_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::AvatarConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::AvatarConfig::new();
             x.avatar_id = ::std::option::Option::Some(
                 ::std::string::String::from("AvatarId"),
             );
@@ -8221,30 +8222,25 @@ fn update_ai_agent_instance() -> ::std::result::Result<
         );
         x.back_channeling_config = ::std::option::Option::Some(
             vec![
-                { let mut x = <
-                ::ice_api::generated::components::BackChannelingConfigItem as
-                ::std::default::Default > ::default(); x.enabled =
-                ::std::option::Option::Some(true); x.probability =
+                { let mut x = ::ice_api::components::BackChannelingConfigItem::new(); x
+                .enabled = ::std::option::Option::Some(true); x.probability =
                 ::std::option::Option::Some(11.5f64); x.trigger_stage =
                 ::std::option::Option::Some(::std::string::String::from("TriggerStage"));
-                x.words = ::std::option::Option::Some(vec![{ let mut x = <
-                ::ice_api::generated::components::WordsItem as ::std::default::Default >
-                ::default(); x.probability = ::std::option::Option::Some(11.5f64); x.text
-                = ::std::option::Option::Some(::std::string::String::from("Text")); x
-                }]); x }
+                x.words = ::std::option::Option::Some(vec![{ let mut x =
+                ::ice_api::components::MessagesItem::new(); x.probability =
+                ::std::option::Option::Some(11.5f64); x.text =
+                ::std::option::Option::Some(::std::string::String::from("Text")); x }]);
+                x }
             ],
         );
         x.back_channeling_configs = ::std::option::Option::Some(
             vec![
-                { let mut x = <
-                ::ice_api::generated::components::BackChannelingConfigsItem as
-                ::std::default::Default > ::default(); x.enabled =
-                ::std::option::Option::Some(true); x.probability =
+                { let mut x = ::ice_api::components::BackChannelingConfigItem::new(); x
+                .enabled = ::std::option::Option::Some(true); x.probability =
                 ::std::option::Option::Some(11.5f64); x.trigger_stage =
                 ::std::option::Option::Some(::std::string::String::from("TriggerStage"));
-                x.words = ::std::option::Option::Some(vec![{ let mut x = <
-                ::ice_api::generated::components::BackChannelingConfigsItemWordsItem as
-                ::std::default::Default > ::default(); x.probability =
+                x.words = ::std::option::Option::Some(vec![{ let mut x =
+                ::ice_api::components::MessagesItem::new(); x.probability =
                 ::std::option::Option::Some(11.5f64); x.text =
                 ::std::option::Option::Some(::std::string::String::from("Text")); x }]);
                 x }
@@ -8260,7 +8256,7 @@ fn update_ai_agent_instance() -> ::std::result::Result<
             ::std::string::String::from("Greeting"),
         );
         x.interrupt_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::InterruptConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::AiAgentConfigInterruptConfig::new();
             x.enable_voice_interrupt = ::std::option::Option::Some(true);
             x.interrupt_words = ::std::option::Option::Some(
                 vec![::std::string::String::from("InterruptWords")],
@@ -8272,14 +8268,14 @@ fn update_ai_agent_instance() -> ::std::result::Result<
             x
         });
         x.llm_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::LlmConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::AiAgentConfigLlmConfig::new();
             x.bailian_app_params = ::std::option::Option::Some(
                 ::std::string::String::from("BailianAppParams"),
             );
             x.function_map = ::std::option::Option::Some(
                 vec![
-                    { let mut x = < ::ice_api::generated::components::FunctionMapItem as
-                    ::std::default::Default > ::default(); x.function =
+                    { let mut x = ::ice_api::components::FunctionMapItem::new(); x
+                    .function =
                     ::std::option::Option::Some(::std::string::String::from("Function"));
                     x.match_function =
                     ::std::option::Option::Some(::std::string::String::from("MatchFunction"));
@@ -8290,8 +8286,8 @@ fn update_ai_agent_instance() -> ::std::result::Result<
             x.llm_complete_reply = ::std::option::Option::Some(true);
             x.llm_history = ::std::option::Option::Some(
                 vec![
-                    { let mut x = < ::ice_api::generated::components::LlmHistoryItem as
-                    ::std::default::Default > ::default(); x.content =
+                    { let mut x = ::ice_api::components::LlmHistoryItem::new(); x.content
+                    =
                     ::std::option::Option::Some(::std::string::String::from("Content"));
                     x.role =
                     ::std::option::Option::Some(::std::string::String::from("Role")); x }
@@ -8310,7 +8306,7 @@ fn update_ai_agent_instance() -> ::std::result::Result<
         });
         x.max_idle_time = ::std::option::Option::Some(11i64);
         x.tts_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::TtsConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::TtsConfig::new();
             x.emotion = ::std::option::Option::Some(
                 ::std::string::String::from("Emotion"),
             );
@@ -8322,9 +8318,8 @@ fn update_ai_agent_instance() -> ::std::result::Result<
             );
             x.pronunciation_rules = ::std::option::Option::Some(
                 vec![
-                    { let mut x = <
-                    ::ice_api::generated::components::PronunciationRulesItem as
-                    ::std::default::Default > ::default(); x.pronunciation =
+                    { let mut x = ::ice_api::components::PronunciationRulesItem::new(); x
+                    .pronunciation =
                     ::std::option::Option::Some(::std::string::String::from("Pronunciation"));
                     x.r#type =
                     ::std::option::Option::Some(::std::string::String::from("Type")); x
@@ -8342,7 +8337,7 @@ fn update_ai_agent_instance() -> ::std::result::Result<
             x
         });
         x.turn_detection_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::TurnDetectionConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::TurnDetectionConfig::new();
             x.eagerness = ::std::option::Option::Some(
                 ::std::string::String::from("Eagerness"),
             );
@@ -8356,35 +8351,35 @@ fn update_ai_agent_instance() -> ::std::result::Result<
         x.user_offline_timeout = ::std::option::Option::Some(18i64);
         x.user_online_timeout = ::std::option::Option::Some(17i64);
         x.vcr_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::VcrConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::VcrConfig::new();
             x.equipment = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::components::Equipment as ::std::default::Default>::default();
+                let mut x = ::ice_api::components::Equipment::new();
                 x.enabled = ::std::option::Option::Some(true);
                 x
             });
             x.head_motion = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::components::HeadMotion as ::std::default::Default>::default();
+                let mut x = ::ice_api::components::Equipment::new();
                 x.enabled = ::std::option::Option::Some(true);
                 x
             });
             x.invalid_frame_motion = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::components::InvalidFrameMotion as ::std::default::Default>::default();
+                let mut x = ::ice_api::components::InvalidFrameMotion::new();
                 x.callback_delay = ::std::option::Option::Some(13i64);
                 x.enabled = ::std::option::Option::Some(true);
                 x
             });
             x.look_away = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::components::LookAway as ::std::default::Default>::default();
+                let mut x = ::ice_api::components::Equipment::new();
                 x.enabled = ::std::option::Option::Some(true);
                 x
             });
             x.people_count = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::components::PeopleCount as ::std::default::Default>::default();
+                let mut x = ::ice_api::components::Equipment::new();
                 x.enabled = ::std::option::Option::Some(true);
                 x
             });
             x.still_frame_motion = ::std::option::Option::Some({
-                let mut x = <::ice_api::generated::components::StillFrameMotion as ::std::default::Default>::default();
+                let mut x = ::ice_api::components::InvalidFrameMotion::new();
                 x.callback_delay = ::std::option::Option::Some(13i64);
                 x.enabled = ::std::option::Option::Some(true);
                 x
@@ -8392,7 +8387,7 @@ fn update_ai_agent_instance() -> ::std::result::Result<
             x
         });
         x.voiceprint_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::VoiceprintConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::VoiceprintConfig::new();
             x.registration_mode = ::std::option::Option::Some(
                 ::std::string::String::from("RegistrationMode"),
             );
@@ -8412,9 +8407,9 @@ fn update_ai_agent_instance() -> ::std::result::Result<
         x
     });
     r.template_config = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::components::AiAgentTemplateConfig as ::std::default::Default>::default();
+        let mut x = ::ice_api::components::AiAgentTemplateConfig::new();
         x.avatar_chat3_d = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::AiAgentTemplateConfigAvatarChat3D as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::AiAgentTemplateConfigAvatarChat3D::new();
             x.asr_hot_words = ::std::option::Option::Some(
                 vec![::std::string::String::from("AsrHotWords")],
             );
@@ -8441,9 +8436,8 @@ fn update_ai_agent_instance() -> ::std::result::Result<
             );
             x.llm_history = ::std::option::Option::Some(
                 vec![
-                    { let mut x = <
-                    ::ice_api::generated::components::AiAgentTemplateConfigAvatarChat3DLlmHistoryItem
-                    as ::std::default::Default > ::default(); x.content =
+                    { let mut x = ::ice_api::components::LlmHistoryItem::new(); x.content
+                    =
                     ::std::option::Option::Some(::std::string::String::from("Content"));
                     x.role =
                     ::std::option::Option::Some(::std::string::String::from("Role")); x }
@@ -8477,7 +8471,7 @@ fn update_ai_agent_instance() -> ::std::result::Result<
             x
         });
         x.vision_chat = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::AiAgentTemplateConfigVisionChat as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::VisionChat::new();
             x.asr_hot_words = ::std::option::Option::Some(
                 vec![::std::string::String::from("AsrHotWords")],
             );
@@ -8501,9 +8495,8 @@ fn update_ai_agent_instance() -> ::std::result::Result<
             );
             x.llm_history = ::std::option::Option::Some(
                 vec![
-                    { let mut x = <
-                    ::ice_api::generated::components::AiAgentTemplateConfigVisionChatLlmHistoryItem
-                    as ::std::default::Default > ::default(); x.content =
+                    { let mut x = ::ice_api::components::LlmHistoryItem::new(); x.content
+                    =
                     ::std::option::Option::Some(::std::string::String::from("Content"));
                     x.role =
                     ::std::option::Option::Some(::std::string::String::from("Role")); x }
@@ -8537,7 +8530,7 @@ fn update_ai_agent_instance() -> ::std::result::Result<
             x
         });
         x.voice_chat = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::AiAgentTemplateConfigVoiceChat as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::VoiceChat::new();
             x.asr_hot_words = ::std::option::Option::Some(
                 vec![::std::string::String::from("AsrHotWords")],
             );
@@ -8567,9 +8560,8 @@ fn update_ai_agent_instance() -> ::std::result::Result<
             );
             x.llm_history = ::std::option::Option::Some(
                 vec![
-                    { let mut x = <
-                    ::ice_api::generated::components::AiAgentTemplateConfigVoiceChatLlmHistoryItem
-                    as ::std::default::Default > ::default(); x.content =
+                    { let mut x = ::ice_api::components::LlmHistoryItem::new(); x.content
+                    =
                     ::std::option::Option::Some(::std::string::String::from("Content"));
                     x.role =
                     ::std::option::Option::Some(::std::string::String::from("Role")); x }
@@ -8612,7 +8604,7 @@ fn update_ad_insertion() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::broadcast::update_ad_insertion::UpdateAdInsertionRequest::new(
+    let mut r = ::ice_api::broadcast::UpdateAdInsertionRequest::new(
         ::std::string::String::from("AdsUrl"),
         ::std::string::String::from("ContentUrlPrefix"),
         ::std::string::String::from("Name"),
@@ -8640,7 +8632,7 @@ fn update_avatar_training_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::avatars_voices::update_avatar_training_job::UpdateAvatarTrainingJobRequest::new(
+    let mut r = ::ice_api::avatars_voices::UpdateAvatarTrainingJobRequest::new(
         ::std::string::String::from("JobId"),
     );
     r.avatar_description = ::std::option::Option::Some(
@@ -8660,7 +8652,7 @@ fn update_category() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_assets::update_category::UpdateCategoryRequest::new(
+    let mut r = ::ice_api::media_assets::UpdateCategoryRequest::new(
         6i64,
         ::std::string::String::from("CateName"),
     );
@@ -8671,7 +8663,7 @@ fn update_channel() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::broadcast::update_channel::UpdateChannelRequest::new(
+    let mut r = ::ice_api::broadcast::UpdateChannelRequest::new(
         ::std::string::String::from("ChannelName"),
         ::std::string::String::from("OutPutConfigList"),
     );
@@ -8692,7 +8684,7 @@ fn update_custom_template() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_processing::update_custom_template::UpdateCustomTemplateRequest::new(
+    let mut r = ::ice_api::media_processing::UpdateCustomTemplateRequest::new(
         ::std::string::String::from("TemplateId"),
     );
     r.name = ::std::option::Option::Some(::std::string::String::from("Name"));
@@ -8706,7 +8698,7 @@ fn update_customized_voice() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::avatars_voices::update_customized_voice::UpdateCustomizedVoiceRequest::new(
+    let mut r = ::ice_api::avatars_voices::UpdateCustomizedVoiceRequest::new(
         ::std::string::String::from("VoiceId"),
     );
     r.demo_audio_media_id = ::std::option::Option::Some(
@@ -8719,7 +8711,7 @@ fn update_editing_project() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::editing_projects::update_editing_project::UpdateEditingProjectRequest::new(
+    let mut r = ::ice_api::editing_projects::UpdateEditingProjectRequest::new(
         ::std::string::String::from("ProjectId"),
     );
     r.business_status = ::std::option::Option::Some(
@@ -8744,7 +8736,7 @@ fn update_hotword_library() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_ai::update_hotword_library::UpdateHotwordLibraryRequest::new(
+    let mut r = ::ice_api::media_ai::UpdateHotwordLibraryRequest::new(
         ::std::string::String::from("HotwordLibraryId"),
     );
     r.description = ::std::option::Option::Some(
@@ -8752,13 +8744,11 @@ fn update_hotword_library() -> ::std::result::Result<
     );
     r.hotwords = ::std::option::Option::Some(
         vec![
-            { let mut x = < ::ice_api::generated::components::Hotword as
-            ::std::default::Default > ::default(); x.language =
+            { let mut x = ::ice_api::components::Hotword::new(); x.language =
             ::std::option::Option::Some(::std::string::String::from("Language")); x.text
             = ::std::option::Option::Some(::std::string::String::from("Text")); x
-            .transposition_result_list = ::std::option::Option::Some(vec![{ let mut x = <
-            ::ice_api::generated::components::TranspositionResult as
-            ::std::default::Default > ::default(); x.target_language =
+            .transposition_result_list = ::std::option::Option::Some(vec![{ let mut x =
+            ::ice_api::components::TranspositionResult::new(); x.target_language =
             ::std::option::Option::Some(::std::string::String::from("TargetLanguage")); x
             .translated_text =
             ::std::option::Option::Some(::std::string::String::from("TranslatedText")); x
@@ -8773,7 +8763,7 @@ fn update_live_package_channel() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live_package::update_live_package_channel::UpdateLivePackageChannelRequest::new(
+    let mut r = ::ice_api::live_package::UpdateLivePackageChannelRequest::new(
         ::std::string::String::from("ChannelName"),
         ::std::string::String::from("GroupName"),
         ::std::string::String::from("Protocol"),
@@ -8790,7 +8780,7 @@ fn update_live_package_channel_credentials() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::live_package::update_live_package_channel_credentials::UpdateLivePackageChannelCredentialsRequest::new(
+    let mut r = ::ice_api::live_package::UpdateLivePackageChannelCredentialsRequest::new(
         ::std::string::String::from("ChannelName"),
         ::std::string::String::from("GroupName"),
         17i64,
@@ -8802,7 +8792,7 @@ fn update_live_package_channel_group() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live_package::update_live_package_channel_group::UpdateLivePackageChannelGroupRequest::new(
+    let mut r = ::ice_api::live_package::UpdateLivePackageChannelGroupRequest::new(
         ::std::string::String::from("GroupName"),
     );
     r.description = ::std::option::Option::Some(
@@ -8815,7 +8805,7 @@ fn update_live_package_origin_endpoint() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live_package::update_live_package_origin_endpoint::UpdateLivePackageOriginEndpointRequest::new(
+    let mut r = ::ice_api::live_package::UpdateLivePackageOriginEndpointRequest::new(
         ::std::string::String::from("ChannelName"),
         ::std::string::String::from("EndpointName"),
         ::std::string::String::from("GroupName"),
@@ -8834,9 +8824,9 @@ fn update_live_package_origin_endpoint() -> ::std::result::Result<
         ::std::string::String::from("IpWhitelist"),
     );
     r.live_packaging_config = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::components::LivePackagingConfig as ::std::default::Default>::default();
+        let mut x = ::ice_api::components::LivePackagingConfig::new();
         x.drm_config = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::components::DrmConfig as ::std::default::Default>::default();
+            let mut x = ::ice_api::components::DrmConfig::new();
             x.content_id = ::std::option::Option::Some(
                 ::std::string::String::from("ContentId"),
             );
@@ -8853,8 +8843,8 @@ fn update_live_package_origin_endpoint() -> ::std::result::Result<
         });
         x.live_manifest_configs = ::std::option::Option::Some(
             vec![
-                { let mut x = < ::ice_api::generated::components::LiveManifestConfig as
-                ::std::default::Default > ::default(); x.ad_markers =
+                { let mut x = ::ice_api::components::LiveManifestConfig::new(); x
+                .ad_markers =
                 ::std::option::Option::Some(::std::string::String::from("AdMarkers")); x
                 .date_time_interval = ::std::option::Option::Some(16i64); x
                 .manifest_duration = ::std::option::Option::Some(16i64); x
@@ -8887,14 +8877,12 @@ fn update_live_record_template() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::live::update_live_record_template::UpdateLiveRecordTemplateRequest::new(
+    let mut r = ::ice_api::live::UpdateLiveRecordTemplateRequest::new(
         ::std::string::String::from("Name"),
         vec![
-            { let mut x = <
-            ::ice_api::generated::live::update_live_record_template::RecordFormatItem as
-            ::std::default::Default > ::default(); x.cycle_duration =
-            ::std::option::Option::Some(13i64); x.format =
-            ::std::string::String::from("Format"); x.oss_object_prefix =
+            { let mut x =
+            ::ice_api::live::RecordFormatItem::new(::std::string::String::from("Format"));
+            x.cycle_duration = ::std::option::Option::Some(13i64); x.oss_object_prefix =
             ::std::option::Option::Some(::std::string::String::from("OssObjectPrefix"));
             x.slice_duration = ::std::option::Option::Some(13i64); x
             .slice_oss_object_prefix =
@@ -8910,7 +8898,7 @@ fn update_live_snapshot_template() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live::update_live_snapshot_template::UpdateLiveSnapshotTemplateRequest::new(
+    let mut r = ::ice_api::live::UpdateLiveSnapshotTemplateRequest::new(
         ::std::string::String::from("TemplateId"),
         ::std::string::String::from("TemplateName"),
         12i64,
@@ -8928,18 +8916,19 @@ fn update_live_transcode_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live::update_live_transcode_job::UpdateLiveTranscodeJobRequest::new(
+    let mut r = ::ice_api::live::UpdateLiveTranscodeJobRequest::new(
         ::std::string::String::from("JobId"),
     );
     r.name = ::std::option::Option::Some(::std::string::String::from("Name"));
     r.stream_input = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::live::update_live_transcode_job::StreamInput as ::std::default::Default>::default();
-        x.input_url = ::std::string::String::from("InputUrl");
-        x.r#type = ::std::string::String::from("Type");
+        let mut x = ::ice_api::live::SubmitLiveTranscodeJobStreamInput::new(
+            ::std::string::String::from("InputUrl"),
+            ::std::string::String::from("Type"),
+        );
         x
     });
     r.timed_config = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::live::update_live_transcode_job::TimedConfig as ::std::default::Default>::default();
+        let mut x = ::ice_api::live::TimedConfig::new();
         x.end_time = ::std::option::Option::Some(::std::string::String::from("EndTime"));
         x.start_time = ::std::option::Option::Some(
             ::std::string::String::from("StartTime"),
@@ -8947,9 +8936,10 @@ fn update_live_transcode_job() -> ::std::result::Result<
         x
     });
     r.transcode_output = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::live::update_live_transcode_job::TranscodeOutput as ::std::default::Default>::default();
-        x.domain_name = ::std::string::String::from("DomainName");
-        x.r#type = ::std::string::String::from("Type");
+        let mut x = ::ice_api::live::UpdateLiveTranscodeJobTranscodeOutput::new(
+            ::std::string::String::from("DomainName"),
+            ::std::string::String::from("Type"),
+        );
         x
     });
     ::ice_api::EncodeWire::to_wire(&r)
@@ -8959,14 +8949,14 @@ fn update_live_transcode_template() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live::update_live_transcode_template::UpdateLiveTranscodeTemplateRequest::new(
+    let mut r = ::ice_api::live::UpdateLiveTranscodeTemplateRequest::new(
         ::std::string::String::from("TemplateId"),
     );
     r.name = ::std::option::Option::Some(::std::string::String::from("Name"));
     r.template_config = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::live::update_live_transcode_template::TemplateConfig as ::std::default::Default>::default();
+        let mut x = ::ice_api::live::CreateLiveTranscodeTemplateTemplateConfig::new();
         x.audio_params = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::live::update_live_transcode_template::AudioParams as ::std::default::Default>::default();
+            let mut x = ::ice_api::live::AudioParams::new();
             x.bitrate = ::std::option::Option::Some(
                 ::std::string::String::from("Bitrate"),
             );
@@ -8983,7 +8973,7 @@ fn update_live_transcode_template() -> ::std::result::Result<
             x
         });
         x.video_params = ::std::option::Option::Some({
-            let mut x = <::ice_api::generated::live::update_live_transcode_template::VideoParams as ::std::default::Default>::default();
+            let mut x = ::ice_api::live::VideoParams::new();
             x.bitrate = ::std::option::Option::Some(
                 ::std::string::String::from("Bitrate"),
             );
@@ -9008,7 +8998,7 @@ fn update_media_connect_flow_input() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_connect::update_media_connect_flow_input::UpdateMediaConnectFlowInputRequest::new(
+    let mut r = ::ice_api::media_connect::UpdateMediaConnectFlowInputRequest::new(
         ::std::string::String::from("FlowId"),
     );
     r.cidrs = ::std::option::Option::Some(::std::string::String::from("Cidrs"));
@@ -9029,7 +9019,7 @@ fn update_media_connect_flow_output() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_connect::update_media_connect_flow_output::UpdateMediaConnectFlowOutputRequest::new(
+    let mut r = ::ice_api::media_connect::UpdateMediaConnectFlowOutputRequest::new(
         ::std::string::String::from("FlowId"),
         ::std::string::String::from("OutputName"),
     );
@@ -9056,7 +9046,7 @@ fn update_media_connect_flow_status() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_connect::update_media_connect_flow_status::UpdateMediaConnectFlowStatusRequest::new(
+    let mut r = ::ice_api::media_connect::UpdateMediaConnectFlowStatusRequest::new(
         ::std::string::String::from("FlowId"),
         ::std::string::String::from("Status"),
     );
@@ -9067,7 +9057,7 @@ fn update_media_info() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_assets::update_media_info::UpdateMediaInfoRequest::new();
+    let mut r = ::ice_api::media_assets::UpdateMediaInfoRequest::new();
     r.append_tags = ::std::option::Option::Some(true);
     r.business_type = ::std::option::Option::Some(
         ::std::string::String::from("BusinessType"),
@@ -9093,64 +9083,51 @@ fn update_media_live_channel() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_live::update_media_live_channel::UpdateMediaLiveChannelRequest::new(
+    let mut r = ::ice_api::media_live::UpdateMediaLiveChannelRequest::new(
         ::std::string::String::from("ChannelId"),
         vec![
-            { let mut x = <
-            ::ice_api::generated::media_live::update_media_live_channel::InputAttachmentsItem
-            as ::std::default::Default > ::default(); x.audio_selectors =
-            ::std::option::Option::Some(vec![{ let mut x = <
-            ::ice_api::generated::media_live::update_media_live_channel::AudioSelectorsItem
-            as ::std::default::Default > ::default(); x.audio_language_selection =
-            ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_live::update_media_live_channel::AudioLanguageSelection
-            as ::std::default::Default > ::default(); x.language_code =
-            ::std::string::String::from("LanguageCode"); x }); x.audio_pid_selection =
-            ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_live::update_media_live_channel::AudioPidSelection
-            as ::std::default::Default > ::default(); x.pid = 3i64; x }); x
-            .audio_track_selection = ::std::option::Option::Some(vec![{ let mut x = <
-            ::ice_api::generated::media_live::update_media_live_channel::AudioTrackSelectionItem
-            as ::std::default::Default > ::default(); x.track_id = 7i64; x }]); x.name =
-            ::std::string::String::from("Name"); x }]); x.input_id =
-            ::std::string::String::from("InputId"); x.language_name =
+            { let mut x =
+            ::ice_api::media_live::CreateMediaLiveChannelInputAttachmentsItem::new(::std::string::String::from("InputId"));
+            x.audio_selectors = ::std::option::Option::Some(vec![{ let mut x =
+            ::ice_api::media_live::CreateMediaLiveChannelAudioSelectorsItem::new(::std::string::String::from("Name"));
+            x.audio_language_selection = ::std::option::Option::Some({ let mut x =
+            ::ice_api::media_live::CreateMediaLiveChannelAudioLanguageSelection::new(::std::string::String::from("LanguageCode"));
+            x }); x.audio_pid_selection = ::std::option::Option::Some({ let mut x =
+            ::ice_api::media_live::CreateMediaLiveChannelAudioPidSelection::new(3i64); x
+            }); x.audio_track_selection = ::std::option::Option::Some(vec![{ let mut x =
+            ::ice_api::media_live::CreateMediaLiveChannelAudioTrackSelectionItem::new(7i64);
+            x }]); x }]); x.language_name =
             ::std::option::Option::Some(::std::string::String::from("LanguageName")); x }
         ],
         ::std::string::String::from("Name"),
         vec![
-            { let mut x = <
-            ::ice_api::generated::media_live::update_media_live_channel::OutputGroupsItem
-            as ::std::default::Default > ::default(); x.media_package_group_setting =
-            ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_live::update_media_live_channel::MediaPackageGroupSetting
-            as ::std::default::Default > ::default(); x.channel_name =
-            ::std::string::String::from("ChannelName"); x.group_name =
-            ::std::string::String::from("GroupName"); x }); x.name =
-            ::std::string::String::from("Name"); x.outputs = vec![{ let mut x = <
-            ::ice_api::generated::media_live::update_media_live_channel::OutputsItem as
-            ::std::default::Default > ::default(); x.audio_setting_names =
+            { let mut x =
+            ::ice_api::media_live::CreateMediaLiveChannelOutputGroupsItem::new(::std::string::String::from("Name"),
+            vec![{ let mut x =
+            ::ice_api::media_live::CreateMediaLiveChannelOutputsItem::new(::std::string::String::from("Name"));
+            x.audio_setting_names =
             ::std::option::Option::Some(vec![::std::string::String::from("AudioSettingNames")]);
-            x.media_package_output_setting = ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_live::update_media_live_channel::MediaPackageOutputSetting
-            as ::std::default::Default > ::default(); x.audio_group_id =
+            x.media_package_output_setting = ::std::option::Option::Some({ let mut x =
+            ::ice_api::media_live::MediaPackageOutputSetting::new(); x.audio_group_id =
             ::std::option::Option::Some(::std::string::String::from("AudioGroupId")); x
             .name_modifier =
             ::std::option::Option::Some(::std::string::String::from("NameModifier")); x
-            }); x.media_type = ::std::option::Option::Some(9i64); x.name =
-            ::std::string::String::from("Name"); x.video_setting_name =
+            }); x.media_type = ::std::option::Option::Some(9i64); x.video_setting_name =
             ::std::option::Option::Some(::std::string::String::from("VideoSettingName"));
-            x }]; x.r#type = ::std::string::String::from("Type"); x }
+            x }], ::std::string::String::from("Type")); x.media_package_group_setting =
+            ::std::option::Option::Some({ let mut x =
+            ::ice_api::media_live::CreateMediaLiveChannelMediaPackageGroupSetting::new(::std::string::String::from("ChannelName"),
+            ::std::string::String::from("GroupName")); x }); x }
         ],
     );
     r.audio_settings = ::std::option::Option::Some(
         vec![
-            { let mut x = <
-            ::ice_api::generated::media_live::update_media_live_channel::AudioSettingsItem
-            as ::std::default::Default > ::default(); x.audio_codec =
+            { let mut x =
+            ::ice_api::media_live::CreateMediaLiveChannelAudioSettingsItem::new(::std::string::String::from("Name"));
+            x.audio_codec =
             ::std::option::Option::Some(::std::string::String::from("AudioCodec")); x
-            .audio_codec_setting = ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_live::update_media_live_channel::AudioCodecSetting
-            as ::std::default::Default > ::default(); x.bitrate =
+            .audio_codec_setting = ::std::option::Option::Some({ let mut x =
+            ::ice_api::media_live::AudioCodecSetting::new(); x.bitrate =
             ::std::option::Option::Some(7i64); x.profile =
             ::std::option::Option::Some(::std::string::String::from("Profile")); x
             .sample_rate = ::std::option::Option::Some(10i64); x }); x
@@ -9159,41 +9136,32 @@ fn update_media_live_channel() -> ::std::result::Result<
             x.language_code =
             ::std::option::Option::Some(::std::string::String::from("LanguageCode")); x
             .language_name =
-            ::std::option::Option::Some(::std::string::String::from("LanguageName")); x
-            .name = ::std::string::String::from("Name"); x }
+            ::std::option::Option::Some(::std::string::String::from("LanguageName")); x }
         ],
     );
     r.video_settings = ::std::option::Option::Some(
         vec![
-            { let mut x = <
-            ::ice_api::generated::media_live::update_media_live_channel::VideoSettingsItem
-            as ::std::default::Default > ::default(); x.height =
-            ::std::option::Option::Some(6i64); x.name =
-            ::std::string::String::from("Name"); x.video_codec =
+            { let mut x =
+            ::ice_api::media_live::CreateMediaLiveChannelVideoSettingsItem::new(::std::string::String::from("Name"));
+            x.height = ::std::option::Option::Some(6i64); x.video_codec =
             ::std::option::Option::Some(::std::string::String::from("VideoCodec")); x
-            .video_codec_setting = ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_live::update_media_live_channel::VideoCodecSetting
-            as ::std::default::Default > ::default(); x.codec_detail =
-            ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_live::update_media_live_channel::CodecDetail as
-            ::std::default::Default > ::default(); x.level =
+            .video_codec_setting = ::std::option::Option::Some({ let mut x =
+            ::ice_api::media_live::VideoCodecSetting::new(); x.codec_detail =
+            ::std::option::Option::Some({ let mut x =
+            ::ice_api::media_live::CodecDetail::new(); x.level =
             ::std::option::Option::Some(::std::string::String::from("Level")); x.profile
             = ::std::option::Option::Some(::std::string::String::from("Profile")); x });
-            x.framerate = ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_live::update_media_live_channel::Framerate as
-            ::std::default::Default > ::default(); x.framerate_control =
+            x.framerate = ::std::option::Option::Some({ let mut x =
+            ::ice_api::media_live::Framerate::new(); x.framerate_control =
             ::std::option::Option::Some(::std::string::String::from("FramerateControl"));
             x.framerate_denominator = ::std::option::Option::Some(20i64); x
             .framerate_numerator = ::std::option::Option::Some(18i64); x }); x.gop =
-            ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_live::update_media_live_channel::Gop as
-            ::std::default::Default > ::default(); x.bframes_num =
-            ::std::option::Option::Some(10i64); x.gop_size =
+            ::std::option::Option::Some({ let mut x = ::ice_api::media_live::Gop::new();
+            x.bframes_num = ::std::option::Option::Some(10i64); x.gop_size =
             ::std::option::Option::Some(7i64); x.gop_size_units =
             ::std::option::Option::Some(::std::string::String::from("GopSizeUnits")); x
-            }); x.rate = ::std::option::Option::Some({ let mut x = <
-            ::ice_api::generated::media_live::update_media_live_channel::Rate as
-            ::std::default::Default > ::default(); x.bitrate =
+            }); x.rate = ::std::option::Option::Some({ let mut x =
+            ::ice_api::media_live::Rate::new(); x.bitrate =
             ::std::option::Option::Some(7i64); x.buffer_size =
             ::std::option::Option::Some(10i64); x.max_bitrate =
             ::std::option::Option::Some(10i64); x.rate_control_mode =
@@ -9210,11 +9178,9 @@ fn update_media_live_input() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_live::update_media_live_input::UpdateMediaLiveInputRequest::new(
+    let mut r = ::ice_api::media_live::UpdateMediaLiveInputRequest::new(
         vec![
-            { let mut x = <
-            ::ice_api::generated::media_live::update_media_live_input::InputSettingsItem
-            as ::std::default::Default > ::default(); x.flow_id =
+            { let mut x = ::ice_api::media_live::InputSettingsItem::new(); x.flow_id =
             ::std::option::Option::Some(::std::string::String::from("FlowId")); x
             .flow_output_name =
             ::std::option::Option::Some(::std::string::String::from("FlowOutputName")); x
@@ -9239,7 +9205,7 @@ fn update_media_live_input_security_group() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_live::update_media_live_input_security_group::UpdateMediaLiveInputSecurityGroupRequest::new(
+    let mut r = ::ice_api::media_live::UpdateMediaLiveInputSecurityGroupRequest::new(
         ::std::string::String::from("Name"),
         ::std::string::String::from("SecurityGroupId"),
         vec![::std::string::String::from("WhitelistRules")],
@@ -9251,7 +9217,7 @@ fn update_media_marks() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::media_assets::update_media_marks::UpdateMediaMarksRequest::new(
+    let mut r = ::ice_api::media_assets::UpdateMediaMarksRequest::new(
         ::std::string::String::from("MediaId"),
         ::std::string::String::from("MediaMarks"),
     );
@@ -9262,7 +9228,7 @@ fn update_media_to_search_lib() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_search::update_media_to_search_lib::UpdateMediaToSearchLibRequest::new(
+    let mut r = ::ice_api::media_search::UpdateMediaToSearchLibRequest::new(
         ::std::string::String::from("MediaId"),
         ::std::string::String::from("MsgBody"),
     );
@@ -9277,7 +9243,7 @@ fn update_pipeline() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_processing::update_pipeline::UpdatePipelineRequest::new(
+    let mut r = ::ice_api::media_processing::UpdatePipelineRequest::new(
         ::std::string::String::from("PipelineId"),
     );
     r.name = ::std::option::Option::Some(::std::string::String::from("Name"));
@@ -9290,7 +9256,7 @@ fn update_program() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::broadcast::update_program::UpdateProgramRequest::new(
+    let mut r = ::ice_api::broadcast::UpdateProgramRequest::new(
         ::std::string::String::from("ChannelName"),
         ::std::string::String::from("ProgramName"),
     );
@@ -9315,11 +9281,11 @@ fn update_rtc_robot_instance() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::ai_agent::update_rtc_robot_instance::UpdateRtcRobotInstanceRequest::new(
+    let mut r = ::ice_api::ai_agent::UpdateRtcRobotInstanceRequest::new(
         ::std::string::String::from("InstanceId"),
     );
     r.config = ::std::option::Option::Some({
-        let mut x = <::ice_api::generated::ai_agent::update_rtc_robot_instance::Config as ::std::default::Default>::default();
+        let mut x = ::ice_api::ai_agent::DescribeRtcRobotInstanceConfig::new();
         x.enable_voice_interrupt = ::std::option::Option::Some(true);
         x.greeting = ::std::option::Option::Some(
             ::std::string::String::from("Greeting"),
@@ -9334,7 +9300,7 @@ fn update_source() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let r = ::ice_api::generated::broadcast::update_source::UpdateSourceRequest::new(
+    let mut r = ::ice_api::broadcast::UpdateSourceRequest::new(
         ::std::string::String::from("HttpPackageConfigurations"),
         ::std::string::String::from("SourceLocationName"),
         ::std::string::String::from("SourceName"),
@@ -9347,7 +9313,7 @@ fn update_source_location() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::broadcast::update_source_location::UpdateSourceLocationRequest::new(
+    let mut r = ::ice_api::broadcast::UpdateSourceLocationRequest::new(
         ::std::string::String::from("SourceLocationName"),
     );
     r.base_url = ::std::option::Option::Some(::std::string::String::from("BaseUrl"));
@@ -9362,7 +9328,7 @@ fn update_template() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_production::update_template::UpdateTemplateRequest::new();
+    let mut r = ::ice_api::media_production::UpdateTemplateRequest::new();
     r.cover_url = ::std::option::Option::Some(::std::string::String::from("CoverUrl"));
     r.name = ::std::option::Option::Some(::std::string::String::from("Name"));
     r.preview_media = ::std::option::Option::Some(
@@ -9384,7 +9350,7 @@ fn upload_media_by_url() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::media_assets::upload_media_by_url::UploadMediaByURLRequest::new();
+    let mut r = ::ice_api::media_assets::UploadMediaByURLRequest::new();
     r.app_id = ::std::option::Option::Some(::std::string::String::from("AppId"));
     r.entity_id = ::std::option::Option::Some(::std::string::String::from("EntityId"));
     r.media_meta_data = ::std::option::Option::Some(
@@ -9407,7 +9373,7 @@ fn upload_stream_by_url() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::generated::live::upload_stream_by_url::UploadStreamByURLRequest::new();
+    let mut r = ::ice_api::live::UploadStreamByURLRequest::new();
     r.definition = ::std::option::Option::Some(
         ::std::string::String::from("Definition"),
     );

@@ -7,9 +7,41 @@
 //! - `[...]` looks like an intra-doc link and `<...>` like HTML → escaped outside inline code;
 //! - bare URLs trigger `rustdoc::bare_urls` → wrapped in `<…>`.
 
+/// Alibaba's help-center link markers `~~2692547#1be9bba03b7qu~~` (a document id and an optional
+/// anchor) as real URLs, for rustdoc and JSON Schema alike.
+pub fn link_markers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("~~") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("~~") else { break };
+        let inner = &after[..end];
+        let (id, anchor) = inner.split_once('#').unwrap_or((inner, ""));
+        let valid = !id.is_empty()
+            && id.bytes().all(|b| b.is_ascii_digit())
+            && anchor.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        out.push_str(&rest[..start]);
+        if valid {
+            out.push_str("https://help.aliyun.com/document_detail/");
+            out.push_str(id);
+            out.push_str(".html");
+            if !anchor.is_empty() {
+                out.push('#');
+                out.push_str(anchor);
+            }
+            rest = &after[end + 2..];
+        } else {
+            out.push_str("~~");
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Sanitizes one description into doc lines (without the leading `///`).
 pub fn doc_lines(text: &str) -> Vec<String> {
-    let text = text
+    let text = link_markers(text)
         .replace("\r\n", "\n")
         .replace('\r', "\n")
         .replace('\t', "    ");
@@ -147,6 +179,14 @@ fn escape_inline(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn link_markers_become_help_center_urls() {
+        assert_eq!(
+            link_markers("see [InputConfig](~~2692547#2faed1559549n~~) and ~~198823~~; ~~not a marker~~"),
+            "see [InputConfig](https://help.aliyun.com/document_detail/2692547.html#2faed1559549n) and https://help.aliyun.com/document_detail/198823.html; ~~not a marker~~"
+        );
+    }
 
     #[test]
     fn neutralizes_doctests_links_and_html() {

@@ -1,19 +1,54 @@
 //! Test support: for every operation, a request with **every** parameter set to a value derived
 //! from the parameter's name (strings = the wire name, integers = its length, numbers = length +
-//! 0.5, booleans = true, maps = one entry `"k"`). `ice-api/tests/generated_params.rs` recomputes
-//! the expected wire pairs independently from the spec JSON.
+//! 0.5, booleans = true, maps = one entry `"k"`; typed configs from their JSON example, or from
+//! such values per key; a JobType union as its first variant). `ice-api/tests/generated_params.rs`
+//! recomputes the expected wire pairs independently from the spec JSON and `types.yaml`.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
+use serde_json::{json, Map, Value};
 
 use super::types::{field_ident, named_path, From};
 use super::{render, Ctx, SAMPLES_PATH};
-use crate::ir::TypeRef;
+use crate::ir::{TypeKind, TypeRef};
 use crate::output::{CodegenError, GeneratedFile};
+
+/// A JSON sample of a type, for configs built through serde.
+fn json_sample(ctx: &Ctx<'_>, ty: &TypeRef, seed: &str, depth: usize) -> Value {
+    match ty {
+        TypeRef::String | TypeRef::JsonString(_) | TypeRef::Any => json!(seed),
+        TypeRef::Integer => json!(seed.len() as i64),
+        TypeRef::Number | TypeRef::Decimal | TypeRef::NumberOrString => json!(seed.len() as f64 + 0.5),
+        TypeRef::Boolean => json!(true),
+        TypeRef::FreeObject => json!({"k": "k"}),
+        TypeRef::List(t) => json!([json_sample(ctx, t, seed, depth + 1)]),
+        TypeRef::Map(t) => json!({"k": json_sample(ctx, t, "k", depth + 1)}),
+        TypeRef::Named(i) => {
+            let t = &ctx.api.types[*i];
+            match &t.kind {
+                TypeKind::Config { example: Some(ex), .. } => {
+                    serde_json::from_str(ex).unwrap_or(Value::Null)
+                }
+                TypeKind::Enum { values } => values.first().map_or(json!(seed), |v| json!(v.value)),
+                TypeKind::Untagged { variants } => variants
+                    .first()
+                    .map_or(Value::Null, |v| json_sample(ctx, &TypeRef::Named(v.ty), seed, depth + 1)),
+                _ if depth > 8 => json!({}),
+                _ => {
+                    let mut m = Map::new();
+                    for f in &t.fields {
+                        m.insert(f.wire_name.clone(), json_sample(ctx, &f.ty, &f.wire_name, depth + 1));
+                    }
+                    Value::Object(m)
+                }
+            }
+        }
+    }
+}
 
 fn sample(ctx: &Ctx<'_>, ty: &TypeRef, seed: &str, stack: &mut Vec<usize>) -> TokenStream {
     match ty {
-        TypeRef::String => quote!(::std::string::String::from(#seed)),
+        TypeRef::String | TypeRef::JsonString(_) => quote!(::std::string::String::from(#seed)),
         TypeRef::Integer => {
             let n = Literal::i64_suffixed(seed.len() as i64);
             quote!(#n)
@@ -21,6 +56,14 @@ fn sample(ctx: &Ctx<'_>, ty: &TypeRef, seed: &str, stack: &mut Vec<usize>) -> To
         TypeRef::Number => {
             let n = Literal::f64_suffixed(seed.len() as f64 + 0.5);
             quote!(#n)
+        }
+        TypeRef::Decimal => {
+            let n = Literal::f64_suffixed(seed.len() as f64 + 0.5);
+            quote!(::ice_api::Number::from(#n))
+        }
+        TypeRef::NumberOrString => {
+            let n = Literal::f64_suffixed(seed.len() as f64 + 0.5);
+            quote!(::ice_api::NumberOrString::from(#n))
         }
         TypeRef::Boolean => quote!(true),
         TypeRef::Any => quote!(::serde_json::Value::String(::std::string::String::from(#seed))),
@@ -41,28 +84,56 @@ fn sample(ctx: &Ctx<'_>, ty: &TypeRef, seed: &str, stack: &mut Vec<usize>) -> To
             let v = sample(ctx, inner, seed, stack);
             quote!(vec![#v])
         }
-        TypeRef::Named(i) => {
-            let path = named_path(ctx, *i, From::Outside);
-            if stack.contains(i) {
+        TypeRef::Named(i) => named_sample(ctx, *i, seed, stack),
+    }
+}
+
+fn named_sample(ctx: &Ctx<'_>, i: usize, seed: &str, stack: &mut Vec<usize>) -> TokenStream {
+    let t = &ctx.api.types[i];
+    let path = named_path(ctx, i, From::Outside);
+    match &t.kind {
+        TypeKind::Enum { .. } => quote!(#path::from(#seed)),
+        TypeKind::Config { .. } | TypeKind::Untagged { .. } => {
+            let json = json_sample(ctx, &TypeRef::Named(i), seed, 0).to_string();
+            quote!(::serde_json::from_str::<#path>(#json).expect("sample JSON fits its type"))
+        }
+        TypeKind::Union { variants, .. } => {
+            let Some(v) = variants.first() else {
+                return quote!(unreachable!());
+            };
+            let c = format_ident!("{}", v.constructor);
+            let args: Vec<TokenStream> = v
+                .params
+                .iter()
+                .filter(|p| p.field.required)
+                .map(|p| sample(ctx, &p.field.ty, &p.field.wire_name, stack))
+                .collect();
+            quote!(#path::#c(#(#args),*))
+        }
+        TypeKind::Object => {
+            if stack.contains(&i) {
                 return quote!(<#path as ::std::default::Default>::default());
             }
-            stack.push(*i);
-            let sets = ctx.api.types[*i]
+            stack.push(i);
+            let args: Vec<TokenStream> = t
                 .fields
                 .iter()
+                .filter(|f| f.required)
+                .map(|f| sample(ctx, &f.ty, &f.wire_name, stack))
+                .collect();
+            let sets: Vec<TokenStream> = t
+                .fields
+                .iter()
+                .filter(|f| !f.required)
                 .map(|f| {
                     let id = field_ident(&f.rust_name);
                     let v = sample(ctx, &f.ty, &f.wire_name, stack);
-                    if f.required {
-                        quote!(x.#id = #v;)
-                    } else {
-                        quote!(x.#id = ::std::option::Option::Some(#v);)
-                    }
+                    quote!(x.#id = ::std::option::Option::Some(#v);)
                 })
-                .collect::<Vec<_>>();
+                .collect();
             stack.pop();
             quote!({
-                let mut x = <#path as ::std::default::Default>::default();
+                let mut x = #path::new(#(#args),*);
                 #(#sets)*
                 x
             })
@@ -77,7 +148,6 @@ pub fn samples_file(ctx: &Ctx<'_>) -> Result<GeneratedFile, CodegenError> {
     for op in &ctx.api.operations {
         let f = format_ident!("{}", op.module);
         let group = ctx.group_module(&op.group);
-        let module = format_ident!("{}", op.module);
         let req = format_ident!("{}", op.request_name());
         let feature = &op.group;
         let mut stack = Vec::new();
@@ -98,15 +168,10 @@ pub fn samples_file(ctx: &Ctx<'_>) -> Result<GeneratedFile, CodegenError> {
             })
             .collect::<Vec<_>>();
         let action = &op.action;
-        let mutable = if sets.is_empty() {
-            TokenStream::new()
-        } else {
-            quote!(mut)
-        };
         fns.push(quote! {
             #[cfg(feature = #feature)]
             fn #f() -> ::std::result::Result<::ice_api::WireParams, ::ice_api::EncodeError> {
-                let #mutable r = ::ice_api::generated::#group::#module::#req::new(#(#args),*);
+                let mut r = ::ice_api::#group::#req::new(#(#args),*);
                 #(#sets)*
                 ::ice_api::EncodeWire::to_wire(&r)
             }

@@ -1,12 +1,14 @@
-//! `impl Validate` bodies from constraints: one `Validator` call per check, nested through lists,
-//! maps and named structs; fields without checks emit nothing.
+//! `impl Validate` bodies: one `Validator` call per check, nested through lists, maps and named
+//! types; fields without checks emit nothing. Beyond the declared limits, every request gets two
+//! rules that catch the commonest mistakes: a required string may not be blank, and a list of
+//! strings may not hold a blank item.
 
-use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
 
 use super::types::field_ident;
 use super::Ctx;
-use crate::ir::{Checks, Field, TypeHome, TypeRef};
+use crate::ir::{Checks, Field, NamedType, TypeKind, TypeRef};
 
 fn opt_usize(v: Option<u64>) -> TokenStream {
     match v {
@@ -29,11 +31,20 @@ fn opt_f64(v: Option<f64>) -> TokenStream {
 }
 
 /// Checks for a value reachable as `expr` (an expression of type `&T`). Empty when nothing applies.
-fn value_checks(ctx: &Ctx<'_>, ty: &TypeRef, checks: &Checks, expr: TokenStream) -> TokenStream {
+pub fn value_checks(
+    ctx: &Ctx<'_>,
+    ty: &TypeRef,
+    checks: &Checks,
+    required: bool,
+    expr: TokenStream,
+) -> TokenStream {
     let own = &checks.own;
     let mut out = Vec::new();
     match ty {
         TypeRef::String => {
+            if required {
+                out.push(quote!(v.not_blank(#expr);));
+            }
             if own.min_length.is_some() || own.max_length.is_some() {
                 let (a, b) = (opt_usize(own.min_length), opt_usize(own.max_length));
                 out.push(quote!(v.chars(#expr, #a, #b);));
@@ -49,13 +60,37 @@ fn value_checks(ctx: &Ctx<'_>, ty: &TypeRef, checks: &Checks, expr: TokenStream)
                 out.push(quote!(v.range(*#expr as f64, #a, #b);));
             }
         }
+        TypeRef::Decimal => {
+            out.push(quote!(::ice_api::Validate::validate(#expr, v);));
+            if own.minimum.is_some() || own.maximum.is_some() {
+                let (a, b) = (opt_f64(own.minimum), opt_f64(own.maximum));
+                out.push(quote! {
+                    let n = #expr.as_f64();
+                    if n.is_finite() {
+                        v.range(n, #a, #b);
+                    }
+                });
+            }
+        }
+        TypeRef::NumberOrString => {
+            out.push(quote!(::ice_api::Validate::validate(#expr, v);));
+            if own.minimum.is_some() || own.maximum.is_some() {
+                let (a, b) = (opt_f64(own.minimum), opt_f64(own.maximum));
+                out.push(quote! {
+                    if let ::std::option::Option::Some(n) = #expr.as_f64().filter(|n| n.is_finite()) {
+                        v.range(n, #a, #b);
+                    }
+                });
+            }
+        }
         TypeRef::List(inner) => {
             if own.min_items.is_some() || own.max_items.is_some() {
                 let (a, b) = (opt_usize(own.min_items), opt_usize(own.max_items));
                 out.push(quote!(v.items(#expr.len(), #a, #b);));
             }
             let inner_checks = checks.inner.as_deref().cloned().unwrap_or_default();
-            let body = value_checks(ctx, inner, &inner_checks, quote!(item));
+            // Items of a list are never optional: a blank string item is a mistake.
+            let body = value_checks(ctx, inner, &inner_checks, true, quote!(item));
             if !body.is_empty() {
                 out.push(quote! {
                     for (i, item) in #expr.iter().enumerate() {
@@ -66,7 +101,7 @@ fn value_checks(ctx: &Ctx<'_>, ty: &TypeRef, checks: &Checks, expr: TokenStream)
         }
         TypeRef::Map(inner) => {
             let inner_checks = checks.inner.as_deref().cloned().unwrap_or_default();
-            let body = value_checks(ctx, inner, &inner_checks, quote!(item));
+            let body = value_checks(ctx, inner, &inner_checks, false, quote!(item));
             if !body.is_empty() {
                 out.push(quote! {
                     for (k, item) in #expr.iter() {
@@ -80,29 +115,38 @@ fn value_checks(ctx: &Ctx<'_>, ty: &TypeRef, checks: &Checks, expr: TokenStream)
                 out.push(quote!(::ice_api::Validate::validate(#expr, v);));
             }
         }
-        TypeRef::Boolean | TypeRef::Any | TypeRef::FreeObject => {}
+        TypeRef::Boolean | TypeRef::Any | TypeRef::FreeObject | TypeRef::JsonString(_) => {}
+    }
+    for rule in &checks.rules {
+        let rule = format_ident!("{}", rule);
+        out.push(quote!(crate::checks::#rule(#expr, v);));
     }
     quote!(#(#out)*)
 }
 
-/// One statement per field that has checks.
-pub fn validate_fields(ctx: &Ctx<'_>, fields: &[Field], _home: &TypeHome) -> Vec<TokenStream> {
+/// One statement per field that has checks; `access(ident)` is the place holding the field.
+pub fn field_validations(
+    ctx: &Ctx<'_>,
+    fields: &[Field],
+    access: impl Fn(&Ident) -> TokenStream,
+) -> Vec<TokenStream> {
     let mut out = Vec::new();
     for f in fields {
-        let body = value_checks(ctx, &f.ty, &f.checks, quote!(x));
+        let body = value_checks(ctx, &f.ty, &f.checks, f.required, quote!(x));
         if body.is_empty() {
             continue;
         }
         let id = field_ident(&f.rust_name);
+        let place = access(&id);
         let wire = Literal::string(&f.wire_name);
         if f.required {
             out.push(quote! {
-                let x = &self.#id;
+                let x = &#place;
                 v.field(#wire, |v| { #body });
             });
         } else {
             out.push(quote! {
-                if let ::std::option::Option::Some(x) = &self.#id {
+                if let ::std::option::Option::Some(x) = &#place {
                     v.field(#wire, |v| { #body });
                 }
             });
@@ -111,26 +155,46 @@ pub fn validate_fields(ctx: &Ctx<'_>, fields: &[Field], _home: &TypeHome) -> Vec
     out
 }
 
-/// Whether each named type has checks at any depth (fixpoint over cycles).
-pub fn compute_has_checks(ctx_types: &[crate::ir::NamedType]) -> Vec<bool> {
-    fn ty_has(ty: &TypeRef, checks: &Checks, flags: &[bool]) -> bool {
-        if checks.own.any() {
-            return true;
-        }
-        match ty {
-            TypeRef::List(t) | TypeRef::Map(t) => {
-                let inner = checks.inner.as_deref().cloned().unwrap_or_default();
-                ty_has(t, &inner, flags)
-            }
-            TypeRef::Named(i) => flags.get(*i).copied().unwrap_or(false),
-            _ => false,
-        }
+fn ty_has(ty: &TypeRef, checks: &Checks, required: bool, flags: &[bool]) -> bool {
+    if checks.any() {
+        return true;
     }
-    let mut flags = vec![false; ctx_types.len()];
+    match ty {
+        TypeRef::String => required,
+        TypeRef::Decimal | TypeRef::NumberOrString => true,
+        TypeRef::List(t) | TypeRef::Map(t) => {
+            let inner = checks.inner.as_deref().cloned().unwrap_or_default();
+            ty_has(t, &inner, matches!(**t, TypeRef::String), flags)
+        }
+        TypeRef::Named(i) => flags.get(*i).copied().unwrap_or(false),
+        _ => false,
+    }
+}
+
+/// Whether each named type's `Validate` does anything (fixpoint over cycles).
+pub fn compute_has_checks(types: &[NamedType]) -> Vec<bool> {
+    let mut flags = vec![false; types.len()];
     loop {
         let mut changed = false;
-        for (i, t) in ctx_types.iter().enumerate() {
-            if !flags[i] && t.fields.iter().any(|f| ty_has(&f.ty, &f.checks, &flags)) {
+        for (i, t) in types.iter().enumerate() {
+            if flags[i] {
+                continue;
+            }
+            let has = match &t.kind {
+                TypeKind::Config { parse_only, .. } => !parse_only,
+                TypeKind::Enum { .. } => false,
+                TypeKind::Untagged { variants } => variants.iter().any(|v| flags[v.ty]),
+                TypeKind::Union { variants, .. } => variants.iter().any(|v| {
+                    v.params
+                        .iter()
+                        .any(|p| ty_has(&p.field.ty, &p.field.checks, p.field.required, &flags))
+                }),
+                TypeKind::Object => t.in_request
+                    && t.fields
+                        .iter()
+                        .any(|f| ty_has(&f.ty, &f.checks, f.required, &flags)),
+            };
+            if has {
                 flags[i] = true;
                 changed = true;
             }

@@ -11,7 +11,7 @@ use crate::{Validate, Validator};
 /// A JSON number as written: integer or floating point.
 ///
 /// ```
-/// use ice_api::jobs::Number;
+/// use ice_api::Number;
 /// assert_eq!(serde_json::to_string(&Number::from(1)).unwrap(), "1");
 /// assert_eq!(serde_json::to_string(&Number::from(0.3)).unwrap(), "0.3");
 /// ```
@@ -128,7 +128,7 @@ impl Validate for Number {
 /// both forms are accepted and kept as written.
 ///
 /// ```
-/// use ice_api::jobs::NumberOrString;
+/// use ice_api::NumberOrString;
 /// let n: NumberOrString = serde_json::from_str(r#""0.5""#).unwrap();
 /// assert_eq!(n.as_f64(), Some(0.5));
 /// assert_eq!(serde_json::to_string(&n).unwrap(), r#""0.5""#);

@@ -1,25 +1,25 @@
-//! Field type expressions of the overlay: `string`, `list<SubHeading>`, `json_string<json>`, ….
+//! Type expressions of `types.yaml`: `string`, `list<SubHeading>`, `json_string<json>`, ….
 
-/// A parsed field type.
+/// A parsed type expression.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ty {
-    /// `string` → `String`.
+    /// `string`.
     String,
-    /// `bool` → `bool`.
+    /// `bool`.
     Bool,
-    /// `integer` → `i64`.
+    /// `integer` (i64).
     Integer,
-    /// `number` → `jobs::Number` (keeps `1` and `1.0` apart).
+    /// `number`: a JSON number that keeps its written form (`1` vs `1.0`).
     Number,
-    /// `number_or_string` → `jobs::NumberOrString`.
+    /// `number_or_string`: a number, or a string holding one.
     NumberOrString,
-    /// `json` → `serde_json::Value`.
+    /// `json`: any JSON value.
     Json,
-    /// `list<T>` → `Vec<T>`.
+    /// `list<T>`.
     List(Box<Ty>),
-    /// `json_string<T>` → a raw `String` holding JSON, parsed by an accessor.
+    /// `json_string<T>`: a response string holding a JSON document, parsed on demand.
     JsonString(Box<Ty>),
-    /// A declared type.
+    /// A type declared in `types.yaml` (struct, enum, untagged sum or union).
     Named(String),
 }
 
@@ -53,7 +53,7 @@ impl Ty {
             _ => {
                 return Err(format!(
                     "{s:?} is not a type: expected string, bool, integer, number, \
-                     number_or_string, json, list<T>, json_string<T> or a declared type name"
+                     number_or_string, json, list<T>, json_string<T> or a type declared under /types"
                 ))
             }
         })
@@ -66,11 +66,6 @@ impl Ty {
             Ty::List(t) | Ty::JsonString(t) => t.visit(f),
             _ => {}
         }
-    }
-
-    /// Whether the default parameter style is a plain string.
-    pub fn is_scalar(&self) -> bool {
-        matches!(self, Ty::String | Ty::Bool | Ty::Integer)
     }
 }
 
