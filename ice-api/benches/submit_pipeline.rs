@@ -9,9 +9,9 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 
-use ice_api::jobs::{
+use ice_api::media_production::{
     BackgroundMusicConfig, EditingConfig, MediaConfig, OutputConfig, SceneMediaSelection,
-    SmartMixInputConfig, SpeechConfig, SubmitSceneMediaSelectionJob, UserData,
+    SmartMixInputConfig, SpeechConfig, SubmitSceneMediaSelectionJobRequest, UserData,
 };
 use ice_api::runtime::credentials::Credentials;
 use ice_api::runtime::sign::{percent, sign_v3, V3Input};
@@ -25,7 +25,7 @@ const HEADERS: [(&str, &str); 5] = [
     ("accept", "application/json"),
 ];
 
-fn request() -> SubmitSceneMediaSelectionJob {
+fn request() -> SubmitSceneMediaSelectionJobRequest {
     let input = SmartMixInputConfig::from_media_array([
         "****9d46c886b45481030f6e****",
         "****c886b45481030f6e9d46****",
@@ -45,8 +45,8 @@ fn request() -> SubmitSceneMediaSelectionJob {
             .with_count(2)
             .with_width(1080)
             .with_height(1920);
-    SubmitSceneMediaSelectionJob::new(
-        SceneMediaSelection::smart_mix(input, output).with_editing(editing),
+    SubmitSceneMediaSelectionJobRequest::new(
+        SceneMediaSelection::smart_mix(input, output).with_editing_config(editing),
     )
     .with_user_data(UserData::new().with_notify_address("https://example.com/ice/callback"))
 }

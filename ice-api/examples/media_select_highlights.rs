@@ -3,10 +3,10 @@
 //!
 //! `cargo run -p ice-api --example media_select_highlights`
 
-use ice_api::jobs::{
+use ice_api::media_production::{
     EditingConfig, HighlightIntroConfig, HighlightStrategy, HighlightsInputConfig, Media,
-    MediaConfig, OutputConfig, ProcessConfig, SceneMediaSelection, SubmitSceneMediaSelectionJob,
-    UserData,
+    MediaConfig, OutputConfig, ProcessConfig, SceneMediaSelection,
+    SubmitSceneMediaSelectionJobRequest, UserData,
 };
 use ice_api::{EncodeWire, Operation, Validate};
 
@@ -36,8 +36,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     .with_width(1080)
     .with_height(1920);
 
-    let request = SubmitSceneMediaSelectionJob::new(
-        SceneMediaSelection::highlights(input, output).with_editing(editing),
+    let request = SubmitSceneMediaSelectionJobRequest::new(
+        SceneMediaSelection::highlights(input, output).with_editing_config(editing),
     )
     .with_user_data(UserData::new().with_notify_address("https://example.com/ice/callback"));
 
@@ -45,9 +45,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let wire = request.to_wire()?;
     println!(
         "{} / (Action={}, Version={})",
-        SubmitSceneMediaSelectionJob::METHOD.as_str(),
-        SubmitSceneMediaSelectionJob::ACTION,
-        SubmitSceneMediaSelectionJob::VERSION
+        SubmitSceneMediaSelectionJobRequest::METHOD.as_str(),
+        SubmitSceneMediaSelectionJobRequest::ACTION,
+        SubmitSceneMediaSelectionJobRequest::VERSION
     );
     println!("query:");
     for (k, v) in wire.query() {

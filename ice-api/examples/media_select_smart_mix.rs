@@ -3,9 +3,9 @@
 //!
 //! `cargo run -p ice-api --example media_select_smart_mix`
 
-use ice_api::jobs::{
+use ice_api::media_production::{
     BackgroundMusicConfig, EditingConfig, MediaConfig, OutputConfig, SceneMediaSelection,
-    SmartMixInputConfig, SpeechConfig, SubmitSceneMediaSelectionJob, UserData,
+    SmartMixInputConfig, SpeechConfig, SubmitSceneMediaSelectionJobRequest, UserData,
 };
 use ice_api::{EncodeWire, Operation, Validate};
 
@@ -30,8 +30,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .with_width(1080)
             .with_height(1920);
 
-    let request = SubmitSceneMediaSelectionJob::new(
-        SceneMediaSelection::smart_mix(input, output).with_editing(editing),
+    let request = SubmitSceneMediaSelectionJobRequest::new(
+        SceneMediaSelection::smart_mix(input, output).with_editing_config(editing),
     )
     .with_user_data(
         UserData::new()
@@ -41,7 +41,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Every documented limit is checked before anything would be sent.
     request.validated()?;
-    print_wire::<SubmitSceneMediaSelectionJob>(&request.to_wire()?);
+    print_wire::<SubmitSceneMediaSelectionJobRequest>(&request.to_wire()?);
     Ok(())
 }
 

@@ -15,21 +15,12 @@
 //! `cn-shanghai`); then set `ICE_QUICKSTART_MEDIA` (comma-separated media IDs or OSS URLs in that
 //! region) and `ICE_QUICKSTART_OUTPUT_URL` (an OSS URL pattern with `{index}`) to your own assets.
 
-use std::error::Error;
 use std::io::Write;
 use std::time::Duration;
 
-use ice_api::emulator::{
-    Emulator, EmulatorHandle, Timing, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET,
-};
-use ice_api::jobs::{
-    GetBatchMediaProducingJob, MediaSelectResult, OutputConfig, SceneMediaSelection,
-    SceneTimelineOrganization, SmartMixInputConfig, SubmitSceneMediaSelectionJob,
-    SubmitSceneTimelineOrganizationJob,
-};
-use ice_api::runtime::credentials::{Credentials, DefaultChain};
-use ice_api::runtime::waiter::{Progress, WaitOptions, WaitOutcome};
-use ice_api::{Client, Config};
+use ice_api::emulator::{Emulator, EmulatorHandle, Timing};
+use ice_api::prelude::*;
+use ice_api::runtime::credentials::DefaultChain;
 
 const SPEECH: [&str; 2] = [
     "Summer is here. Pack light, travel far, and keep the sunsets.",
@@ -37,12 +28,12 @@ const SPEECH: [&str; 2] = [
 ];
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn Error>> {
+async fn main() -> Result<(), Error> {
     run(has_credentials()).await
 }
 
 /// The whole flow; `live` selects the real service, else the embedded emulator.
-async fn run(live: bool) -> Result<(), Box<dyn Error>> {
+async fn run(live: bool) -> Result<(), Error> {
     let (client, _emulator) = connect(live).await?;
     let media = env_list("ICE_QUICKSTART_MEDIA").unwrap_or_else(|| {
         vec![
@@ -59,12 +50,11 @@ async fn run(live: bool) -> Result<(), Box<dyn Error>> {
     // 1. Media selection.
     let selection = SceneMediaSelection::smart_mix(input(), OutputConfig::new(&output_url));
     let submitted = client
-        .send(&SubmitSceneMediaSelectionJob::new(selection))
+        .send(&SubmitSceneMediaSelectionJobRequest::new(selection))
         .await?;
-    let job_id = submitted.job_id.ok_or("the service returned no JobId")?;
-    println!("media selection job: {job_id}");
+    println!("media selection job: {}", submitted.job_id);
 
-    // 2. Wait, with a progress bar.
+    // 2. Wait, with a progress bar; anything but success ends the program with its reason.
     let options = if live {
         WaitOptions::default()
     } else {
@@ -72,41 +62,28 @@ async fn run(live: bool) -> Result<(), Box<dyn Error>> {
             .initial_delay(Duration::from_millis(150))
             .max_delay(Duration::from_millis(400))
     };
-    let outcome = client
-        .wait_for_batch_job(&job_id, &options, draw_progress)
-        .await?;
+    let waited = client
+        .wait(submitted.poll_request())
+        .options(options)
+        .on_progress(draw_progress)
+        .await;
     println!();
-    match &outcome {
-        WaitOutcome::Succeeded(_) => {}
-        WaitOutcome::FinishedWithFailures(job) => {
-            println!(
-                "finished, {} sub-jobs failed",
-                job.failed_sub_jobs().count()
-            )
-        }
-        WaitOutcome::Failed { error, .. } => return Err(format!("job failed: {error}").into()),
-    }
+    let done = waited?.require_success()?;
 
     // 3. The typed selection result.
-    let job = client
-        .send(&GetBatchMediaProducingJob::new(job_id.clone()))
-        .await?
-        .editing_batch_job
-        .ok_or("no EditingBatchJob in the response")?;
-    let result = job
-        .parse_extend_output()?
-        .ok_or("the job has no ExtendOutput")?;
+    let Some(result) = done.editing_batch_job.parse_extend_output()? else {
+        println!("the job returned no selection result");
+        return Ok(());
+    };
     print_selection(&result);
 
     // 4. Timeline organisation from the selection.
     let timeline =
         SceneTimelineOrganization::smart_mix(result, input(), OutputConfig::new(&output_url));
     let timeline_job = client
-        .send(&SubmitSceneTimelineOrganizationJob::new(timeline))
-        .await?
-        .job_id
-        .ok_or("the service returned no JobId")?;
-    println!("timeline organization job: {timeline_job}");
+        .send(&SubmitSceneTimelineOrganizationJobRequest::new(timeline))
+        .await?;
+    println!("timeline organization job: {}", timeline_job.job_id);
     Ok(())
 }
 
@@ -120,7 +97,7 @@ fn has_credentials() -> bool {
 }
 
 /// The real service (`live`), else the embedded emulator.
-async fn connect(live: bool) -> Result<(Client, Option<EmulatorHandle>), Box<dyn Error>> {
+async fn connect(live: bool) -> Result<(Client, Option<EmulatorHandle>), Error> {
     if live {
         let config = match Config::from_env() {
             Ok(c) => c,
@@ -142,14 +119,7 @@ async fn connect(live: bool) -> Result<(Client, Option<EmulatorHandle>), Box<dyn
         "no ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET set: using the embedded emulator at {}",
         emulator.endpoint()
     );
-    let config = Config::builder()
-        .endpoint(emulator.endpoint())
-        .credentials(Credentials::new(
-            DEFAULT_ACCESS_KEY_ID,
-            DEFAULT_ACCESS_KEY_SECRET,
-        ))
-        .build()?;
-    Ok((Client::new(config)?, Some(emulator)))
+    Ok((emulator.client()?, Some(emulator)))
 }
 
 fn draw_progress(p: &Progress) {
@@ -160,7 +130,7 @@ fn draw_progress(p: &Progress) {
         "#".repeat(filled.min(WIDTH)),
         ".".repeat(WIDTH - filled.min(WIDTH)),
         p.fraction() * 100.0,
-        p.status.to_string(),
+        p.status,
         p.sub_jobs.done(),
         p.sub_jobs.total,
         p.elapsed.as_secs_f64()

@@ -57,7 +57,6 @@ pub use runtime::rate_limit::RateLimit;
 pub use runtime::retry::RetryPolicy;
 pub use runtime::validate::{Validate, ValidationErrors, Validator, Violation};
 pub use runtime::waiter::{
-    JobError, JobState, Progress, SubJobCounts, Wait, WaitError, WaitOptions, WaitOutcome,
-    Waitable,
+    JobError, JobState, Progress, SubJobCounts, Wait, WaitError, WaitOptions, WaitOutcome, Waitable,
 };
 pub use runtime::wire::{EncodeError, EncodeWire, Location, WireParams, WireScalar};

@@ -1,12 +1,12 @@
 //! Client-side validation of the typed job configs: every violation is reported, each with its
 //! wire path and a message saying what was found and what was expected.
 
-use ice_api::jobs::{
-    BatchEditingOutputConfig, EditingConfig, GetBatchMediaProducingJob, HighlightsInputConfig,
-    LibSearchCondition, ListBatchMediaProducingJobs, MediaConfig, MediaGroup, MediaSearchInput,
-    OutputConfig, SceneMediaSelection, ScriptInputConfig, SmartMixInputConfig, Sticker, SubHeading,
-    SubmitBatchMediaProducingJob, SubmitSceneBatchEditingJob, SubmitSceneMediaSelectionJob,
-    UserData,
+use ice_api::media_production::{
+    BatchEditingOutputConfig, EditingConfig, GetBatchMediaProducingJobRequest,
+    HighlightsInputConfig, LibSearchCondition, ListBatchMediaProducingJobsRequest, MediaConfig,
+    MediaGroup, MediaSearchInput, OutputConfig, SceneMediaSelection, ScriptInputConfig,
+    SmartMixInputConfig, Sticker, SubHeading, SubmitBatchMediaProducingJobRequest,
+    SubmitSceneBatchEditingJobRequest, SubmitSceneMediaSelectionJobRequest, UserData,
 };
 use ice_api::Validate;
 
@@ -21,7 +21,7 @@ fn messages<T: Validate>(value: &T) -> Vec<String> {
 fn all_violations_of_a_request_are_reported_with_wire_paths() {
     let mut speech: Vec<String> = vec!["ok".into(); 4];
     speech[3] = "字".repeat(1203);
-    let req = SubmitSceneMediaSelectionJob::new(
+    let req = SubmitSceneMediaSelectionJobRequest::new(
         SceneMediaSelection::smart_mix(
             SmartMixInputConfig::from_media_array(["m1"])
                 .with_speech_text_array(speech)
@@ -29,7 +29,9 @@ fn all_violations_of_a_request_are_reported_with_wire_paths() {
                 .with_sub_heading_array([SubHeading::new(6, ["x"])]),
             OutputConfig::new("http://b/x.mp4").with_count(3),
         )
-        .with_editing(EditingConfig::new().with_media_config(MediaConfig::new().with_volume(10.5))),
+        .with_editing_config(
+            EditingConfig::new().with_media_config(MediaConfig::new().with_volume(10.5)),
+        ),
     )
     .with_user_data(UserData::new().with_notify_address("ftp://x"));
     assert_eq!(
@@ -40,15 +42,16 @@ fn all_violations_of_a_request_are_reported_with_wire_paths() {
             "InputConfig.SpeechTextArray[3]: 1203 characters, at most 1000",
             "EditingConfig.MediaConfig.Volume: 10.5, expected from 0 to 10",
             "OutputConfig.MediaURL: no {index} placeholder although Count is 3; every output would overwrite the same file",
-            "UserData.NotifyAddress: \"ftp://x\", expected an http(s) URL or an MNS queue name starting with ice-callback",
+            "UserData.NotifyAddress: scheme \"ftp\", expected an http(s) URL with a host or an MNS queue name starting with ice-callback",
         ]
     );
 }
 
 #[test]
 fn array_sizes_are_checked() {
-    let cfg = HighlightsInputConfig::new((0..31).map(|i| format!("v{i}")))
-        .with_opening_array(vec![ice_api::jobs::Media::from_media_id("m"); 21]);
+    let cfg = HighlightsInputConfig::new((0..31).map(|i| format!("v{i}"))).with_opening_array(
+        vec![ice_api::media_production::Media::from_media_id("m"); 21],
+    );
     assert_eq!(
         messages(&cfg),
         [
@@ -72,10 +75,18 @@ fn image_text_sources_are_mutually_exclusive_including_extra_keys() {
         ["MediaArray and MediaSearchInput are set, at most 1 of MediaArray, MediaSearchInput allowed: \
           image-text matching takes its materials either from MediaArray or from MediaSearchInput"]
     );
-    // The conflict is found when one side comes in through the escape hatch.
+    // A typed key cannot come in through the escape hatch (its checks would not apply), and the
+    // conflict it would cause is still found.
     let via_extra = SmartMixInputConfig::from_media_search(search)
         .with_extra("MediaArray", serde_json::json!(["m1"]));
-    assert_eq!(messages(&via_extra).len(), 1);
+    assert_eq!(
+        messages(&via_extra),
+        [
+            "MediaArray: given as an extra key although the model has a typed field for it; use the typed field (its checks apply)",
+            "MediaArray and MediaSearchInput are set, at most 1 of MediaArray, MediaSearchInput allowed: \
+             image-text matching takes its materials either from MediaArray or from MediaSearchInput",
+        ]
+    );
     let mut none = SmartMixInputConfig::from_media_array(["m1"]);
     none.media_array = None;
     assert_eq!(
@@ -96,8 +107,8 @@ fn extra_keys_must_not_duplicate_typed_fields() {
     assert_eq!(
         messages(&out),
         [
-            "MediaURL: set both as a typed field and in `extra`; keep one",
-            "Count: set both as a typed field and in `extra`; keep one",
+            "MediaURL: set both as a typed field and as an extra key; keep one",
+            "Count: set both as a typed field and as an extra key; keep one",
         ]
     );
 }
@@ -107,14 +118,14 @@ fn scene_batch_editing_output_rejects_count_from_extra() {
     let out = BatchEditingOutputConfig::new("http://b/x_{index}.mp4")
         .with_extra("Count", 2)
         .with_extra("GeneratePreviewOnly", true);
-    let req = SubmitSceneBatchEditingJob::new(["p1", "p,2", ""], out);
+    let req = SubmitSceneBatchEditingJobRequest::new(out, ["p1", "p,2", ""]);
     assert_eq!(
         messages(&req),
         [
-            "ProjectIds[1]: \"p,2\", expected a non-empty project ID without commas",
-            "ProjectIds[2]: \"\", expected a non-empty project ID without commas",
             "OutputConfig: Count and GeneratePreviewOnly not allowed: SubmitSceneBatchEditingJob \
              does not support Count or GeneratePreviewOnly",
+            "ProjectIds[2]: empty, expected a value",
+            "ProjectIds[1]: \"p,2\" contains a comma, which would split it in two",
         ]
     );
 }
@@ -126,9 +137,21 @@ fn index_placeholder_is_needed_only_for_several_outputs() {
         .validated()
         .is_ok());
     assert_eq!(
-        messages(&OutputConfig::new("http://b/x.mp4").with_extra("Count", 2)),
+        messages(&OutputConfig::new("http://b/x.mp4").with_count(2)),
         ["MediaURL: no {index} placeholder although Count is 2; every output would overwrite the same file"]
     );
+    // `Count` cannot slip past its checks as an extra key, whatever its JSON form.
+    for count in [
+        serde_json::json!("3"),
+        serde_json::json!(3.0),
+        serde_json::json!(i64::MAX),
+    ] {
+        assert_eq!(
+            messages(&OutputConfig::new("http://b/x.mp4").with_extra("Count", count.clone())),
+            ["Count: given as an extra key although the model has a typed field for it; use the typed field (its checks apply)"],
+            "{count}"
+        );
+    }
 }
 
 #[test]
@@ -136,6 +159,7 @@ fn user_data_size_and_notify_address_forms() {
     for ok in [
         "http://a.example/cb",
         "https://a.example",
+        "HTTPS://A.EXAMPLE/cb",
         "ice-callback-demo",
         "ice-callback",
     ] {
@@ -149,7 +173,7 @@ fn user_data_size_and_notify_address_forms() {
         "mns-queue",
         "ice-callback demo",
         "http:// a",
-        "HTTPS://x",
+        "http://@/",
     ] {
         assert_eq!(
             messages(&UserData::new().with_notify_address(bad)).len(),
@@ -164,11 +188,12 @@ fn user_data_size_and_notify_address_forms() {
         .is_ok());
     assert_eq!(
         messages(&UserData::new().with_extra("K", "x".repeat(505))),
-        ["513 bytes, at most 512"]
+        ["513 bytes as JSON, at most 512"]
     );
-    let req = SubmitSceneBatchEditingJob::new(["p"], BatchEditingOutputConfig::new("http://b/x"))
-        .with_user_data(UserData::new().with_extra("K", "é".repeat(300)));
-    assert_eq!(messages(&req), ["UserData: 608 bytes, at most 512"]);
+    let req =
+        SubmitSceneBatchEditingJobRequest::new(BatchEditingOutputConfig::new("http://b/x"), ["p"])
+            .with_user_data(UserData::new().with_extra("K", "é".repeat(300)));
+    assert_eq!(messages(&req), ["UserData: 608 bytes as JSON, at most 512"]);
 }
 
 #[test]
@@ -219,8 +244,9 @@ fn grouped_and_global_voice_over_do_not_mix() {
           (MediaGroupArray[1].SpeechTextArray)"
         ]
     );
-    let req =
-        SubmitBatchMediaProducingJob::new(cfg.with_extra("MediaArray", serde_json::json!(["x"])));
+    let req = SubmitBatchMediaProducingJobRequest::new(
+        cfg.with_extra("MediaArray", serde_json::json!(["x"])),
+    );
     assert_eq!(
         messages(&req),
         [
@@ -237,28 +263,29 @@ fn grouped_and_global_voice_over_do_not_mix() {
 fn list_and_get_parameters() {
     assert_eq!(
         messages(
-            &ListBatchMediaProducingJobs::new()
+            &ListBatchMediaProducingJobsRequest::new()
                 .with_max_results(0)
                 .with_sort_by("newest")
         ),
         [
-            "SortBy: \"newest\", expected one of desc, asc",
             "MaxResults: 0, expected from 1 to 100",
+            "SortBy: \"newest\", expected one of desc, asc",
         ]
     );
     assert_eq!(
-        messages(&ListBatchMediaProducingJobs::new().with_max_results(101)),
+        messages(&ListBatchMediaProducingJobsRequest::new().with_max_results(101)),
         ["MaxResults: 101, expected from 1 to 100"]
     );
-    assert!(ListBatchMediaProducingJobs::new()
+    assert!(ListBatchMediaProducingJobsRequest::new()
         .with_max_results(100)
         .validated()
         .is_ok());
     assert_eq!(
-        messages(&GetBatchMediaProducingJob::new("")),
-        ["JobId: 0 characters, at least 1"]
+        messages(&GetBatchMediaProducingJobRequest::new("")),
+        ["JobId: empty, expected a value"]
     );
-    let token = SubmitBatchMediaProducingJob::new(SmartMixInputConfig::from_media_array(["m"]))
-        .with_client_token("t".repeat(65));
+    let token =
+        SubmitBatchMediaProducingJobRequest::new(SmartMixInputConfig::from_media_array(["m"]))
+            .with_client_token("t".repeat(65));
     assert_eq!(messages(&token), ["ClientToken: 65 characters, at most 64"]);
 }

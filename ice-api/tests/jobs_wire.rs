@@ -1,21 +1,21 @@
 //! Exact wire parameters of the typed job operations: `JobType` derived from the config types,
 //! configs as compact JSON strings, each parameter in the location the official SDK uses.
 
-use ice_api::jobs::{
+use ice_api::media_production::{
     BatchEditingOutputConfig, BatchJobStatus, BatchJobType, EditingConfig,
-    GetBatchMediaProducingJob, HighlightStrategy, HighlightsInputConfig,
-    ListBatchMediaProducingJobs, MediaConfig, MediaGroup, MediaSelectResult, OutputConfig,
+    GetBatchMediaProducingJobRequest, HighlightStrategy, HighlightsInputConfig,
+    ListBatchMediaProducingJobsRequest, MediaConfig, MediaGroup, MediaSelectResult, OutputConfig,
     SceneMediaSelection, SceneTimelineOrganization, ScriptInputConfig, SmartMixInputConfig,
-    SpeechConfig, SubmitBatchMediaProducingJob, SubmitSceneBatchEditingJob,
-    SubmitSceneMediaSelectionJob, SubmitSceneTimelineOrganizationJob, UserData,
+    SpeechConfig, SubmitBatchMediaProducingJobRequest, SubmitSceneBatchEditingJobRequest,
+    SubmitSceneMediaSelectionJobRequest, SubmitSceneTimelineOrganizationJobRequest, UserData,
 };
 use ice_api::{Auth, EncodeWire, HttpMethod, Operation};
 
 // Submitting is not idempotent (retried after sending only with a ClientToken); reading is.
-const _: () = assert!(!SubmitSceneMediaSelectionJob::IDEMPOTENT);
-const _: () = assert!(!SubmitBatchMediaProducingJob::IDEMPOTENT);
-const _: () = assert!(GetBatchMediaProducingJob::IDEMPOTENT);
-const _: () = assert!(ListBatchMediaProducingJobs::IDEMPOTENT);
+const _: () = assert!(!SubmitSceneMediaSelectionJobRequest::IDEMPOTENT);
+const _: () = assert!(!SubmitBatchMediaProducingJobRequest::IDEMPOTENT);
+const _: () = assert!(GetBatchMediaProducingJobRequest::IDEMPOTENT);
+const _: () = assert!(ListBatchMediaProducingJobsRequest::IDEMPOTENT);
 
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
     list.iter()
@@ -25,7 +25,7 @@ fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
 
 #[test]
 fn smart_mix_media_select_wire() {
-    let req = SubmitSceneMediaSelectionJob::new(
+    let req = SubmitSceneMediaSelectionJobRequest::new(
         SceneMediaSelection::smart_mix(
             SmartMixInputConfig::from_media_array([
                 "m1",
@@ -37,7 +37,7 @@ fn smart_mix_media_select_wire() {
                 .with_width(1080)
                 .with_height(1920),
         )
-        .with_editing(
+        .with_editing_config(
             EditingConfig::new()
                 .with_media_config(MediaConfig::new().with_volume(0))
                 .with_speech_config(SpeechConfig::new().with_volume(1)),
@@ -70,18 +70,21 @@ fn smart_mix_media_select_wire() {
         ])
     );
     assert_eq!(
-        SubmitSceneMediaSelectionJob::ACTION,
+        SubmitSceneMediaSelectionJobRequest::ACTION,
         "SubmitSceneMediaSelectionJob"
     );
-    assert_eq!(SubmitSceneMediaSelectionJob::VERSION, "2020-11-09");
-    assert_eq!(SubmitSceneMediaSelectionJob::METHOD, HttpMethod::Post);
-    assert_eq!(SubmitSceneMediaSelectionJob::AUTH, Auth::AccessKey);
+    assert_eq!(SubmitSceneMediaSelectionJobRequest::VERSION, "2020-11-09");
+    assert_eq!(
+        SubmitSceneMediaSelectionJobRequest::METHOD,
+        HttpMethod::Post
+    );
+    assert_eq!(SubmitSceneMediaSelectionJobRequest::AUTH, Auth::AccessKey);
     assert_eq!(req.client_token(), None);
 }
 
 #[test]
 fn highlights_media_select_wire_without_optional_params() {
-    let req = SubmitSceneMediaSelectionJob::new(SceneMediaSelection::highlights(
+    let req = SubmitSceneMediaSelectionJobRequest::new(SceneMediaSelection::highlights(
         HighlightsInputConfig::new(["v1", "v2"])
             .with_highlight_strategy(HighlightStrategy::new().with_target_duration(60)),
         OutputConfig::new("http://b/x.mp4"),
@@ -109,7 +112,7 @@ fn timeline_organization_sends_the_selection_result_in_the_query() {
         r#"{"textMatchMediaOutputList":[{"textMatchMediaSentenceOutputList":[{"duration":3.366667,"matchClipList":[{"mediaId":"m1","startTime":8.04,"endTime":11.16}],"text":"t"}]}]}"#,
     )
     .unwrap();
-    let req = SubmitSceneTimelineOrganizationJob::new(SceneTimelineOrganization::smart_mix(
+    let req = SubmitSceneTimelineOrganizationJobRequest::new(SceneTimelineOrganization::smart_mix(
         selection,
         SmartMixInputConfig::from_media_array(["m1"]),
         OutputConfig::new("http://b/x_{index}.mp4"),
@@ -134,19 +137,20 @@ fn timeline_organization_sends_the_selection_result_in_the_query() {
 
 #[test]
 fn scene_batch_editing_wire() {
-    let req = SubmitSceneBatchEditingJob::new(
-        ["p1", "p2"],
+    let req = SubmitSceneBatchEditingJobRequest::new(
         BatchEditingOutputConfig::new("http://b/x_{index}.mp4").with_width(1080),
+        ["p1", "p2"],
     );
     let wire = req.to_wire().unwrap();
     assert_eq!(
         wire.query(),
+        // Spec order: OutputConfig, ProjectIds.
         pairs(&[
-            ("ProjectIds", "p1,p2"),
             (
                 "OutputConfig",
                 r#"{"MediaURL":"http://b/x_{index}.mp4","Width":1080}"#
             ),
+            ("ProjectIds", "p1,p2"),
         ])
     );
     assert!(wire.form().is_empty());
@@ -156,7 +160,7 @@ fn scene_batch_editing_wire() {
 fn batch_media_producing_script_mode_with_template_and_client_token() {
     let input = ScriptInputConfig::new([MediaGroup::new("opening", ["m1", "m2"])])
         .with_speech_text_array(["hello"]);
-    let req = SubmitBatchMediaProducingJob::new(input)
+    let req = SubmitBatchMediaProducingJobRequest::new(input)
         .with_template_config(["tpl1", "tpl2"])
         .with_client_token("token-1")
         .with_user_data(UserData::new().with_extra("OrderId", "A-1"));
@@ -164,8 +168,8 @@ fn batch_media_producing_script_mode_with_template_and_client_token() {
     assert_eq!(
         wire.query(),
         pairs(&[
-            ("TemplateConfig", r#"["tpl1","tpl2"]"#),
             ("ClientToken", "token-1"),
+            ("TemplateConfig", r#"["tpl1","tpl2"]"#),
             ("UserData", r#"{"OrderId":"A-1"}"#),
         ])
     );
@@ -181,8 +185,9 @@ fn batch_media_producing_script_mode_with_template_and_client_token() {
 
 #[test]
 fn batch_media_producing_image_text_mode_serializes_untagged() {
-    let req = SubmitBatchMediaProducingJob::new(SmartMixInputConfig::from_media_array(["m1"]))
-        .with_output(OutputConfig::new("http://b/x_{index}.mp4").with_count(3));
+    let req =
+        SubmitBatchMediaProducingJobRequest::new(SmartMixInputConfig::from_media_array(["m1"]))
+            .with_output_config(OutputConfig::new("http://b/x_{index}.mp4").with_count(3));
     let wire = req.to_wire().unwrap();
     assert_eq!(
         wire.get("InputConfig"),
@@ -199,10 +204,10 @@ fn batch_media_producing_image_text_mode_serializes_untagged() {
 
 #[test]
 fn get_and_list_requests() {
-    let get = GetBatchMediaProducingJob::new("job-1");
+    let get = GetBatchMediaProducingJobRequest::new("job-1");
     assert_eq!(get.to_wire().unwrap().query(), pairs(&[("JobId", "job-1")]));
 
-    let list = ListBatchMediaProducingJobs::new()
+    let list = ListBatchMediaProducingJobsRequest::new()
         .with_job_type(BatchJobType::SmartMix)
         .with_status(BatchJobStatus::Unknown("Paused".into()))
         .with_sort_by("asc")
@@ -211,13 +216,13 @@ fn get_and_list_requests() {
         list.to_wire().unwrap().query(),
         pairs(&[
             ("JobType", "Smart_Mix"),
-            ("Status", "Paused"),
-            ("SortBy", "asc"),
             ("MaxResults", "100"),
+            ("SortBy", "asc"),
+            ("Status", "Paused"),
         ])
     );
     assert_eq!(
-        ListBatchMediaProducingJobs::new()
+        ListBatchMediaProducingJobsRequest::new()
             .to_wire()
             .unwrap()
             .query(),

@@ -211,7 +211,7 @@ async fn an_error_ends_the_stream_after_yielding_it() {
 #[cfg(feature = "media-production")]
 #[tokio::test]
 async fn generated_list_request_yields_each_job_once() {
-    use ice_api::generated::media_production::ListBatchMediaProducingJobsRequest;
+    use ice_api::media_production::ListBatchMediaProducingJobsRequest;
     let (_emu, client) = start(Emulator::builder().seed(8).timing(Timing::instant())).await;
     let created = submit_n(&client, 250).await;
     let items: Vec<_> = client

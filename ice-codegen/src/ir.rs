@@ -32,6 +32,8 @@ pub struct Api {
     pub types: Vec<NamedType>,
     /// Operations (indices) whose types `ice_api::prelude` re-exports.
     pub prelude: Vec<usize>,
+    /// Hand-written rules (`ice-api/src/checks.rs`) by name → what each checks, in words.
+    pub rules: std::collections::BTreeMap<String, String>,
 }
 
 /// One cargo feature / generated module.
@@ -487,7 +489,10 @@ impl Operation {
 impl Api {
     /// The fields of named type `i` (empty for enums and unions).
     pub fn fields_of(&self, i: usize) -> &[Field] {
-        self.types.get(i).map(|t| t.fields.as_slice()).unwrap_or(&[])
+        self.types
+            .get(i)
+            .map(|t| t.fields.as_slice())
+            .unwrap_or(&[])
     }
 
     /// The field a response path ends at.

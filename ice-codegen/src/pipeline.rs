@@ -31,22 +31,36 @@ pub fn load_api(root: &Path, options: Options) -> Result<Resolved, CodegenErrors
     let overlay_text = read(root, OVERLAY_PATH);
     let types_text = read(root, TYPES_PATH);
     let mut diag = crate::Diagnostics::new();
-    let spec = diag.take(spec_text.map_err(CodegenErrors::from).and_then(|t| load_spec(Path::new(SPEC_PATH), &t).map_err(Into::into)));
+    let spec = diag.take(
+        spec_text
+            .map_err(CodegenErrors::from)
+            .and_then(|t| load_spec(Path::new(SPEC_PATH), &t).map_err(Into::into)),
+    );
     let overlay_text = diag.take(overlay_text);
     let types_text = diag.take(types_text);
-    let overlay = diag.take(overlay::load(
+    let overlay = overlay::load_partial(
         Path::new(OVERLAY_PATH),
         overlay_text.as_deref(),
         Path::new(TYPES_PATH),
         types_text.as_deref(),
-    ));
-    let (Some(spec), Some(overlay)) = (spec, overlay) else {
-        return Err(diag.finish(()).err().unwrap_or_else(|| {
-            CodegenError::new(SPEC_PATH, "", "cannot load the spec").into()
-        }));
-    };
-    diag.finish(())?;
-    resolve(&spec, &overlay, options)
+        &mut diag,
+    );
+    // Resolve even when the overlay had problems: one run names the problems of all three files.
+    let resolved = spec.map(|spec| resolve(&spec, &overlay, options));
+    match resolved {
+        Some(Ok(r)) => diag.finish(r),
+        Some(Err(e)) => {
+            diag.extend(e);
+            Err(diag
+                .finish(())
+                .err()
+                .unwrap_or_else(|| CodegenError::new(SPEC_PATH, "", "cannot resolve").into()))
+        }
+        None => Err(diag
+            .finish(())
+            .err()
+            .unwrap_or_else(|| CodegenError::new(SPEC_PATH, "", "cannot load the spec").into())),
+    }
 }
 
 /// Every file `cargo xtask codegen` owns (generated Rust, test samples, the operation list, the

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use ice_codegen::overlay::Overlay;
-use ice_codegen::resolve::resolve;
+use ice_codegen::resolve::{resolve, Options};
 use ice_codegen::spec::read_spec;
 
 fn published_dir() -> PathBuf {
@@ -27,7 +27,9 @@ fn published_copies_parse_and_resolve() {
     assert_eq!(files.len(), 2, "two published copies in {}", dir.display());
     for file in files {
         let spec = read_spec(&file).unwrap_or_else(|e| panic!("{e}"));
-        let api = resolve(&spec, &Overlay::default()).unwrap_or_else(|e| panic!("{e}"));
+        let api = resolve(&spec, &Overlay::default(), Options::default())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .api;
         assert_eq!(api.operations.len(), spec.apis.len(), "{}", file.display());
         assert!(api.operations.len() >= 196, "{}", file.display());
         // Both copies contain the seed operation with its five parameters.

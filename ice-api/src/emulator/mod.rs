@@ -206,6 +206,35 @@ pub struct EmulatorHandle {
 }
 
 impl EmulatorHandle {
+    /// A client for this emulator: its endpoint, and the accepted AccessKey whose id sorts first
+    /// (the default key when the builder was given none).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), ice_api::Error> {
+    /// let emulator = ice_api::emulator::Emulator::builder().start().await?;
+    /// let client = emulator.client()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn client(&self) -> Result<crate::Client, crate::Error> {
+        let (id, entry) = self
+            .shared
+            .keys
+            .iter()
+            .min_by(|a, b| a.0.cmp(b.0))
+            .ok_or_else(|| crate::ConfigError::new("credentials", "the emulator accepts no key"))?;
+        let mut creds =
+            crate::runtime::credentials::Credentials::new(id.clone(), entry.secret.expose());
+        if let Some(token) = &entry.security_token {
+            creds = creds.with_security_token(token.expose());
+        }
+        crate::Client::new(
+            crate::Config::builder()
+                .endpoint(self.endpoint())
+                .credentials(creds)
+                .build()?,
+        )
+    }
+
     /// Base URL, `http://127.0.0.1:PORT`, for the client's endpoint override.
     pub fn endpoint(&self) -> String {
         format!("http://{}", self.addr)

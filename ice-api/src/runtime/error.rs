@@ -406,7 +406,11 @@ fn write_one_line(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "HTTP {}: response body is not the expected JSON: ", self.status)?;
+        write!(
+            f,
+            "HTTP {}: response body is not the expected JSON: ",
+            self.status
+        )?;
         write_one_line(f, &self.message)
     }
 }

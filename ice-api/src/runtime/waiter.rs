@@ -500,9 +500,16 @@ mod tests {
         assert_eq!(d1, Duration::from_millis(200));
         assert_eq!(o.next_delay(d1), Duration::from_millis(300));
         let flat = o.clone().multiplier(f64::NAN);
-        assert_eq!(flat.next_delay(Duration::from_millis(100)), Duration::from_millis(100));
+        assert_eq!(
+            flat.next_delay(Duration::from_millis(100)),
+            Duration::from_millis(100)
+        );
         let huge = o.max_delay(Duration::MAX).multiplier(1e300);
-        assert_eq!(huge.next_delay(Duration::from_secs(1)), Duration::MAX, "no overflow panic");
+        assert_eq!(
+            huge.next_delay(Duration::from_secs(1)),
+            Duration::MAX,
+            "no overflow panic"
+        );
     }
 
     #[test]

@@ -1611,13 +1611,13 @@ fn create_media_live_channel() -> ::std::result::Result<
             ::ice_api::media_live::CreateMediaLiveChannelInputAttachmentsItem::new(::std::string::String::from("InputId"));
             x.audio_selectors = ::std::option::Option::Some(vec![{ let mut x =
             ::ice_api::media_live::CreateMediaLiveChannelAudioSelectorsItem::new(::std::string::String::from("Name"));
-            x.audio_language_selection = ::std::option::Option::Some({ let mut x =
-            ::ice_api::media_live::CreateMediaLiveChannelAudioLanguageSelection::new(::std::string::String::from("LanguageCode"));
-            x }); x.audio_pid_selection = ::std::option::Option::Some({ let mut x =
-            ::ice_api::media_live::CreateMediaLiveChannelAudioPidSelection::new(3i64); x
-            }); x.audio_track_selection = ::std::option::Option::Some(vec![{ let mut x =
-            ::ice_api::media_live::CreateMediaLiveChannelAudioTrackSelectionItem::new(7i64);
-            x }]); x }]); x.language_name =
+            x.audio_language_selection =
+            ::std::option::Option::Some(::ice_api::media_live::CreateMediaLiveChannelAudioLanguageSelection::new(::std::string::String::from("LanguageCode")));
+            x.audio_pid_selection =
+            ::std::option::Option::Some(::ice_api::media_live::CreateMediaLiveChannelAudioPidSelection::new(3i64));
+            x.audio_track_selection =
+            ::std::option::Option::Some(vec![::ice_api::media_live::CreateMediaLiveChannelAudioTrackSelectionItem::new(7i64)]);
+            x }]); x.language_name =
             ::std::option::Option::Some(::std::string::String::from("LanguageName")); x }
         ],
         ::std::string::String::from("Name"),
@@ -1636,9 +1636,8 @@ fn create_media_live_channel() -> ::std::result::Result<
             }); x.media_type = ::std::option::Option::Some(9i64); x.video_setting_name =
             ::std::option::Option::Some(::std::string::String::from("VideoSettingName"));
             x }], ::std::string::String::from("Type")); x.media_package_group_setting =
-            ::std::option::Option::Some({ let mut x =
-            ::ice_api::media_live::CreateMediaLiveChannelMediaPackageGroupSetting::new(::std::string::String::from("ChannelName"),
-            ::std::string::String::from("GroupName")); x }); x }
+            ::std::option::Option::Some(::ice_api::media_live::CreateMediaLiveChannelMediaPackageGroupSetting::new(::std::string::String::from("ChannelName"),
+            ::std::string::String::from("GroupName"))); x }
         ],
     );
     r.audio_settings = ::std::option::Option::Some(
@@ -6889,13 +6888,12 @@ fn submit_copyright_extract_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::media_ai::SubmitCopyrightExtractJobRequest::new({
-        let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+    let mut r = ::ice_api::media_ai::SubmitCopyrightExtractJobRequest::new(
+        ::ice_api::components::SubmitCopyrightExtractJobInput::new(
             ::std::string::String::from("Media"),
             ::std::string::String::from("Type"),
-        );
-        x
-    });
+        ),
+    );
     r.params = ::std::option::Option::Some(::std::string::String::from("Params"));
     r.user_data = ::std::option::Option::Some(::std::string::String::from("UserData"));
     ::ice_api::EncodeWire::to_wire(&r)
@@ -6906,21 +6904,15 @@ fn submit_copyright_job() -> ::std::result::Result<
     ::ice_api::EncodeError,
 > {
     let mut r = ::ice_api::media_ai::SubmitCopyrightJobRequest::new(
-        {
-            let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
-                ::std::string::String::from("Media"),
-                ::std::string::String::from("Type"),
-            );
-            x
-        },
+        ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+            ::std::string::String::from("Media"),
+            ::std::string::String::from("Type"),
+        ),
         ::std::string::String::from("Message"),
-        {
-            let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
-                ::std::string::String::from("Media"),
-                ::std::string::String::from("Type"),
-            );
-            x
-        },
+        ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+            ::std::string::String::from("Media"),
+            ::std::string::String::from("Type"),
+        ),
     );
     r.description = ::std::option::Option::Some(
         ::std::string::String::from("Description"),
@@ -6967,13 +6959,10 @@ fn submit_dna_job() -> ::std::result::Result<
 > {
     let mut r = ::ice_api::media_ai::SubmitDNAJobRequest::new(
         ::std::string::String::from("DBId"),
-        {
-            let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
-                ::std::string::String::from("Media"),
-                ::std::string::String::from("Type"),
-            );
-            x
-        },
+        ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+            ::std::string::String::from("Media"),
+            ::std::string::String::from("Type"),
+        ),
         ::std::string::String::from("PrimaryKey"),
     );
     r.config = ::std::option::Option::Some(::std::string::String::from("Config"));
@@ -7034,20 +7023,14 @@ fn submit_dynamic_image_job() -> ::std::result::Result<
     ::ice_api::EncodeError,
 > {
     let mut r = ::ice_api::media_processing::SubmitDynamicImageJobRequest::new(
-        {
-            let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
-                ::std::string::String::from("Media"),
-                ::std::string::String::from("Type"),
-            );
-            x
-        },
-        {
-            let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
-                ::std::string::String::from("Media"),
-                ::std::string::String::from("Type"),
-            );
-            x
-        },
+        ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+            ::std::string::String::from("Media"),
+            ::std::string::String::from("Type"),
+        ),
+        ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+            ::std::string::String::from("Media"),
+            ::std::string::String::from("Type"),
+        ),
         {
             let mut x = ::ice_api::media_processing::SubmitDynamicImageJobTemplateConfig::new(
                 ::std::string::String::from("TemplateId"),
@@ -7119,13 +7102,10 @@ fn submit_i_production_job() -> ::std::result::Result<
 > {
     let mut r = ::ice_api::intelligent_production::SubmitIProductionJobRequest::new(
         ::std::string::String::from("FunctionName"),
-        {
-            let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
-                ::std::string::String::from("Media"),
-                ::std::string::String::from("Type"),
-            );
-            x
-        },
+        ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+            ::std::string::String::from("Media"),
+            ::std::string::String::from("Type"),
+        ),
         {
             let mut x = ::ice_api::intelligent_production::SubmitIProductionJobOutput::new(
                 ::std::string::String::from("Media"),
@@ -7217,21 +7197,15 @@ fn submit_live_snapshot_job() -> ::std::result::Result<
 > {
     let mut r = ::ice_api::live::SubmitLiveSnapshotJobRequest::new(
         ::std::string::String::from("JobName"),
-        {
-            let mut x = ::ice_api::live::SubmitLiveSnapshotJobSnapshotOutput::new(
-                ::std::string::String::from("Bucket"),
-                ::std::string::String::from("Endpoint"),
-                ::std::string::String::from("StorageType"),
-            );
-            x
-        },
-        {
-            let mut x = ::ice_api::live::SubmitLiveSnapshotJobStreamInput::new(
-                ::std::string::String::from("Type"),
-                ::std::string::String::from("Url"),
-            );
-            x
-        },
+        ::ice_api::live::SubmitLiveSnapshotJobSnapshotOutput::new(
+            ::std::string::String::from("Bucket"),
+            ::std::string::String::from("Endpoint"),
+            ::std::string::String::from("StorageType"),
+        ),
+        ::ice_api::live::SubmitLiveSnapshotJobStreamInput::new(
+            ::std::string::String::from("Type"),
+            ::std::string::String::from("Url"),
+        ),
         ::std::string::String::from("TemplateId"),
     );
     r.callback_url = ::std::option::Option::Some(
@@ -7247,13 +7221,10 @@ fn submit_live_transcode_job() -> ::std::result::Result<
     let mut r = ::ice_api::live::SubmitLiveTranscodeJobRequest::new(
         ::std::string::String::from("Name"),
         9i64,
-        {
-            let mut x = ::ice_api::live::SubmitLiveTranscodeJobStreamInput::new(
-                ::std::string::String::from("InputUrl"),
-                ::std::string::String::from("Type"),
-            );
-            x
-        },
+        ::ice_api::live::SubmitLiveTranscodeJobStreamInput::new(
+            ::std::string::String::from("InputUrl"),
+            ::std::string::String::from("Type"),
+        ),
         ::std::string::String::from("TemplateId"),
         {
             let mut x = ::ice_api::live::SubmitLiveTranscodeJobTranscodeOutput::new(
@@ -7346,13 +7317,12 @@ fn submit_media_info_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::media_processing::SubmitMediaInfoJobRequest::new({
-        let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+    let mut r = ::ice_api::media_processing::SubmitMediaInfoJobRequest::new(
+        ::ice_api::components::SubmitCopyrightExtractJobInput::new(
             ::std::string::String::from("Media"),
             ::std::string::String::from("Type"),
-        );
-        x
-    });
+        ),
+    );
     r.name = ::std::option::Option::Some(::std::string::String::from("Name"));
     r.schedule_config = ::std::option::Option::Some({
         let mut x = ::ice_api::components::ListMediaQualityAnalysisJobsResponseItemScheduleConfig::new();
@@ -7407,18 +7377,13 @@ fn submit_package_job() -> ::std::result::Result<
 > {
     let mut r = ::ice_api::media_processing::SubmitPackageJobRequest::new(
         vec![
-            { let mut x = ::ice_api::media_processing::SubmitPackageJobInputsItem::new({
-            let mut x =
-            ::ice_api::components::SubmitCopyrightExtractJobInput::new(::std::string::String::from("Media"),
-            ::std::string::String::from("Type")); x }); x }
+            ::ice_api::media_processing::SubmitPackageJobInputsItem::new(::ice_api::components::SubmitCopyrightExtractJobInput::new(::std::string::String::from("Media"),
+            ::std::string::String::from("Type")))
         ],
-        {
-            let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
-                ::std::string::String::from("Media"),
-                ::std::string::String::from("Type"),
-            );
-            x
-        },
+        ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+            ::std::string::String::from("Media"),
+            ::std::string::String::from("Type"),
+        ),
     );
     r.name = ::std::option::Option::Some(::std::string::String::from("Name"));
     r.schedule_config = ::std::option::Option::Some({
@@ -7477,22 +7442,28 @@ fn submit_scene_media_selection_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::media_production::SubmitSceneMediaSelectionJobRequest::new(
-        ::ice_api::media_production::SceneMediaSelection::smart_mix(
+    let mut r = ::ice_api::media_production::SubmitSceneMediaSelectionJobRequest::new(::ice_api::media_production::SceneMediaSelection::SmartMix {
+        input_config: ::serde_json::from_str::<
+            ::ice_api::media_production::SmartMixInputConfig,
+        >(
+                "{\"BackgroundMusic\":\"****b4549d46c88681030f6e****\",\"MediaArray\":[\"https://your-bucket.oss-cn-shanghai.aliyuncs.com/test.mp4\"],\"SpeechTextArray\":[\"测试文案一\",\"测试文案二\"]}",
+            )
+            .expect("sample JSON fits its type"),
+        editing_config: ::std::option::Option::Some(
             ::serde_json::from_str::<
-                ::ice_api::media_production::SmartMixInputConfig,
+                ::ice_api::media_production::EditingConfig,
             >(
-                    "{\"BackgroundMusic\":\"****b4549d46c88681030f6e****\",\"MediaArray\":[\"https://your-bucket.oss-cn-shanghai.aliyuncs.com/test.mp4\"],\"SpeechTextArray\":[\"测试文案一\",\"测试文案二\"]}",
-                )
-                .expect("sample JSON fits its type"),
-            ::serde_json::from_str::<
-                ::ice_api::media_production::OutputConfig,
-            >(
-                    "{\"MediaURL\":\"http://your-bucket.oss-cn-shanghai.aliyuncs.com/xxx_{index}.mp4\",\"Count\":1,\"Width\":1080,\"Height\":1920}",
+                    "{\"MediaConfig\":{\"Volume\":0},\"SpeechConfig\":{\"Volume\":1},\"BackgroundMusicConfig\":{\"Volume\":0.3}}",
                 )
                 .expect("sample JSON fits its type"),
         ),
-    );
+        output_config: ::serde_json::from_str::<
+            ::ice_api::media_production::OutputConfig,
+        >(
+                "{\"MediaURL\":\"http://your-bucket.oss-cn-shanghai.aliyuncs.com/xxx_{index}.mp4\",\"Count\":1,\"Width\":1080,\"Height\":1920}",
+            )
+            .expect("sample JSON fits its type"),
+    });
     r.user_data = ::std::option::Option::Some(
         ::serde_json::from_str::<
             ::ice_api::media_production::UserData,
@@ -7508,28 +7479,34 @@ fn submit_scene_timeline_organization_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::media_production::SubmitSceneTimelineOrganizationJobRequest::new(
-        ::ice_api::media_production::SceneTimelineOrganization::smart_mix(
+    let mut r = ::ice_api::media_production::SubmitSceneTimelineOrganizationJobRequest::new(::ice_api::media_production::SceneTimelineOrganization::SmartMix {
+        media_select_result: ::serde_json::from_str::<
+            ::ice_api::media_production::MediaSelectResult,
+        >(
+                "{\"textMatchMediaOutputList\":[{\"textMatchMediaSentenceOutputList\":[{\"duration\":3.366667,\"matchClipList\":[{\"clipId\":\"null-2\",\"mediaId\":\"****9d46c886b45481030f6e****\",\"startTime\":8.04,\"endTime\":11.16,\"score\":-0.253}],\"text\":\"测试文案\",\"textId\":\"0\"}]}]}",
+            )
+            .expect("sample JSON fits its type"),
+        input_config: ::serde_json::from_str::<
+            ::ice_api::media_production::SmartMixInputConfig,
+        >(
+                "{\"BackgroundMusic\":\"****b4549d46c88681030f6e****\",\"MediaArray\":[\"https://your-bucket.oss-cn-shanghai.aliyuncs.com/test.mp4\"],\"SpeechTextArray\":[\"测试文案一\",\"测试文案二\"]}",
+            )
+            .expect("sample JSON fits its type"),
+        editing_config: ::std::option::Option::Some(
             ::serde_json::from_str::<
-                ::ice_api::media_production::MediaSelectResult,
+                ::ice_api::media_production::EditingConfig,
             >(
-                    "{\"textMatchMediaOutputList\":[{\"textMatchMediaSentenceOutputList\":[{\"duration\":3.366667,\"matchClipList\":[{\"clipId\":\"null-2\",\"mediaId\":\"****9d46c886b45481030f6e****\",\"startTime\":8.04,\"endTime\":11.16,\"score\":-0.253}],\"text\":\"测试文案\",\"textId\":\"0\"}]}]}",
-                )
-                .expect("sample JSON fits its type"),
-            ::serde_json::from_str::<
-                ::ice_api::media_production::SmartMixInputConfig,
-            >(
-                    "{\"BackgroundMusic\":\"****b4549d46c88681030f6e****\",\"MediaArray\":[\"https://your-bucket.oss-cn-shanghai.aliyuncs.com/test.mp4\"],\"SpeechTextArray\":[\"测试文案一\",\"测试文案二\"]}",
-                )
-                .expect("sample JSON fits its type"),
-            ::serde_json::from_str::<
-                ::ice_api::media_production::OutputConfig,
-            >(
-                    "{\"MediaURL\":\"http://your-bucket.oss-cn-shanghai.aliyuncs.com/xxx_{index}.mp4\",\"Count\":1,\"Width\":1080,\"Height\":1920}",
+                    "{\"MediaConfig\":{\"Volume\":0},\"SpeechConfig\":{\"Volume\":1},\"BackgroundMusicConfig\":{\"Volume\":0.3}}",
                 )
                 .expect("sample JSON fits its type"),
         ),
-    );
+        output_config: ::serde_json::from_str::<
+            ::ice_api::media_production::OutputConfig,
+        >(
+                "{\"MediaURL\":\"http://your-bucket.oss-cn-shanghai.aliyuncs.com/xxx_{index}.mp4\",\"Count\":1,\"Width\":1080,\"Height\":1920}",
+            )
+            .expect("sample JSON fits its type"),
+    });
     r.user_data = ::std::option::Option::Some(
         ::serde_json::from_str::<
             ::ice_api::media_production::UserData,
@@ -7624,20 +7601,14 @@ fn submit_snapshot_job() -> ::std::result::Result<
     ::ice_api::EncodeError,
 > {
     let mut r = ::ice_api::media_processing::SubmitSnapshotJobRequest::new(
-        {
-            let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
-                ::std::string::String::from("Media"),
-                ::std::string::String::from("Type"),
-            );
-            x
-        },
-        {
-            let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
-                ::std::string::String::from("Media"),
-                ::std::string::String::from("Type"),
-            );
-            x
-        },
+        ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+            ::std::string::String::from("Media"),
+            ::std::string::String::from("Type"),
+        ),
+        ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+            ::std::string::String::from("Media"),
+            ::std::string::String::from("Type"),
+        ),
         {
             let mut x = ::ice_api::media_processing::SubmitSnapshotJobTemplateConfig::new(
                 ::std::string::String::from("TemplateId"),
@@ -7727,13 +7698,12 @@ fn submit_sync_media_info_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::media_processing::SubmitSyncMediaInfoJobRequest::new({
-        let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+    let mut r = ::ice_api::media_processing::SubmitSyncMediaInfoJobRequest::new(
+        ::ice_api::components::SubmitCopyrightExtractJobInput::new(
             ::std::string::String::from("Media"),
             ::std::string::String::from("Type"),
-        );
-        x
-    });
+        ),
+    );
     r.name = ::std::option::Option::Some(::std::string::String::from("Name"));
     r.schedule_config = ::std::option::Option::Some({
         let mut x = ::ice_api::components::ListMediaQualityAnalysisJobsResponseItemScheduleConfig::new();
@@ -7769,20 +7739,14 @@ fn submit_trace_ab_job() -> ::std::result::Result<
     ::ice_api::EncodeError,
 > {
     let mut r = ::ice_api::media_ai::SubmitTraceAbJobRequest::new(
-        {
-            let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
-                ::std::string::String::from("Media"),
-                ::std::string::String::from("Type"),
-            );
-            x
-        },
-        {
-            let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
-                ::std::string::String::from("Media"),
-                ::std::string::String::from("Type"),
-            );
-            x
-        },
+        ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+            ::std::string::String::from("Media"),
+            ::std::string::String::from("Type"),
+        ),
+        ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+            ::std::string::String::from("Media"),
+            ::std::string::String::from("Type"),
+        ),
     );
     r.cipher_base64ed = ::std::option::Option::Some(
         ::std::string::String::from("CipherBase64ed"),
@@ -7798,13 +7762,12 @@ fn submit_trace_extract_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::media_ai::SubmitTraceExtractJobRequest::new({
-        let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+    let mut r = ::ice_api::media_ai::SubmitTraceExtractJobRequest::new(
+        ::ice_api::components::SubmitCopyrightExtractJobInput::new(
             ::std::string::String::from("Media"),
             ::std::string::String::from("Type"),
-        );
-        x
-    });
+        ),
+    );
     r.params = ::std::option::Option::Some(::std::string::String::from("Params"));
     r.user_data = ::std::option::Option::Some(::std::string::String::from("UserData"));
     ::ice_api::EncodeWire::to_wire(&r)
@@ -7814,13 +7777,12 @@ fn submit_trace_m3u8_job() -> ::std::result::Result<
     ::ice_api::WireParams,
     ::ice_api::EncodeError,
 > {
-    let mut r = ::ice_api::media_ai::SubmitTraceM3u8JobRequest::new({
-        let mut x = ::ice_api::components::SubmitCopyrightExtractJobInput::new(
+    let mut r = ::ice_api::media_ai::SubmitTraceM3u8JobRequest::new(
+        ::ice_api::components::SubmitCopyrightExtractJobInput::new(
             ::std::string::String::from("Media"),
             ::std::string::String::from("Type"),
-        );
-        x
-    });
+        ),
+    );
     r.key_uri = ::std::option::Option::Some(::std::string::String::from("KeyUri"));
     r.params = ::std::option::Option::Some(::std::string::String::from("Params"));
     r.trace = ::std::option::Option::Some(::std::string::String::from("Trace"));
@@ -7842,7 +7804,6 @@ fn submit_transcode_job() -> ::std::result::Result<
             ::std::option::Option::Some(::std::string::String::from("InputUrl")); x }
         ],
         vec![
-            { let mut x =
             ::ice_api::media_processing::SubmitTranscodeJobOutputGroupItem::new({ let mut
             x =
             ::ice_api::media_processing::SubmitTranscodeJobOutput::new(::std::string::String::from("Media"),
@@ -7989,7 +7950,7 @@ fn submit_transcode_job() -> ::std::result::Result<
             .font_size = ::std::option::Option::Some(8i64); x.left =
             ::std::option::Option::Some(::std::string::String::from("Left")); x.top =
             ::std::option::Option::Some(::std::string::String::from("Top")); x }); x }]);
-            x }); x }
+            x })
         ],
     );
     r.client_token = ::std::option::Option::Some(
@@ -8920,13 +8881,12 @@ fn update_live_transcode_job() -> ::std::result::Result<
         ::std::string::String::from("JobId"),
     );
     r.name = ::std::option::Option::Some(::std::string::String::from("Name"));
-    r.stream_input = ::std::option::Option::Some({
-        let mut x = ::ice_api::live::SubmitLiveTranscodeJobStreamInput::new(
+    r.stream_input = ::std::option::Option::Some(
+        ::ice_api::live::SubmitLiveTranscodeJobStreamInput::new(
             ::std::string::String::from("InputUrl"),
             ::std::string::String::from("Type"),
-        );
-        x
-    });
+        ),
+    );
     r.timed_config = ::std::option::Option::Some({
         let mut x = ::ice_api::live::TimedConfig::new();
         x.end_time = ::std::option::Option::Some(::std::string::String::from("EndTime"));
@@ -8935,13 +8895,12 @@ fn update_live_transcode_job() -> ::std::result::Result<
         );
         x
     });
-    r.transcode_output = ::std::option::Option::Some({
-        let mut x = ::ice_api::live::UpdateLiveTranscodeJobTranscodeOutput::new(
+    r.transcode_output = ::std::option::Option::Some(
+        ::ice_api::live::UpdateLiveTranscodeJobTranscodeOutput::new(
             ::std::string::String::from("DomainName"),
             ::std::string::String::from("Type"),
-        );
-        x
-    });
+        ),
+    );
     ::ice_api::EncodeWire::to_wire(&r)
 }
 #[cfg(feature = "live")]
@@ -9090,13 +9049,13 @@ fn update_media_live_channel() -> ::std::result::Result<
             ::ice_api::media_live::CreateMediaLiveChannelInputAttachmentsItem::new(::std::string::String::from("InputId"));
             x.audio_selectors = ::std::option::Option::Some(vec![{ let mut x =
             ::ice_api::media_live::CreateMediaLiveChannelAudioSelectorsItem::new(::std::string::String::from("Name"));
-            x.audio_language_selection = ::std::option::Option::Some({ let mut x =
-            ::ice_api::media_live::CreateMediaLiveChannelAudioLanguageSelection::new(::std::string::String::from("LanguageCode"));
-            x }); x.audio_pid_selection = ::std::option::Option::Some({ let mut x =
-            ::ice_api::media_live::CreateMediaLiveChannelAudioPidSelection::new(3i64); x
-            }); x.audio_track_selection = ::std::option::Option::Some(vec![{ let mut x =
-            ::ice_api::media_live::CreateMediaLiveChannelAudioTrackSelectionItem::new(7i64);
-            x }]); x }]); x.language_name =
+            x.audio_language_selection =
+            ::std::option::Option::Some(::ice_api::media_live::CreateMediaLiveChannelAudioLanguageSelection::new(::std::string::String::from("LanguageCode")));
+            x.audio_pid_selection =
+            ::std::option::Option::Some(::ice_api::media_live::CreateMediaLiveChannelAudioPidSelection::new(3i64));
+            x.audio_track_selection =
+            ::std::option::Option::Some(vec![::ice_api::media_live::CreateMediaLiveChannelAudioTrackSelectionItem::new(7i64)]);
+            x }]); x.language_name =
             ::std::option::Option::Some(::std::string::String::from("LanguageName")); x }
         ],
         ::std::string::String::from("Name"),
@@ -9115,9 +9074,8 @@ fn update_media_live_channel() -> ::std::result::Result<
             }); x.media_type = ::std::option::Option::Some(9i64); x.video_setting_name =
             ::std::option::Option::Some(::std::string::String::from("VideoSettingName"));
             x }], ::std::string::String::from("Type")); x.media_package_group_setting =
-            ::std::option::Option::Some({ let mut x =
-            ::ice_api::media_live::CreateMediaLiveChannelMediaPackageGroupSetting::new(::std::string::String::from("ChannelName"),
-            ::std::string::String::from("GroupName")); x }); x }
+            ::std::option::Option::Some(::ice_api::media_live::CreateMediaLiveChannelMediaPackageGroupSetting::new(::std::string::String::from("ChannelName"),
+            ::std::string::String::from("GroupName"))); x }
         ],
     );
     r.audio_settings = ::std::option::Option::Some(

@@ -1,5 +1,5 @@
 // `HighlightStrategy` belongs to highlight mashup only; image-text matching has no such field.
-use ice_api::jobs::{HighlightStrategy, SmartMixInputConfig};
+use ice_api::media_production::{HighlightStrategy, SmartMixInputConfig};
 
 fn main() {
     let _input = SmartMixInputConfig::from_media_array(["m1"])

@@ -19,7 +19,9 @@ pub fn link_markers(text: &str) -> String {
         let (id, anchor) = inner.split_once('#').unwrap_or((inner, ""));
         let valid = !id.is_empty()
             && id.bytes().all(|b| b.is_ascii_digit())
-            && anchor.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            && anchor
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         out.push_str(&rest[..start]);
         if valid {
             out.push_str("https://help.aliyun.com/document_detail/");

@@ -107,7 +107,7 @@ impl Defs<'_> {
                 m.insert("enum".into(), json!(own.enum_values));
             }
             if !c.rules.is_empty() {
-                m.insert("x-ice-rules".into(), json!(c.rules));
+                m.insert("x-ice-rules".into(), rules(self.api, &c.rules));
             }
         }
         Value::Object(m)
@@ -167,26 +167,33 @@ impl Defs<'_> {
                     obj.insert("additionalProperties".into(), json!(true));
                     let mut all: Vec<Value> = Vec::new();
                     for r in one_of {
-                        let n = r.keys.len();
                         let req = |k: &String| json!({"required": [k]});
-                        // "at most max of these keys", "at least min".
+                        // "at least `min`, at most `max` of these keys" (min and max are 0 or 1,
+                        // or max covers every key).
                         if r.max == Some(0) {
                             all.push(json!({"not": {"anyOf": r.keys.iter().map(req).collect::<Vec<_>>()}}));
-                        } else if r.min == 1 && r.max == Some(1) {
-                            all.push(json!({"oneOf": r.keys.iter().map(req).collect::<Vec<_>>()}));
-                        } else if r.min == 1 {
+                            continue;
+                        }
+                        if r.min == 1 {
                             all.push(json!({"anyOf": r.keys.iter().map(req).collect::<Vec<_>>()}));
-                        } else if r.max == Some(1) && n > 1 {
-                            all.push(json!({"not": {"required": r.keys}}));
+                        }
+                        if r.max == Some(1) {
+                            let mut pairs = Vec::new();
+                            for (i, a) in r.keys.iter().enumerate() {
+                                for b in &r.keys[i + 1..] {
+                                    pairs.push(json!({"required": [a, b]}));
+                                }
+                            }
+                            all.push(json!({"not": {"anyOf": pairs}}));
                         }
                     }
                     if !all.is_empty() {
                         obj.insert("allOf".into(), json!(all));
                     }
-                    let mut unexpressed: Vec<Value> = rules
-                        .iter()
-                        .map(|r| json!({"rule": r}))
-                        .collect();
+                    let mut unexpressed = match self::rules(self.api, rules) {
+                        Value::Array(a) => a,
+                        _ => Vec::new(),
+                    };
                     if let Some(n) = max_json_bytes {
                         unexpressed.push(json!({"rule": "max_json_bytes", "limit": n, "description": format!("at most {n} bytes as compact JSON")}));
                     }
@@ -215,7 +222,11 @@ impl Defs<'_> {
         v
     }
 
-    fn fields(&mut self, fields: &[Field], with_required: bool) -> (Map<String, Value>, Vec<String>) {
+    fn fields(
+        &mut self,
+        fields: &[Field],
+        with_required: bool,
+    ) -> (Map<String, Value>, Vec<String>) {
         let mut props = Map::new();
         let mut required = Vec::new();
         for f in fields {
@@ -233,7 +244,14 @@ impl Defs<'_> {
     fn param(&mut self, p: &Param) -> Value {
         let f = &p.field;
         let mut v = match (&f.ty, p.style) {
-            (TypeRef::Named(_) | TypeRef::List(_) | TypeRef::Any | TypeRef::FreeObject | TypeRef::Map(_), Style::Json) => {
+            (
+                TypeRef::Named(_)
+                | TypeRef::List(_)
+                | TypeRef::Any
+                | TypeRef::FreeObject
+                | TypeRef::Map(_),
+                Style::Json,
+            ) => {
                 let inner = self.ty(&f.ty, Some(&f.checks));
                 json!({"type": "string", "contentMediaType": "application/json", "contentSchema": inner})
             }
@@ -263,7 +281,70 @@ impl Defs<'_> {
     }
 }
 
-fn document(title: String, description: String, body: Map<String, Value>, defs: BTreeMap<String, Value>) -> Value {
+/// `x-ice-rules` entries: each hand-written rule with its description.
+fn rules(api: &Api, names: &[String]) -> Value {
+    Value::Array(
+        names
+            .iter()
+            .map(|r| match api.rules.get(r) {
+                Some(d) => json!({"rule": r, "description": d}),
+                None => json!({"rule": r}),
+            })
+            .collect(),
+    )
+}
+
+/// Rules every request follows that a schema does not state.
+fn request_rules() -> Value {
+    json!([{
+        "rule": "not_blank",
+        "description": "A required string, and every string item of a list, must hold more than whitespace."
+    }])
+}
+
+/// Keys of the config a parameter holds in other JobType variants but not in `this` one: sending
+/// them under this JobType is the mismatch the Rust types refuse to compile.
+fn foreign_keys(
+    api: &Api,
+    variants: &[crate::ir::UnionVariant],
+    this: usize,
+    param: &str,
+) -> Vec<String> {
+    let keys_of = |ty: &TypeRef| -> Vec<String> {
+        match ty {
+            TypeRef::Named(i) => api.types[*i]
+                .fields
+                .iter()
+                .map(|f| f.wire_name.clone())
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let mine = variants[this]
+        .params
+        .iter()
+        .find(|p| p.field.wire_name == param)
+        .map(|p| keys_of(&p.field.ty))
+        .unwrap_or_default();
+    let mut out: Vec<String> = variants
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != this)
+        .flat_map(|(_, v)| v.params.iter().filter(|p| p.field.wire_name == param))
+        .flat_map(|p| keys_of(&p.field.ty))
+        .filter(|k| !mine.contains(k))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn document(
+    title: String,
+    description: String,
+    body: Map<String, Value>,
+    defs: BTreeMap<String, Value>,
+) -> Value {
     let mut m = Map::new();
     m.insert("$schema".into(), json!(DRAFT));
     m.insert("$id".into(), json!(format!("{ID_BASE}{title}.schema.json")));
@@ -287,7 +368,9 @@ fn request_schema(api: &Api, op: &Operation) -> Value {
     let mut one_of = Vec::new();
     for p in &op.params {
         if p.style == Style::Flatten {
-            let TypeRef::Named(ui) = p.field.ty else { continue };
+            let TypeRef::Named(ui) = p.field.ty else {
+                continue;
+            };
             let TypeKind::Union {
                 tag,
                 tag_location,
@@ -306,7 +389,11 @@ fn request_schema(api: &Api, op: &Operation) -> Value {
             describe(&mut tag_schema, tag_docs.as_deref());
             tag_schema.insert(
                 "x-ice-location".into(),
-                json!(if *tag_location == Location::Query { "query" } else { "formData" }),
+                json!(if *tag_location == Location::Query {
+                    "query"
+                } else {
+                    "formData"
+                }),
             );
             props.insert(tag.clone(), Value::Object(tag_schema));
             required.push(tag.clone());
@@ -314,22 +401,28 @@ fn request_schema(api: &Api, op: &Operation) -> Value {
                 .iter()
                 .flat_map(|v| v.params.iter().map(|p| p.field.wire_name.clone()))
                 .collect();
-            for v in variants {
+            for (vi, v) in variants.iter().enumerate() {
                 let mut branch_props = Map::new();
                 branch_props.insert(tag.clone(), json!({"const": v.value}));
                 let mut branch_required = vec![tag.clone()];
                 for vp in &v.params {
-                    let schema = d.param(vp);
+                    let mut schema = d.param(vp);
+                    let foreign = foreign_keys(api, variants, vi, &vp.field.wire_name);
+                    if let (false, Some(content)) =
+                        (foreign.is_empty(), schema.get_mut("contentSchema"))
+                    {
+                        let not: Vec<Value> =
+                            foreign.iter().map(|k| json!({"required": [k]})).collect();
+                        *content = json!({"allOf": [content.take(), {"not": {"anyOf": not}}]});
+                    }
                     // The shared property only says "a JSON string"; the branch says which.
-                    props
-                        .entry(vp.field.wire_name.clone())
-                        .or_insert_with(|| {
-                            let mut generic = schema.clone();
-                            if let Value::Object(m) = &mut generic {
-                                m.remove("contentSchema");
-                            }
-                            generic
-                        });
+                    props.entry(vp.field.wire_name.clone()).or_insert_with(|| {
+                        let mut generic = schema.clone();
+                        if let Value::Object(m) = &mut generic {
+                            m.remove("contentSchema");
+                        }
+                        generic
+                    });
                     branch_props.insert(vp.field.wire_name.clone(), schema);
                     if vp.field.required {
                         branch_required.push(vp.field.wire_name.clone());
@@ -365,7 +458,11 @@ fn request_schema(api: &Api, op: &Operation) -> Value {
         body.insert("oneOf".into(), json!(one_of));
     }
     body.insert("additionalProperties".into(), json!(false));
-    let mut description = format!("Parameters of {} {} `{}`.", api.product, api.version, op.action);
+    body.insert("x-ice-rules".into(), request_rules());
+    let mut description = format!(
+        "Parameters of {} {} `{}`.",
+        api.product, api.version, op.action
+    );
     if let Some(doc) = &op.docs {
         description.push_str("\n\n");
         description.push_str(doc);
@@ -388,7 +485,10 @@ fn response_schema(api: &Api, op: &Operation) -> Value {
     }
     document(
         op.response_name(),
-        format!("Response body of {} {} `{}`.", api.product, api.version, op.action),
+        format!(
+            "Response body of {} {} `{}`.",
+            api.product, api.version, op.action
+        ),
         body,
         d.defs,
     )
@@ -436,7 +536,9 @@ pub fn schemas(api: &Api) -> Vec<GeneratedFile> {
             path: PathBuf::from(&resp),
             contents: pretty(&response_schema(api, op)),
         });
-        index.push(json!({"action": op.action, "group": op.group, "request": req, "response": resp}));
+        index.push(
+            json!({"action": op.action, "group": op.group, "request": req, "response": resp}),
+        );
     }
     let mut types = Vec::new();
     for (i, t) in api.types.iter().enumerate() {

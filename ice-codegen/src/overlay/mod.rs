@@ -40,18 +40,29 @@ pub fn load(
     types_text: Option<&str>,
 ) -> Result<Overlay, CodegenErrors> {
     let mut diag = Diagnostics::new();
-    let ops = text
-        .map(|t| ops::load(file, t, &mut diag))
-        .unwrap_or_default();
+    let overlay = load_partial(file, text, types_file, types_text, &mut diag);
+    diag.finish(overlay)
+}
+
+/// Like [`load`], but always returns what could be read, and records the problems in `diag`: a
+/// caller can go on resolving, so one run reports the overlay's problems and the resolver's.
+pub fn load_partial(
+    file: &Path,
+    text: Option<&str>,
+    types_file: &Path,
+    types_text: Option<&str>,
+    diag: &mut Diagnostics,
+) -> Overlay {
+    let ops = text.map(|t| ops::load(file, t, diag)).unwrap_or_default();
     let typed = types_text
-        .map(|t| types::load(types_file, t, &mut diag))
+        .map(|t| types::load(types_file, t, diag))
         .unwrap_or_default();
-    diag.finish(Overlay {
+    Overlay {
         file: file.to_path_buf(),
         types_file: types_file.to_path_buf(),
         ops,
         typed,
-    })
+    }
 }
 
 /// Reads both files; a missing `types.yaml` (or none given) is fine, a missing `overlay.yaml` too.

@@ -168,7 +168,11 @@ pub fn load(file: &Path, text: &str, diag: &mut Diagnostics) -> Ops {
                 .location()
                 .map(|l| format!(" at line {} column {}", l.line(), l.column()))
                 .unwrap_or_default();
-            diag.error(CodegenError::new(file, "", format!("invalid YAML{at}: {e}")));
+            diag.error(CodegenError::new(
+                file,
+                "",
+                format!("invalid YAML{at}: {e}"),
+            ));
             return out;
         }
     };
@@ -183,7 +187,10 @@ pub fn load(file: &Path, text: &str, diag: &mut Diagnostics) -> Ops {
         if !KEYS.contains(&key.as_str()) {
             diag.error(root.error_at(
                 key,
-                format!("unknown overlay key `{key}`; expected one of {}", KEYS.join(", ")),
+                format!(
+                    "unknown overlay key `{key}`; expected one of {}",
+                    KEYS.join(", ")
+                ),
             ));
         }
     }
@@ -191,7 +198,10 @@ pub fn load(file: &Path, text: &str, diag: &mut Diagnostics) -> Ops {
         out.default_features = strings(c.node(), diag);
     }
     if let Some(c) = root.get("idempotent_prefixes") {
-        out.idempotent_prefixes = strings(c.node(), diag).into_iter().map(|(s, _)| s).collect();
+        out.idempotent_prefixes = strings(c.node(), diag)
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect();
     }
     if let Some(c) = root.get("groups") {
         load_groups(c.node(), &mut out, diag);
@@ -260,7 +270,10 @@ fn unknown_keys(n: Node<'_>, allowed: &[&str], what: &str, diag: &mut Diagnostic
             if !allowed.contains(&key.as_str()) {
                 diag.error(n.error_at(
                     key,
-                    format!("unknown {what} key `{key}`; expected {}", allowed.join(", ")),
+                    format!(
+                        "unknown {what} key `{key}`; expected {}",
+                        allowed.join(", ")
+                    ),
                 ));
             }
         }
@@ -312,7 +325,10 @@ fn load_groups(groups: Node<'_>, out: &mut Ops, diag: &mut Diagnostics) {
         }
         out.groups.push(Group {
             name: name.clone(),
-            description: diag.take(g.opt_str("description")).flatten().unwrap_or_default(),
+            description: diag
+                .take(g.opt_str("description"))
+                .flatten()
+                .unwrap_or_default(),
             pointer: g.pointer().to_owned(),
             operations,
             patterns,
@@ -375,7 +391,12 @@ fn load_patch(n: Node<'_>, path: &str, diag: &mut Diagnostics) -> Option<Constra
     );
     let enum_values = n
         .get("enum")
-        .map(|c| strings(c.node(), diag).into_iter().map(|(s, _)| s).collect())
+        .map(|c| {
+            strings(c.node(), diag)
+                .into_iter()
+                .map(|(s, _)| s)
+                .collect()
+        })
         .unwrap_or_default();
     let patch = ConstraintPatch {
         pointer: n.pointer().to_owned(),
@@ -390,8 +411,16 @@ fn load_patch(n: Node<'_>, path: &str, diag: &mut Diagnostics) -> Option<Constra
     };
     let pairs = [
         ("minimum", patch.minimum, patch.maximum),
-        ("min_length", patch.min_length.map(|x| x as f64), patch.max_length.map(|x| x as f64)),
-        ("min_items", patch.min_items.map(|x| x as f64), patch.max_items.map(|x| x as f64)),
+        (
+            "min_length",
+            patch.min_length.map(|x| x as f64),
+            patch.max_length.map(|x| x as f64),
+        ),
+        (
+            "min_items",
+            patch.min_items.map(|x| x as f64),
+            patch.max_items.map(|x| x as f64),
+        ),
     ];
     for (key, lo, hi) in pairs {
         if let (Some(lo), Some(hi)) = (lo, hi) {
@@ -424,7 +453,12 @@ fn load_waiter(n: Node<'_>, diag: &mut Diagnostics) -> Option<WaiterDef> {
     };
     let list = |key: &str, diag: &mut Diagnostics| -> Vec<String> {
         n.get(key)
-            .map(|c| strings(c.node(), diag).into_iter().map(|(s, _)| s).collect())
+            .map(|c| {
+                strings(c.node(), diag)
+                    .into_iter()
+                    .map(|(s, _)| s)
+                    .collect()
+            })
             .unwrap_or_default()
     };
     let mut w = WaiterDef {
@@ -445,7 +479,12 @@ fn load_waiter(n: Node<'_>, diag: &mut Diagnostics) -> Option<WaiterDef> {
     if let Some(c) = n.get("sub_jobs") {
         let s = c.node();
         if diag.take(s.object()).is_some() {
-            unknown_keys(s, &["list", "status", "success", "failure"], "sub_jobs", diag);
+            unknown_keys(
+                s,
+                &["list", "status", "success", "failure"],
+                "sub_jobs",
+                diag,
+            );
             let get = |key: &str, diag: &mut Diagnostics| -> String {
                 diag.take(s.opt_str(key)).flatten().unwrap_or_else(|| {
                     diag.error(s.error(format!("sub_jobs needs `{key}`")));
@@ -454,7 +493,12 @@ fn load_waiter(n: Node<'_>, diag: &mut Diagnostics) -> Option<WaiterDef> {
             };
             let lst = |key: &str, diag: &mut Diagnostics| -> Vec<String> {
                 s.get(key)
-                    .map(|c| strings(c.node(), diag).into_iter().map(|(x, _)| x).collect())
+                    .map(|c| {
+                        strings(c.node(), diag)
+                            .into_iter()
+                            .map(|(x, _)| x)
+                            .collect()
+                    })
                     .unwrap_or_default()
             };
             w.sub_jobs = Some(SubJobsDef {

@@ -44,6 +44,9 @@ pub struct Typed {
     pub unions: Vec<(UnionDef, String)>,
     /// Attachments to spec operations, by action, in file order.
     pub operations: Vec<(String, OpDef, String)>,
+    /// What each hand-written rule (`checks:`) checks, in words: other languages read it in the
+    /// JSON Schema's `x-ice-rules`.
+    pub rules: BTreeMap<String, String>,
 }
 
 /// What a [`TypeDef`] declares.
@@ -333,7 +336,15 @@ pub struct ResponseDef {
     pub same_as: Option<String>,
 }
 
-const KEYS: &[&str] = &["version", "api_version", "prelude", "types", "unions", "operations"];
+const KEYS: &[&str] = &[
+    "version",
+    "api_version",
+    "prelude",
+    "rules",
+    "types",
+    "unions",
+    "operations",
+];
 
 /// Reads `types.yaml` text. Every entry is checked; all problems land in `diag`.
 pub fn load(file: &Path, text: &str, diag: &mut Diagnostics) -> Typed {
@@ -345,7 +356,11 @@ pub fn load(file: &Path, text: &str, diag: &mut Diagnostics) -> Typed {
                 .location()
                 .map(|l| format!(" at line {} column {}", l.line(), l.column()))
                 .unwrap_or_default();
-            diag.error(CodegenError::new(file, "", format!("invalid YAML{at}: {e}")));
+            diag.error(CodegenError::new(
+                file,
+                "",
+                format!("invalid YAML{at}: {e}"),
+            ));
             return out;
         }
     };
@@ -374,11 +389,38 @@ pub fn load(file: &Path, text: &str, diag: &mut Diagnostics) -> Typed {
                 for (i, v) in items.iter().enumerate() {
                     match v.as_str() {
                         Some(s) => out.prelude.push((s.to_owned(), format!("/prelude/{i}"))),
-                        None => diag.error(err(format!("/prelude/{i}"), "expected an operation name".into())),
+                        None => diag.error(err(
+                            format!("/prelude/{i}"),
+                            "expected an operation name".into(),
+                        )),
                     }
                 }
             }
-            None => diag.error(err("/prelude".into(), "expected a list of operation names".into())),
+            None => diag.error(err(
+                "/prelude".into(),
+                "expected a list of operation names".into(),
+            )),
+        }
+    }
+    if let Some(r) = top.get("rules") {
+        match r.as_object() {
+            Some(map) => {
+                for (name, v) in map {
+                    match v.as_str() {
+                        Some(d) if !d.trim().is_empty() => {
+                            out.rules.insert(name.clone(), d.trim().to_owned());
+                        }
+                        _ => diag.error(err(
+                            format!("/rules/{}", escape_token(name)),
+                            "expected a sentence describing the rule".into(),
+                        )),
+                    }
+                }
+            }
+            None => diag.error(err(
+                "/rules".into(),
+                "expected a mapping of rule name to description".into(),
+            )),
         }
     }
     out.types = entries(file, top.get("types"), "/types", diag);
@@ -393,7 +435,10 @@ pub fn load(file: &Path, text: &str, diag: &mut Diagnostics) -> Typed {
                     }
                 }
             }
-            None => diag.error(err("/operations".into(), "expected a mapping of operation names".into())),
+            None => diag.error(err(
+                "/operations".into(),
+                "expected a mapping of operation names".into(),
+            )),
         }
     }
     check(file, &out, diag);
@@ -467,12 +512,17 @@ fn check(file: &Path, t: &Typed, diag: &mut Diagnostics) {
             e(format!("{p}/name"), m);
         }
         let decl = match d.kind {
-            Kind::Struct => Decl::Struct { response: d.response },
+            Kind::Struct => Decl::Struct {
+                response: d.response,
+            },
             Kind::OpenEnum => Decl::Enum,
             Kind::Untagged => Decl::Untagged,
         };
         if decls.insert(&d.name, decl).is_some() {
-            e(format!("{p}/name"), format!("type {} declared twice", d.name));
+            e(
+                format!("{p}/name"),
+                format!("type {} declared twice", d.name),
+            );
         }
     }
     for (u, p) in &t.unions {
@@ -480,42 +530,46 @@ fn check(file: &Path, t: &Typed, diag: &mut Diagnostics) {
             e(format!("{p}/name"), m);
         }
         if decls.insert(&u.name, Decl::Union).is_some() {
-            e(format!("{p}/name"), format!("type {} declared twice", u.name));
+            e(
+                format!("{p}/name"),
+                format!("type {} declared twice", u.name),
+            );
         }
     }
-    let resolve = |p: &str, s: &str, response: bool, problems: &mut Vec<(String, String)>| -> Option<Ty> {
-        let ty = match Ty::parse(s) {
-            Ok(t) => t,
-            Err(m) => {
-                problems.push((p.to_owned(), m));
-                return None;
-            }
-        };
-        let mut bad = None;
-        ty.visit(&mut |x| match x {
-            Ty::Named(n) => match decls.get(n.as_str()) {
-                None => bad = Some(format!("unknown type {n:?}: declare it under /types")),
-                Some(Decl::Union) => {
-                    bad = Some(format!("{n} is a union; unions only attach to operations"))
+    let resolve =
+        |p: &str, s: &str, response: bool, problems: &mut Vec<(String, String)>| -> Option<Ty> {
+            let ty = match Ty::parse(s) {
+                Ok(t) => t,
+                Err(m) => {
+                    problems.push((p.to_owned(), m));
+                    return None;
                 }
-                Some(Decl::Struct { response: true }) if !response => {
-                    bad = Some(format!("{n} is a `response: true` type and cannot be sent"))
+            };
+            let mut bad = None;
+            ty.visit(&mut |x| match x {
+                Ty::Named(n) => match decls.get(n.as_str()) {
+                    None => bad = Some(format!("unknown type {n:?}: declare it under /types")),
+                    Some(Decl::Union) => {
+                        bad = Some(format!("{n} is a union; unions only attach to operations"))
+                    }
+                    Some(Decl::Struct { response: true }) if !response => {
+                        bad = Some(format!("{n} is a `response: true` type and cannot be sent"))
+                    }
+                    _ => {}
+                },
+                Ty::JsonString(_) if !response => {
+                    bad = Some("json_string<…> is only allowed in responses".into())
                 }
                 _ => {}
-            },
-            Ty::JsonString(_) if !response => {
-                bad = Some("json_string<…> is only allowed in responses".into())
+            });
+            match bad {
+                Some(m) => {
+                    problems.push((p.to_owned(), m));
+                    None
+                }
+                None => Some(ty),
             }
-            _ => {}
-        });
-        match bad {
-            Some(m) => {
-                problems.push((p.to_owned(), m));
-                None
-            }
-            None => Some(ty),
-        }
-    };
+        };
     let mut problems: Vec<(String, String)> = Vec::new();
     for (d, p) in &t.types {
         let misplaced = |what: &str, present: bool, problems: &mut Vec<(String, String)>| {
@@ -535,19 +589,33 @@ fn check(file: &Path, t: &Typed, diag: &mut Diagnostics) {
                 for (j, f) in d.fields.iter().enumerate() {
                     let fp = format!("{p}/fields/{j}");
                     if !wire.insert(f.wire.as_str()) || f.wire.is_empty() {
-                        problems.push((format!("{fp}/wire"), format!("JSON key {:?} empty or used twice", f.wire)));
+                        problems.push((
+                            format!("{fp}/wire"),
+                            format!("JSON key {:?} empty or used twice", f.wire),
+                        ));
                     }
-                    let rname = f.rust.clone().unwrap_or_else(|| crate::names::snake(&f.wire));
+                    let rname = f
+                        .rust
+                        .clone()
+                        .unwrap_or_else(|| crate::names::snake(&f.wire));
                     if let Err(m) = snake_name(&rname) {
                         problems.push((format!("{fp}/rust"), m));
                     }
                     if rname == "extra" {
-                        problems.push((format!("{fp}/rust"), "`extra` is reserved for keys not modelled yet".into()));
+                        problems.push((
+                            format!("{fp}/rust"),
+                            "`extra` is reserved for keys not modelled yet".into(),
+                        ));
                     }
                     if !rust.insert(rname.clone()) {
-                        problems.push((format!("{fp}/rust"), format!("field {rname} declared twice")));
+                        problems.push((
+                            format!("{fp}/rust"),
+                            format!("field {rname} declared twice"),
+                        ));
                     }
-                    if let Some(ty) = resolve(&format!("{fp}/type"), &f.ty, d.response, &mut problems) {
+                    if let Some(ty) =
+                        resolve(&format!("{fp}/type"), &f.ty, d.response, &mut problems)
+                    {
                         check_limits(&fp, &f.limits, &ty, &f.ty, &mut problems);
                     }
                     check_fn_names(&fp, &f.checks, &mut problems);
@@ -555,14 +623,18 @@ fn check(file: &Path, t: &Typed, diag: &mut Diagnostics) {
                 for (j, r) in d.one_of.iter().enumerate() {
                     let rp = format!("{p}/one_of/{j}");
                     if r.keys.len() < 2 && r.max != Some(0) {
-                        problems.push((format!("{rp}/keys"), "a rule needs at least 2 keys".into()));
+                        problems
+                            .push((format!("{rp}/keys"), "a rule needs at least 2 keys".into()));
                     }
                     if r.min > 1 {
                         problems.push((format!("{rp}/min"), format!("{}, expected 0 or 1", r.min)));
                     }
                     if let Some(max) = r.max {
                         if max > 1 && (max as usize) < r.keys.len() {
-                            problems.push((format!("{rp}/max"), format!("{max}, expected 0, 1 or at least the number of keys")));
+                            problems.push((
+                                format!("{rp}/max"),
+                                format!("{max}, expected 0, 1 or at least the number of keys"),
+                            ));
                         }
                         if max < r.min {
                             problems.push((format!("{rp}/max"), format!("{max} is below min")));
@@ -576,7 +648,10 @@ fn check(file: &Path, t: &Typed, diag: &mut Diagnostics) {
                     }
                     for (k, a) in c.args.iter().enumerate() {
                         if !wire.contains(a.as_str()) {
-                            problems.push((format!("{cp}/args/{k}"), format!("{a:?} is not a field of {}", d.name)));
+                            problems.push((
+                                format!("{cp}/args/{k}"),
+                                format!("{a:?} is not a field of {}", d.name),
+                            ));
                         }
                     }
                 }
@@ -601,10 +676,19 @@ fn check(file: &Path, t: &Typed, diag: &mut Diagnostics) {
                         problems.push((format!("{p}/values/{j}/rust"), m));
                     }
                     if v.rust == "Unknown" || !rust.insert(v.rust.as_str()) {
-                        problems.push((format!("{p}/values/{j}/rust"), format!("{:?} is used twice or is the reserved variant Unknown", v.rust)));
+                        problems.push((
+                            format!("{p}/values/{j}/rust"),
+                            format!(
+                                "{:?} is used twice or is the reserved variant Unknown",
+                                v.rust
+                            ),
+                        ));
                     }
                     if !seen.insert(v.value.as_str()) {
-                        problems.push((format!("{p}/values/{j}/value"), format!("{:?} listed twice", v.value)));
+                        problems.push((
+                            format!("{p}/values/{j}/value"),
+                            format!("{:?} listed twice", v.value),
+                        ));
                     }
                 }
             }
@@ -612,7 +696,10 @@ fn check(file: &Path, t: &Typed, diag: &mut Diagnostics) {
                 misplaced("fields", !d.fields.is_empty(), &mut problems);
                 misplaced("values", !d.values.is_empty(), &mut problems);
                 if d.variants.len() < 2 {
-                    problems.push((format!("{p}/variants"), "an untagged sum needs at least 2 variants".into()));
+                    problems.push((
+                        format!("{p}/variants"),
+                        "an untagged sum needs at least 2 variants".into(),
+                    ));
                 }
                 for (j, v) in d.variants.iter().enumerate() {
                     let vp = format!("{p}/variants/{j}");
@@ -620,7 +707,10 @@ fn check(file: &Path, t: &Typed, diag: &mut Diagnostics) {
                         problems.push((format!("{vp}/rust"), m));
                     }
                     if decls.get(v.ty.as_str()) != Some(&Decl::Struct { response: false }) {
-                        problems.push((format!("{vp}/type"), format!("{:?} is not a struct type declared under /types", v.ty)));
+                        problems.push((
+                            format!("{vp}/type"),
+                            format!("{:?} is not a struct type declared under /types", v.ty),
+                        ));
                     }
                 }
             }
@@ -651,7 +741,10 @@ fn check(file: &Path, t: &Typed, diag: &mut Diagnostics) {
             for (k, param) in v.params.iter().enumerate() {
                 let pp = format!("{vp}/params/{k}");
                 match &param.param {
-                    None => problems.push((pp.clone(), "a union parameter needs `param` (the spec name)".into())),
+                    None => problems.push((
+                        pp.clone(),
+                        "a union parameter needs `param` (the spec name)".into(),
+                    )),
                     Some(name) if name == &u.tag.param => {
                         problems.push((format!("{pp}/param"), format!("{name} is the union's tag")))
                     }
@@ -671,7 +764,10 @@ fn check(file: &Path, t: &Typed, diag: &mut Diagnostics) {
         }
         if let Some(u) = &op.union {
             if decls.get(u.ty.as_str()) != Some(&Decl::Union) {
-                problems.push((format!("{p}/union/type"), format!("{:?} is not a union declared under /unions", u.ty)));
+                problems.push((
+                    format!("{p}/union/type"),
+                    format!("{:?} is not a union declared under /unions", u.ty),
+                ));
             }
             if let Err(m) = snake_name(&u.rust) {
                 problems.push((format!("{p}/union/rust"), m));
@@ -680,7 +776,10 @@ fn check(file: &Path, t: &Typed, diag: &mut Diagnostics) {
         for (name, param) in &op.params {
             let pp = format!("{p}/params/{}", escape_token(name));
             if param.param.is_some() {
-                problems.push((format!("{pp}/param"), "operation parameters are keyed by name; drop `param`".into()));
+                problems.push((
+                    format!("{pp}/param"),
+                    "operation parameters are keyed by name; drop `param`".into(),
+                ));
             }
             check_param(&pp, param, &resolve, &mut problems);
         }
@@ -708,6 +807,7 @@ fn check(file: &Path, t: &Typed, diag: &mut Diagnostics) {
             }
         }
     }
+    check_rules_described(t, &mut problems);
     for (p, m) in &t.prelude {
         if !t.operations.iter().any(|(a, _, _)| a == p) && type_name(p).is_err() {
             problems.push((m.clone(), format!("{p:?} is not an operation name")));
@@ -736,14 +836,26 @@ fn check_param(pp: &str, param: &ParamDef, resolve: &Resolve<'_>, problems: &mut
         None => None,
     };
     if let Some(ty) = &ty {
-        check_limits(pp, &param.limits, ty, param.ty.as_deref().unwrap_or(""), problems);
+        check_limits(
+            pp,
+            &param.limits,
+            ty,
+            param.ty.as_deref().unwrap_or(""),
+            problems,
+        );
         if param.style == Some(Style::Simple)
             && !matches!(ty, Ty::List(inner) if matches!(**inner, Ty::String | Ty::Integer))
         {
-            problems.push((format!("{pp}/style"), "style `simple` joins a list of strings or integers".into()));
+            problems.push((
+                format!("{pp}/style"),
+                "style `simple` joins a list of strings or integers".into(),
+            ));
         }
     } else if param.style.is_some() {
-        problems.push((format!("{pp}/style"), "`style` applies to a parameter given a `type`".into()));
+        problems.push((
+            format!("{pp}/style"),
+            "`style` applies to a parameter given a `type`".into(),
+        ));
     }
     check_fn_names(pp, &param.checks, problems);
 }
@@ -754,7 +866,10 @@ fn check_limits(p: &str, l: &Limits, ty: &Ty, ty_text: &str, problems: &mut Vec<
     let numeric = matches!(ty, Ty::Integer | Ty::Number | Ty::NumberOrString);
     let mut bad = |name: &str, ok: bool| {
         if !ok {
-            problems.push((format!("{p}/limits/{name}"), format!("`{name}` does not apply to type {ty_text}")));
+            problems.push((
+                format!("{p}/limits/{name}"),
+                format!("`{name}` does not apply to type {ty_text}"),
+            ));
         }
     };
     bad("min_items", l.min_items.is_none() || list);
@@ -769,14 +884,25 @@ fn check_limits(p: &str, l: &Limits, ty: &Ty, ty_text: &str, problems: &mut Vec<
     bad("max", l.max.is_none() || numeric);
     bad("values", l.values.is_none() || string);
     let pairs = [
-        ("min_items", l.min_items.map(|x| x as f64), l.max_items.map(|x| x as f64)),
-        ("min_chars", l.min_chars.map(|x| x as f64), l.max_chars.map(|x| x as f64)),
+        (
+            "min_items",
+            l.min_items.map(|x| x as f64),
+            l.max_items.map(|x| x as f64),
+        ),
+        (
+            "min_chars",
+            l.min_chars.map(|x| x as f64),
+            l.max_chars.map(|x| x as f64),
+        ),
         ("min", l.min, l.max),
     ];
     for (name, lo, hi) in pairs {
         if let (Some(lo), Some(hi)) = (lo, hi) {
             if lo > hi {
-                problems.push((format!("{p}/limits/{name}"), format!("{lo} is above the maximum {hi}")));
+                problems.push((
+                    format!("{p}/limits/{name}"),
+                    format!("{lo} is above the maximum {hi}"),
+                ));
             }
         }
     }
@@ -786,6 +912,45 @@ fn check_fn_names(p: &str, checks: &[String], problems: &mut Vec<(String, String
     for (k, c) in checks.iter().enumerate() {
         if let Err(m) = snake_name(c) {
             problems.push((format!("{p}/checks/{k}"), m));
+        }
+    }
+}
+
+/// Every rule named under `checks:` anywhere is described under `/rules`.
+fn check_rules_described(t: &Typed, problems: &mut Vec<(String, String)>) {
+    let mut named: Vec<(String, &String)> = Vec::new();
+    for (d, p) in &t.types {
+        for (k, c) in d.checks.iter().enumerate() {
+            named.push((format!("{p}/checks/{k}"), c));
+        }
+        for (j, f) in d.fields.iter().enumerate() {
+            for (k, c) in f.checks.iter().enumerate() {
+                named.push((format!("{p}/fields/{j}/checks/{k}"), c));
+            }
+        }
+    }
+    for (_, op, p) in &t.operations {
+        for (name, param) in &op.params {
+            for (k, c) in param.checks.iter().enumerate() {
+                named.push((format!("{p}/params/{}/checks/{k}", escape_token(name)), c));
+            }
+        }
+    }
+    for (u, p) in &t.unions {
+        for (j, v) in u.variants.iter().enumerate() {
+            for (i, param) in v.params.iter().enumerate() {
+                for (k, c) in param.checks.iter().enumerate() {
+                    named.push((format!("{p}/variants/{j}/params/{i}/checks/{k}"), c));
+                }
+            }
+        }
+    }
+    for (pointer, rule) in named {
+        if !t.rules.contains_key(rule) {
+            problems.push((
+                pointer,
+                format!("rule `{rule}` is not described under /rules"),
+            ));
         }
     }
 }
@@ -811,6 +976,8 @@ pub fn snake_name(s: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("{s:?} is not a snake_case Rust name (or is a keyword)"))
+        Err(format!(
+            "{s:?} is not a snake_case Rust name (or is a keyword)"
+        ))
     }
 }

@@ -163,7 +163,10 @@ fn compact(r: &mut Resolver<'_>, api: &mut Api) {
     let mut live = vec![false; n];
     let mut stack: Vec<usize> = Vec::new();
     for (i, t) in r.types.iter().enumerate() {
-        if r.meta[i].fixed.is_some() && !r.meta[i].mergeable && t.pointer.starts_with("/components/") {
+        if r.meta[i].fixed.is_some()
+            && !r.meta[i].mergeable
+            && t.pointer.starts_with("/components/")
+        {
             stack.push(i);
         }
     }
@@ -326,20 +329,30 @@ fn names(r: &mut Resolver<'_>, api: &Api) {
     let mut taken: BTreeMap<String, String> = BTreeMap::new();
     for op in &api.operations {
         taken.insert(op.request_name(), format!("the request of `{}`", op.action));
-        taken.insert(op.response_name(), format!("the response of `{}`", op.action));
+        taken.insert(
+            op.response_name(),
+            format!("the response of `{}`", op.action),
+        );
     }
     for n in RUNTIME_TYPES {
-        taken.insert((*n).to_owned(), "a type of the hand-written runtime".to_owned());
+        taken.insert(
+            (*n).to_owned(),
+            "a type of the hand-written runtime".to_owned(),
+        );
     }
     for i in 0..r.types.len() {
         if let Some((name, file, pointer)) = r.meta[i].fixed.clone() {
             match taken.get(&name) {
                 Some(other) => {
                     let m = format!("type name `{name}` is already {other}; pick another name");
-                    r.diag.error(crate::output::CodegenError::new(file, pointer, m));
+                    r.diag
+                        .error(crate::output::CodegenError::new(file, pointer, m));
                 }
                 None => {
-                    taken.insert(name.clone(), format!("declared at {}#{pointer}", file.display()));
+                    taken.insert(
+                        name.clone(),
+                        format!("declared at {}#{pointer}", file.display()),
+                    );
                 }
             }
             r.types[i].name = name;
@@ -348,7 +361,10 @@ fn names(r: &mut Resolver<'_>, api: &Api) {
     let mut wanted: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for i in 0..r.types.len() {
         if r.meta[i].fixed.is_none() {
-            wanted.entry(r.meta[i].candidate.clone()).or_default().push(i);
+            wanted
+                .entry(r.meta[i].candidate.clone())
+                .or_default()
+                .push(i);
         }
     }
     for (candidate, claimants) in wanted {
@@ -391,7 +407,11 @@ fn cycles(r: &mut Resolver<'_>) {
         .types
         .iter()
         .map(|t| {
-            let mut e: Vec<usize> = t.fields.iter().filter_map(|f: &Field| direct(&f.ty)).collect();
+            let mut e: Vec<usize> = t
+                .fields
+                .iter()
+                .filter_map(|f: &Field| direct(&f.ty))
+                .collect();
             match &t.kind {
                 TypeKind::Untagged { variants } => e.extend(variants.iter().map(|v| v.ty)),
                 TypeKind::Union { variants, .. } => {

@@ -133,7 +133,10 @@ pub(super) fn assign(
         if let Some(other) = modules.insert(snake(&g.name), g.name.clone()) {
             r.overlay_err(
                 &g.pointer,
-                format!("group `{}` maps to the same module as group `{other}`", g.name),
+                format!(
+                    "group `{}` maps to the same module as group `{other}`",
+                    g.name
+                ),
             );
         }
         for (action, pointer) in &g.operations {

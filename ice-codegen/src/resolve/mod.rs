@@ -87,7 +87,11 @@ fn spec_err(spec: &Spec, pointer: &str, message: impl Into<String>) -> CodegenEr
 }
 
 /// Resolves a loaded spec with its overlay.
-pub fn resolve(spec: &Spec, overlay: &Overlay, options: Options) -> Result<Resolved, CodegenErrors> {
+pub fn resolve(
+    spec: &Spec,
+    overlay: &Overlay,
+    options: Options,
+) -> Result<Resolved, CodegenErrors> {
     let mut r = Resolver {
         spec,
         overlay,
@@ -154,10 +158,14 @@ pub fn resolve(spec: &Spec, overlay: &Overlay, options: Options) -> Result<Resol
         operations,
         types: Vec::new(),
         prelude,
+        rules: live.typed.rules.clone(),
     };
     finish::finish(&mut r, &mut api);
-    let Resolver { diag, mut warnings, .. } = r;
-    warnings.sort_by(|a, b| (&a.file, &a.pointer, &a.message).cmp(&(&b.file, &b.pointer, &b.message)));
+    let Resolver {
+        diag, mut warnings, ..
+    } = r;
+    warnings
+        .sort_by(|a, b| (&a.file, &a.pointer, &a.message).cmp(&(&b.file, &b.pointer, &b.message)));
     diag.finish(Resolved { api, warnings })
 }
 
@@ -173,8 +181,11 @@ impl<'a> Resolver<'a> {
     }
 
     fn types_err(&mut self, pointer: &str, message: impl Into<String>) {
-        self.diag
-            .error(CodegenError::new(&self.overlay.types_file, pointer, message));
+        self.diag.error(CodegenError::new(
+            &self.overlay.types_file,
+            pointer,
+            message,
+        ));
     }
 
     fn spec_err(&mut self, pointer: &str, message: impl Into<String>) {
@@ -220,7 +231,14 @@ impl<'a> Resolver<'a> {
             match &schema.kind {
                 SchemaKind::Object { properties, .. } => {
                     let mut namer = Namer::default();
-                    let fields = self.fields(properties, Side::Request, &mut namer, &parent, &parent, true);
+                    let fields = self.fields(
+                        properties,
+                        Side::Request,
+                        &mut namer,
+                        &parent,
+                        &parent,
+                        true,
+                    );
                     self.types[idx].fields = fields;
                 }
                 _ => self.spec_err(
@@ -255,7 +273,10 @@ impl<'a> Resolver<'a> {
         } else {
             self.spec_err(
                 &format!("{}/methods", api.pointer),
-                format!("expected `get` or `post` among the methods, found {:?}", api.methods),
+                format!(
+                    "expected `get` or `post` among the methods, found {:?}",
+                    api.methods
+                ),
             );
             Method::Post
         };
@@ -266,7 +287,10 @@ impl<'a> Resolver<'a> {
         } else {
             self.spec_err(
                 &format!("{}/security", api.pointer),
-                format!("unsupported security schemes {:?}; expected AK or Anonymous", api.security),
+                format!(
+                    "unsupported security schemes {:?}; expected AK or Anonymous",
+                    api.security
+                ),
             );
             Auth::AccessKey
         };
@@ -281,7 +305,10 @@ impl<'a> Resolver<'a> {
             if let Some(first) = seen.insert(&p.name, &p.pointer) {
                 self.spec_err(
                     &format!("{}/name", p.pointer),
-                    format!("duplicate parameter `{}` (first defined at {first})", p.name),
+                    format!(
+                        "duplicate parameter `{}` (first defined at {first})",
+                        p.name
+                    ),
                 );
                 continue;
             }
@@ -306,8 +333,14 @@ impl<'a> Resolver<'a> {
                     continue;
                 }
             };
-            let (ty, checks) =
-                self.type_of(&p.schema, Side::Request, &mut namer, &pascal(&p.name), &request_name, &qualifier);
+            let (ty, checks) = self.type_of(
+                &p.schema,
+                Side::Request,
+                &mut namer,
+                &pascal(&p.name),
+                &request_name,
+                &qualifier,
+            );
             let Some(style) = self.param_style(p, &ty) else {
                 continue;
             };
@@ -318,7 +351,11 @@ impl<'a> Resolver<'a> {
                     ty,
                     required: p.schema.required == Some(true),
                     deprecated: p.schema.deprecated,
-                    docs: p.schema.description.clone().or_else(|| p.schema.title.clone()),
+                    docs: p
+                        .schema
+                        .description
+                        .clone()
+                        .or_else(|| p.schema.title.clone()),
                     checks,
                     pointer: p.pointer.clone(),
                 },
@@ -364,7 +401,10 @@ impl<'a> Resolver<'a> {
             (None, None, d) => d.clone(),
         };
         let prefixes: Vec<String> = if live.ops.idempotent_prefixes.is_empty() {
-            DEFAULT_IDEMPOTENT_PREFIXES.iter().map(|s| s.to_string()).collect()
+            DEFAULT_IDEMPOTENT_PREFIXES
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
         } else {
             live.ops.idempotent_prefixes.clone()
         };
@@ -435,33 +475,41 @@ impl<'a> Resolver<'a> {
             rules: Vec::new(),
         };
         let ty = match &s.kind {
-            SchemaKind::Ref(r) => match r.strip_prefix(COMPONENT_PREFIX) {
-                None => {
-                    self.spec_err(
+            SchemaKind::Ref(r) => {
+                match r.strip_prefix(COMPONENT_PREFIX) {
+                    None => {
+                        self.spec_err(
                         &format!("{}/$ref", s.pointer),
                         format!("unsupported reference {r:?}; expected `#/components/schemas/<Name>`"),
                     );
-                    TypeRef::Any
-                }
-                Some(name) => match self.components.get(name) {
-                    Some(&i) => TypeRef::Named(i),
-                    None => {
-                        self.spec_err(
+                        TypeRef::Any
+                    }
+                    Some(name) => match self.components.get(name) {
+                        Some(&i) => TypeRef::Named(i),
+                        None => {
+                            self.spec_err(
                             &format!("{}/$ref", s.pointer),
                             format!("dangling reference {r:?}: there is no component schema named `{name}`"),
                         );
-                        TypeRef::Any
-                    }
-                },
-            },
+                            TypeRef::Any
+                        }
+                    },
+                }
+            }
             SchemaKind::String => TypeRef::String,
             SchemaKind::Integer => TypeRef::Integer,
             SchemaKind::Number => TypeRef::Number,
             SchemaKind::Boolean => TypeRef::Boolean,
             SchemaKind::Any => TypeRef::Any,
             SchemaKind::Array(items) => {
-                let (inner, inner_checks) =
-                    self.type_of(items, side, namer, &format!("{hint}Item"), parent, qualifier);
+                let (inner, inner_checks) = self.type_of(
+                    items,
+                    side,
+                    namer,
+                    &format!("{hint}Item"),
+                    parent,
+                    qualifier,
+                );
                 if inner_checks.any() {
                     checks.inner = Some(Box::new(inner_checks));
                 }

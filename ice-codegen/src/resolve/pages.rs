@@ -20,11 +20,18 @@ pub(super) fn constraints(r: &mut Resolver<'_>, live: &Overlay, ops: &mut [Opera
     }
 }
 
-fn apply_patch(r: &mut Resolver<'_>, op: &mut Operation, patch: &ConstraintPatch) -> Result<(), String> {
+fn apply_patch(
+    r: &mut Resolver<'_>,
+    op: &mut Operation,
+    patch: &ConstraintPatch,
+) -> Result<(), String> {
     let mut segments = patch.path.split('.');
     let first = segments.next().unwrap_or_default();
     let Some(pi) = op.params.iter().position(|p| p.field.wire_name == first) else {
-        return Err(format!("operation `{}` has no parameter `{first}`", op.action));
+        return Err(format!(
+            "operation `{}` has no parameter `{first}`",
+            op.action
+        ));
     };
     // Walk immutably to find the target: None = the parameter itself, Some((type, field)).
     let mut target: Option<(usize, usize)> = None;
@@ -53,7 +60,10 @@ fn apply_patch(r: &mut Resolver<'_>, op: &mut Operation, patch: &ConstraintPatch
     let list = matches!(field.ty, TypeRef::List(_));
     let mut problems = Vec::new();
     if (patch.minimum.is_some() || patch.maximum.is_some()) && !numeric {
-        problems.push(format!("minimum/maximum need a number, but `{}` is not one", patch.path));
+        problems.push(format!(
+            "minimum/maximum need a number, but `{}` is not one",
+            patch.path
+        ));
     }
     if (patch.min_length.is_some() || patch.max_length.is_some() || !patch.enum_values.is_empty())
         && !text
@@ -64,7 +74,10 @@ fn apply_patch(r: &mut Resolver<'_>, op: &mut Operation, patch: &ConstraintPatch
         ));
     }
     if (patch.min_items.is_some() || patch.max_items.is_some()) && !list {
-        problems.push(format!("min_items/max_items need a list, but `{}` is not one", patch.path));
+        problems.push(format!(
+            "min_items/max_items need a list, but `{}` is not one",
+            patch.path
+        ));
     }
     if !problems.is_empty() {
         return Err(problems.join("; "));
@@ -83,7 +96,11 @@ fn apply_patch(r: &mut Resolver<'_>, op: &mut Operation, patch: &ConstraintPatch
 }
 
 /// Field-index path for a dotted wire path in the response.
-pub(super) fn response_path(r: &Resolver<'_>, fields: &[Field], dotted: &str) -> Option<(Vec<usize>, TypeRef)> {
+pub(super) fn response_path(
+    r: &Resolver<'_>,
+    fields: &[Field],
+    dotted: &str,
+) -> Option<(Vec<usize>, TypeRef)> {
     let mut path = Vec::new();
     let mut current = fields;
     let mut ty = None;
@@ -105,7 +122,11 @@ pub(super) fn response_path(r: &Resolver<'_>, fields: &[Field], dotted: &str) ->
 }
 
 /// The pagination of `op`, or `None`; problems with an overlay hint are recorded.
-pub(super) fn pagination(r: &mut Resolver<'_>, live: &Overlay, op: &Operation) -> Option<Pagination> {
+pub(super) fn pagination(
+    r: &mut Resolver<'_>,
+    live: &Overlay,
+    op: &Operation,
+) -> Option<Pagination> {
     let hint = live.ops.pagination.get(&op.action);
     match detect(r, hint, op) {
         Ok(p) => p,
@@ -175,7 +196,9 @@ fn detect(
                 )),
             };
         }
-        Ok(defaults.iter().find_map(|d| response_path(r, &op.response, d)))
+        Ok(defaults
+            .iter()
+            .find_map(|d| response_path(r, &op.response, d)))
     };
     let items = match hint.and_then(|h| h.items.as_ref()) {
         Some(p) => lookup(Some(p), &[], "items")?,
@@ -195,7 +218,10 @@ fn detect(
     };
     let Some((items_path, items_ty)) = items else {
         if hint.is_some() {
-            return Err(format!("cannot find the item list of `{}`; set `items`", op.action));
+            return Err(format!(
+                "cannot find the item list of `{}`; set `items`",
+                op.action
+            ));
         }
         return Ok(None);
     };
@@ -205,10 +231,17 @@ fn detect(
     let token_path = match kind {
         PageKind::Token => {
             let wire = op.params[cursor_param].field.wire_name.clone();
-            match lookup(hint.and_then(|h| h.token.as_ref()), &[wire.as_str()], "token")? {
+            match lookup(
+                hint.and_then(|h| h.token.as_ref()),
+                &[wire.as_str()],
+                "token",
+            )? {
                 Some((p, TypeRef::String)) => p,
                 Some(_) => {
-                    return Err(format!("the token field of `{}` is not a string", op.action))
+                    return Err(format!(
+                        "the token field of `{}` is not a string",
+                        op.action
+                    ))
                 }
                 None => {
                     if hint.is_some() {

@@ -141,7 +141,9 @@ pub(super) fn declare(r: &mut Resolver<'_>, live: &Overlay) {
                     .params
                     .iter()
                     .enumerate()
-                    .map(|(k, pd)| union_param(r, pd, &format!("{p}/variants/{j}/params/{k}"), &file))
+                    .map(|(k, pd)| {
+                        union_param(r, pd, &format!("{p}/variants/{j}/params/{k}"), &file)
+                    })
                     .collect(),
             })
             .collect();
@@ -175,7 +177,11 @@ fn declare_one(
             pointer: overlay_ref(file, pointer),
         },
         Meta {
-            fixed: Some((name.to_owned(), file.to_path_buf(), format!("{pointer}/name"))),
+            fixed: Some((
+                name.to_owned(),
+                file.to_path_buf(),
+                format!("{pointer}/name"),
+            )),
             candidate: String::new(),
             qualifier: String::new(),
             mergeable: false,
@@ -202,7 +208,10 @@ fn type_ref(r: &Resolver<'_>, ty: &Ty) -> TypeRef {
         Ty::Json => TypeRef::Any,
         Ty::List(t) => TypeRef::List(Box::new(type_ref(r, t))),
         Ty::JsonString(t) => TypeRef::JsonString(Box::new(type_ref(r, t))),
-        Ty::Named(n) => r.declared.get(n).map_or(TypeRef::Any, |&i| TypeRef::Named(i)),
+        Ty::Named(n) => r
+            .declared
+            .get(n)
+            .map_or(TypeRef::Any, |&i| TypeRef::Named(i)),
     }
 }
 
@@ -281,7 +290,9 @@ fn style_of(r: &Resolver<'_>, pd: &ParamDef, ty: &TypeRef) -> Style {
         (Some(S::Simple), _) => Style::Simple,
         (_, TypeRef::String | TypeRef::Integer | TypeRef::Boolean) => Style::Scalar,
         // An open enum travels as its plain value.
-        (_, TypeRef::Named(i)) if matches!(r.types[*i].kind, TypeKind::Enum { .. }) => Style::Scalar,
+        (_, TypeRef::Named(i)) if matches!(r.types[*i].kind, TypeKind::Enum { .. }) => {
+            Style::Scalar
+        }
         _ => Style::Json,
     }
 }
@@ -428,7 +439,10 @@ fn attach_union(r: &mut Resolver<'_>, op: &mut Operation, name: &str, rust: &str
     let mut covered: Vec<usize> = Vec::new();
     let mut problems = Vec::new();
     match op.params.iter().position(|p| p.field.wire_name == tag) {
-        None => problems.push(format!("`{}` has no tag parameter `{tag}` in the spec", op.action)),
+        None => problems.push(format!(
+            "`{}` has no tag parameter `{tag}` in the spec",
+            op.action
+        )),
         Some(i) => {
             let p = &op.params[i];
             if p.location != tag_location || p.field.ty != TypeRef::String {
@@ -554,7 +568,9 @@ fn locate(r: &Resolver<'_>, top: &[Field], path: &str) -> Result<Target, String>
             Some(o) => &r.types[o].fields,
         };
         let Some(fi) = fields.iter().position(|f| f.wire_name == name) else {
-            let here = owner.map_or("the response".to_owned(), |o| format!("`{}`", r.types[o].name));
+            let here = owner.map_or("the response".to_owned(), |o| {
+                format!("`{}`", r.types[o].name)
+            });
             return Err(format!("{here} has no field `{name}`"));
         };
         let last = n + 1 == segments.len();
@@ -585,7 +601,11 @@ fn locate(r: &Resolver<'_>, top: &[Field], path: &str) -> Result<Target, String>
     Err("empty path".into())
 }
 
-fn field_mut<'x>(r: &'x mut Resolver<'_>, op: &'x mut Operation, t: &Target) -> Option<&'x mut Field> {
+fn field_mut<'x>(
+    r: &'x mut Resolver<'_>,
+    op: &'x mut Operation,
+    t: &Target,
+) -> Option<&'x mut Field> {
     match *t {
         Target::Top(i) => op.response.get_mut(i),
         Target::In(o, i) => r.types.get_mut(o)?.fields.get_mut(i),
@@ -593,7 +613,13 @@ fn field_mut<'x>(r: &'x mut Resolver<'_>, op: &'x mut Operation, t: &Target) -> 
     }
 }
 
-fn attach_response(r: &mut Resolver<'_>, op: &mut Operation, path: &str, rd: &ResponseDef, rp: &str) {
+fn attach_response(
+    r: &mut Resolver<'_>,
+    op: &mut Operation,
+    path: &str,
+    rd: &ResponseDef,
+    rp: &str,
+) {
     let target = match locate(r, &op.response, path) {
         Ok(t) => t,
         Err(m) => {
@@ -618,7 +644,10 @@ fn attach_response(r: &mut Resolver<'_>, op: &mut Operation, path: &str, rd: &Re
             }
             _ => r.types_err(
                 rp,
-                format!("`{path}` of `{}` is not an object the spec defines inline", op.action),
+                format!(
+                    "`{path}` of `{}` is not an object the spec defines inline",
+                    op.action
+                ),
             ),
         }
     }
@@ -626,7 +655,10 @@ fn attach_response(r: &mut Resolver<'_>, op: &mut Operation, path: &str, rd: &Re
     let action = op.action.clone();
     let Some(field) = field_mut(r, op, &target) else {
         if typed.is_some() || rd.required {
-            r.types_err(rp, "`type` and `required` apply to a field, not to `[]` items");
+            r.types_err(
+                rp,
+                "`type` and `required` apply to a field, not to `[]` items",
+            );
         }
         return;
     };
@@ -681,7 +713,10 @@ fn attach_same_as(
 ) {
     let reference = rd.same_as.clone().unwrap_or_default();
     let Some((other, other_path)) = reference.split_once('#') else {
-        r.types_err(rp, format!("same_as {reference:?}: expected `Operation#Path`"));
+        r.types_err(
+            rp,
+            format!("same_as {reference:?}: expected `Operation#Path`"),
+        );
         return;
     };
     let Some(ti) = ops.iter().position(|o| o.action == other) else {
@@ -693,7 +728,10 @@ fn attach_same_as(
         Ok(t) => match field_mut(r, &mut ops[ti], &t).map(|f| f.ty.clone()) {
             Some(TypeRef::Named(j)) => j,
             _ => {
-                r.types_err(rp, format!("same_as: `{other}#{other_path}` is not an object"));
+                r.types_err(
+                    rp,
+                    format!("same_as: `{other}#{other_path}` is not an object"),
+                );
                 return;
             }
         },

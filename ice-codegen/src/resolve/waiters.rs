@@ -24,7 +24,10 @@ pub(super) fn resolve(r: &mut Resolver<'_>, live: &Overlay, ops: &mut [Operation
             match response_path(r, &ops[si].response, path) {
                 Some((id, TypeRef::String)) => starts.push((si, id)),
                 Some(_) => r.overlay_err(pointer, format!("`{submit}.{path}` is not a string")),
-                None => r.overlay_err(pointer, format!("the response of `{submit}` has no `{path}`")),
+                None => r.overlay_err(
+                    pointer,
+                    format!("the response of `{submit}` has no `{path}`"),
+                ),
             }
         }
         for m in problems {
@@ -66,7 +69,12 @@ fn status_values(r: &Resolver<'_>, ty: &TypeRef) -> Option<Vec<String>> {
     }
 }
 
-fn check_values(known: &Option<Vec<String>>, values: &[String], what: &str, problems: &mut Vec<String>) {
+fn check_values(
+    known: &Option<Vec<String>>,
+    values: &[String],
+    what: &str,
+    problems: &mut Vec<String>,
+) {
     if let Some(known) = known {
         for v in values {
             if !known.contains(v) {
@@ -79,17 +87,23 @@ fn check_values(known: &Option<Vec<String>>, values: &[String], what: &str, prob
     }
 }
 
-fn build(r: &Resolver<'_>, op: &Operation, def: &WaiterDef, problems: &mut Vec<String>) -> Option<Waiter> {
+fn build(
+    r: &Resolver<'_>,
+    op: &Operation,
+    def: &WaiterDef,
+    problems: &mut Vec<String>,
+) -> Option<Waiter> {
     let id_param = op
         .params
         .iter()
         .position(|p| p.field.wire_name == def.id && p.field.ty == TypeRef::String);
     if id_param.is_none() {
-        problems.push(format!("no string request parameter `{}` to carry the job id", def.id));
+        problems.push(format!(
+            "no string request parameter `{}` to carry the job id",
+            def.id
+        ));
     }
-    let string_or_enum = |ty: &TypeRef| {
-        *ty == TypeRef::String || status_values(r, ty).is_some()
-    };
+    let string_or_enum = |ty: &TypeRef| *ty == TypeRef::String || status_values(r, ty).is_some();
     let status = match response_path(r, &op.response, &def.status) {
         Some((p, ty)) if string_or_enum(&ty) => {
             let known = status_values(r, &ty);
@@ -98,7 +112,10 @@ fn build(r: &Resolver<'_>, op: &Operation, def: &WaiterDef, problems: &mut Vec<S
             Some(p)
         }
         Some(_) => {
-            problems.push(format!("status `{}` is neither a string nor an open enum", def.status));
+            problems.push(format!(
+                "status `{}` is neither a string nor an open enum",
+                def.status
+            ));
             None
         }
         None => {
@@ -111,7 +128,11 @@ fn build(r: &Resolver<'_>, op: &Operation, def: &WaiterDef, problems: &mut Vec<S
         Some(s) => match response_path(r, &op.response, &s.list) {
             Some((list, TypeRef::List(inner))) => match *inner {
                 TypeRef::Named(item) => {
-                    match r.types[item].fields.iter().position(|f| f.wire_name == s.status) {
+                    match r.types[item]
+                        .fields
+                        .iter()
+                        .position(|f| f.wire_name == s.status)
+                    {
                         Some(fi) if string_or_enum(&r.types[item].fields[fi].ty) => {
                             let known = status_values(r, &r.types[item].fields[fi].ty);
                             check_values(&known, &s.success, "sub-job success", problems);
@@ -144,16 +165,19 @@ fn build(r: &Resolver<'_>, op: &Operation, def: &WaiterDef, problems: &mut Vec<S
             }
         },
     };
-    let string_path = |p: &Option<String>, what: &str, problems: &mut Vec<String>| -> Option<FieldPath> {
-        let p = p.as_ref()?;
-        match response_path(r, &op.response, p) {
-            Some((path, TypeRef::String)) => Some(path),
-            _ => {
-                problems.push(format!("{what} `{p}` is not a string field of the response"));
-                None
+    let string_path =
+        |p: &Option<String>, what: &str, problems: &mut Vec<String>| -> Option<FieldPath> {
+            let p = p.as_ref()?;
+            match response_path(r, &op.response, p) {
+                Some((path, TypeRef::String)) => Some(path),
+                _ => {
+                    problems.push(format!(
+                        "{what} `{p}` is not a string field of the response"
+                    ));
+                    None
+                }
             }
-        }
-    };
+        };
     let error_code = string_path(&def.error_code, "error code", problems);
     let error_message = string_path(&def.error_message, "error message", problems);
     if !problems.is_empty() {

@@ -84,7 +84,11 @@ pub fn generate(api: &Api) -> Result<Vec<GeneratedFile>, CodegenError> {
         api,
         has_checks: validate::compute_has_checks(&api.types),
     };
-    let mut files = vec![root_module(&ctx)?, components_module(&ctx)?, prelude_module(&ctx)?];
+    let mut files = vec![
+        root_module(&ctx)?,
+        components_module(&ctx)?,
+        prelude_module(&ctx)?,
+    ];
     for g in &api.groups {
         let module = ctx.group_module(&g.feature);
         let home = TypeHome::Group(g.feature.clone());
@@ -223,7 +227,11 @@ fn components_module(ctx: &Ctx<'_>) -> Result<GeneratedFile, CodegenError> {
         }
         let tokens = types::named_type(ctx, i);
         let file: syn::File = syn::parse2(tokens).map_err(|e| {
-            CodegenError::new(&t.pointer, "", format!("generator produced invalid Rust: {e}"))
+            CodegenError::new(
+                &t.pointer,
+                "",
+                format!("generator produced invalid Rust: {e}"),
+            )
         })?;
         let g = gate(&t.groups);
         let attrs: Vec<syn::Attribute> = if g.is_empty() {
@@ -300,7 +308,10 @@ fn prelude_module(ctx: &Ctx<'_>) -> Result<GeneratedFile, CodegenError> {
         }
         let m = ctx.group_module(&op.group);
         let f = &op.group;
-        let (req, resp) = (format_ident!("{}", op.request_name()), format_ident!("{}", op.response_name()));
+        let (req, resp) = (
+            format_ident!("{}", op.request_name()),
+            format_ident!("{}", op.response_name()),
+        );
         uses.push(quote!(#[cfg(feature = #f)] pub use super::#m::{#req, #resp};));
     }
     for i in reached {

@@ -35,9 +35,21 @@ pub fn operation(ctx: &Ctx<'_>, index: usize) -> TokenStream {
             Auth::AccessKey => "signed",
             Auth::Anonymous => "anonymous",
         },
-        if op.idempotent { "idempotent" } else { "not idempotent" },
-        if op.pagination.is_some() { ", paginated" } else { "" },
-        if op.waiter.is_some() { ", waitable" } else { "" },
+        if op.idempotent {
+            "idempotent"
+        } else {
+            "not idempotent"
+        },
+        if op.pagination.is_some() {
+            ", paginated"
+        } else {
+            ""
+        },
+        if op.waiter.is_some() {
+            ", waitable"
+        } else {
+            ""
+        },
     );
     // Spec text is sanitized for rustdoc; the lines written here keep their intra-doc links.
     let mut rust_lines = vec![format!(
@@ -52,7 +64,11 @@ pub fn operation(ctx: &Ctx<'_>, index: usize) -> TokenStream {
              (success: `{}`; failure: `{}`).",
             w.job,
             w.success.join("`, `"),
-            if w.failure.is_empty() { "none".to_owned() } else { w.failure.join("`, `") }
+            if w.failure.is_empty() {
+                "none".to_owned()
+            } else {
+                w.failure.join("`, `")
+            }
         ));
     }
     if op.pagination.is_some() {
@@ -130,14 +146,24 @@ pub fn operation(ctx: &Ctx<'_>, index: usize) -> TokenStream {
                 }
             }
         } else {
-            checks.extend(field_validations(ctx, std::slice::from_ref(&p.field), |id| quote!(self.#id)));
+            checks.extend(field_validations(
+                ctx,
+                std::slice::from_ref(&p.field),
+                |id| quote!(self.#id),
+            ));
         }
     }
     let validate = validate_impl(&req, checks);
-    let paginated = op.pagination.as_ref().map(|p| paginated_impl(ctx, op, p, &home));
+    let paginated = op
+        .pagination
+        .as_ref()
+        .map(|p| paginated_impl(ctx, op, p, &home));
     let waitable = op.waiter.as_ref().map(|w| waitable_impl(ctx, op, w));
     let response = response_struct(ctx, op, &home);
-    let poll = op.starts.as_ref().map(|s| poll_request(ctx, op, s.poll, &s.id, &home));
+    let poll = op
+        .starts
+        .as_ref()
+        .map(|s| poll_request(ctx, op, s.poll, &s.id, &home));
 
     quote! {
         #docs
@@ -169,7 +195,11 @@ pub fn operation(ctx: &Ctx<'_>, index: usize) -> TokenStream {
 
 /// One `#[doc]` line, as written.
 fn raw_doc(line: &str) -> TokenStream {
-    let l = if line.is_empty() { String::new() } else { format!(" {line}") };
+    let l = if line.is_empty() {
+        String::new()
+    } else {
+        format!(" {line}")
+    };
     quote!(#[doc = #l])
 }
 
@@ -209,7 +239,11 @@ fn response_struct(ctx: &Ctx<'_>, op: &Operation, home: &TypeHome) -> TokenStrea
         };
         quote! { #fdocs #attr pub #id: #t }
     });
-    let default = if required.is_empty() { quote!(Default,) } else { TokenStream::new() };
+    let default = if required.is_empty() {
+        quote!(Default,)
+    } else {
+        TokenStream::new()
+    };
     let accessors = json_accessors(ctx, &op.response, home);
     let imp = (!accessors.is_empty()).then(|| quote!(impl #resp { #(#accessors)* }));
     quote! {
@@ -261,7 +295,10 @@ fn borrow_path(ctx: &Ctx<'_>, top: &[Field], path: &[usize], root: TokenStream) 
 
 /// `Option<&str>` for a string or open-enum field at `path`.
 fn str_path(ctx: &Ctx<'_>, top: &[Field], path: &[usize], root: TokenStream) -> TokenStream {
-    let leaf_is_string = ctx.api.field_at(top, path).is_some_and(|f| f.ty == TypeRef::String);
+    let leaf_is_string = ctx
+        .api
+        .field_at(top, path)
+        .is_some_and(|f| f.ty == TypeRef::String);
     let (Some((&last, prefix)), true) = (path.split_last(), leaf_is_string) else {
         let b = borrow_path(ctx, top, path, root);
         return quote!(#b.map(|s| s.as_str()));
@@ -340,7 +377,9 @@ fn job_error_body(ctx: &Ctx<'_>, top: &[Field], paths: [Option<&Vec<usize>>; 2])
         };
         values.push(value);
     }
-    let lets = docs.iter().map(|(_, local, parse)| quote!(let #local = #parse;));
+    let lets = docs
+        .iter()
+        .map(|(_, local, parse)| quote!(let #local = #parse;));
     let (code, message) = (&values[0], &values[1]);
     quote! {
         #(#lets)*
@@ -509,7 +548,13 @@ fn waitable_impl(ctx: &Ctx<'_>, op: &Operation, w: &Waiter) -> TokenStream {
 }
 
 /// `SubmitXResponse::poll_request()`: the request `Client::wait` polls for the started job.
-fn poll_request(ctx: &Ctx<'_>, op: &Operation, poll: usize, id: &[usize], home: &TypeHome) -> TokenStream {
+fn poll_request(
+    ctx: &Ctx<'_>,
+    op: &Operation,
+    poll: usize,
+    id: &[usize],
+    home: &TypeHome,
+) -> TokenStream {
     let resp = format_ident!("{}", op.response_name());
     let p = &ctx.api.operations[poll];
     let req_path = {

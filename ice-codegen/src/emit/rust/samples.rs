@@ -18,7 +18,9 @@ fn json_sample(ctx: &Ctx<'_>, ty: &TypeRef, seed: &str, depth: usize) -> Value {
     match ty {
         TypeRef::String | TypeRef::JsonString(_) | TypeRef::Any => json!(seed),
         TypeRef::Integer => json!(seed.len() as i64),
-        TypeRef::Number | TypeRef::Decimal | TypeRef::NumberOrString => json!(seed.len() as f64 + 0.5),
+        TypeRef::Number | TypeRef::Decimal | TypeRef::NumberOrString => {
+            json!(seed.len() as f64 + 0.5)
+        }
         TypeRef::Boolean => json!(true),
         TypeRef::FreeObject => json!({"k": "k"}),
         TypeRef::List(t) => json!([json_sample(ctx, t, seed, depth + 1)]),
@@ -26,18 +28,21 @@ fn json_sample(ctx: &Ctx<'_>, ty: &TypeRef, seed: &str, depth: usize) -> Value {
         TypeRef::Named(i) => {
             let t = &ctx.api.types[*i];
             match &t.kind {
-                TypeKind::Config { example: Some(ex), .. } => {
-                    serde_json::from_str(ex).unwrap_or(Value::Null)
-                }
+                TypeKind::Config {
+                    example: Some(ex), ..
+                } => serde_json::from_str(ex).unwrap_or(Value::Null),
                 TypeKind::Enum { values } => values.first().map_or(json!(seed), |v| json!(v.value)),
-                TypeKind::Untagged { variants } => variants
-                    .first()
-                    .map_or(Value::Null, |v| json_sample(ctx, &TypeRef::Named(v.ty), seed, depth + 1)),
+                TypeKind::Untagged { variants } => variants.first().map_or(Value::Null, |v| {
+                    json_sample(ctx, &TypeRef::Named(v.ty), seed, depth + 1)
+                }),
                 _ if depth > 8 => json!({}),
                 _ => {
                     let mut m = Map::new();
                     for f in &t.fields {
-                        m.insert(f.wire_name.clone(), json_sample(ctx, &f.ty, &f.wire_name, depth + 1));
+                        m.insert(
+                            f.wire_name.clone(),
+                            json_sample(ctx, &f.ty, &f.wire_name, depth + 1),
+                        );
                     }
                     Value::Object(m)
                 }
@@ -98,17 +103,21 @@ fn named_sample(ctx: &Ctx<'_>, i: usize, seed: &str, stack: &mut Vec<usize>) -> 
             quote!(::serde_json::from_str::<#path>(#json).expect("sample JSON fits its type"))
         }
         TypeKind::Union { variants, .. } => {
+            // The first variant, every parameter set (a struct-variant literal).
             let Some(v) = variants.first() else {
                 return quote!(unreachable!());
             };
-            let c = format_ident!("{}", v.constructor);
-            let args: Vec<TokenStream> = v
-                .params
-                .iter()
-                .filter(|p| p.field.required)
-                .map(|p| sample(ctx, &p.field.ty, &p.field.wire_name, stack))
-                .collect();
-            quote!(#path::#c(#(#args),*))
+            let r = format_ident!("{}", v.rust);
+            let fields = v.params.iter().map(|p| {
+                let id = field_ident(&p.field.rust_name);
+                let value = sample(ctx, &p.field.ty, &p.field.wire_name, stack);
+                if p.field.required {
+                    quote!(#id: #value)
+                } else {
+                    quote!(#id: ::std::option::Option::Some(#value))
+                }
+            });
+            quote!(#path::#r { #(#fields),* })
         }
         TypeKind::Object => {
             if stack.contains(&i) {
@@ -132,6 +141,9 @@ fn named_sample(ctx: &Ctx<'_>, i: usize, seed: &str, stack: &mut Vec<usize>) -> 
                 })
                 .collect();
             stack.pop();
+            if sets.is_empty() {
+                return quote!(#path::new(#(#args),*));
+            }
             quote!({
                 let mut x = #path::new(#(#args),*);
                 #(#sets)*

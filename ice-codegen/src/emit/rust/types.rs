@@ -45,7 +45,10 @@ pub fn field_docs(f: &Field, request: bool) -> TokenStream {
         add("**Deprecated** in the API.".into());
     }
     if let Some(p) = &f.checks.own.pattern {
-        add(format!("Pattern (not checked client-side): `{}`", p.replace('`', "'")));
+        add(format!(
+            "Pattern (not checked client-side): `{}`",
+            p.replace('`', "'")
+        ));
     }
     if request {
         if let Some(c) = checks_summary(f) {
@@ -157,7 +160,12 @@ fn is_untagged(ctx: &Ctx<'_>, ty: &TypeRef) -> bool {
 
 /// Argument type and conversion of a constructor argument or setter: strings and sums accept
 /// anything that converts, lists accept any iterator.
-pub fn arg(ctx: &Ctx<'_>, ty: &TypeRef, name: &Ident, home: &TypeHome) -> (TokenStream, TokenStream) {
+pub fn arg(
+    ctx: &Ctx<'_>,
+    ty: &TypeRef,
+    name: &Ident,
+    home: &TypeHome,
+) -> (TokenStream, TokenStream) {
     let t = rust_type(ctx, ty, From::Inside(home));
     match ty {
         TypeRef::String => (
@@ -165,7 +173,9 @@ pub fn arg(ctx: &Ctx<'_>, ty: &TypeRef, name: &Ident, home: &TypeHome) -> (Token
             quote!(#name.into()),
         ),
         TypeRef::List(inner) if **inner == TypeRef::String => (
-            quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<::std::string::String>>),
+            quote!(
+                impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<::std::string::String>>
+            ),
             quote!(#name.into_iter().map(::std::convert::Into::into).collect()),
         ),
         TypeRef::List(inner) => {
@@ -440,7 +450,10 @@ fn config(ctx: &Ctx<'_>, idx: usize) -> TokenStream {
         if let Some(n) = max_json_bytes {
             names.push(format!("at most {n} bytes as compact JSON"));
         }
-        doc.push_str(&format!("\n\nChecked before sending, beyond the field limits: {}.", names.join(", ")));
+        doc.push_str(&format!(
+            "\n\nChecked before sending, beyond the field limits: {}.",
+            names.join(", ")
+        ));
     }
     if !parse_only {
         doc.push_str("\n\nKeys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.");
@@ -560,4 +573,3 @@ pub fn ice_attr(p: &Param) -> TokenStream {
         None => quote!(#[ice(name = #wire, #loc)]),
     }
 }
-

@@ -30,10 +30,16 @@ pub fn union(ctx: &Ctx<'_>, idx: usize) -> TokenStream {
     let mut doc = t.docs.clone().unwrap_or_default();
     doc.push_str(&format!("\n\n| Variant | `{tag}` |\n|---|---|"));
     for v in variants {
-        doc.push_str(&format!("\n| [`{}`](Self::{}) | `{}` |", v.rust, v.rust, v.value));
+        doc.push_str(&format!(
+            "\n| [`{}`](Self::{}) | `{}` |",
+            v.rust, v.rust, v.value
+        ));
     }
     if let Some(d) = tag_docs {
-        doc.push_str(&format!("\n\n`{tag}` in the API reference: {}", d.trim_end()));
+        doc.push_str(&format!(
+            "\n\n`{tag}` in the API reference: {}",
+            d.trim_end()
+        ));
     }
     let docs = doc_attrs(Some(&doc));
     let tag_loc = match tag_location {
@@ -79,7 +85,10 @@ pub fn union(ctx: &Ctx<'_>, idx: usize) -> TokenStream {
                 inits.push(quote!(#id: ::std::option::Option::None));
             }
         }
-        let d = format!(" A `{}` job; optional parameters are set with the `with_*` methods.", v.value);
+        let d = format!(
+            " A `{}` job; optional parameters are set with the `with_*` methods.",
+            v.value
+        );
         quote! {
             #[doc = #d]
             pub fn #c(#(#params),*) -> Self {
@@ -93,7 +102,9 @@ pub fn union(ctx: &Ctx<'_>, idx: usize) -> TokenStream {
         !p.field.required
             && variants.iter().all(|v| {
                 v.params.iter().any(|q| {
-                    q.field.rust_name == p.field.rust_name && q.field.ty == p.field.ty && !q.field.required
+                    q.field.rust_name == p.field.rust_name
+                        && q.field.ty == p.field.ty
+                        && !q.field.required
                 })
             })
     });
@@ -125,7 +136,11 @@ pub fn union(ctx: &Ctx<'_>, idx: usize) -> TokenStream {
     });
     let validate_arms = variants.iter().map(|v| {
         let r = format_ident!("{}", v.rust);
-        let names: Vec<Ident> = v.params.iter().map(|p| field_ident(&p.field.rust_name)).collect();
+        let names: Vec<Ident> = v
+            .params
+            .iter()
+            .map(|p| field_ident(&p.field.rust_name))
+            .collect();
         let checks = v.params.iter().map(|p| param_checks(ctx, p));
         quote! { Self::#r { #(#names),* } => { #(#checks)* } }
     });
@@ -164,7 +179,13 @@ pub fn union(ctx: &Ctx<'_>, idx: usize) -> TokenStream {
 /// Checks of one variant parameter bound by name in a match arm.
 fn param_checks(ctx: &Ctx<'_>, p: &Param) -> TokenStream {
     let id = field_ident(&p.field.rust_name);
-    let body = value_checks(ctx, &p.field.ty, &p.field.checks, p.field.required, quote!(x));
+    let body = value_checks(
+        ctx,
+        &p.field.ty,
+        &p.field.checks,
+        p.field.required,
+        quote!(x),
+    );
     if body.is_empty() {
         return TokenStream::new();
     }
@@ -179,7 +200,11 @@ fn param_checks(ctx: &Ctx<'_>, p: &Param) -> TokenStream {
 /// Doc lines kept as written (the overlay's examples are doctests, not spec Markdown).
 fn raw_docs(text: &str) -> TokenStream {
     let lines = text.trim_end().lines().map(|l| {
-        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
         quote!(#[doc = #l])
     });
     quote!(#(#lines)*)

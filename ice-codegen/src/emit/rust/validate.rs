@@ -189,10 +189,12 @@ pub fn compute_has_checks(types: &[NamedType]) -> Vec<bool> {
                         .iter()
                         .any(|p| ty_has(&p.field.ty, &p.field.checks, p.field.required, &flags))
                 }),
-                TypeKind::Object => t.in_request
-                    && t.fields
-                        .iter()
-                        .any(|f| ty_has(&f.ty, &f.checks, f.required, &flags)),
+                TypeKind::Object => {
+                    t.in_request
+                        && t.fields
+                            .iter()
+                            .any(|f| ty_has(&f.ty, &f.checks, f.required, &flags))
+                }
             };
             if has {
                 flags[i] = true;

@@ -2,6 +2,11 @@
 //! media selection → wait → typed selection result → timeline organisation → wait → batch
 //! editing of the created projects → rendered media.
 #![cfg(feature = "emulator")]
+#![cfg(all(
+    ice_op = "SubmitSceneMediaSelectionJob",
+    ice_op = "SubmitSceneTimelineOrganizationJob",
+    ice_op = "SubmitSceneBatchEditingJob"
+))]
 
 mod emulator_support;
 
@@ -9,12 +14,13 @@ use std::time::Duration;
 
 use emulator_support::*;
 use ice_api::emulator::{Emulator, Timing};
-use ice_api::jobs::{
-    BatchEditingOutputConfig, GetBatchMediaProducingJob, OutputConfig, SceneMediaSelection,
-    SceneTimelineOrganization, SmartMixInputConfig, SubmitSceneBatchEditingJob,
-    SubmitSceneMediaSelectionJob, SubmitSceneTimelineOrganizationJob,
+use ice_api::media_production::{
+    BatchEditingOutputConfig, BatchJobType, GetBatchMediaProducingJobRequest, OutputConfig,
+    SceneMediaSelection, SceneTimelineOrganization, SmartMixInputConfig,
+    SubmitSceneBatchEditingJobRequest, SubmitSceneMediaSelectionJobRequest,
+    SubmitSceneTimelineOrganizationJobRequest,
 };
-use ice_api::runtime::waiter::{WaitOptions, WaitOutcome};
+use ice_api::{WaitOptions, WaitOutcome};
 
 const MEDIA: [&str; 2] = [
     "****b4549d46c88681030f6e****",
@@ -50,26 +56,24 @@ async fn seed_flow_selection_timeline_batch_editing() {
             .with_count(1),
     );
     let submitted = client
-        .send(&SubmitSceneMediaSelectionJob::new(selection))
+        .send(&SubmitSceneMediaSelectionJobRequest::new(selection))
         .await
         .unwrap();
-    let selection_id = submitted.job_id.expect("JobId");
+    let selection_id = submitted.job_id.clone();
     assert_eq!(selection_id.len(), 32);
 
     let mut polls = 0;
     let outcome = client
-        .wait_for_batch_job(&selection_id, &opts(), |_| polls += 1)
+        .wait(submitted.poll_request())
+        .options(opts())
+        .on_progress(|_| polls += 1)
         .await
         .unwrap();
     assert!(matches!(outcome, WaitOutcome::Succeeded(_)), "{outcome:?}");
     assert!(polls >= 1, "the progress hook saw every poll");
 
-    // 2. Typed selection result from the typed Get response.
-    let got = client
-        .send(&GetBatchMediaProducingJob::new(selection_id.clone()))
-        .await
-        .unwrap();
-    let job = got.editing_batch_job.expect("EditingBatchJob");
+    // 2. The typed selection result, from the waiter's own typed response.
+    let job = outcome.into_response().editing_batch_job;
     assert_eq!(job.job_id.as_deref(), Some(selection_id.as_str()));
     let result = job.parse_extend_output().unwrap().expect("ExtendOutput");
     let texts = result
@@ -109,50 +113,49 @@ async fn seed_flow_selection_timeline_batch_editing() {
             .with_count(2),
     );
     let tl = client
-        .send(&SubmitSceneTimelineOrganizationJob::new(timeline))
+        .send(&SubmitSceneTimelineOrganizationJobRequest::new(timeline))
         .await
         .unwrap();
-    let tl_id = tl.job_id.expect("JobId");
-    assert_ne!(tl_id, selection_id);
-    let done = match client
-        .wait_for_batch_job(&tl_id, &opts(), |_| {})
+    assert_ne!(tl.job_id, selection_id);
+    let done = client
+        .wait(tl.poll_request())
+        .options(opts())
         .await
         .unwrap()
-    {
-        WaitOutcome::Succeeded(job) => job,
-        other => panic!("{other:?}"),
-    };
-    assert_eq!(
-        done.job_type.as_deref(),
-        Some("Smart_Mix_Timeline_Organize")
-    );
+        .require_success()
+        .unwrap()
+        .editing_batch_job;
+    assert_eq!(done.job_type, Some(BatchJobType::SmartMixTimelineOrganize));
     let projects: Vec<String> = done
-        .sub_jobs
+        .sub_job_list
         .iter()
+        .flatten()
         .filter_map(|s| s.project_id.clone())
         .collect();
     assert_eq!(projects.len(), 2);
     // ExtendInput echoes the selection result the job was given.
-    let extend_input: serde_json::Value =
-        serde_json::from_str(done.raw["ExtendInput"].as_str().unwrap()).unwrap();
-    assert_eq!(extend_input, raw);
+    assert_eq!(done.parse_extend_input().unwrap(), Some(raw));
 
     // 4. Batch editing renders one video per project.
-    let render = SubmitSceneBatchEditingJob::new(
-        projects.clone(),
+    let render = SubmitSceneBatchEditingJobRequest::new(
         BatchEditingOutputConfig::new(
             "https://bucket.oss-cn-shanghai.aliyuncs.com/final_{index}.mp4",
         ),
+        projects.clone(),
     );
-    let render_id = client.send(&render).await.unwrap().job_id.expect("JobId");
+    let rendered = client.send(&render).await.unwrap();
     let rendered = client
-        .wait_for_batch_job(&render_id, &opts(), |_| {})
+        .wait(rendered.poll_request())
+        .options(opts())
         .await
+        .unwrap()
+        .require_success()
         .unwrap();
     let urls: Vec<_> = rendered
-        .job()
-        .sub_jobs
+        .editing_batch_job
+        .sub_job_list
         .iter()
+        .flatten()
         .filter_map(|s| s.media_url.clone())
         .collect();
     assert_eq!(
@@ -173,16 +176,15 @@ async fn same_seed_same_ids_and_selection() {
         let job =
             SceneMediaSelection::smart_mix(input(), OutputConfig::new("https://b/o_{index}.mp4"));
         let id = client
-            .send(&SubmitSceneMediaSelectionJob::new(job))
+            .send(&SubmitSceneMediaSelectionJobRequest::new(job))
             .await
             .unwrap()
-            .job_id
-            .unwrap();
+            .job_id;
         let got = client
-            .send(&GetBatchMediaProducingJob::new(id.clone()))
+            .send(&GetBatchMediaProducingJobRequest::new(id.clone()))
             .await
             .unwrap();
-        runs.push((id, got.editing_batch_job.unwrap().extend_output));
+        runs.push((id, got.editing_batch_job.extend_output));
     }
     assert_eq!(runs[0], runs[1]);
 }
