@@ -4,7 +4,9 @@
 //! [`resolve`] → [`ir`] → emitters ([`emit::rust`], [`emit::schema`]).
 
 pub mod configs;
+pub mod diff;
 pub mod emit;
+pub mod import;
 pub mod ir;
 pub mod names;
 pub mod output;

@@ -6,10 +6,10 @@ use std::path::Path;
 
 use crate::emit;
 use crate::ir::Api;
-use crate::output::{CodegenError, GeneratedFile};
+use crate::output::{CodegenError, CodegenErrors, GeneratedFile};
 use crate::overlay::load_overlay;
 use crate::resolve::resolve;
-use crate::spec::load_spec;
+use crate::spec::{load_spec, read_text, Limits};
 
 /// The spec, relative to the workspace root.
 pub const SPEC_PATH: &str = "specs/ice/2020-11-09/api-docs.json";
@@ -24,17 +24,19 @@ fn read(root: &Path, rel: &str) -> Result<String, CodegenError> {
 }
 
 /// Loads and resolves the workspace's spec and overlay.
-pub fn load_api(root: &Path) -> Result<Api, CodegenError> {
-    let spec = load_spec(Path::new(SPEC_PATH), &read(root, SPEC_PATH)?)?;
+pub fn load_api(root: &Path) -> Result<Api, CodegenErrors> {
+    let spec_path = Path::new(SPEC_PATH);
+    let text = read_text(&root.join(spec_path), spec_path, Limits::default())?;
+    let spec = load_spec(spec_path, &text)?;
     let overlay = load_overlay(Path::new(OVERLAY_PATH), &read(root, OVERLAY_PATH)?)?;
-    resolve(&spec, &overlay)
+    Ok(resolve(&spec, &overlay)?)
 }
 
 /// Every file `cargo xtask codegen` owns (generated Rust, test samples, the manifest with its
 /// regenerated feature block), except the typed job configs ([`crate::configs`]).
-pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, CodegenError> {
+pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, CodegenErrors> {
     let api = load_api(root)?;
-    generate_from(root, &api)
+    Ok(generate_from(root, &api)?)
 }
 
 /// [`generate`] for an already resolved API.
@@ -49,7 +51,7 @@ pub fn generate_from(root: &Path, api: &Api) -> Result<Vec<GeneratedFile>, Codeg
 }
 
 /// JSON Schema files (paths relative to the schema output directory).
-pub fn schemas(root: &Path) -> Result<Vec<GeneratedFile>, CodegenError> {
+pub fn schemas(root: &Path) -> Result<Vec<GeneratedFile>, CodegenErrors> {
     let api = load_api(root)?;
     Ok(emit::schema::schemas(&api))
 }

@@ -980,11 +980,11 @@ fn param_style(
 pub fn load_and_resolve(
     spec_path: &Path,
     overlay_path: Option<&Path>,
-) -> Result<Api, CodegenError> {
+) -> Result<Api, crate::CodegenErrors> {
     let spec = spec::read_spec(spec_path)?;
     let overlay = match overlay_path {
         Some(p) => crate::overlay::read_overlay(p)?,
         None => Overlay::default(),
     };
-    resolve(&spec, &overlay)
+    Ok(resolve(&spec, &overlay)?)
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 use ice_codegen::overlay::{load_overlay, Overlay};
 use ice_codegen::resolve::resolve;
 use ice_codegen::spec::load_spec;
-use ice_codegen::CodegenError;
+use ice_codegen::{CodegenError, CodegenErrors};
 use serde_json::{json, Value};
 
 /// A minimal valid spec with one operation, patched by `edit`.
@@ -28,15 +28,32 @@ fn spec_with(edit: impl FnOnce(&mut Value)) -> Value {
     v
 }
 
-fn run(v: &Value) -> Result<ice_codegen::ir::Api, CodegenError> {
+fn run(v: &Value) -> Result<ice_codegen::ir::Api, CodegenErrors> {
     let spec = load_spec(Path::new("spec.json"), &v.to_string())?;
-    resolve(&spec, &Overlay::default())
+    Ok(resolve(&spec, &Overlay::default())?)
+}
+
+/// The one problem `errors` holds.
+fn single(errors: CodegenErrors) -> CodegenError {
+    assert_eq!(errors.len(), 1, "expected one problem, got:\n{errors}");
+    errors.into_vec().remove(0)
+}
+
+/// The problem at `pointer` among `errors` (overlay checks may report related problems too).
+fn at(errors: CodegenErrors, pointer: &str) -> CodegenError {
+    errors
+        .errors()
+        .iter()
+        .find(|e| e.pointer == pointer)
+        .cloned()
+        .unwrap_or_else(|| panic!("no problem at {pointer} in:\n{errors}"))
 }
 
 fn fails(v: Value) -> CodegenError {
     match run(&v) {
         Ok(_) => panic!("expected an error"),
         Err(e) => {
+            let e = single(e);
             assert_eq!(e.file, Path::new("spec.json"));
             e
         }
@@ -51,7 +68,7 @@ fn baseline_is_valid() {
 
 #[test]
 fn invalid_json_names_line_and_column() {
-    let e = load_spec(Path::new("spec.json"), "{\"apis\": [}").unwrap_err();
+    let e = single(load_spec(Path::new("spec.json"), "{\"apis\": [}").unwrap_err());
     assert_eq!(e.pointer, "");
     assert_eq!(
         e.message,
@@ -237,17 +254,19 @@ fn roa_is_rejected() {
 
 // ---- overlay ----
 
-fn overlay(text: &str) -> Result<ice_codegen::ir::Api, CodegenError> {
+fn overlay(text: &str) -> Result<ice_codegen::ir::Api, CodegenErrors> {
     let spec = load_spec(Path::new("spec.json"), &spec_with(|_| {}).to_string())?;
     let o = load_overlay(Path::new("overlay.yaml"), text)?;
-    resolve(&spec, &o)
+    Ok(resolve(&spec, &o)?)
 }
 
 #[test]
 fn overlay_bad_group_name() {
-    let e = overlay("groups:\n  Media_Production:\n    operations: [GetThing]\n").unwrap_err();
+    let e = at(
+        overlay("groups:\n  Media_Production:\n    operations: [GetThing]\n").unwrap_err(),
+        "/groups/Media_Production",
+    );
     assert_eq!(e.file, Path::new("overlay.yaml"));
-    assert_eq!(e.pointer, "/groups/Media_Production");
     assert!(
         e.message.contains("not a valid feature name"),
         "{}",
@@ -257,16 +276,21 @@ fn overlay_bad_group_name() {
 
 #[test]
 fn overlay_unknown_operation_in_group() {
-    let e = overlay("groups:\n  a:\n    operations: [GetThing, GetOther]\n").unwrap_err();
+    let e = at(
+        overlay("groups:\n  a:\n    operations: [GetThing, GetOther]\n").unwrap_err(),
+        "/groups/a/operations/1",
+    );
     assert_eq!(e.pointer, "/groups/a/operations/1");
     assert_eq!(e.message, "unknown operation `GetOther` in group `a`");
 }
 
 #[test]
 fn overlay_operation_in_two_groups() {
-    let e =
+    let e = at(
         overlay("groups:\n  a:\n    operations: [GetThing]\n  b:\n    operations: [GetThing]\n")
-            .unwrap_err();
+            .unwrap_err(),
+        "/groups/b/operations/0",
+    );
     assert_eq!(e.pointer, "/groups/b/operations/0");
     assert!(e
         .message
@@ -275,15 +299,20 @@ fn overlay_operation_in_two_groups() {
 
 #[test]
 fn overlay_operation_in_no_group() {
-    let e = overlay("groups:\n  a:\n    operations: []\n").unwrap_err();
+    let e = at(
+        overlay("groups:\n  a:\n    operations: []\n").unwrap_err(),
+        "/groups",
+    );
     assert_eq!(e.pointer, "/groups");
     assert!(e.message.starts_with("operation `GetThing` is in no group"));
 }
 
 #[test]
 fn overlay_unknown_default_feature() {
-    let e =
-        overlay("default_features: [b]\ngroups:\n  a:\n    operations: [GetThing]\n").unwrap_err();
+    let e = at(
+        overlay("default_features: [b]\ngroups:\n  a:\n    operations: [GetThing]\n").unwrap_err(),
+        "/default_features/0",
+    );
     assert_eq!(e.pointer, "/default_features/0");
     assert_eq!(
         e.message,
@@ -293,7 +322,10 @@ fn overlay_unknown_default_feature() {
 
 #[test]
 fn overlay_constraint_on_wrong_type() {
-    let e = overlay("constraints:\n  GetThing:\n    Id: {minimum: 1}\n").unwrap_err();
+    let e = at(
+        overlay("constraints:\n  GetThing:\n    Id: {minimum: 1}\n").unwrap_err(),
+        "/constraints/GetThing/Id",
+    );
     assert_eq!(e.pointer, "/constraints/GetThing/Id");
     assert_eq!(
         e.message,
@@ -303,7 +335,10 @@ fn overlay_constraint_on_wrong_type() {
 
 #[test]
 fn overlay_constraint_on_missing_field() {
-    let e = overlay("constraints:\n  GetThing:\n    Cfg.B: {max_length: 3}\n").unwrap_err();
+    let e = at(
+        overlay("constraints:\n  GetThing:\n    Cfg.B: {max_length: 3}\n").unwrap_err(),
+        "/constraints/GetThing/Cfg.B",
+    );
     assert_eq!(e.pointer, "/constraints/GetThing/Cfg.B");
     assert_eq!(e.message, "`Cfg` has no field `B`");
 }
@@ -317,10 +352,10 @@ fn overlay_nested_constraint_applies() {
 
 #[test]
 fn overlay_unknown_key_and_bad_yaml() {
-    let e = overlay("grups: {}\n").unwrap_err();
+    let e = at(overlay("grups: {}\n").unwrap_err(), "/grups");
     assert_eq!(e.pointer, "/grups");
     assert!(e.message.starts_with("unknown overlay key `grups`"));
-    let e = overlay("groups: [\n").unwrap_err();
+    let e = at(overlay("groups: [\n").unwrap_err(), "");
     assert_eq!(e.pointer, "");
     assert!(
         e.message.starts_with("invalid YAML at line"),
@@ -331,7 +366,10 @@ fn overlay_unknown_key_and_bad_yaml() {
 
 #[test]
 fn overlay_bad_pagination_hint() {
-    let e = overlay("pagination:\n  GetThing: {items: Nope}\n").unwrap_err();
+    let e = at(
+        overlay("pagination:\n  GetThing: {items: Nope}\n").unwrap_err(),
+        "/pagination/GetThing",
+    );
     assert_eq!(e.pointer, "/pagination/GetThing");
     assert!(
         e.message
