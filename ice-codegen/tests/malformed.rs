@@ -1,12 +1,14 @@
 //! Malformed specs and overlays: one clear error each, with the file, the JSON pointer of the
-//! problem and a plain message.
+//! problem and a plain message; several problems are all reported in one run. Also the robust
+//! reading of spec files: size limit, byte-order marks, invalid UTF-8, duplicate keys,
+//! contradictory bounds and invalid patterns.
 
 use std::path::Path;
 
 use ice_codegen::overlay::{load_overlay, Overlay};
 use ice_codegen::resolve::resolve;
-use ice_codegen::spec::load_spec;
-use ice_codegen::{CodegenError, CodegenErrors};
+use ice_codegen::spec::{load_spec, parse_json, read_spec, read_text, Limits, DEFAULT_MAX_BYTES};
+use ice_codegen::{CodegenError, CodegenErrors, Diagnostics};
 use serde_json::{json, Value};
 
 /// A minimal valid spec with one operation, patched by `edit`.
@@ -280,7 +282,6 @@ fn overlay_unknown_operation_in_group() {
         overlay("groups:\n  a:\n    operations: [GetThing, GetOther]\n").unwrap_err(),
         "/groups/a/operations/1",
     );
-    assert_eq!(e.pointer, "/groups/a/operations/1");
     assert_eq!(e.message, "unknown operation `GetOther` in group `a`");
 }
 
@@ -291,7 +292,6 @@ fn overlay_operation_in_two_groups() {
             .unwrap_err(),
         "/groups/b/operations/0",
     );
-    assert_eq!(e.pointer, "/groups/b/operations/0");
     assert!(e
         .message
         .starts_with("operation `GetThing` is in group `a` and again in group `b`"));
@@ -303,7 +303,6 @@ fn overlay_operation_in_no_group() {
         overlay("groups:\n  a:\n    operations: []\n").unwrap_err(),
         "/groups",
     );
-    assert_eq!(e.pointer, "/groups");
     assert!(e.message.starts_with("operation `GetThing` is in no group"));
 }
 
@@ -313,7 +312,6 @@ fn overlay_unknown_default_feature() {
         overlay("default_features: [b]\ngroups:\n  a:\n    operations: [GetThing]\n").unwrap_err(),
         "/default_features/0",
     );
-    assert_eq!(e.pointer, "/default_features/0");
     assert_eq!(
         e.message,
         "default feature `b` is not a group defined under `groups`"
@@ -326,7 +324,6 @@ fn overlay_constraint_on_wrong_type() {
         overlay("constraints:\n  GetThing:\n    Id: {minimum: 1}\n").unwrap_err(),
         "/constraints/GetThing/Id",
     );
-    assert_eq!(e.pointer, "/constraints/GetThing/Id");
     assert_eq!(
         e.message,
         "minimum/maximum need a number, but `Id` is not one"
@@ -339,7 +336,6 @@ fn overlay_constraint_on_missing_field() {
         overlay("constraints:\n  GetThing:\n    Cfg.B: {max_length: 3}\n").unwrap_err(),
         "/constraints/GetThing/Cfg.B",
     );
-    assert_eq!(e.pointer, "/constraints/GetThing/Cfg.B");
     assert_eq!(e.message, "`Cfg` has no field `B`");
 }
 
@@ -353,10 +349,8 @@ fn overlay_nested_constraint_applies() {
 #[test]
 fn overlay_unknown_key_and_bad_yaml() {
     let e = at(overlay("grups: {}\n").unwrap_err(), "/grups");
-    assert_eq!(e.pointer, "/grups");
     assert!(e.message.starts_with("unknown overlay key `grups`"));
     let e = at(overlay("groups: [\n").unwrap_err(), "");
-    assert_eq!(e.pointer, "");
     assert!(
         e.message.starts_with("invalid YAML at line"),
         "{}",
@@ -370,11 +364,253 @@ fn overlay_bad_pagination_hint() {
         overlay("pagination:\n  GetThing: {items: Nope}\n").unwrap_err(),
         "/pagination/GetThing",
     );
-    assert_eq!(e.pointer, "/pagination/GetThing");
     assert!(
         e.message
             .contains("no NextToken/NextPageToken or PageNo/PageNumber"),
         "{}",
         e.message
     );
+}
+
+// ---- every problem in one run ----
+
+#[test]
+fn every_spec_problem_is_reported_in_one_run_sorted() {
+    let v = spec_with(|v| {
+        v["info"]["style"] = json!(7);
+        v["apis"]["GetThing"]["parameters"][1]["style"] = json!("yaml");
+        v["apis"]["GetThing"]["parameters"][0]["schema"]["maxLength"] = json!(-1);
+        v["components"]["schemas"]["Cfg"]["properties"]["A"] = json!({"type": "date"});
+    });
+    let errors = load_spec(Path::new("spec.json"), &v.to_string()).unwrap_err();
+    let lines: Vec<String> = errors.errors().iter().map(|e| e.to_string()).collect();
+    assert_eq!(
+        lines,
+        [
+            "spec.json#/apis/GetThing/parameters/0/schema/maxLength: expected a non-negative integer, found -1",
+            "spec.json#/apis/GetThing/parameters/1/style: unknown style \"yaml\"; expected json, repeatList, flat, simple or xml",
+            "spec.json#/components/schemas/Cfg/properties/A/type: unknown type \"date\"; expected string, integer, number, boolean, array, object or any",
+            "spec.json#/info/style: expected a string, found a number",
+        ]
+    );
+    assert!(errors.to_string().ends_with("\n4 problems"), "{errors}");
+}
+
+// ---- reading: size, encoding ----
+
+fn temp_file(name: &str, bytes: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).expect("write");
+    (dir, path)
+}
+
+#[test]
+fn oversized_file_is_refused_before_it_is_read() {
+    // 200 MB on disk without writing 200 MB (sparse): refused from its size alone.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("huge.json");
+    let f = std::fs::File::create(&path).expect("create");
+    f.set_len(200_000_000).expect("set_len");
+    let e = read_text(&path, Path::new("huge.json"), Limits::default()).unwrap_err();
+    assert_eq!(e.file, Path::new("huge.json"));
+    assert_eq!(e.pointer, "");
+    assert!(
+        e.message.starts_with(&format!(
+            "file is larger than the limit of {} MiB (200000000 bytes)",
+            DEFAULT_MAX_BYTES >> 20
+        )),
+        "{}",
+        e.message
+    );
+    assert!(e.message.contains("--max-spec-bytes"), "{}", e.message);
+    // `read_spec` applies the same default.
+    let errors = read_spec(&path).unwrap_err();
+    assert!(errors.errors()[0]
+        .message
+        .starts_with("file is larger than the limit"));
+}
+
+#[cfg(unix)]
+#[test]
+fn endless_input_is_read_only_up_to_the_limit() {
+    // /dev/zero has no size and never ends: only a bounded read can refuse it.
+    let limits = Limits { max_bytes: 1 << 20 };
+    let e = read_text(Path::new("/dev/zero"), Path::new("zero"), limits).unwrap_err();
+    assert_eq!(
+        e.message.split(';').next(),
+        Some("file is larger than the limit of 1 MiB (more than 1 MiB)")
+    );
+}
+
+#[test]
+fn a_configured_limit_accepts_files_up_to_it() {
+    let text = spec_with(|_| {}).to_string();
+    let (_dir, path) = temp_file("spec.json", text.as_bytes());
+    let exact = Limits {
+        max_bytes: text.len() as u64,
+    };
+    assert_eq!(
+        read_text(&path, Path::new("spec.json"), exact).unwrap(),
+        text
+    );
+    let below = Limits {
+        max_bytes: text.len() as u64 - 1,
+    };
+    assert!(read_text(&path, Path::new("spec.json"), below).is_err());
+}
+
+#[test]
+fn byte_order_marks_are_named() {
+    let text = spec_with(|_| {}).to_string();
+    let mut with_bom = vec![0xEF, 0xBB, 0xBF];
+    with_bom.extend_from_slice(text.as_bytes());
+    let (_dir, path) = temp_file("bom.json", &with_bom);
+    let e = read_text(&path, Path::new("bom.json"), Limits::default()).unwrap_err();
+    assert!(
+        e.message
+            .starts_with("file starts with a UTF-8 byte-order mark (bytes EF BB BF)"),
+        "{}",
+        e.message
+    );
+    // Text that already went through a lenient decoder keeps the BOM as U+FEFF.
+    let errors = load_spec(Path::new("spec.json"), &format!("\u{feff}{text}")).unwrap_err();
+    assert_eq!(single(errors).message, e.message);
+    let (_dir, path) = temp_file("utf16.json", &[0xFF, 0xFE, b'{', 0, b'}', 0]);
+    let e = read_text(&path, Path::new("utf16.json"), Limits::default()).unwrap_err();
+    assert!(
+        e.message.starts_with("file starts with a UTF-16 little-endian byte-order mark: the file is UTF-16 (bytes FF FE)"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn invalid_utf8_is_located() {
+    let (_dir, path) = temp_file("latin1.json", b"{\"info\": \"caf\xe9\"}");
+    let e = read_text(&path, Path::new("latin1.json"), Limits::default()).unwrap_err();
+    assert_eq!(
+        e.message,
+        "not valid UTF-8 (first bad byte at offset 13); api-docs files are UTF-8 JSON"
+    );
+}
+
+// ---- duplicate keys ----
+
+#[test]
+fn duplicate_keys_are_reported_with_their_pointer() {
+    let text = spec_with(|_| {}).to_string();
+    // A second `required` on the first parameter's schema, a second `info` at the top.
+    let text = text.replacen(
+        "\"required\":true",
+        "\"required\":true,\"required\":false",
+        1,
+    );
+    let info = r#"{"info":{"style":"RPC","product":"ICE","version":"2020-11-09"},"#;
+    let text = text.replacen('{', info, 1);
+    let errors = load_spec(Path::new("spec.json"), &text).unwrap_err();
+    let found: Vec<(&str, &str)> = errors
+        .errors()
+        .iter()
+        .map(|e| (e.pointer.as_str(), e.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("/apis/GetThing/parameters/0/schema/required", "duplicate key `required` in this object; each key may appear once (JSON parsers disagree on which copy wins)"),
+            ("/info", "duplicate key `info` in this object; each key may appear once (JSON parsers disagree on which copy wins)"),
+        ],
+        "{errors}"
+    );
+}
+
+#[test]
+fn parsing_keeps_values_exactly_as_serde_json_does() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/ice/2020-11-09/api-docs.json"),
+    )
+    .expect("committed spec");
+    let mut diag = Diagnostics::new();
+    let ours = parse_json(Path::new("api-docs.json"), &text, &mut diag).expect("parses");
+    assert!(
+        diag.finish(()).is_ok(),
+        "no duplicates in the committed spec"
+    );
+    let theirs: Value = serde_json::from_str(&text).expect("parses");
+    assert_eq!(ours, theirs);
+    assert_eq!(
+        serde_json::to_string(&ours).unwrap(),
+        serde_json::to_string(&theirs).unwrap(),
+        "same key order and number formatting"
+    );
+}
+
+// ---- contradictions ----
+
+#[test]
+fn contradictory_bounds_are_rejected() {
+    let cases = [
+        (
+            "minLength",
+            json!(5),
+            "maxLength",
+            json!(3),
+            "minLength 5 is greater than maxLength 3",
+        ),
+        (
+            "minimum",
+            json!("10"),
+            "maximum",
+            json!("2.5"),
+            "minimum 10 is greater than maximum 2.5",
+        ),
+        (
+            "minItems",
+            json!(4),
+            "maxItems",
+            json!(1),
+            "minItems 4 is greater than maxItems 1",
+        ),
+    ];
+    for (lo, lo_v, hi, hi_v, message) in cases {
+        let e = fails(spec_with(|v| {
+            let s = &mut v["apis"]["GetThing"]["parameters"][0]["schema"];
+            s[lo] = lo_v.clone();
+            s[hi] = hi_v.clone();
+        }));
+        assert_eq!(
+            e.pointer,
+            format!("/apis/GetThing/parameters/0/schema/{lo}")
+        );
+        assert_eq!(e.message, format!("{message}: no value can satisfy both"));
+    }
+    // Equal bounds are satisfiable.
+    run(&spec_with(|v| {
+        let s = &mut v["apis"]["GetThing"]["parameters"][0]["schema"];
+        s["minLength"] = json!(3);
+        s["maxLength"] = json!(3);
+    }))
+    .expect("equal bounds load");
+}
+
+#[test]
+fn invalid_patterns_are_rejected_and_ecmascript_ones_accepted() {
+    let e = fails(spec_with(|v| {
+        v["components"]["schemas"]["Cfg"]["properties"]["A"]["pattern"] = json!("^[a-z+$")
+    }));
+    assert_eq!(e.pointer, "/components/schemas/Cfg/properties/A/pattern");
+    assert!(
+        e.message
+            .starts_with("invalid regular expression \"^[a-z+$\": "),
+        "{}",
+        e.message
+    );
+    // Lookahead and backreferences (ECMAScript, not `regex`), and the empty patterns the
+    // published files carry.
+    for p in [r"^(?=.*\d)[A-Za-z0-9]{8,}$", r"^(\w)\1$", ""] {
+        run(&spec_with(|v| {
+            v["apis"]["GetThing"]["parameters"][0]["schema"]["pattern"] = json!(p)
+        }))
+        .unwrap_or_else(|e| panic!("{p:?}: {e}"));
+    }
 }

@@ -14,7 +14,7 @@ use args::Args;
 use ice_codegen::emit::rust::GENERATED_DIR;
 use ice_codegen::import::{import_file, prepare_file, ImportOptions, Prepared};
 use ice_codegen::pipeline::{self, SPEC_PATH};
-use ice_codegen::spec::{Limits, DEFAULT_MAX_BYTES};
+use ice_codegen::spec::{read_spec, Limits, DEFAULT_MAX_BYTES};
 use ice_codegen::{diff, CodegenError, CodegenErrors, Diagnostics, GeneratedFile};
 
 const USAGE: &str = "usage:
@@ -176,15 +176,12 @@ fn import(root: &Path, args: &Args) -> Result<(), Failure> {
         Some(dir) => Path::new(dir).join("api-docs.json"),
         None => root.join(SPEC_PATH),
     };
-    // What the import changes, read the way `diff` reads it; the old file may be anything.
-    let lenient = ImportOptions {
-        allow_missing_responses: true,
-        ..options
-    };
+    // What the import changes for the crate: the replaced file as it is (not re-normalised, so
+    // parameters dropped now count as removed), against the new one.
     let against = if dest.is_file() {
-        match prepare_file(&dest, &lenient) {
+        match read_spec(&dest) {
             Ok(old) => {
-                let d = diff::diff(&old.spec, &imported.prepared.spec);
+                let d = diff::diff(&old, &imported.prepared.spec);
                 format!("changes against the replaced spec: {}", d.summary())
             }
             Err(e) => format!(

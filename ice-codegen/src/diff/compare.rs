@@ -1,8 +1,9 @@
 //! The walk behind [`diff`]. Linear in the size of the two specs: a reference that is the same
 //! component on both sides stops the walk there (each component is compared once, by name), and a
-//! pair of different components is compared once, where it is first met, from a work list rather
-//! than by recursion. Shared `$ref` diamonds, long reference chains and recursive components so
-//! cost no more than their definitions, and the stack stays as deep as the inline nesting.
+//! pair of different components is compared once, as a component named `Old (now New)`, from a
+//! work list rather than by recursion. Shared `$ref` diamonds, long reference chains and recursive
+//! components so cost no more than their definitions, and the stack stays as deep as the inline
+//! nesting.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -95,8 +96,8 @@ pub fn diff(old: &Spec, new: &Spec) -> Diff {
             None,
         );
     }
-    while let Some((owner, place, path, a, b)) = w.pending.pop() {
-        w.resolved(&owner, place, &path, a, b);
+    while let Some((owner, a, b)) = w.pending.pop() {
+        w.resolved(&owner, Place::Component, "", a, b);
     }
     let mut changes = w.changes;
     // Components after operations, so one operation's changes stay together.
@@ -121,11 +122,9 @@ struct Walker<'s> {
     changes: Vec<Change>,
     /// Pairs of different components already compared or queued.
     pairs_seen: BTreeSet<(&'s str, &'s str)>,
-    /// Queued pairs: (owner, place, path, old target, new target).
-    pending: Vec<Pending<'s>>,
+    /// Queued pairs of different components: (`Old (now New)`, old target, new target).
+    pending: Vec<(String, &'s Schema, &'s Schema)>,
 }
-
-type Pending<'s> = (String, Place, String, &'s Schema, &'s Schema);
 
 /// What a schema is, for type comparison; `$ref`s are followed first.
 fn shape(s: &Schema) -> &'static str {
@@ -309,13 +308,22 @@ impl<'s> Walker<'s> {
         match (ref_name(a), ref_name(b)) {
             // The same component: compared once on its own.
             (Some(x), Some(y)) if x == y => {}
-            // Two different components: compared once, from the work list (a long chain of them
-            // would otherwise recurse as deep as the chain).
+            // Two different components: the Rust type changes here, and the pair is compared
+            // once, as components, from the work list (a long chain of them would otherwise
+            // recurse, and build paths, as deep as the chain).
             (Some(x), Some(y)) => {
+                self.push(
+                    Class::ApiBreaking,
+                    owner,
+                    place,
+                    path,
+                    Kind::Type,
+                    Some(x.into()),
+                    Some(y.into()),
+                );
                 if self.pairs_seen.insert((x, y)) {
                     let (a, b) = (target(self.old, a), target(self.new, b));
-                    self.pending
-                        .push((owner.to_owned(), place, path.to_owned(), a, b));
+                    self.pending.push((format!("{x} (now {y})"), a, b));
                 }
             }
             _ => self.resolved(owner, place, path, target(self.old, a), target(self.new, b)),
