@@ -1740,21 +1740,6 @@ pub mod submit_video_translation_job {
         /// Output parameters for the video translation job. The output can be a video or a subtitle file.
         #[ice(name = "OutputConfig", query)]
         pub output_config: ::std::option::Option<::std::string::String>,
-        /// `Signature`.
-        #[ice(name = "Signature", query)]
-        pub signature: ::std::option::Option<::std::string::String>,
-        /// The system automatically populates this parameter. You do not need to set it.
-        #[ice(name = "SignatureMehtod", query)]
-        pub signature_mehtod: ::std::option::Option<::std::string::String>,
-        /// `SignatureNonce`.
-        #[ice(name = "SignatureNonce", query)]
-        pub signature_nonce: ::std::option::Option<::std::string::String>,
-        /// The system automatically populates this parameter. You do not need to set it.
-        #[ice(name = "SignatureType", query)]
-        pub signature_type: ::std::option::Option<::std::string::String>,
-        /// `SignatureVersion`.
-        #[ice(name = "SignatureVersion", query)]
-        pub signature_version: ::std::option::Option<::std::string::String>,
         /// The job title.
         #[ice(name = "Title", query)]
         pub title: ::std::option::Option<::std::string::String>,
@@ -1773,11 +1758,6 @@ pub mod submit_video_translation_job {
                 editing_config: ::std::option::Option::None,
                 input_config: ::std::option::Option::None,
                 output_config: ::std::option::Option::None,
-                signature: ::std::option::Option::None,
-                signature_mehtod: ::std::option::Option::None,
-                signature_nonce: ::std::option::Option::None,
-                signature_type: ::std::option::Option::None,
-                signature_version: ::std::option::Option::None,
                 title: ::std::option::Option::None,
                 user_data: ::std::option::Option::None,
             }
@@ -1820,46 +1800,6 @@ pub mod submit_video_translation_job {
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.output_config = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets `Signature`.
-        pub fn with_signature(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.signature = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets `SignatureMehtod`.
-        pub fn with_signature_mehtod(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.signature_mehtod = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets `SignatureNonce`.
-        pub fn with_signature_nonce(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.signature_nonce = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets `SignatureType`.
-        pub fn with_signature_type(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.signature_type = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets `SignatureVersion`.
-        pub fn with_signature_version(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.signature_version = ::std::option::Option::Some(value.into());
             self
         }
         /// Sets `Title`.
