@@ -109,7 +109,7 @@ impl Doc {
             .unwrap_or_default()
     }
 
-    fn ref_name<'a>(s: &'a Value) -> Option<&'a str> {
+    fn ref_name(s: &Value) -> Option<&str> {
         s["$ref"].as_str()?.strip_prefix("#/components/schemas/")
     }
 
