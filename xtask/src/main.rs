@@ -1,6 +1,7 @@
 //! `cargo xtask codegen | import | diff | schema` (see [`USAGE`]).
 //!
-//! Works on the checkout that contains the current directory. Problems print as
+//! Works on the checkout that contains the current directory (found at run time, see
+//! [`workspace`]); `diff` and `import --out` work anywhere. Problems print as
 //! `file#pointer: message` lines, all of them, then a count; the exit status is then 1 (2 for a
 //! usage error).
 
@@ -40,10 +41,7 @@ impl<E: Into<CodegenErrors>> From<E> for Failure {
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
-    let result = std::env::current_dir()
-        .map_err(|e| Failure::Usage(format!("cannot read the current directory: {e}")))
-        .and_then(|cwd| workspace::find_root(&cwd).map_err(Failure::Usage))
-        .and_then(|root| run(&root, &argv));
+    let result = run(&argv);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Usage(m)) => {
@@ -57,23 +55,27 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(root: &Path, argv: &[String]) -> Result<(), Failure> {
+/// The checkout around the current directory (`diff`, and `import --out`, need none).
+fn root() -> Result<PathBuf, Failure> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| Failure::Usage(format!("cannot read the current directory: {e}")))?;
+    workspace::find_root(&cwd).map_err(Failure::Usage)
+}
+
+fn run(argv: &[String]) -> Result<(), Failure> {
     let Some((command, rest)) = argv.split_first() else {
         return Err(Failure::Usage("no command given".into()));
     };
     match command.as_str() {
-        "codegen" => codegen(root, &Args::parse(rest, 0, &["--check"], &[])?),
-        "import" => import(
-            root,
-            &Args::parse(
-                rest,
-                1,
-                &["--allow-missing-responses"],
-                &["--out", "--max-spec-bytes"],
-            )?,
-        ),
+        "codegen" => codegen(&root()?, &Args::parse(rest, 0, &["--check"], &[])?),
+        "import" => import(&Args::parse(
+            rest,
+            1,
+            &["--allow-missing-responses"],
+            &["--out", "--max-spec-bytes"],
+        )?),
         "diff" => diff_command(&Args::parse(rest, 2, &["--json"], &["--max-spec-bytes"])?),
-        "schema" => schema(root, &Args::parse(rest, 0, &[], &["--out"])?),
+        "schema" => schema(&root()?, &Args::parse(rest, 0, &[], &["--out"])?),
         other => Err(Failure::Usage(format!("unknown command `{other}`"))),
     }
 }
@@ -164,7 +166,7 @@ fn print_notes(file: &Path, prepared: &Prepared) {
     }
 }
 
-fn import(root: &Path, args: &Args) -> Result<(), Failure> {
+fn import(args: &Args) -> Result<(), Failure> {
     let src = PathBuf::from(&args.positional[0]);
     let options = ImportOptions {
         allow_missing_responses: args.flag("--allow-missing-responses"),
@@ -174,7 +176,7 @@ fn import(root: &Path, args: &Args) -> Result<(), Failure> {
     print_notes(&src, &imported.prepared);
     let dest = match args.value("--out") {
         Some(dir) => Path::new(dir).join("api-docs.json"),
-        None => root.join(SPEC_PATH),
+        None => root()?.join(SPEC_PATH),
     };
     // What the import changes for the crate: the replaced file as it is (not re-normalised, so
     // parameters dropped now count as removed), against the new one.

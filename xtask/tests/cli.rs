@@ -473,7 +473,7 @@ fn the_workspace_is_the_one_around_the_current_directory() {
         .unwrap();
     assert_eq!(before, after, "the original checkout is untouched");
 
-    // Outside any workspace: a usage error naming where it looked.
+    // Outside any workspace: commands that need one say so; `diff` needs none.
     let nowhere = tempfile::tempdir().expect("temp dir");
     let out = xtask(nowhere.path(), &["schema"]);
     assert_eq!(out.status.code(), Some(2));
@@ -482,6 +482,9 @@ fn the_workspace_is_the_one_around_the_current_directory() {
         "{}",
         text(&out.stderr)
     );
+    let spec = original.to_str().expect("UTF-8 path");
+    let out = xtask(nowhere.path(), &["diff", spec, spec]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
 }
 
 #[test]
