@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Change, Class, Diff, Kind, Place};
-use crate::spec::{ParamStyle, Parameter, Schema, SchemaKind, Spec};
+use crate::spec::{Api, ParamStyle, Parameter, Schema, SchemaKind, Spec};
 
 /// Compares `old` with `new`.
 pub fn diff(old: &Spec, new: &Spec) -> Diff {
@@ -20,65 +20,32 @@ pub fn diff(old: &Spec, new: &Spec) -> Diff {
         pending: Vec::new(),
     };
     for (name, a) in &old.apis {
+        let op = At::new(name, Place::Operation);
         let Some(b) = new.apis.get(name) else {
-            w.push(
-                Class::ApiBreaking,
-                name,
-                Place::Operation,
-                "",
-                Kind::OperationRemoved,
-                None,
-                None,
-            );
+            w.mark(&op, Class::ApiBreaking, Kind::OperationRemoved);
             continue;
         };
         w.parameters(name, &a.parameters, &b.parameters);
+        let resp = At::new(name, Place::Response);
         match (response_schema(a), response_schema(b)) {
-            (Some(x), Some(y)) => w.schema(name, Place::Response, "", false, x, y),
-            (Some(_), None) => w.push(
-                Class::ApiBreaking,
-                name,
-                Place::Response,
-                "",
-                Kind::ResponseRemoved,
-                None,
-                None,
-            ),
-            (None, Some(_)) => w.push(
-                Class::Additive,
-                name,
-                Place::Response,
-                "",
-                Kind::ResponseAdded,
-                None,
-                None,
-            ),
+            (Some(x), Some(y)) => w.schema(&resp, false, x, y),
+            (Some(_), None) => w.mark(&resp, Class::ApiBreaking, Kind::ResponseRemoved),
+            (None, Some(_)) => w.mark(&resp, Class::Additive, Kind::ResponseAdded),
             (None, None) => {}
         }
     }
     for name in new.apis.keys().filter(|n| !old.apis.contains_key(*n)) {
-        w.push(
+        w.mark(
+            &At::new(name, Place::Operation),
             Class::Additive,
-            name,
-            Place::Operation,
-            "",
             Kind::OperationAdded,
-            None,
-            None,
         );
     }
     for (name, a) in &old.components {
+        let at = At::new(name, Place::Component);
         match new.components.get(name) {
-            Some(b) => w.schema(name, Place::Component, "", false, a, b),
-            None => w.push(
-                Class::ApiBreaking,
-                name,
-                Place::Component,
-                "",
-                Kind::ComponentRemoved,
-                None,
-                None,
-            ),
+            Some(b) => w.schema(&at, false, a, b),
+            None => w.mark(&at, Class::ApiBreaking, Kind::ComponentRemoved),
         }
     }
     for name in new
@@ -86,18 +53,14 @@ pub fn diff(old: &Spec, new: &Spec) -> Diff {
         .keys()
         .filter(|n| !old.components.contains_key(*n))
     {
-        w.push(
+        w.mark(
+            &At::new(name, Place::Component),
             Class::Additive,
-            name,
-            Place::Component,
-            "",
             Kind::ComponentAdded,
-            None,
-            None,
         );
     }
     while let Some((owner, a, b)) = w.pending.pop() {
-        w.resolved(&owner, Place::Component, "", a, b);
+        w.resolved(&At::new(&owner, Place::Component), a, b);
     }
     let mut changes = w.changes;
     // Components after operations, so one operation's changes stay together.
@@ -109,21 +72,11 @@ pub fn diff(old: &Spec, new: &Spec) -> Diff {
 }
 
 /// The schema of the first successful response (`200`, else the lowest `2xx`) that has one.
-fn response_schema(api: &crate::spec::Api) -> Option<&Schema> {
+fn response_schema(api: &Api) -> Option<&Schema> {
     api.responses
         .iter()
         .filter(|(status, _)| status.starts_with('2'))
         .find_map(|(_, r)| r.schema.as_ref())
-}
-
-struct Walker<'s> {
-    old: &'s Spec,
-    new: &'s Spec,
-    changes: Vec<Change>,
-    /// Pairs of different components already compared or queued.
-    pairs_seen: BTreeSet<(&'s str, &'s str)>,
-    /// Queued pairs of different components: (`Old (now New)`, old target, new target).
-    pending: Vec<(String, &'s Schema, &'s Schema)>,
 }
 
 /// What a schema is, for type comparison; `$ref`s are followed first.
@@ -180,31 +133,84 @@ fn effective_style(spec: &Spec, p: &Parameter) -> &'static str {
     }
 }
 
-fn join(path: &str, name: &str) -> String {
-    if path.is_empty() {
-        name.to_owned()
+fn class_if(breaking: bool) -> Class {
+    if breaking {
+        Class::ApiBreaking
     } else {
-        format!("{path}.{name}")
+        Class::Additive
     }
 }
 
+/// Where a change is: owner, place and dotted path.
+struct At<'a> {
+    owner: &'a str,
+    place: Place,
+    path: String,
+}
+
+impl<'a> At<'a> {
+    fn new(owner: &'a str, place: Place) -> Self {
+        At {
+            owner,
+            place,
+            path: String::new(),
+        }
+    }
+
+    /// A field, `[]` (array items) or `{}` (map values) below this place.
+    fn child(&self, name: &str) -> Self {
+        let path = match (self.path.is_empty(), name) {
+            (true, _) => name.to_owned(),
+            (false, "[]" | "{}") => format!("{}{name}", self.path),
+            (false, _) => format!("{}.{name}", self.path),
+        };
+        At {
+            owner: self.owner,
+            place: self.place,
+            path,
+        }
+    }
+
+    /// Whether `required`, `enum` and bounds generate anything here (not in responses).
+    fn checked(&self) -> bool {
+        self.place != Place::Response
+    }
+}
+
+struct Walker<'s> {
+    old: &'s Spec,
+    new: &'s Spec,
+    changes: Vec<Change>,
+    /// Pairs of different components already compared or queued.
+    pairs_seen: BTreeSet<(&'s str, &'s str)>,
+    /// Queued pairs of different components: (`Old (now New)`, old target, new target).
+    pending: Vec<(String, &'s Schema, &'s Schema)>,
+}
+
 impl<'s> Walker<'s> {
-    #[allow(clippy::too_many_arguments)]
-    fn push(
+    /// Records a change without values (added, removed).
+    fn mark(&mut self, at: &At<'_>, class: Class, kind: Kind) {
+        self.record(at, class, kind, None, None);
+    }
+
+    /// Records a change from `old` to `new`.
+    fn changed(&mut self, at: &At<'_>, class: Class, kind: Kind, old: String, new: String) {
+        self.record(at, class, kind, Some(old), Some(new));
+    }
+
+    fn record(
         &mut self,
+        at: &At<'_>,
         class: Class,
-        owner: &str,
-        place: Place,
-        path: &str,
         kind: Kind,
         old: Option<String>,
         new: Option<String>,
     ) {
         self.changes.push(Change {
             class,
-            owner: owner.to_owned(),
-            place,
-            path: path.to_owned(),
+            owner: at.owner.to_owned(),
+            place: at.place,
+            path: at.path.clone(),
             kind,
             old,
             new,
@@ -215,95 +221,36 @@ impl<'s> Walker<'s> {
         let by_name: BTreeMap<&str, &Parameter> =
             new.iter().map(|p| (p.name.as_str(), p)).collect();
         let old_names: BTreeSet<&str> = old.iter().map(|p| p.name.as_str()).collect();
+        let request = At::new(op, Place::Request);
         for a in old {
+            let at = request.child(&a.name);
             let Some(b) = by_name.get(a.name.as_str()) else {
-                self.push(
-                    Class::ApiBreaking,
-                    op,
-                    Place::Request,
-                    &a.name,
-                    Kind::ParameterRemoved,
-                    None,
-                    None,
-                );
+                self.mark(&at, Class::ApiBreaking, Kind::ParameterRemoved);
                 continue;
             };
             if a.location != b.location {
                 let (x, y) = (a.location.as_str(), b.location.as_str());
-                self.push(
-                    Class::WireBreaking,
-                    op,
-                    Place::Request,
-                    &a.name,
-                    Kind::Location,
-                    Some(x.into()),
-                    Some(y.into()),
-                );
+                self.changed(&at, Class::WireBreaking, Kind::Location, x.into(), y.into());
             }
             let (x, y) = (effective_style(self.old, a), effective_style(self.new, b));
             if x != y {
-                self.push(
-                    Class::WireBreaking,
-                    op,
-                    Place::Request,
-                    &a.name,
-                    Kind::Style,
-                    Some(x.into()),
-                    Some(y.into()),
-                );
+                self.changed(&at, Class::WireBreaking, Kind::Style, x.into(), y.into());
             }
-            self.schema(op, Place::Request, &a.name, true, &a.schema, &b.schema);
+            self.schema(&at, true, &a.schema, &b.schema);
         }
         for b in new.iter().filter(|b| !old_names.contains(b.name.as_str())) {
-            let class = if b.schema.required == Some(true) {
-                Class::ApiBreaking
-            } else {
-                Class::Additive
-            };
-            self.push(
-                class,
-                op,
-                Place::Request,
-                &b.name,
-                Kind::ParameterAdded,
-                None,
-                None,
-            );
+            let class = class_if(b.schema.required == Some(true));
+            self.mark(&request.child(&b.name), class, Kind::ParameterAdded);
         }
     }
 
-    /// Compares two schemas at `path`: `required` (for a parameter or object field: `field`), type,
-    /// enum and bounds (not in responses, where they generate nothing), then nested fields.
-    fn schema(
-        &mut self,
-        owner: &str,
-        place: Place,
-        path: &str,
-        field: bool,
-        a: &'s Schema,
-        b: &'s Schema,
-    ) {
-        let checked = place != Place::Response;
-        if checked && field && a.required.unwrap_or(false) != b.required.unwrap_or(false) {
-            let show = |r: Option<bool>| {
-                Some(
-                    if r == Some(true) {
-                        "required"
-                    } else {
-                        "optional"
-                    }
-                    .to_owned(),
-                )
-            };
-            self.push(
-                Class::ApiBreaking,
-                owner,
-                place,
-                path,
-                Kind::Required,
-                show(a.required),
-                show(b.required),
-            );
+    /// Compares two schemas: `required` (when `field`: a parameter or an object property), then
+    /// references, then (through [`Self::resolved`]) type, enum, bounds and nested fields.
+    fn schema(&mut self, at: &At<'_>, field: bool, a: &'s Schema, b: &'s Schema) {
+        let (ra, rb) = (a.required == Some(true), b.required == Some(true));
+        if at.checked() && field && ra != rb {
+            let show = |r: bool| if r { "required" } else { "optional" }.to_owned();
+            self.changed(at, Class::ApiBreaking, Kind::Required, show(ra), show(rb));
         }
         match (ref_name(a), ref_name(b)) {
             // The same component: compared once on its own.
@@ -312,47 +259,30 @@ impl<'s> Walker<'s> {
             // once, as components, from the work list (a long chain of them would otherwise
             // recurse, and build paths, as deep as the chain).
             (Some(x), Some(y)) => {
-                self.push(
-                    Class::ApiBreaking,
-                    owner,
-                    place,
-                    path,
-                    Kind::Type,
-                    Some(x.into()),
-                    Some(y.into()),
-                );
+                self.changed(at, Class::ApiBreaking, Kind::Type, x.into(), y.into());
                 if self.pairs_seen.insert((x, y)) {
                     let (a, b) = (target(self.old, a), target(self.new, b));
                     self.pending.push((format!("{x} (now {y})"), a, b));
                 }
             }
-            _ => self.resolved(owner, place, path, target(self.old, a), target(self.new, b)),
+            _ => self.resolved(at, target(self.old, a), target(self.new, b)),
         }
     }
 
-    /// [`Self::schema`] below the reference and `required` level.
-    fn resolved(&mut self, owner: &str, place: Place, path: &str, a: &'s Schema, b: &'s Schema) {
-        let checked = place != Place::Response;
+    /// [`Self::schema`] for two concrete (non-reference) schemas.
+    fn resolved(&mut self, at: &At<'_>, a: &'s Schema, b: &'s Schema) {
         let (x, y) = (shape(a), shape(b));
         if x != y {
-            self.push(
-                Class::ApiBreaking,
-                owner,
-                place,
-                path,
-                Kind::Type,
-                Some(x.into()),
-                Some(y.into()),
-            );
+            self.changed(at, Class::ApiBreaking, Kind::Type, x.into(), y.into());
             return;
         }
-        if checked {
-            self.enums(owner, place, path, a, b);
-            self.limits(owner, place, path, a, b);
+        if at.checked() {
+            self.enums(at, a, b);
+            self.limits(at, a, b);
         }
         match (&a.kind, &b.kind) {
             (SchemaKind::Array(x), SchemaKind::Array(y)) => {
-                self.schema(owner, place, &format!("{path}[]"), false, x, y)
+                self.schema(&at.child("[]"), false, x, y)
             }
             (
                 SchemaKind::Object {
@@ -365,59 +295,31 @@ impl<'s> Walker<'s> {
                 },
             ) => {
                 if let (Some(x), Some(y)) = (xa, xb) {
-                    self.schema(owner, place, &format!("{path}{{}}"), false, x, y);
+                    self.schema(&at.child("{}"), false, x, y);
                 }
-                self.fields(owner, place, path, pa, pb);
+                self.fields(at, pa, pb);
             }
             _ => {}
         }
     }
 
-    fn fields(
-        &mut self,
-        owner: &str,
-        place: Place,
-        path: &str,
-        old: &'s [(String, Schema)],
-        new: &'s [(String, Schema)],
-    ) {
+    fn fields(&mut self, at: &At<'_>, old: &'s [(String, Schema)], new: &'s [(String, Schema)]) {
         let by_name: BTreeMap<&str, &Schema> = new.iter().map(|(n, s)| (n.as_str(), s)).collect();
         let old_names: BTreeSet<&str> = old.iter().map(|(n, _)| n.as_str()).collect();
         for (name, a) in old {
-            let p = join(path, name);
+            let child = at.child(name);
             match by_name.get(name.as_str()) {
-                Some(b) => self.schema(owner, place, &p, true, a, b),
-                None => self.push(
-                    Class::ApiBreaking,
-                    owner,
-                    place,
-                    &p,
-                    Kind::FieldRemoved,
-                    None,
-                    None,
-                ),
+                Some(b) => self.schema(&child, true, a, b),
+                None => self.mark(&child, Class::ApiBreaking, Kind::FieldRemoved),
             }
         }
         for (name, b) in new.iter().filter(|(n, _)| !old_names.contains(n.as_str())) {
-            let required = place != Place::Response && b.required == Some(true);
-            let class = if required {
-                Class::ApiBreaking
-            } else {
-                Class::Additive
-            };
-            self.push(
-                class,
-                owner,
-                place,
-                &join(path, name),
-                Kind::FieldAdded,
-                None,
-                None,
-            );
+            let class = class_if(at.checked() && b.required == Some(true));
+            self.mark(&at.child(name), class, Kind::FieldAdded);
         }
     }
 
-    fn enums(&mut self, owner: &str, place: Place, path: &str, a: &Schema, b: &Schema) {
+    fn enums(&mut self, at: &At<'_>, a: &Schema, b: &Schema) {
         let x: BTreeSet<&str> = a.enum_values.iter().map(String::as_str).collect();
         let y: BTreeSet<&str> = b.enum_values.iter().map(String::as_str).collect();
         if x == y {
@@ -426,100 +328,50 @@ impl<'s> Walker<'s> {
         // No enum accepts everything: narrowing is a new enum or a value taken away.
         let narrower = !y.is_empty() && (x.is_empty() || !x.is_subset(&y));
         let show = |s: &BTreeSet<&str>| {
-            Some(if s.is_empty() {
+            if s.is_empty() {
                 "any value".to_owned()
             } else {
                 s.iter().copied().collect::<Vec<_>>().join(", ")
-            })
+            }
         };
-        let class = if narrower {
-            Class::ApiBreaking
-        } else {
-            Class::Additive
-        };
-        self.push(class, owner, place, path, Kind::Enum, show(&x), show(&y));
+        self.changed(at, class_if(narrower), Kind::Enum, show(&x), show(&y));
     }
 
-    fn limits(&mut self, owner: &str, place: Place, path: &str, a: &Schema, b: &Schema) {
-        let as_f = |v: Option<u64>| v.map(|x| x as f64);
-        // (key, old, new, whether it is a lower bound, value meaning "no bound").
+    fn limits(&mut self, at: &At<'_>, a: &Schema, b: &Schema) {
+        let f = |v: Option<u64>| v.map(|x| x as f64);
+        // (key, old, new, lower bound?); a lower length/item bound of 0 is no bound.
         let bounds = [
-            (
-                "minLength",
-                as_f(a.min_length),
-                as_f(b.min_length),
-                true,
-                Some(0.0),
-            ),
-            (
-                "maxLength",
-                as_f(a.max_length),
-                as_f(b.max_length),
-                false,
-                None,
-            ),
-            ("minimum", a.minimum, b.minimum, true, None),
-            ("maximum", a.maximum, b.maximum, false, None),
-            (
-                "minItems",
-                as_f(a.min_items),
-                as_f(b.min_items),
-                true,
-                Some(0.0),
-            ),
-            (
-                "maxItems",
-                as_f(a.max_items),
-                as_f(b.max_items),
-                false,
-                None,
-            ),
+            ("minLength", f(a.min_length), f(b.min_length), true),
+            ("maxLength", f(a.max_length), f(b.max_length), false),
+            ("minimum", a.minimum, b.minimum, true),
+            ("maximum", a.maximum, b.maximum, false),
+            ("minItems", f(a.min_items), f(b.min_items), true),
+            ("maxItems", f(a.max_items), f(b.max_items), false),
         ];
-        for (key, x, y, lower, vacuous) in bounds {
-            let (x, y) = (
-                x.filter(|v| Some(*v) != vacuous),
-                y.filter(|v| Some(*v) != vacuous),
-            );
+        for (key, x, y, lower) in bounds {
+            let counting = key == "minLength" || key == "minItems";
+            let bound = |v: Option<f64>| v.filter(|v| !(counting && *v == 0.0));
+            let (x, y) = (bound(x), bound(y));
             if x == y {
                 continue;
             }
             let tighter = match (x, y) {
                 (_, None) => false,
                 (None, Some(_)) => true,
-                (Some(x), Some(y)) => {
-                    if lower {
-                        y > x
-                    } else {
-                        y < x
-                    }
-                }
+                (Some(x), Some(y)) => (lower && y > x) || (!lower && y < x),
             };
-            let show = |v: Option<f64>| {
-                Some(v.map_or_else(|| format!("no {key}"), |v| format!("{key} {v}")))
-            };
-            let class = if tighter {
-                Class::ApiBreaking
-            } else {
-                Class::Additive
-            };
-            self.push(class, owner, place, path, Kind::Limit, show(x), show(y));
+            let show =
+                |v: Option<f64>| v.map_or_else(|| format!("no {key}"), |v| format!("{key} {v}"));
+            self.changed(at, class_if(tighter), Kind::Limit, show(x), show(y));
         }
         // An empty pattern constrains nothing; patterns are documented, not enforced.
-        let pat = |s: &Schema| s.pattern.clone().filter(|p| !p.is_empty());
-        let (x, y) = (pat(a), pat(b));
+        let pattern = |s: &Schema| s.pattern.clone().filter(|p| !p.is_empty());
+        let (x, y) = (pattern(a), pattern(b));
         if x != y {
             let show = |p: Option<String>| {
-                Some(p.map_or_else(|| "no pattern".to_owned(), |p| format!("pattern {p:?}")))
+                p.map_or_else(|| "no pattern".to_owned(), |p| format!("pattern {p:?}"))
             };
-            self.push(
-                Class::Additive,
-                owner,
-                place,
-                path,
-                Kind::Limit,
-                show(x),
-                show(y),
-            );
+            self.changed(at, Class::Additive, Kind::Limit, show(x), show(y));
         }
     }
 }

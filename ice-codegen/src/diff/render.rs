@@ -49,49 +49,32 @@ impl Change {
         }
     }
 
-    /// `style repeatList -> flat`, `operation removed`, ….
+    /// `style repeatList -> flat`, `operation removed`, `parameter added (required)`, ….
     pub fn detail(&self) -> String {
-        let noun = match self.kind {
-            Kind::OperationAdded | Kind::OperationRemoved => "operation",
-            Kind::ParameterAdded | Kind::ParameterRemoved => "parameter",
-            Kind::FieldAdded | Kind::FieldRemoved => "field",
-            Kind::ResponseAdded | Kind::ResponseRemoved => "response schema",
-            Kind::ComponentAdded | Kind::ComponentRemoved => "component",
-            Kind::Type => "type ",
-            Kind::Location => "in ",
-            Kind::Style => "style ",
-            Kind::Enum => "enum ",
-            Kind::Required | Kind::Limit => "",
+        let (noun, verb) = match self.kind {
+            Kind::OperationAdded => ("operation", "added"),
+            Kind::OperationRemoved => ("operation", "removed"),
+            Kind::ParameterAdded => ("parameter", "added"),
+            Kind::ParameterRemoved => ("parameter", "removed"),
+            Kind::FieldAdded => ("field", "added"),
+            Kind::FieldRemoved => ("field", "removed"),
+            Kind::ResponseAdded => ("response schema", "added"),
+            Kind::ResponseRemoved => ("response schema", "removed"),
+            Kind::ComponentAdded => ("component", "added"),
+            Kind::ComponentRemoved => ("component", "removed"),
+            Kind::Type => return self.transition("type "),
+            Kind::Location => return self.transition("in "),
+            Kind::Style => return self.transition("style "),
+            Kind::Enum => return self.transition("enum "),
+            Kind::Required | Kind::Limit => return self.transition(""),
         };
-        let added = matches!(
-            self.kind,
-            Kind::OperationAdded
-                | Kind::ParameterAdded
-                | Kind::FieldAdded
-                | Kind::ResponseAdded
-                | Kind::ComponentAdded
-        );
-        let removed = matches!(
-            self.kind,
-            Kind::OperationRemoved
-                | Kind::ParameterRemoved
-                | Kind::FieldRemoved
-                | Kind::ResponseRemoved
-                | Kind::ComponentRemoved
-        );
-        if added {
-            let required = if self.class == Class::ApiBreaking {
-                " (required)"
-            } else {
-                ""
-            };
-            format!("{noun} added{required}")
-        } else if removed {
-            format!("{noun} removed")
-        } else {
-            let show = |v: &Option<String>| v.clone().unwrap_or_default();
-            format!("{noun}{} -> {}", show(&self.old), show(&self.new))
-        }
+        let required = verb == "added" && self.class == Class::ApiBreaking;
+        format!("{noun} {verb}{}", if required { " (required)" } else { "" })
+    }
+
+    fn transition(&self, what: &str) -> String {
+        let show = |v: &Option<String>| v.clone().unwrap_or_default();
+        format!("{what}{} -> {}", show(&self.old), show(&self.new))
     }
 }
 
