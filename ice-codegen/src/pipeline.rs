@@ -8,7 +8,7 @@ use crate::emit;
 use crate::output::{CodegenError, CodegenErrors, GeneratedFile};
 use crate::overlay;
 use crate::resolve::{resolve, Options, Resolved};
-use crate::spec::load_spec;
+use crate::spec::{load_spec, read_text, Limits};
 
 /// The spec, relative to the workspace root.
 pub const SPEC_PATH: &str = "specs/ice/2020-11-09/api-docs.json";
@@ -19,9 +19,9 @@ pub const TYPES_PATH: &str = "specs/ice/2020-11-09/types.yaml";
 /// The manifest whose feature block codegen owns.
 pub const MANIFEST_PATH: &str = "ice-api/Cargo.toml";
 
+/// Reads a workspace file, bounded like every spec read.
 fn read(root: &Path, rel: &str) -> Result<String, CodegenError> {
-    std::fs::read_to_string(root.join(rel))
-        .map_err(|e| CodegenError::new(rel, "", format!("cannot read file: {e}")))
+    read_text(&root.join(rel), Path::new(rel), Limits::default())
 }
 
 /// Loads and resolves the workspace's spec and overlays, reporting every problem of all three

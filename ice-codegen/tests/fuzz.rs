@@ -1,6 +1,6 @@
 //! Property test: the loader and resolver never panic on mutated versions of the real spec
-//! (keys deleted, values replaced by other JSON types, arrays/strings truncated, text cut short);
-//! they either succeed or return a `CodegenError` whose pointer exists in the document.
+//! (keys deleted, values replaced by other JSON types, arrays/strings truncated, text cut short,
+//! keys duplicated); they either succeed or report problems whose pointers exist in the document.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use ice_codegen::overlay::Overlay;
 use ice_codegen::resolve::{resolve, Options};
 use ice_codegen::spec::{load_spec, load_value};
+use ice_codegen::CodegenErrors;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -131,17 +132,19 @@ proptest! {
             mutate(&mut v, path, m);
         }
         let file = Path::new("api-docs.json");
-        let resolved = load_value(file, &v)
-            .map_err(ice_codegen::CodegenErrors::from)
+        let result = load_value(file, &v)
             .and_then(|spec| resolve(&spec, &Overlay::default(), Options::default()));
-        match resolved {
-            Ok(r) => prop_assert!(r.api.operations.len() <= 400),
-            Err(all) => for e in all.errors() {
-                prop_assert!(!e.message.is_empty());
-                // The pointer names a real location (or the parent of a deleted/absent key).
-                let p = e.pointer.as_str();
-                let parent = p.rsplit_once('/').map(|(a, _)| a).unwrap_or("");
-                prop_assert!(v.pointer(p).is_some() || v.pointer(parent).is_some(), "{e}");
+        match result.map(|r| r.api) {
+            Ok(api) => prop_assert!(api.operations.len() <= spec_value()["apis"].as_object().map_or(0, |m| m.len())),
+            Err(errors) => {
+                prop_assert!(!errors.is_empty());
+                for e in errors.errors() {
+                    prop_assert!(!e.message.is_empty());
+                    // The pointer names a real location (or the parent of a deleted/absent key).
+                    let p = e.pointer.as_str();
+                    let parent = p.rsplit_once('/').map(|(a, _)| a).unwrap_or("");
+                    prop_assert!(v.pointer(p).is_some() || v.pointer(parent).is_some(), "{e}");
+                }
             }
         }
     }
@@ -157,5 +160,31 @@ proptest! {
         if cut < text.len() {
             prop_assert!(r.is_err());
         }
+    }
+
+    /// Repeating an object member (`{"k": v, …}` → `{"k": v, "k": v, …}`) anywhere is reported at
+    /// the repeated key's pointer, and nothing panics.
+    #[test]
+    fn duplicated_keys_are_reported_where_they_are(choices in prop::collection::vec(any::<usize>(), 1..9)) {
+        const MARKER: &str = "__doubled_member_goes_here__";
+        let v = spec_value();
+        let ptr = pick(v, &choices);
+        let Some((parent, last)) = ptr.rsplit_once('/') else { return Ok(()) };
+        let (Some(Value::Object(_)), Some(member)) = (v.pointer(parent), v.pointer(&ptr)) else {
+            return Ok(());
+        };
+        let key = last.replace("~1", "/").replace("~0", "~");
+        let parent_text = v.pointer(parent).map(Value::to_string).unwrap_or_default();
+        let doubled = format!("{{{}: {member},{}", Value::String(key.clone()), &parent_text[1..]);
+        let mut whole = v.clone();
+        if let Some(slot) = whole.pointer_mut(parent) {
+            *slot = Value::String(MARKER.into());
+        }
+        let text = whole.to_string().replacen(&format!("\"{MARKER}\""), &doubled, 1);
+        let errors = load_spec(Path::new("api-docs.json"), &text).expect_err("a duplicate is a problem");
+        prop_assert!(
+            errors.errors().iter().any(|e| e.pointer == ptr && e.message.starts_with(&format!("duplicate key `{key}`"))),
+            "{ptr}: {errors}"
+        );
     }
 }

@@ -1,5 +1,6 @@
-//! Alibaba's own published api-docs copies (read from `../shared/`, never copied into the repo)
-//! load and resolve. Skips only when the folder is absent.
+//! Alibaba's own published api-docs copies (read from `../shared/` beside the workspace, or from
+//! `$ICE_SHARED_DIR`; never copied into the repo) load and resolve. Skips only when the folder is
+//! absent.
 
 use std::path::PathBuf;
 
@@ -8,7 +9,10 @@ use ice_codegen::resolve::{resolve, Options};
 use ice_codegen::spec::read_spec;
 
 fn published_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/ice-api-docs-published")
+    std::env::var_os("ICE_SHARED_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
+        .join("ice-api-docs-published")
 }
 
 #[test]

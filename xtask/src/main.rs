@@ -1,73 +1,106 @@
-//! `cargo xtask codegen [--check] | import <api-docs.json> [--out DIR] | schema [--out DIR]`.
+//! `cargo xtask codegen | import | diff | schema` (see [`USAGE`]).
 //!
-//! Errors print as `file#pointer: message` and exit with status 1.
+//! Works on the checkout that contains the current directory (found at run time, see
+//! [`workspace`]); `diff` and `import --out` work anywhere. Problems print as
+//! `file#pointer: message` lines, all of them, then a count; the exit status is then 1 (2 for a
+//! usage error).
+
+mod args;
+mod workspace;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use args::Args;
 use ice_codegen::emit::rust::GENERATED_DIR;
+use ice_codegen::import::{import_file, prepare_file, ImportOptions, Prepared};
 use ice_codegen::pipeline::{self, SPEC_PATH};
 use ice_codegen::resolve::Options;
-use ice_codegen::{CodegenError, CodegenErrors, GeneratedFile};
-use serde_json::{Map, Value};
+use ice_codegen::spec::{read_spec, Limits, DEFAULT_MAX_BYTES};
+use ice_codegen::{diff, CodegenError, CodegenErrors, Diagnostics, GeneratedFile};
 
 const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--prune-missing]
-                                             regenerate ice-api (--check: fail if it is stale;
-                                             --prune-missing: drop overlay entries naming
-                                             operations the spec no longer has, with a warning)
-  cargo xtask import <api-docs.json> [--out DIR]  validate + normalize a spec into specs/ (or DIR)
-  cargo xtask schema [--out DIR]             export JSON Schema (default target/schema)";
+                                      regenerate ice-api (--check: fail if it is stale;
+                                      --prune-missing: drop, with a warning, overlay entries
+                                      naming operations the spec no longer has)
+  cargo xtask import <api-docs.json> [--out DIR] [--allow-missing-responses] [--max-spec-bytes N]
+                                      validate + normalise a spec into specs/ (or DIR), then
+                                      summarise what changed against the spec it replaces
+  cargo xtask diff <old.json> <new.json> [--json] [--max-spec-bytes N]
+                                      what changed between two api-docs files, each change
+                                      classified wire-breaking, API-breaking or additive
+  cargo xtask schema [--out DIR]      export JSON Schema (default target/schema)";
+
+enum Failure {
+    Usage(String),
+    Problems(CodegenErrors),
+}
+
+impl<E: Into<CodegenErrors>> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure::Problems(e.into())
+    }
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let root = workspace_root();
-    let result = match args.first().map(String::as_str) {
-        Some("codegen") => codegen(&root, &args[1..]),
-        Some("import") => import(&root, &args[1..]),
-        Some("schema") => schema(&root, &args[1..]),
-        _ => {
-            eprintln!("{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let result = run(&argv);
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
+        Err(Failure::Usage(m)) => {
+            eprintln!("{m}\n{USAGE}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Problems(e)) => {
             eprintln!("{e}");
             ExitCode::FAILURE
         }
     }
 }
 
-fn workspace_root() -> PathBuf {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    here.parent().unwrap_or(here).to_path_buf()
+/// The checkout around the current directory (`diff`, and `import --out`, need none).
+fn root() -> Result<PathBuf, Failure> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| Failure::Usage(format!("cannot read the current directory: {e}")))?;
+    workspace::find_root(&cwd).map_err(Failure::Usage)
 }
 
-fn usage_error(msg: &str) -> CodegenError {
-    CodegenError::new("xtask", "", format!("{msg}\n{USAGE}"))
-}
-
-/// Parses `[--out DIR]` (+ one positional when `positional`), rejecting anything else.
-fn parse_args(
-    args: &[String],
-    positional: bool,
-) -> Result<(Option<String>, Option<PathBuf>), CodegenError> {
-    let mut pos = None;
-    let mut out = None;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--out" => match it.next() {
-                Some(d) => out = Some(PathBuf::from(d)),
-                None => return Err(usage_error("--out needs a directory")),
-            },
-            s if positional && pos.is_none() && !s.starts_with('-') => pos = Some(s.to_owned()),
-            s => return Err(usage_error(&format!("unexpected argument `{s}`"))),
-        }
+fn run(argv: &[String]) -> Result<(), Failure> {
+    let Some((command, rest)) = argv.split_first() else {
+        return Err(Failure::Usage("no command given".into()));
+    };
+    match command.as_str() {
+        "codegen" => codegen(
+            &root()?,
+            &Args::parse(rest, 0, &["--check", "--prune-missing"], &[])?,
+        ),
+        "import" => import(&Args::parse(
+            rest,
+            1,
+            &["--allow-missing-responses"],
+            &["--out", "--max-spec-bytes"],
+        )?),
+        "diff" => diff_command(&Args::parse(rest, 2, &["--json"], &["--max-spec-bytes"])?),
+        "schema" => schema(&root()?, &Args::parse(rest, 0, &[], &["--out"])?),
+        other => Err(Failure::Usage(format!("unknown command `{other}`"))),
     }
-    Ok((pos, out))
+}
+
+fn limits(args: &Args) -> Result<Limits, Failure> {
+    match args.value("--max-spec-bytes") {
+        None => Ok(Limits::default()),
+        Some(v) => v
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .map(|max_bytes| Limits { max_bytes })
+            .ok_or_else(|| {
+                Failure::Usage(format!(
+                    "--max-spec-bytes needs a positive number of bytes (default {DEFAULT_MAX_BYTES}), got `{v}`"
+                ))
+            }),
+    }
 }
 
 fn write_file(path: &Path, contents: &str) -> Result<(), CodegenError> {
@@ -79,16 +112,11 @@ fn write_file(path: &Path, contents: &str) -> Result<(), CodegenError> {
         .map_err(|e| CodegenError::new(path, "", format!("cannot write file: {e}")))
 }
 
-fn codegen(root: &Path, args: &[String]) -> Result<(), CodegenErrors> {
-    let mut check = false;
-    let mut options = Options::default();
-    for a in args {
-        match a.as_str() {
-            "--check" => check = true,
-            "--prune-missing" => options.prune_missing = true,
-            other => return Err(usage_error(&format!("unexpected argument `{other}`")).into()),
-        }
-    }
+fn codegen(root: &Path, args: &Args) -> Result<(), Failure> {
+    let check = args.flag("--check");
+    let options = Options {
+        prune_missing: args.flag("--prune-missing"),
+    };
     let (files, warnings): (Vec<GeneratedFile>, _) = pipeline::generate(root, options)?;
     for w in &warnings {
         eprintln!("warning: {w}");
@@ -144,62 +172,83 @@ fn codegen(root: &Path, args: &[String]) -> Result<(), CodegenErrors> {
     Ok(())
 }
 
-/// Recursively sorts object keys so imports diff cleanly.
-fn normalize(v: &Value) -> Value {
-    match v {
-        Value::Object(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
-            let mut out = Map::new();
-            for k in keys {
-                if let Some(x) = m.get(k) {
-                    out.insert(k.clone(), normalize(x));
-                }
-            }
-            Value::Object(out)
-        }
-        Value::Array(a) => Value::Array(a.iter().map(normalize).collect()),
-        other => other.clone(),
+fn print_notes(file: &Path, prepared: &Prepared) {
+    for note in prepared.notes() {
+        eprintln!("{}: {note}", file.display());
     }
 }
 
-fn import(root: &Path, args: &[String]) -> Result<(), CodegenErrors> {
-    let (src, out) = parse_args(args, true)?;
-    let src = src.ok_or_else(|| usage_error("import needs the path of an api-docs.json"))?;
-    let src = PathBuf::from(src);
-    let text = std::fs::read_to_string(&src)
-        .map_err(|e| CodegenError::new(&src, "", format!("cannot read file: {e}")))?;
-    let value: Value = serde_json::from_str(&text)
-        .map_err(|e| CodegenError::new(&src, "", format!("invalid JSON: {e}")))?;
-    // Validate: load and resolve (without the overlay, which belongs to the target version).
-    let spec = ice_codegen::spec::load_value(&src, &value)?;
-    let api = ice_codegen::resolve::resolve(
-        &spec,
-        &ice_codegen::overlay::Overlay::default(),
-        Options::default(),
-    )?
-    .api;
-    let normalized = normalize(&value);
-    let mut pretty = serde_json::to_string_pretty(&normalized)
-        .map_err(|e| CodegenError::new(&src, "", format!("cannot serialize: {e}")))?;
-    pretty.push('\n');
-    let dest = match out {
-        Some(dir) => dir.join("api-docs.json"),
-        None => root.join(SPEC_PATH),
+fn import(args: &Args) -> Result<(), Failure> {
+    let src = PathBuf::from(&args.positional[0]);
+    let options = ImportOptions {
+        allow_missing_responses: args.flag("--allow-missing-responses"),
+        limits: limits(args)?,
     };
-    write_file(&dest, &pretty)?;
+    let imported = import_file(&src, &options)?;
+    print_notes(&src, &imported.prepared);
+    let dest = match args.value("--out") {
+        Some(dir) => Path::new(dir).join("api-docs.json"),
+        None => root()?.join(SPEC_PATH),
+    };
+    // What the import changes for the crate: the replaced file as it is (not re-normalised, so
+    // parameters dropped now count as removed), against the new one.
+    let against = if dest.is_file() {
+        match read_spec(&dest) {
+            Ok(old) => {
+                let d = diff::diff(&old, &imported.prepared.spec);
+                format!("changes against the replaced spec: {}", d.summary())
+            }
+            Err(e) => format!(
+                "the replaced spec does not load ({} problems), so no change summary",
+                e.len()
+            ),
+        }
+    } else {
+        "no spec to replace".to_owned()
+    };
+    write_file(&dest, &imported.text)?;
+    let spec = &imported.prepared.spec;
     println!(
-        "import: {} operations, {} named types -> {}",
-        api.operations.len(),
-        api.types.len(),
+        "import: {} operations, {} components -> {}\nimport: {against}",
+        spec.apis.len(),
+        spec.components.len(),
         dest.display()
     );
     Ok(())
 }
 
-fn schema(root: &Path, args: &[String]) -> Result<(), CodegenErrors> {
-    let (_, out) = parse_args(args, false)?;
-    let dir = out.unwrap_or_else(|| root.join("target/schema"));
+fn diff_command(args: &Args) -> Result<(), Failure> {
+    let options = ImportOptions {
+        allow_missing_responses: true,
+        limits: limits(args)?,
+    };
+    let [old, new] = [&args.positional[0], &args.positional[1]].map(PathBuf::from);
+    // Both sides' problems in one report.
+    let mut diag = Diagnostics::new();
+    let a = diag.take(prepare_file(&old, &options));
+    let b = diag.take(prepare_file(&new, &options));
+    let (a, b) = diag
+        .finish(a.zip(b))?
+        .ok_or_else(|| CodegenError::new(&old, "", "not loaded"))?;
+    print_notes(&old, &a);
+    print_notes(&new, &b);
+    let d = diff::diff(&a.spec, &b.spec);
+    if args.flag("--json") {
+        let mut v = d.to_json();
+        v["old"] = old.display().to_string().into();
+        v["new"] = new.display().to_string().into();
+        println!("{v:#}");
+    } else {
+        print!("{}", d.to_text());
+    }
+    Ok(())
+}
+
+fn schema(root: &Path, args: &Args) -> Result<(), Failure> {
+    let dir = args
+        .value("--out")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target/schema"));
     let files = pipeline::schemas(root)?;
     for f in &files {
         write_file(&dir.join(&f.path), &f.contents)?;

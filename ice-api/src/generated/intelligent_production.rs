@@ -1473,21 +1473,6 @@ pub struct SubmitVideoTranslationJobRequest {
     /// Output parameters for the video translation job. The output can be a video or a subtitle file.
     #[ice(name = "OutputConfig", query)]
     pub output_config: ::std::option::Option<::std::string::String>,
-    /// `Signature`.
-    #[ice(name = "Signature", query)]
-    pub signature: ::std::option::Option<::std::string::String>,
-    /// The system automatically populates this parameter. You do not need to set it.
-    #[ice(name = "SignatureMehtod", query)]
-    pub signature_mehtod: ::std::option::Option<::std::string::String>,
-    /// `SignatureNonce`.
-    #[ice(name = "SignatureNonce", query)]
-    pub signature_nonce: ::std::option::Option<::std::string::String>,
-    /// The system automatically populates this parameter. You do not need to set it.
-    #[ice(name = "SignatureType", query)]
-    pub signature_type: ::std::option::Option<::std::string::String>,
-    /// `SignatureVersion`.
-    #[ice(name = "SignatureVersion", query)]
-    pub signature_version: ::std::option::Option<::std::string::String>,
     /// The job title.
     #[ice(name = "Title", query)]
     pub title: ::std::option::Option<::std::string::String>,
@@ -1506,11 +1491,6 @@ impl SubmitVideoTranslationJobRequest {
             editing_config: ::std::option::Option::None,
             input_config: ::std::option::Option::None,
             output_config: ::std::option::Option::None,
-            signature: ::std::option::Option::None,
-            signature_mehtod: ::std::option::Option::None,
-            signature_nonce: ::std::option::Option::None,
-            signature_type: ::std::option::Option::None,
-            signature_version: ::std::option::Option::None,
             title: ::std::option::Option::None,
             user_data: ::std::option::Option::None,
         }
@@ -1558,51 +1538,6 @@ impl SubmitVideoTranslationJobRequest {
         output_config: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.output_config = ::std::option::Option::Some(output_config.into());
-        self
-    }
-    /// Sets `Signature`.
-    #[must_use]
-    pub fn with_signature(
-        mut self,
-        signature: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.signature = ::std::option::Option::Some(signature.into());
-        self
-    }
-    /// Sets `SignatureMehtod`.
-    #[must_use]
-    pub fn with_signature_mehtod(
-        mut self,
-        signature_mehtod: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.signature_mehtod = ::std::option::Option::Some(signature_mehtod.into());
-        self
-    }
-    /// Sets `SignatureNonce`.
-    #[must_use]
-    pub fn with_signature_nonce(
-        mut self,
-        signature_nonce: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.signature_nonce = ::std::option::Option::Some(signature_nonce.into());
-        self
-    }
-    /// Sets `SignatureType`.
-    #[must_use]
-    pub fn with_signature_type(
-        mut self,
-        signature_type: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.signature_type = ::std::option::Option::Some(signature_type.into());
-        self
-    }
-    /// Sets `SignatureVersion`.
-    #[must_use]
-    pub fn with_signature_version(
-        mut self,
-        signature_version: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.signature_version = ::std::option::Option::Some(signature_version.into());
         self
     }
     /// Sets `Title`.

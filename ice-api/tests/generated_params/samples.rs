@@ -8012,19 +8012,6 @@ fn submit_video_translation_job() -> ::std::result::Result<
     r.output_config = ::std::option::Option::Some(
         ::std::string::String::from("OutputConfig"),
     );
-    r.signature = ::std::option::Option::Some(::std::string::String::from("Signature"));
-    r.signature_mehtod = ::std::option::Option::Some(
-        ::std::string::String::from("SignatureMehtod"),
-    );
-    r.signature_nonce = ::std::option::Option::Some(
-        ::std::string::String::from("SignatureNonce"),
-    );
-    r.signature_type = ::std::option::Option::Some(
-        ::std::string::String::from("SignatureType"),
-    );
-    r.signature_version = ::std::option::Option::Some(
-        ::std::string::String::from("SignatureVersion"),
-    );
     r.title = ::std::option::Option::Some(::std::string::String::from("Title"));
     r.user_data = ::std::option::Option::Some(::std::string::String::from("UserData"));
     ::ice_api::EncodeWire::to_wire(&r)
