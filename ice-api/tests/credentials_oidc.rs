@@ -83,7 +83,8 @@ async fn session_name_variable_policy_and_duration() {
     let sts = oidc_sts_stub(&[&token], 3600);
     let mut vars = three_vars(&file);
     vars.push(("ALIBABA_CLOUD_ROLE_SESSION_NAME", "pod-session".into()));
-    let policy = r#"{"Version":"1","Statement":[{"Effect":"Allow","Action":"ice:*","Resource":"*"}]}"#;
+    let policy =
+        r#"{"Version":"1","Statement":[{"Effect":"Allow","Action":"ice:*","Resource":"*"}]}"#;
     provider(&home, &vars, &sts)
         .with_policy(policy)
         .with_duration_seconds(1800)
@@ -130,8 +131,8 @@ async fn token_file_is_read_again_on_every_refresh() {
     let (home, file) = home_with_token(&first);
     // Credentials valid for 30 minutes with a one-hour margin: every call refreshes.
     let sts = oidc_sts_stub(&[&first, &second], 1800);
-    let p = provider(&home, &three_vars(&file), &sts)
-        .with_refresh_margin(Duration::from_secs(3600));
+    let p =
+        provider(&home, &three_vars(&file), &sts).with_refresh_margin(Duration::from_secs(3600));
     assert_eq!(p.provide().await.unwrap().access_key_id, "STS.OidcKey.0");
     // The kubelet rotates the projected token.
     write(Path::new(&file), &second);
@@ -147,7 +148,10 @@ async fn token_file_is_read_again_on_every_refresh() {
 #[tokio::test]
 async fn nothing_set_is_not_configured() {
     let sts = oidc_sts_stub(&[], 3600);
-    let err = provider(&temp_home(), &[], &sts).provide().await.unwrap_err();
+    let err = provider(&temp_home(), &[], &sts)
+        .provide()
+        .await
+        .unwrap_err();
     assert!(err.is_not_configured(), "{err}");
     assert_eq!(err.provider, "oidc_role_arn");
     for var in [ROLE_VAR, PROVIDER_VAR, TOKEN_VAR] {
@@ -256,7 +260,10 @@ async fn the_token_never_shows_not_even_when_sts_echoes_it() {
     let p = provider(&home, &three_vars(&file), &sts);
     let err = p.provide().await.unwrap_err();
     let text = format!("{err} {err:?}");
-    assert!(text.contains("AuthenticationFail.OIDCToken.Invalid"), "{text}");
+    assert!(
+        text.contains("AuthenticationFail.OIDCToken.Invalid"),
+        "{text}"
+    );
     assert!(text.contains("R-TOKEN"), "{text}");
     assert!(!text.contains(&token), "{text}");
     assert_eq!(sts.requests().len(), 1, "the stand-in did see the token");
@@ -270,7 +277,10 @@ async fn the_token_never_shows_not_even_when_sts_echoes_it() {
     for secret in [token.as_str(), OIDC_TEMP_SECRET, OIDC_TEMP_TOKEN] {
         assert!(!shown.contains(secret), "{secret} in {shown}");
     }
-    assert!(shown.contains(ROLE_VAR) && shown.contains("STS.****ey.0"), "{shown}");
+    assert!(
+        shown.contains(ROLE_VAR) && shown.contains("STS.****ey.0"),
+        "{shown}"
+    );
 }
 
 #[test]

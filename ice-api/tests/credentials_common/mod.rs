@@ -395,7 +395,9 @@ pub fn jwt(subject: &str) -> String {
     format!(
         "{}.{}.{}",
         b64(r#"{"alg":"RS256","kid":"k1"}"#),
-        b64(&format!(r#"{{"sub":"system:serviceaccount:ice:{subject}"}}"#)),
+        b64(&format!(
+            r#"{{"sub":"system:serviceaccount:ice:{subject}"}}"#
+        )),
         b64("signature-bytes")
     )
 }

@@ -180,7 +180,11 @@ impl DefaultChain {
                 message.push_str(&format!(" (skipped before: {})", tried.join("; ")));
             }
             tracing::debug!(provider = name, "configured credentials provider failed");
-            return Err(CredentialsError { provider: PROVIDER.to_string(), message, ..e });
+            return Err(CredentialsError {
+                provider: PROVIDER.to_string(),
+                message,
+                ..e
+            });
         }
         Err(CredentialsError::not_configured(
             PROVIDER,

@@ -123,8 +123,11 @@ impl CliProfileProvider {
         })?;
         let config: Value = serde_json::from_str(&text).map_err(|e| {
             // serde_json errors name a line and column, never the content.
-            CredentialsError::new(PROVIDER, format!("{} is not valid JSON: {e}", path.display()))
-                .with_source(e)
+            CredentialsError::new(
+                PROVIDER,
+                format!("{} is not valid JSON: {e}", path.display()),
+            )
+            .with_source(e)
         })?;
         let file = ConfigFile {
             path: &path,
@@ -215,9 +218,8 @@ impl ConfigFile<'_> {
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
         };
-        let required = |key: &str| {
-            text(key).ok_or_else(|| self.err(index, Some(key), "is empty or missing"))
-        };
+        let required =
+            |key: &str| text(key).ok_or_else(|| self.err(index, Some(key), "is empty or missing"));
         let arn = |key: &str, check: fn(&str) -> Result<(), String>| {
             let v = required(key)?;
             check(&v).map_err(|m| self.err(index, Some(key), m))?;
@@ -241,7 +243,10 @@ impl ConfigFile<'_> {
                 required("access_key_secret")?,
             ))
         };
-        let vpc = p.get("enable_vpc").and_then(Value::as_bool).unwrap_or(false);
+        let vpc = p
+            .get("enable_vpc")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         let mode = text("mode").unwrap_or_else(|| "AK".to_string());
         match mode.as_str() {
             "AK" => Ok(Arc::new(access_key()?)),

@@ -49,11 +49,14 @@ impl EnvProvider {
                 .filter(|(_, present)| *present)
                 .map(|(name, _)| *name)
                 .collect();
-                let missing: Vec<&str> = [(ACCESS_KEY_ID, id.is_none()), (ACCESS_KEY_SECRET, secret.is_none())]
-                    .iter()
-                    .filter(|(_, absent)| *absent)
-                    .map(|(name, _)| *name)
-                    .collect();
+                let missing: Vec<&str> = [
+                    (ACCESS_KEY_ID, id.is_none()),
+                    (ACCESS_KEY_SECRET, secret.is_none()),
+                ]
+                .iter()
+                .filter(|(_, absent)| *absent)
+                .map(|(name, _)| *name)
+                .collect();
                 return Err(CredentialsError::new(
                     PROVIDER,
                     format!(

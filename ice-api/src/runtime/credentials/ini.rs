@@ -257,7 +257,11 @@ mod tests {
     fn malformed_files_name_the_line() {
         for (text, line, reason) in [
             ("k = v\n[default]\n", 1, "outside any section"),
-            ("[default]\ntype = x\ngarbage\n", 3, "expected a [section] header"),
+            (
+                "[default]\ntype = x\ngarbage\n",
+                3,
+                "expected a [section] header",
+            ),
             ("[default]\n[prod\nk = v\n", 2, "not closed"),
             ("[a]\nk = 1\n[a]\n", 3, "repeated (first on line 1)"),
             ("[a]\nK = 1\nk = 2\n", 3, "\"k\" is repeated"),

@@ -159,8 +159,8 @@ impl IniFileProvider {
             if matches!(chosen, Chosen::Variable(_)) {
                 msg = format!("{CREDENTIALS_FILE}: {msg}");
             }
-            let absent_home = matches!(chosen, Chosen::Home(_))
-                && e.kind() == std::io::ErrorKind::NotFound;
+            let absent_home =
+                matches!(chosen, Chosen::Home(_)) && e.kind() == std::io::ErrorKind::NotFound;
             match (&named_by, absent_home) {
                 (None, true) => CredentialsError::not_configured(
                     PROVIDER,
@@ -178,8 +178,11 @@ impl IniFileProvider {
             }
         })?;
         let doc = ini::parse(&text).map_err(|e| {
-            CredentialsError::new(PROVIDER, format!("{}:{}: {}", path.display(), e.line, e.reason))
-                .with_source(e)
+            CredentialsError::new(
+                PROVIDER,
+                format!("{}:{}: {}", path.display(), e.line, e.reason),
+            )
+            .with_source(e)
         })?;
         match (doc.section(&name), named_by) {
             (Some(section), _) => self.provider(path, &name, &section),
@@ -207,10 +210,15 @@ impl IniFileProvider {
             let line = section.line_of(key).unwrap_or(section.line);
             format!("{}:{line}: [{name}] {key}", path.display())
         };
-        let err = |key: &str, msg: String| CredentialsError::new(PROVIDER, format!("{}: {msg}", at(key)));
-        let text = |key: &str| section.get(key).filter(|v| !v.is_empty()).map(str::to_string);
-        let required =
-            |key: &str| text(key).ok_or_else(|| err(key, "is empty or missing".into()));
+        let err =
+            |key: &str, msg: String| CredentialsError::new(PROVIDER, format!("{}: {msg}", at(key)));
+        let text = |key: &str| {
+            section
+                .get(key)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        let required = |key: &str| text(key).ok_or_else(|| err(key, "is empty or missing".into()));
         let arn = |key: &str, check: fn(&str) -> Result<(), String>| {
             let v = required(key)?;
             check(&v).map_err(|m| err(key, m))?;

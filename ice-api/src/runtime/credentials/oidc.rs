@@ -183,7 +183,11 @@ impl OidcRoleArnProvider {
 
     /// The three settings from a file (CLI profile, credentials file), each labelled with where
     /// it was found.
-    pub(crate) fn from_file(role_arn: Setting, oidc_provider_arn: Setting, token_file: Setting) -> Self {
+    pub(crate) fn from_file(
+        role_arn: Setting,
+        oidc_provider_arn: Setting,
+        token_file: Setting,
+    ) -> Self {
         let mut p = Self::new();
         p.role_arn = Some(role_arn);
         p.oidc_provider_arn = Some(oidc_provider_arn);
@@ -252,8 +256,9 @@ impl OidcRoleArnProvider {
 
     async fn assume_role_with_oidc(&self) -> Result<Credentials, CredentialsError> {
         let [role, provider, token_file] = self.settings()?;
-        let invalid =
-            |s: &Setting, msg: String| CredentialsError::new(PROVIDER, format!("{}: {msg}", s.from));
+        let invalid = |s: &Setting, msg: String| {
+            CredentialsError::new(PROVIDER, format!("{}: {msg}", s.from))
+        };
         validate::role_arn(&role.value).map_err(|m| invalid(&role, m))?;
         validate::oidc_provider_arn(&provider.value).map_err(|m| invalid(&provider, m))?;
         let duration = validate::duration_seconds(u64::from(self.duration_seconds))
@@ -273,7 +278,11 @@ impl OidcRoleArnProvider {
         if token.expose().is_empty() {
             return Err(CredentialsError::new(
                 PROVIDER,
-                format!("{}: the token file {} is empty", token_file.from, path.display()),
+                format!(
+                    "{}: the token file {} is empty",
+                    token_file.from,
+                    path.display()
+                ),
             ));
         }
 

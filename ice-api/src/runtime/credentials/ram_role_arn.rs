@@ -166,7 +166,8 @@ impl RamRoleArnProvider {
     }
 
     async fn assume_role(&self) -> Result<Credentials, CredentialsError> {
-        let invalid = |what: &str, msg: String| CredentialsError::new(PROVIDER, format!("{what} {msg}"));
+        let invalid =
+            |what: &str, msg: String| CredentialsError::new(PROVIDER, format!("{what} {msg}"));
         validate::duration_seconds(u64::from(self.duration_seconds))
             .map_err(|m| invalid("DurationSeconds", m))?;
         validate::role_arn(self.role_arn.trim()).map_err(|m| invalid("RoleArn:", m))?;

@@ -83,7 +83,10 @@ mod tests {
             "acs:ram::1234:oidc-provider/x",
         ] {
             let err = role_arn(bad).unwrap_err();
-            assert!(err.contains("acs:ram::<account id>:role/<role name>"), "{err}");
+            assert!(
+                err.contains("acs:ram::<account id>:role/<role name>"),
+                "{err}"
+            );
         }
         assert!(oidc_provider_arn("acs:ram::1234:role/x").is_err());
     }
