@@ -346,12 +346,12 @@ pub fn oidc_sts_stub(tokens: &[&str], expires_in: i64) -> Stub {
         {
             return bad("RoleArn or OIDCProviderArn not the ones trusted");
         }
-        if !f("RoleSessionName").is_some_and(|s| !s.is_empty()) {
+        if f("RoleSessionName").is_none_or(|s| s.is_empty()) {
             return bad("RoleSessionName missing");
         }
-        if !f("DurationSeconds")
+        if f("DurationSeconds")
             .and_then(|d| d.parse::<u32>().ok())
-            .is_some_and(|d| d >= 900)
+            .is_none_or(|d| d < 900)
         {
             return bad("DurationSeconds missing or below 900");
         }
