@@ -112,7 +112,12 @@ async fn cli_profile_ram_role_arn_uses_profile_key_as_source() {
         .with_sts_endpoint(sts.url.clone());
     let c = p.provide().await.unwrap();
     assert_eq!(c.access_key_id, "STS.FirstHop0000001");
-    assert_eq!(c.provider_name, "cli_profile/ram_role_arn");
+    assert_eq!(c.provider_name, "cli_profile/ram_role_arn/static_ak");
+    assert_eq!(
+        sts.requests()[0].header("x-acs-credentials-provider"),
+        Some("static_ak"),
+        "AssumeRole names the source credentials' provider"
+    );
     let r = &sts.requests()[0];
     assert_eq!(
         r.param("AccessKeyId").as_deref(),
@@ -177,30 +182,50 @@ async fn cli_profile_errors_name_the_problem_not_the_secret() {
     let home = cli_home();
     let provide =
         |vars: &[(&str, &str)]| CliProfileProvider::new().with_env(env_with_home(&home, vars));
-    for (vars, expected) in [
-        (&[("ALIBABA_CLOUD_PROFILE", "nope")][..], "not found"),
-        (&[("ALIBABA_CLOUD_PROFILE", "sso")][..], "CloudSSO"),
+    for (vars, expected, not_configured) in [
+        (
+            &[("ALIBABA_CLOUD_PROFILE", "nope")][..],
+            "ALIBABA_CLOUD_PROFILE=\"nope\" is not a profile",
+            true,
+        ),
+        (
+            &[("ALIBABA_CLOUD_PROFILE", "sso")][..],
+            "#/profiles/6/mode: mode \"CloudSSO\" is not supported",
+            false,
+        ),
         (
             &[("ALIBABA_CLOUD_PROFILE", "broken")][..],
-            "access_key_secret",
+            "#/profiles/7/access_key_secret: is empty or missing",
+            false,
         ),
-        (&[("ALIBABA_CLOUD_PROFILE", "loop")][..], "too deep"),
+        (&[("ALIBABA_CLOUD_PROFILE", "loop")][..], "too deep", false),
         (
             &[("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true")][..],
             "ALIBABA_CLOUD_CLI_PROFILE_DISABLED",
+            true,
         ),
     ] {
         let err = provide(vars).provide().await.unwrap_err();
         assert_eq!(err.provider, "cli_profile");
         assert!(err.message.contains(expected), "{expected}: {err}");
+        assert_eq!(err.is_not_configured(), not_configured, "{err}");
         assert!(!err.message.contains("LTAI5tBrokenNoSecret"), "{err}");
     }
+    // A profile the caller names explicitly must exist.
+    let err = provide(&[])
+        .with_profile("nope")
+        .provide()
+        .await
+        .unwrap_err();
+    assert!(!err.is_not_configured());
+    assert!(err.message.contains("no profile named \"nope\""), "{err}");
     let err = CliProfileProvider::new()
         .with_env(env_with_home(&temp_home(), &[]))
         .provide()
         .await
         .unwrap_err();
     assert!(err.message.contains("no file at"), "{err}");
+    assert!(err.is_not_configured());
 
     let bad = temp_home();
     write(
@@ -216,6 +241,8 @@ async fn cli_profile_errors_name_the_problem_not_the_secret() {
         err.message.contains("not valid JSON") && !err.message.contains("s3cr3t"),
         "{err}"
     );
+    assert!(!err.is_not_configured());
+    assert!(std::error::Error::source(&err).is_some());
 }
 
 const INI: &str = "\
@@ -246,20 +273,6 @@ public_key_id = x
 #[tokio::test]
 async fn ini_default_section_with_comments() {
     let home = temp_home();
-    write(&home.join(".alibabacloud/credentials"), INI);
-    let c = IniFileProvider::new()
-        .with_env(env_with_home(&home, &[]))
-        .provide()
-        .await
-        .unwrap();
-    assert_eq!(c.access_key_id, "LTAI5tIniDefault001");
-    assert_eq!(c.access_key_secret.expose(), "iniDefaultSecret");
-    assert_eq!(c.provider_name, "ini_file/static_ak");
-}
-
-#[tokio::test]
-async fn ini_python_file_name_and_explicit_path() {
-    let home = temp_home();
     write(&home.join(".alibabacloud/credentials.ini"), INI);
     let c = IniFileProvider::new()
         .with_env(env_with_home(&home, &[]))
@@ -267,44 +280,72 @@ async fn ini_python_file_name_and_explicit_path() {
         .await
         .unwrap();
     assert_eq!(c.access_key_id, "LTAI5tIniDefault001");
+    assert_eq!(c.access_key_secret.expose(), "iniDefaultSecret");
+    assert_eq!(c.provider_name, "profile/static_ak");
+}
 
-    let elsewhere = temp_home().join("custom.ini");
+fn ini_with_key(id: &str) -> String {
+    format!("[default]\ntype = access_key\naccess_key_id = {id}\naccess_key_secret = x\n")
+}
+
+async fn ini_key(env: Env) -> Result<String, ice_api::runtime::credentials::CredentialsError> {
+    IniFileProvider::new()
+        .with_env(env)
+        .provide()
+        .await
+        .map(|c| c.access_key_id)
+}
+
+#[tokio::test]
+async fn ini_official_file_name_wins_and_the_other_is_a_fallback() {
+    let home = temp_home();
+    let dir = home.join(".alibabacloud");
     write(
-        &elsewhere,
-        "[default]\ntype=access_key\naccess_key_id=LTAI5tIniCustom0001\naccess_key_secret=x\n",
+        &dir.join("credentials"),
+        &ini_with_key("LTAI5tIniFallback01"),
     );
+    // Only the other name: used as a fallback.
+    assert_eq!(
+        ini_key(env_with_home(&home, &[])).await.unwrap(),
+        "LTAI5tIniFallback01"
+    );
+    // Both: the official `credentials.ini` is read, as the official library reads it.
+    write(
+        &dir.join("credentials.ini"),
+        &ini_with_key("LTAI5tIniOfficial01"),
+    );
+    assert_eq!(
+        ini_key(env_with_home(&home, &[])).await.unwrap(),
+        "LTAI5tIniOfficial01"
+    );
+    // The variable wins over both; an empty one counts as unset, as in the official library.
+    let elsewhere = temp_home().join("custom.ini");
+    write(&elsewhere, &ini_with_key("LTAI5tIniCustom0001"));
     let path = elsewhere.to_string_lossy().into_owned();
-    let c = IniFileProvider::new()
-        .with_env(env_with_home(
-            &home,
-            &[("ALIBABA_CLOUD_CREDENTIALS_FILE", path.as_str())],
-        ))
-        .provide()
-        .await
-        .unwrap();
-    assert_eq!(c.access_key_id, "LTAI5tIniCustom0001");
-
-    let err = IniFileProvider::new()
-        .with_env(env_with_home(
-            &home,
-            &[("ALIBABA_CLOUD_CREDENTIALS_FILE", "")],
-        ))
-        .provide()
-        .await
-        .unwrap_err();
-    assert!(err.message.contains("empty"), "{err}");
-    let err = IniFileProvider::new()
-        .with_env(env_with_home(&temp_home(), &[]))
-        .provide()
-        .await
-        .unwrap_err();
-    assert!(err.message.contains("credentials.ini"), "{err}");
+    let var = |v: &str| env_with_home(&home, &[("ALIBABA_CLOUD_CREDENTIALS_FILE", v)]);
+    assert_eq!(ini_key(var(&path)).await.unwrap(), "LTAI5tIniCustom0001");
+    assert_eq!(ini_key(var(" ")).await.unwrap(), "LTAI5tIniOfficial01");
+    // A variable naming a missing file is an error, not a reason to look elsewhere.
+    let err = ini_key(var("/nonexistent/creds.ini")).await.unwrap_err();
+    assert!(!err.is_not_configured());
+    assert!(
+        err.message
+            .contains("ALIBABA_CLOUD_CREDENTIALS_FILE: no file at /nonexistent/creds.ini"),
+        "{err}"
+    );
+    // No file at all: not configured, and both names are mentioned.
+    let err = ini_key(env_with_home(&temp_home(), &[])).await.unwrap_err();
+    assert!(err.is_not_configured(), "{err}");
+    assert!(
+        err.message.contains("credentials.ini") && err.message.contains("nor at"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
 async fn ini_ram_role_arn_and_ecs_sections() {
     let home = temp_home();
-    write(&home.join(".alibabacloud/credentials"), INI);
+    write(&home.join(".alibabacloud/credentials.ini"), INI);
     let sts = sts_stub();
     let c = IniFileProvider::new()
         .with_env(env_with_home(
@@ -356,7 +397,7 @@ async fn ini_ram_role_arn_and_ecs_sections() {
 #[tokio::test]
 async fn file_providers_debug_shows_no_secrets() {
     let home = cli_home();
-    write(&home.join(".alibabacloud/credentials"), INI);
+    write(&home.join(".alibabacloud/credentials.ini"), INI);
     let cli = CliProfileProvider::new().with_env(env_with_home(&home, &[]));
     let ini = IniFileProvider::new().with_env(env_with_home(&home, &[]));
     cli.provide().await.unwrap();

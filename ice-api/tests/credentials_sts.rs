@@ -60,7 +60,7 @@ async fn assume_role_post_is_signed_and_parsed() {
         Some(TEMP_TOKEN)
     );
     assert!(c.expiration.is_some());
-    assert_eq!(c.provider_name, "ram_role_arn");
+    assert_eq!(c.provider_name, "ram_role_arn/static_ak");
 
     let reqs = stub.requests();
     assert_eq!(reqs.len(), 1);

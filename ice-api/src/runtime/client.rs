@@ -55,7 +55,8 @@ const MAX_TOTAL_TIMEOUT: Duration = Duration::from_secs(30 * 86_400);
 /// - Headers `host`, `x-acs-action`, `x-acs-version`, `accept: application/json`,
 ///   `user-agent: ice-rs/<version>`, `content-type` (with a body), `x-acs-date`,
 ///   `x-acs-signature-nonce`, `x-acs-content-sha256`, `Authorization` (V3), plus
-///   `x-acs-accesskey-id` / `x-acs-security-token` for STS credentials and
+///   `x-acs-accesskey-id` / `x-acs-security-token` for STS credentials,
+///   `x-acs-credentials-provider` (the credentials' provider name, e.g. `default/env`) and
 ///   `x-acs-retry-attempts` / `x-acs-retry-delay` on retries. All of them are signed.
 /// - [`SignatureVersion::V2`]: the common RPC parameters (`Action`, `Timestamp`,
 ///   `SignatureNonce`, `AccessKeyId`, `SecurityToken`, …) and `Signature` go into the query;
@@ -603,6 +604,12 @@ fn build_request(
     base.push(("user-agent", config.user_agent()));
     if body.is_some() {
         base.push(("content-type", "application/x-www-form-urlencoded"));
+    }
+    // As the official SDKs do: name the credentials' provider (signed with the rest under V3).
+    if let Some(name) = credentials.map(|c| c.provider_name.as_str()) {
+        if !name.is_empty() {
+            base.push(("x-acs-credentials-provider", name));
+        }
     }
     if attempt > 1 {
         retry_attempts = (attempt - 1).to_string();

@@ -291,3 +291,113 @@ pub fn write(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
 }
+
+/// The role and OIDC provider the AssumeRoleWithOIDC stand-in accepts.
+pub const OIDC_ROLE: &str = "acs:ram::1234567890123456:role/ice-rrsa";
+pub const OIDC_PROVIDER: &str = "acs:ram::1234567890123456:oidc-provider/ack-rrsa-c1";
+pub const OIDC_TEMP_SECRET: &str = "oidcTempSecretValue";
+pub const OIDC_TEMP_TOKEN: &str = "CAIS.oidcSessionToken";
+
+/// An STS stand-in for `AssumeRoleWithOIDC` that checks the call as STS needs it: a POST to `/`
+/// with `Action`, `Version`, `Format` and `Timestamp` in the query, the role, provider, token,
+/// session name and duration (≥ 900) in the form body, the token never in the URL, and no
+/// AccessKey or signature (the call is anonymous). A token not in `tokens` gets the 400 STS
+/// answers, echoing the token as a hostile server might. On success the AccessKeyId is
+/// `STS.OidcKey.<index of the token in tokens>`, valid for `expires_in` seconds.
+pub fn oidc_sts_stub(tokens: &[&str], expires_in: i64) -> Stub {
+    let tokens: Vec<String> = tokens.iter().map(|t| t.to_string()).collect();
+    Stub::start(move |req: &Request| {
+        let bad = |why: &str| {
+            Reply::status(
+                400,
+                format!(r#"{{"Code":"InvalidParameter","Message":"{why}","RequestId":"R-OIDC"}}"#),
+            )
+        };
+        if req.method != "POST" || req.path != "/" {
+            return bad("expected POST /");
+        }
+        if req.header("content-type") != Some("application/x-www-form-urlencoded") {
+            return bad("expected a form body");
+        }
+        let query = decode_pairs(&req.query);
+        let q = |k: &str| query.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        if q("Action") != Some("AssumeRoleWithOIDC")
+            || q("Version") != Some("2015-04-01")
+            || q("Format") != Some("JSON")
+        {
+            return bad("Action, Version or Format missing from the query");
+        }
+        if !q("Timestamp").is_some_and(|t| t.len() == 20 && t.ends_with('Z')) {
+            return bad("Timestamp missing or malformed");
+        }
+        if q("OIDCToken").is_some() {
+            return bad("OIDCToken in the URL");
+        }
+        if ["AccessKeyId", "Signature", "SecurityToken"]
+            .iter()
+            .any(|k| req.param(k).is_some())
+        {
+            return bad("an AccessKey or signature on an anonymous call");
+        }
+        let form = decode_pairs(&req.body);
+        let f = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        if f("RoleArn").as_deref() != Some(OIDC_ROLE)
+            || f("OIDCProviderArn").as_deref() != Some(OIDC_PROVIDER)
+        {
+            return bad("RoleArn or OIDCProviderArn not the ones trusted");
+        }
+        if f("RoleSessionName").is_none_or(|s| s.is_empty()) {
+            return bad("RoleSessionName missing");
+        }
+        if f("DurationSeconds")
+            .and_then(|d| d.parse::<u32>().ok())
+            .is_none_or(|d| d < 900)
+        {
+            return bad("DurationSeconds missing or below 900");
+        }
+        let token = f("OIDCToken").unwrap_or_default();
+        let Some(index) = tokens.iter().position(|t| *t == token) else {
+            return Reply::status(
+                400,
+                format!(
+                    r#"{{"Code":"AuthenticationFail.OIDCToken.Invalid","Message":"invalid token {token}","RequestId":"R-TOKEN"}}"#
+                ),
+            );
+        };
+        Reply::ok(sts_json(
+            &format!("STS.OidcKey.{index}"),
+            OIDC_TEMP_SECRET,
+            OIDC_TEMP_TOKEN,
+            &expiration_in(expires_in),
+        ))
+    })
+}
+
+/// A metadata-service stand-in that would hand out the node's role credentials
+/// (`STS.NodeEcsRole01`); tests assert it is never asked.
+pub fn node_metadata_stub() -> Stub {
+    Stub::start(|req: &Request| match req.path.as_str() {
+        "/latest/api/token" => Reply::ok("imds-token"),
+        "/latest/meta-data/ram/security-credentials/" => Reply::ok("node-role"),
+        _ => Reply::ok(flat_credentials_json(
+            "STS.NodeEcsRole01",
+            "nodeSecret",
+            "CAIS.node",
+            &expiration_in(3600),
+        )),
+    })
+}
+
+/// A JWT-shaped service-account token (made up).
+pub fn jwt(subject: &str) -> String {
+    use base64::Engine as _;
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    format!(
+        "{}.{}.{}",
+        b64(r#"{"alg":"RS256","kid":"k1"}"#),
+        b64(&format!(
+            r#"{{"sub":"system:serviceaccount:ice:{subject}"}}"#
+        )),
+        b64("signature-bytes")
+    )
+}

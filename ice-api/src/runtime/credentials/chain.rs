@@ -1,4 +1,4 @@
-//! The default credential chain, in the order the official SDKs document.
+//! The default credential chain, in the order of the official credentials libraries.
 
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -7,20 +7,30 @@ use std::sync::Arc;
 use super::overrides::Overrides;
 use super::{
     BoxFuture, CliProfileProvider, Credentials, CredentialsError, CredentialsUriProvider, Env,
-    EnvProvider, IniFileProvider, ProvideCredentials,
+    EnvProvider, IniFileProvider, OidcRoleArnProvider, ProvideCredentials,
 };
 
 const PROVIDER: &str = "default";
 const NONE_YET: usize = usize::MAX;
 
-/// Tries, in order: environment variables → CLI profile (`~/.aliyun/config.json`) →
-/// credentials file (`~/.alibabacloud/credentials`) → ECS RAM role (metadata service) →
-/// `ALIBABA_CLOUD_CREDENTIALS_URI`. OIDC (RRSA) is not supported.
+/// Tries, in the official libraries' order: environment variables (`env`) → OIDC role for RRSA
+/// (`oidc_role_arn`) → CLI profile, `~/.aliyun/config.json` (`cli_profile`) → credentials
+/// file, `~/.alibabacloud/credentials.ini` (`profile`) → ECS RAM role from the metadata service
+/// (`ecs_ram_role`) → `ALIBABA_CLOUD_CREDENTIALS_URI` (`credential_uri`).
+///
+/// Only a provider that is not configured at all (its variables and files absent) lets the
+/// chain move on. One that is configured but incomplete or failing — OIDC variables partly set,
+/// an unreadable token file, a profile named by `ALIBABA_CLOUD_PROFILE` that exists nowhere, a
+/// credentials file that does not parse — stops the chain with its error, so the chain never
+/// silently ends at another identity (such as the ECS role of the node):
+/// `oidc_role_arn: ALIBABA_CLOUD_OIDC_TOKEN_FILE: no file at …; stopped here, not trying
+/// cli_profile, profile, ecs_ram_role, credential_uri`. If none is configured, the error lists
+/// why each was skipped, without secrets: `no credentials found; tried env: … not set;
+/// oidc_role_arn: …; …`.
 ///
 /// The first provider that yields credentials is remembered and used alone from then on (as the
-/// official SDKs do), so a later failure is reported rather than silently switching identity.
-/// If none works, the error lists why each was skipped, without secrets:
-/// `tried env: … not set; cli_profile: no file at …; …`.
+/// official libraries do), so a later failure is reported rather than switching identity. The
+/// credentials are named `default/<provider's name>`, e.g. `default/oidc_role_arn`.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), ice_api::runtime::credentials::CredentialsError> {
@@ -53,7 +63,7 @@ impl DefaultChainBuilder {
         self
     }
 
-    /// STS base URL used by `RamRoleArn` profiles and `ram_role_arn` sections.
+    /// STS base URL used by the OIDC provider and by role profiles and sections.
     pub fn sts_endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.overrides.sts_endpoint = Some(endpoint.into());
         self
@@ -72,6 +82,10 @@ impl DefaultChainBuilder {
         let providers: Vec<(&'static str, Arc<dyn ProvideCredentials>)> = vec![
             ("env", Arc::new(EnvProvider::with_env(env.clone()))),
             (
+                "oidc_role_arn",
+                Arc::new(o.oidc(&env, OidcRoleArnProvider::new())),
+            ),
+            (
                 "cli_profile",
                 Arc::new(
                     CliProfileProvider::new()
@@ -80,7 +94,7 @@ impl DefaultChainBuilder {
                 ),
             ),
             (
-                "ini_file",
+                "profile",
                 Arc::new(
                     IniFileProvider::new()
                         .with_env(env.clone())
@@ -89,7 +103,7 @@ impl DefaultChainBuilder {
             ),
             ("ecs_ram_role", Arc::new(o.ecs_ram_role(&env, None))),
             (
-                "credentials_uri",
+                "credential_uri",
                 Arc::new(CredentialsUriProvider::new().with_env(env)),
             ),
         ];
@@ -134,7 +148,7 @@ impl DefaultChain {
         }
         let mut tried = Vec::with_capacity(self.providers.len());
         for (i, (name, p)) in self.providers.iter().enumerate() {
-            match p.provide().await {
+            let e = match p.provide().await {
                 Ok(c) => {
                     // Keep the first winner if two calls raced.
                     let _ = self.remembered.compare_exchange(
@@ -146,17 +160,33 @@ impl DefaultChain {
                     tracing::debug!(provider = name, "credentials found");
                     return Ok(tag(c));
                 }
-                Err(e) => {
-                    let msg = if e.provider == *name {
-                        e.message
-                    } else {
-                        format!("{}: {}", e.provider, e.message)
-                    };
-                    tried.push(format!("{name}: {msg}"));
-                }
+                Err(e) => e,
+            };
+            let msg = if e.provider == *name {
+                e.message.clone()
+            } else {
+                format!("{}: {}", e.provider, e.message)
+            };
+            if e.is_not_configured() {
+                tried.push(format!("{name}: {msg}"));
+                continue;
             }
+            let rest: Vec<&str> = self.providers[i + 1..].iter().map(|(n, _)| *n).collect();
+            let mut message = format!("{name}: {msg}; stopped here");
+            if !rest.is_empty() {
+                message.push_str(&format!(", not trying {}", rest.join(", ")));
+            }
+            if !tried.is_empty() {
+                message.push_str(&format!(" (skipped before: {})", tried.join("; ")));
+            }
+            tracing::debug!(provider = name, "configured credentials provider failed");
+            return Err(CredentialsError {
+                provider: PROVIDER.to_string(),
+                message,
+                ..e
+            });
         }
-        Err(CredentialsError::new(
+        Err(CredentialsError::not_configured(
             PROVIDER,
             format!("no credentials found; tried {}", tried.join("; ")),
         ))

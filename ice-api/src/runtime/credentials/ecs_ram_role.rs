@@ -24,7 +24,9 @@ const IMDSV1_DISABLED: &str = "ALIBABA_CLOUD_IMDSV1_DISABLED";
 
 /// Fetches the instance RAM role's credentials from the ECS metadata service and caches them.
 ///
-/// - Skipped (error) when `ALIBABA_CLOUD_ECS_METADATA_DISABLED=true`.
+/// - Not configured when `ALIBABA_CLOUD_ECS_METADATA_DISABLED=true`, when the metadata service
+///   does not answer (not on ECS) or, with no role named, when no RAM role is attached; any other
+///   failure is an error (a chain stops there).
 /// - Role: [`with_role_name`](Self::with_role_name), else `ALIBABA_CLOUD_ECS_METADATA`, else the
 ///   first role listed by the metadata service.
 /// - Asks for an IMDSv2 token (`PUT /latest/api/token`); if that fails it falls back to
@@ -98,12 +100,16 @@ impl EcsRamRoleProvider {
 
     async fn fetch(&self) -> Result<Credentials, CredentialsError> {
         if self.env.flag(METADATA_DISABLED) {
-            return Err(CredentialsError::new(
+            return Err(CredentialsError::not_configured(
                 PROVIDER,
                 format!("disabled by {METADATA_DISABLED}=true"),
             ));
         }
         let client = self.http.client(PROVIDER)?;
+        let named_role = self
+            .role_name
+            .clone()
+            .or_else(|| self.env.non_empty(ROLE_NAME));
         let v1_disabled = self
             .imdsv1_disabled
             .unwrap_or_else(|| self.env.flag(IMDSV1_DISABLED));
@@ -120,12 +126,14 @@ impl EcsRamRoleProvider {
                 ))
             }
             // The service did not answer at all: a v1 request to the same host would fail the
-            // same way, so fail now (off ECS this halves the time the chain spends here).
+            // same way, so fail now (off ECS this halves the time the chain spends here). Unless
+            // a role was named, that only means this is not an ECS instance.
             Err(e) => {
-                return Err(CredentialsError::new(
-                    PROVIDER,
-                    format!("{} (not running on ECS?)", e.message),
-                ))
+                let message = format!("{} (not running on ECS?)", e.message);
+                return Err(match named_role {
+                    Some(_) => CredentialsError::new(PROVIDER, message),
+                    None => CredentialsError::not_configured(PROVIDER, message),
+                });
             }
             Ok(_) => None,
         };
@@ -137,27 +145,24 @@ impl EcsRamRoleProvider {
             }
         };
 
-        let role = match self
-            .role_name
-            .clone()
-            .or_else(|| self.env.non_empty(ROLE_NAME))
-        {
+        let role = match named_role {
             Some(role) => role,
             None => {
                 let what = "listing the instance's RAM role";
                 let (status, body) = send(PROVIDER, what, get(CREDENTIALS_PATH.into())).await?;
-                if status != 200 {
-                    return Err(CredentialsError::new(
-                        PROVIDER,
-                        format!("{what}: HTTP {status}"),
-                    ));
-                }
-                match body.lines().map(str::trim).find(|l| !l.is_empty()) {
-                    Some(role) => role.to_string(),
-                    None => {
-                        return Err(CredentialsError::new(
+                let role = body.lines().map(str::trim).find(|l| !l.is_empty());
+                match (status, role) {
+                    (200, Some(role)) => role.to_string(),
+                    (200 | 404, _) => {
+                        return Err(CredentialsError::not_configured(
                             PROVIDER,
                             format!("{what}: no RAM role is attached to this instance"),
+                        ))
+                    }
+                    _ => {
+                        return Err(CredentialsError::new(
+                            PROVIDER,
+                            format!("{what}: HTTP {status}"),
                         ))
                     }
                 }

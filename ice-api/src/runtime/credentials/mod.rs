@@ -1,10 +1,19 @@
 //! Credentials and the providers that find them.
 //!
-//! Every provider implements [`ProvideCredentials`]. [`DefaultChain`] tries them in the documented
-//! order (environment → CLI profile → credentials file → ECS RAM role → credentials URI) and
-//! remembers the first that works. Providers of temporary credentials ([`RamRoleArnProvider`],
-//! [`EcsRamRoleProvider`], [`CredentialsUriProvider`]) cache them and refresh before expiry;
-//! [`CachingProvider`] adds the same caching to any provider.
+//! Every provider implements [`ProvideCredentials`]. [`DefaultChain`] tries them in the order of
+//! Alibaba Cloud's official credentials libraries (environment → OIDC role (RRSA) → CLI profile →
+//! credentials file → ECS RAM role → credentials URI) and remembers the first that works. A
+//! provider that is configured (its variables or files are present) but incomplete or failing
+//! stops the chain with an error naming it and the variable or file; only a provider that is not
+//! configured at all lets the chain move on, so a typo never silently switches identity.
+//!
+//! Providers of temporary credentials ([`OidcRoleArnProvider`], [`RamRoleArnProvider`],
+//! [`EcsRamRoleProvider`], [`CredentialsUriProvider`]) cache them and refresh before expiry with
+//! the same cache as [`CachingProvider`], which adds it to any provider.
+//!
+//! Every credential carries the official provider name (`static_ak`, `default/env`,
+//! `default/oidc_role_arn`, `default/cli_profile/ram_role_arn/static_ak`, …), which the client
+//! sends as `x-acs-credentials-provider`.
 //!
 //! Secrets never reach `Debug`/`Display`/errors: secret and token are [`Secret`]s and the AccessKey
 //! ID is shown masked (`LTAI****abcd`).
@@ -29,14 +38,19 @@ mod document;
 mod ecs_ram_role;
 mod env;
 mod env_provider;
+mod files;
 mod http;
+mod ini;
 mod ini_file;
+mod oidc;
 mod overrides;
 mod ram_role_arn;
 mod redact;
 mod static_provider;
+mod sts;
 mod time;
 mod uri;
+mod validate;
 
 pub use cache::CachingProvider;
 pub use chain::{DefaultChain, DefaultChainBuilder};
@@ -45,6 +59,7 @@ pub use ecs_ram_role::EcsRamRoleProvider;
 pub use env::Env;
 pub use env_provider::EnvProvider;
 pub use ini_file::IniFileProvider;
+pub use oidc::OidcRoleArnProvider;
 pub use ram_role_arn::{RamRoleArnProvider, StsMethod};
 pub use redact::mask_access_key_id;
 pub use static_provider::StaticProvider;
@@ -53,6 +68,7 @@ pub use uri::CredentialsUriProvider;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 /// A secret string whose `Debug` and `Display` never show it.
@@ -132,23 +148,75 @@ impl fmt::Debug for Credentials {
 }
 
 /// Why credentials could not be obtained.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// [`is_not_configured`](Self::is_not_configured) tells a provider that found nothing to use
+/// (its variables and files are absent: the default chain moves on) from one that is configured
+/// but failed (the chain stops). `message` names the variable, file (with line) or JSON pointer
+/// and never contains a secret; [`source`](std::error::Error::source) is the underlying I/O,
+/// parse or transport error when there is one.
+#[derive(Debug, Clone)]
 pub struct CredentialsError {
-    /// Which provider failed (e.g. `env`, `cli_profile`).
+    /// Which provider failed (e.g. `env`, `cli_profile`, `default`).
     pub provider: String,
     /// What went wrong (never contains a secret).
     pub message: String,
+    not_configured: bool,
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
 
 impl CredentialsError {
-    /// An error from `provider`; `message` must not contain a secret.
+    /// A failure of a configured `provider`; `message` must not contain a secret.
     pub fn new(provider: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             provider: provider.into(),
             message: message.into(),
+            not_configured: false,
+            source: None,
+        }
+    }
+
+    /// `provider` has nothing to offer here (e.g. its variables are not set); a chain may try the
+    /// next provider.
+    pub fn not_configured(provider: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            not_configured: true,
+            ..Self::new(provider, message)
+        }
+    }
+
+    /// Whether the provider was simply not configured, rather than configured and failing.
+    pub fn is_not_configured(&self) -> bool {
+        self.not_configured
+    }
+
+    /// Records the underlying error (returned by `source()`); its text must not hold a secret.
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Arc::new(source));
+        self
+    }
+
+    /// This error as seen from `provider`, which built the failing one from its own
+    /// configuration: the message is prefixed with the inner provider's name, and it counts as a
+    /// failure (the outer provider is configured), keeping the source.
+    pub(crate) fn within(self, provider: &str) -> Self {
+        Self {
+            message: format!("{}: {}", self.provider, self.message),
+            provider: provider.to_string(),
+            not_configured: false,
+            source: self.source,
         }
     }
 }
+
+impl PartialEq for CredentialsError {
+    fn eq(&self, other: &Self) -> bool {
+        self.provider == other.provider
+            && self.message == other.message
+            && self.not_configured == other.not_configured
+    }
+}
+
+impl Eq for CredentialsError {}
 
 impl fmt::Display for CredentialsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -156,7 +224,13 @@ impl fmt::Display for CredentialsError {
     }
 }
 
-impl std::error::Error for CredentialsError {}
+impl std::error::Error for CredentialsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 /// A boxed future, to keep the provider trait object-safe without extra dependencies.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use super::ecs_ram_role::EcsRamRoleProvider;
+use super::oidc::OidcRoleArnProvider;
 use super::ram_role_arn::RamRoleArnProvider;
 use super::{Env, ProvideCredentials};
 
@@ -21,6 +22,15 @@ impl Overrides {
         role_arn: &str,
     ) -> RamRoleArnProvider {
         let p = RamRoleArnProvider::new(source, role_arn).with_env(env.clone());
+        match &self.sts_endpoint {
+            Some(e) => p.with_endpoint(e.clone()),
+            None => p,
+        }
+    }
+
+    /// `provider` reading `env`, pointed at the STS override if any.
+    pub(crate) fn oidc(&self, env: &Env, provider: OidcRoleArnProvider) -> OidcRoleArnProvider {
+        let p = provider.with_env(env.clone());
         match &self.sts_endpoint {
             Some(e) => p.with_endpoint(e.clone()),
             None => p,

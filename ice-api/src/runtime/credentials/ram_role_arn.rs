@@ -3,21 +3,18 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
-use super::cache::{CredentialsCache, DEFAULT_REFRESH_MARGIN};
-use super::document::{parse_json, service_error, temporary_credentials};
-use super::http::{display_url, is_loopback, send, Http};
+use super::cache::CredentialsCache;
+use super::http::{display_url, is_loopback, Http};
+use super::sts::{
+    assume, default_margin, default_session_name, encode_pairs, pair, StsEndpoint, STS_VERSION,
+};
+use super::validate::{self, DEFAULT_DURATION_SECONDS};
 use super::{BoxFuture, Credentials, CredentialsError, Env, ProvideCredentials};
-use crate::runtime::sign::{clock, percent, v2};
+use crate::runtime::sign::{clock, v2};
 
 const PROVIDER: &str = "ram_role_arn";
-/// STS API version of `AssumeRole`.
-const STS_VERSION: &str = "2015-04-01";
-/// Default lifetime requested from STS.
-pub(crate) const DEFAULT_DURATION_SECONDS: u32 = 3600;
-/// Shortest lifetime STS grants.
-pub(crate) const MIN_DURATION_SECONDS: u32 = 900;
 
 /// HTTP method of the `AssumeRole` call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -40,6 +37,11 @@ pub enum StsMethod {
 /// The default refresh margin is 15 minutes, capped at half the requested duration so that
 /// short sessions (`DurationSeconds=900`) are not refreshed on every call.
 ///
+/// Before any request the role ARN must have the form `acs:ram::<account id>:role/<name>` and the
+/// duration be at least 900 seconds, as the official libraries require. The credentials are
+/// named `ram_role_arn/<source's name>` (e.g. `ram_role_arn/static_ak`), and the `AssumeRole`
+/// call carries the source's name in `x-acs-credentials-provider`, as credentials-go does.
+///
 /// ```
 /// use std::sync::Arc;
 /// use ice_api::runtime::credentials::{RamRoleArnProvider, StaticProvider};
@@ -57,9 +59,7 @@ pub struct RamRoleArnProvider {
     duration_seconds: u32,
     policy: Option<String>,
     external_id: Option<String>,
-    sts_region: Option<String>,
-    vpc: bool,
-    endpoint: Option<String>,
+    sts: StsEndpoint,
     method: StsMethod,
     env: Env,
     http: Http,
@@ -77,9 +77,7 @@ impl RamRoleArnProvider {
             duration_seconds: DEFAULT_DURATION_SECONDS,
             policy: None,
             external_id: None,
-            sts_region: None,
-            vpc: false,
-            endpoint: None,
+            sts: StsEndpoint::default(),
             method: StsMethod::Post,
             env: Env::process(),
             http: Http::new(Duration::from_secs(5), Duration::from_secs(10), true),
@@ -102,7 +100,7 @@ impl RamRoleArnProvider {
         self
     }
 
-    /// `DurationSeconds` (default 3600; STS requires at least 900, checked before sending).
+    /// `DurationSeconds` (default 3600; at least 900, checked before sending).
     pub fn with_duration_seconds(mut self, seconds: u32) -> Self {
         self.duration_seconds = seconds;
         self.rebuild_cache()
@@ -122,8 +120,8 @@ impl RamRoleArnProvider {
 
     /// Uses the regional STS endpoint `sts.<region>.aliyuncs.com` (`sts-vpc.…` if `vpc`).
     pub fn with_sts_region(mut self, region: impl Into<String>, vpc: bool) -> Self {
-        self.sts_region = Some(region.into());
-        self.vpc = vpc;
+        self.sts.region = Some(region.into());
+        self.sts.vpc = vpc;
         self
     }
 
@@ -134,7 +132,7 @@ impl RamRoleArnProvider {
         // A system proxy would not reach a stand-in on this machine.
         let proxy = !is_loopback(&endpoint);
         self.http = self.http.with_system_proxy(proxy);
-        self.endpoint = Some(endpoint);
+        self.sts.endpoint = Some(endpoint);
         self
     }
 
@@ -164,53 +162,27 @@ impl RamRoleArnProvider {
 
     /// The STS base URL this provider calls.
     pub fn endpoint(&self) -> String {
-        if let Some(e) = &self.endpoint {
-            let e = e.trim_end_matches('/');
-            return if e.contains("://") {
-                e.to_string()
-            } else {
-                format!("https://{e}")
-            };
-        }
-        let region = self
-            .sts_region
-            .clone()
-            .or_else(|| self.env.non_empty("ALIBABA_CLOUD_STS_REGION"));
-        let vpc = self.vpc || self.env.flag("ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED");
-        match region {
-            Some(r) if vpc => format!("https://sts-vpc.{r}.aliyuncs.com"),
-            Some(r) => format!("https://sts.{r}.aliyuncs.com"),
-            None => "https://sts.aliyuncs.com".to_string(),
-        }
+        self.sts.url(&self.env)
     }
 
     async fn assume_role(&self) -> Result<Credentials, CredentialsError> {
-        if self.duration_seconds < MIN_DURATION_SECONDS {
-            return Err(CredentialsError::new(
-                PROVIDER,
-                format!(
-                    "DurationSeconds is {}, but STS requires at least {MIN_DURATION_SECONDS}",
-                    self.duration_seconds
-                ),
-            ));
-        }
-        if self.role_arn.trim().is_empty() {
-            return Err(CredentialsError::new(PROVIDER, "RoleArn is empty"));
-        }
+        let invalid =
+            |what: &str, msg: String| CredentialsError::new(PROVIDER, format!("{what} {msg}"));
+        validate::duration_seconds(u64::from(self.duration_seconds))
+            .map_err(|m| invalid("DurationSeconds", m))?;
+        validate::role_arn(self.role_arn.trim()).map_err(|m| invalid("RoleArn:", m))?;
         let source = self
             .source
             .provide()
             .await
             .map_err(|e| CredentialsError::new(PROVIDER, format!("source credentials: {e}")))?;
 
-        let session_name = self.session_name.clone().unwrap_or_else(|| {
-            let secs = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs());
-            format!("ice-rs-{secs}")
-        });
+        let session_name = self
+            .session_name
+            .clone()
+            .unwrap_or_else(default_session_name);
         let mut role_params = vec![
-            pair("RoleArn", &self.role_arn),
+            pair("RoleArn", self.role_arn.trim()),
             pair("RoleSessionName", &session_name),
             pair("DurationSeconds", &self.duration_seconds.to_string()),
         ];
@@ -263,40 +235,18 @@ impl RamRoleArnProvider {
                 .header("content-type", "application/x-www-form-urlencoded")
                 .body(body),
         };
-        let req = req.header("x-acs-credentials-provider", PROVIDER);
-        let what = format!("STS AssumeRole at {}", display_url(&base));
-        let (status, body) = send(PROVIDER, &what, req).await?;
-        if !(200..300).contains(&status) {
-            return Err(service_error(PROVIDER, &what, status, &body));
-        }
-        let doc = parse_json(PROVIDER, &what, status, &body)?;
-        let Some(creds) = doc.get("Credentials") else {
-            return Err(service_error(PROVIDER, &what, status, &body));
+        let req = match source.provider_name.as_str() {
+            "" => req,
+            name => req.header("x-acs-credentials-provider", name),
         };
-        temporary_credentials(PROVIDER, &what, creds, PROVIDER)
+        let what = format!("STS AssumeRole at {}", display_url(&base));
+        let name = format!("{PROVIDER}/{}", source.provider_name);
+        let secrets = [
+            source.access_key_secret.expose(),
+            source.security_token.as_ref().map_or("", |t| t.expose()),
+        ];
+        assume(PROVIDER, &what, req, &name, &secrets).await
     }
-}
-
-fn default_margin(duration_seconds: u32) -> Duration {
-    DEFAULT_REFRESH_MARGIN.min(Duration::from_secs(u64::from(duration_seconds / 2)))
-}
-
-fn pair(k: &str, v: &str) -> (String, String) {
-    (k.to_string(), v.to_string())
-}
-
-/// `k=v&…` with RFC 3986 encoding (valid both as a query and as a form body).
-fn encode_pairs(pairs: &[(String, String)]) -> String {
-    let mut out = String::new();
-    for (i, (k, v)) in pairs.iter().enumerate() {
-        if i > 0 {
-            out.push('&');
-        }
-        out.push_str(&percent::encode(k));
-        out.push('=');
-        out.push_str(&percent::encode(v));
-    }
-    out
 }
 
 impl fmt::Debug for RamRoleArnProvider {

@@ -8,13 +8,14 @@ use super::document::{parse_json, service_error, temporary_credentials};
 use super::http::{display_url, send, Http};
 use super::{BoxFuture, Credentials, CredentialsError, Env, ProvideCredentials};
 
-const PROVIDER: &str = "credentials_uri";
+const PROVIDER: &str = "credential_uri";
 pub(crate) const CREDENTIALS_URI: &str = "ALIBABA_CLOUD_CREDENTIALS_URI";
 
 /// GETs a URI that answers `{"Code":"Success","AccessKeyId":…,"AccessKeySecret":…,
 /// "SecurityToken":…,"Expiration":"yyyy-MM-ddTHH:mm:ssZ"}` and caches the result.
 ///
-/// The URI is the explicit one, else `ALIBABA_CLOUD_CREDENTIALS_URI` (read at call time).
+/// The URI is the explicit one, else `ALIBABA_CLOUD_CREDENTIALS_URI` (read at call time); with
+/// neither it is not configured. The credentials are named `credential_uri`, the official name.
 pub struct CredentialsUriProvider {
     uri: Option<String>,
     env: Env,
@@ -57,7 +58,7 @@ impl CredentialsUriProvider {
             .clone()
             .or_else(|| self.env.non_empty(CREDENTIALS_URI))
         else {
-            return Err(CredentialsError::new(
+            return Err(CredentialsError::not_configured(
                 PROVIDER,
                 format!("{CREDENTIALS_URI} not set"),
             ));
