@@ -168,7 +168,11 @@ async fn anonymous_operations_go_out_unsigned_without_credentials() {
     assert!(matches!(r.auth, Auth::None));
     assert_eq!(r.header("authorization"), None);
     assert_eq!(r.header("x-acs-security-token"), None);
-    assert!(r.header("x-acs-signature-nonce").is_some());
+    // The official SDK's unsigned RPC path: common parameters in the query, no V3 headers.
+    assert_eq!(r.param("Action").as_deref(), Some("GetPublicMediaInfo"));
+    assert!(r.param("SignatureNonce").is_some_and(|n| !n.is_empty()));
+    assert_eq!(r.param("AccessKeyId"), None);
+    assert_eq!(r.header("x-acs-signature-nonce"), None);
 }
 
 #[tokio::test]

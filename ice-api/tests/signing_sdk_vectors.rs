@@ -1,7 +1,10 @@
 //! Every vector recorded from the official Python SDK (`tools/sdk-vectors/generate.py` →
 //! `tests/fixtures/sdk_vectors.json`) is reproduced exactly by our signer and form encoder:
 //! same inputs in, same body bytes, canonical request, string to sign, signature and
-//! Authorization out.
+//! Authorization out. Where the generator also recorded the bytes the SDK put on the wire, the
+//! client's own requests are compared with them over loopback.
+
+mod hostile_support;
 
 use serde::Deserialize;
 
@@ -44,6 +47,21 @@ struct Vector {
     signature: Option<String>,
     authorization: Option<String>,
     signed_params: Option<Pairs>,
+    /// What the SDK's HTTP stack sent (only for the cases the generator sent).
+    wire: Option<Wire>,
+}
+
+#[derive(Deserialize)]
+struct Wire {
+    request_line: String,
+    headers: Pairs,
+    body: String,
+}
+
+impl Wire {
+    fn target(&self) -> &str {
+        self.request_line.split(' ').nth(1).unwrap_or_default()
+    }
 }
 
 #[derive(Deserialize)]
@@ -335,4 +353,208 @@ fn a_changed_input_changes_the_signature() {
             "variant {i} left the signature unchanged"
         );
     }
+}
+
+/// Headers that belong to each side's HTTP library rather than to the API: Python's
+/// `http.client` adds `Accept-Encoding: identity`; reqwest always sends an `accept` (ours is
+/// `application/json`, on every request).
+const TRANSPORT_HEADERS: [&str; 3] = ["accept", "accept-encoding", "connection"];
+
+/// `yyyy-MM-ddTHH:mm:ssZ`.
+fn is_acs_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 20
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            10 => *c == b'T',
+            13 | 16 => *c == b':',
+            19 => *c == b'Z',
+            _ => c.is_ascii_digit(),
+        })
+}
+
+/// The client sends the three `Anonymous` operations exactly as the SDK does (its unsigned RPC
+/// path): same method and path; the same query parameters in the same order, byte for byte once
+/// the fresh `Timestamp` and `SignatureNonce` are swapped in; the same API headers
+/// (`x-acs-action`, `x-acs-version`, `content-length: 0`, no `Authorization`, no `x-acs-date`,
+/// nonce or content hash); the same empty body. Credentials are configured and never sent.
+///
+/// One documented difference: for a boolean the SDK sends Python's `True`, the client `true`
+/// (what the spec and the other official SDKs send).
+#[cfg(feature = "media-assets")]
+#[tokio::test]
+async fn anonymous_operations_go_on_the_wire_as_the_sdk_sends_them() {
+    use hostile_support::{decode_form, Act, Hostile};
+    use ice_api::media_assets::{
+        GetPublicMediaInfoRequest, ListAllPublicMediaTagsRequest, ListPublicMediaBasicInfosRequest,
+    };
+    use ice_api::{Client, Config};
+
+    let f = fixture();
+    let anonymous: Vec<&Vector> = f.vectors.iter().filter(|v| v.kind == "anonymous").collect();
+    assert_eq!(anonymous.len(), 3, "one vector per anonymous operation");
+    let server = Hostile::start(vec![Act::json(200, r#"{"RequestId":"anon"}"#)]).await;
+    let client = Client::new(
+        Config::builder()
+            .endpoint(server.url())
+            .credentials(
+                Credentials::new("LTAI5tTestAccessKeyId", "TestAccessKeySecret/+=Value")
+                    .with_security_token("CAIS-token-never-sent"),
+            )
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    for v in &anonymous {
+        let q = |k: &str| {
+            v.query
+                .iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, val)| val.clone())
+                .unwrap_or_else(|| panic!("{}: no {k}", v.name))
+        };
+        match v.action.as_str() {
+            "GetPublicMediaInfo" => client
+                .send(&GetPublicMediaInfoRequest::new().with_media_id(q("MediaId")))
+                .await
+                .map(drop),
+            "ListAllPublicMediaTags" => client
+                .send(
+                    &ListAllPublicMediaTagsRequest::new()
+                        .with_business_type(q("BusinessType"))
+                        .with_entity_id(q("EntityId")),
+                )
+                .await
+                .map(drop),
+            "ListPublicMediaBasicInfos" => client
+                .send(
+                    &ListPublicMediaBasicInfosRequest::new()
+                        .with_business_type(q("BusinessType"))
+                        .with_include_file_basic_info(q("IncludeFileBasicInfo") == "True")
+                        .with_max_results(q("MaxResults").parse::<i64>().unwrap())
+                        .with_media_tag_id(q("MediaTagId"))
+                        .with_next_token(q("NextToken"))
+                        .with_page_no(q("PageNo").parse::<i64>().unwrap())
+                        .with_page_size(q("PageSize").parse::<i64>().unwrap()),
+                )
+                .await
+                .map(drop),
+            other => panic!("unexpected anonymous action {other}"),
+        }
+        .unwrap_or_else(|e| panic!("{}: {e}", v.name));
+    }
+
+    let received = server.requests();
+    assert_eq!(received.len(), anonymous.len());
+    for (v, ours) in anonymous.iter().zip(&received) {
+        let sdk = v
+            .wire
+            .as_ref()
+            .expect("anonymous vectors are recorded on the wire");
+        assert_eq!(
+            sdk.request_line.split(' ').next(),
+            Some(ours.method.as_str()),
+            "{}: method",
+            v.name
+        );
+        let (sdk_path, sdk_query) = sdk.target().split_once('?').unwrap();
+        assert_eq!(
+            ours.target.split('?').next(),
+            Some(sdk_path),
+            "{}: path",
+            v.name
+        );
+
+        // Query: the SDK's, with our fresh Timestamp and SignatureNonce.
+        let our_pairs = ours.query_pairs();
+        let ours_of = |k: &str| {
+            our_pairs
+                .iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.clone())
+        };
+        let timestamp = ours_of("Timestamp").unwrap_or_default();
+        let nonce = ours_of("SignatureNonce").unwrap_or_default();
+        assert!(
+            is_acs_date(&timestamp),
+            "{}: Timestamp {timestamp:?}",
+            v.name
+        );
+        assert!(nonce.len() >= 16, "{}: SignatureNonce {nonce:?}", v.name);
+        let sdk_pairs: Vec<(String, String)> = decode_form(sdk_query)
+            .into_iter()
+            .map(|(k, val)| match k.as_str() {
+                "Timestamp" => (k, timestamp.clone()),
+                "SignatureNonce" => (k, nonce.clone()),
+                _ if val == "True" || val == "False" => (k, val.to_ascii_lowercase()),
+                _ => (k, val),
+            })
+            .collect();
+        assert_eq!(
+            our_pairs, sdk_pairs,
+            "{}: query parameters and their order",
+            v.name
+        );
+        if !sdk_query.contains("=True") && !sdk_query.contains("=False") {
+            let expected = sdk_query
+                .replace(
+                    &percent::form_encode(&v.date),
+                    &percent::form_encode(&timestamp),
+                )
+                .replace(&v.nonce, &nonce);
+            assert_eq!(ours.query(), expected, "{}: query bytes", v.name);
+        }
+
+        // Headers: the same API headers with the same values, nothing else but transport ones.
+        let api = |headers: &[(String, String)]| {
+            let mut names: Vec<String> = headers
+                .iter()
+                .map(|(n, _)| n.to_ascii_lowercase())
+                .filter(|n| !TRANSPORT_HEADERS.contains(&n.as_str()))
+                .collect();
+            names.sort();
+            names
+        };
+        assert_eq!(
+            api(&ours.headers),
+            api(&sdk.headers),
+            "{}: header names",
+            v.name
+        );
+        for name in ["x-acs-action", "x-acs-version", "content-length"] {
+            let sdk_value = sdk
+                .headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, val)| val.as_str());
+            assert_eq!(ours.header(name), sdk_value, "{}: header {name}", v.name);
+        }
+        assert_eq!(ours.body, sdk.body.as_bytes(), "{}: body", v.name);
+        assert!(ours.header("authorization").is_none());
+        assert!(!ours.target.contains("CAIS-token-never-sent"));
+    }
+}
+
+/// Every bodiless POST the SDK sent carried `Content-Length: 0`: the client does the same
+/// (checked on the wire in `hostile_input.rs`).
+#[test]
+fn sdk_sends_content_length_zero_on_bodiless_posts() {
+    let f = fixture();
+    let mut seen = 0;
+    for v in f
+        .vectors
+        .iter()
+        .filter(|v| v.method == "POST" && v.body.is_empty())
+    {
+        let Some(w) = &v.wire else { continue };
+        let lengths: Vec<&str> = w
+            .headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+            .map(|(_, val)| val.as_str())
+            .collect();
+        assert_eq!(lengths, ["0"], "{}", v.name);
+        seen += 1;
+    }
+    assert!(seen >= 4, "only {seen} bodiless POSTs recorded on the wire");
 }

@@ -459,7 +459,7 @@ pub struct Operation {
     pub params: Vec<Param>,
     /// Response fields (top level).
     pub response: Vec<Field>,
-    /// Whether the declared response has its own `Code` or `Success` field (so a 2xx body with a
+    /// Whether the declared response has its own top-level `Code` field (so a 2xx body with a
     /// `Code` is not necessarily the gateway's error envelope).
     pub response_declares_code: bool,
     /// Index of the `ClientToken` parameter, if any.

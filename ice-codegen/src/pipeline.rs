@@ -34,7 +34,7 @@ pub fn load_api(root: &Path, options: Options) -> Result<Resolved, CodegenErrors
     let spec = diag.take(
         spec_text
             .map_err(CodegenErrors::from)
-            .and_then(|t| load_spec(Path::new(SPEC_PATH), &t).map_err(Into::into)),
+            .and_then(|t| load_spec(Path::new(SPEC_PATH), &t)),
     );
     let overlay_text = diag.take(overlay_text);
     let types_text = diag.take(types_text);

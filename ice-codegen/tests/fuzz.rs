@@ -8,7 +8,6 @@ use std::sync::OnceLock;
 use ice_codegen::overlay::Overlay;
 use ice_codegen::resolve::{resolve, Options};
 use ice_codegen::spec::{load_spec, load_value};
-use ice_codegen::CodegenErrors;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 

@@ -41,16 +41,6 @@ fn single(errors: CodegenErrors) -> CodegenError {
     errors.into_vec().remove(0)
 }
 
-/// The problem at `pointer` among `errors` (overlay checks may report related problems too).
-fn at(errors: CodegenErrors, pointer: &str) -> CodegenError {
-    errors
-        .errors()
-        .iter()
-        .find(|e| e.pointer == pointer)
-        .cloned()
-        .unwrap_or_else(|| panic!("no problem at {pointer} in:\n{errors}"))
-}
-
 fn fails(v: Value) -> CodegenError {
     match run(&v) {
         Ok(_) => panic!("expected an error"),

@@ -7,6 +7,11 @@ nonce and user-agent, intercepts each request right where the SDK hands it to th
 header, the exact form-body string, the canonical request, the string to sign, the signature
 and the Authorization header (V3), or the signed parameter map and signature (V2).
 
+The request is then really sent, over plain HTTP to a loopback capture server (the socket is
+redirected; the Host header still names the real endpoint), and the bytes the SDK's HTTP stack
+put on the wire are recorded too: request line, header lines in order (including what
+`requests`/`http.client` add, e.g. `Content-Length: 0`), body.
+
 Also records the SDK's form encoder (`Utils.to_form`) on a few flattened parameter maps.
 
 Output: ice-api/tests/fixtures/sdk_vectors.json (deterministic, pretty). See README.md.
@@ -16,7 +21,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import socket
 import sys
+import threading
 from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import quote, quote_plus
@@ -29,6 +37,7 @@ from alibabacloud_tea_openapi.utils import Utils
 from darabonba.core import DaraCore
 from darabonba.runtime import ExtendsParameters, RuntimeOptions
 from darabonba.utils.form import Form
+from urllib3.util import connection as urllib3_connection
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "ice-api" / "tests" / "fixtures" / "sdk_vectors.json"
@@ -45,7 +54,7 @@ STS_TOKEN = "CAIS+gF1q6Ft5B2yfSjIr5bSEsKNp7xF0Y2DY1Xxll8NTr9Fh4nmjDz2IHxLenJgBOk
 
 
 class Intercepted(Exception):
-    """Raised in place of sending the request."""
+    """Raised in place of sending a request that is recorded but not sent."""
 
 
 STATE: dict = {}
@@ -103,10 +112,81 @@ def _recording_to_form_string(val):
     return _orig_to_form_string(val)
 
 
-def _intercept(request, runtime):
+_orig_do_action = DaraCore.do_action
+
+# The SDK talks to the real endpoint name; its HTTP stack's connections are redirected to this
+# loopback server, which records one request per connection and answers `{}`. Proxy variables
+# would route around it, so they are dropped (in this process only).
+for _var in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+    os.environ.pop(_var, None)
+_CAPTURE = socket.create_server(("127.0.0.1", 0))
+_CAPTURE_ADDR = _CAPTURE.getsockname()
+_CAPTURED: list = []
+
+
+def _read_request(conn: socket.socket) -> bytes:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(65536)
+        if not chunk:
+            return data
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value.strip())
+    while len(body) < length:
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    return head + b"\r\n\r\n" + body
+
+
+def _serve_capture() -> None:
+    while True:
+        conn, _ = _CAPTURE.accept()
+        with conn:
+            _CAPTURED.append(_read_request(conn))
+            conn.sendall(
+                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n"
+                b"connection: close\r\n\r\n{}"
+            )
+
+
+threading.Thread(target=_serve_capture, daemon=True).start()
+
+
+def _to_capture(address, *args, **kwargs):
+    return socket.create_connection(_CAPTURE_ADDR, *args[:1])
+
+
+urllib3_connection.create_connection = _to_capture
+
+
+def _wire(raw: bytes) -> dict:
+    """The captured request split into request line, header lines (in order, as sent) and body."""
+    head, _, body = raw.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = [[n, v.strip()] for n, _, v in (line.partition(":") for line in lines[1:])]
+    return {"request_line": lines[0], "headers": headers, "body": body.decode("utf-8")}
+
+
+def _record_and_send(request, runtime):
+    """Records the request as the SDK built it, then (for the cases in `SENT`) lets the SDK send
+    it over plain HTTP to the capture server."""
     STATE["request"] = request
     STATE["wire_url"] = DaraCore.compose_url(request)
-    raise Intercepted()
+    if not STATE["send"]:
+        raise Intercepted()
+    request.protocol = "http"
+    request.port = 80
+    before = len(_CAPTURED)
+    response = _orig_do_action(request, runtime)
+    STATE["wire"] = _wire(_CAPTURED[before])
+    return response
 
 
 Utils.get_nonce = staticmethod(_fixed_nonce)
@@ -115,7 +195,7 @@ Utils.get_user_agent = staticmethod(_fixed_user_agent)
 Utils.get_authorization = staticmethod(_recording_get_authorization)
 Utils.get_rpcsignature = staticmethod(_recording_get_rpcsignature)
 Form.to_form_string = staticmethod(_recording_to_form_string)
-DaraCore.do_action = staticmethod(_intercept)
+DaraCore.do_action = staticmethod(_record_and_send)
 
 
 def client(sts: bool = False, v2: bool = False) -> Client:
@@ -202,6 +282,13 @@ def cases():
         ("anonymous_get_public_media_info", "Anonymous operation: the SDK sends it unsigned via do_rpcrequest (V2 common query parameters, Format=json, no Authorization)", False, False,
          "get_public_media_info",
          M.GetPublicMediaInfoRequest(media_id="icepublic-****14e501538aeef0a3140176f6****")),
+        ("anonymous_list_all_public_media_tags", "Anonymous operation with two query parameters", False, False,
+         "list_all_public_media_tags",
+         M.ListAllPublicMediaTagsRequest(business_type="sticker", entity_id="Copyright_Music")),
+        ("anonymous_list_public_media_basic_infos", "Anonymous paginated operation: string, boolean and integer query parameters", False, False,
+         "list_public_media_basic_infos",
+         M.ListPublicMediaBasicInfosRequest(business_type="bgm", include_file_basic_info=True, max_results=20,
+                                            media_tag_id="bgm-relaxing", next_token="tok/+= 1", page_no=1, page_size=20)),
         ("form_body_chinese_name", "plain form fields with Chinese, emoji and reserved characters", False, False,
          "add_ad_insertion",
          M.AddAdInsertionRequest(name="广告 插入~1", ads_url="https://ads.example.com/vast?x=1&y=a b", client_token="ct-🎬",
@@ -230,6 +317,19 @@ def cases():
     ]
 
 
+# Cases also sent through the SDK's HTTP stack to record the bytes on the wire: every Anonymous
+# operation, and one of each body shape. (`extra_headers_mixed_case_padded` cannot be sent:
+# `requests` refuses its padded header value.)
+SENT = {
+    "anonymous_get_public_media_info",
+    "anonymous_list_all_public_media_tags",
+    "anonymous_list_public_media_basic_infos",
+    "query_only_get_batch_job",
+    "no_params_list",
+    "get_list_smart_jobs",
+    "scene_selection_unicode_json",
+}
+
 FORM_CASES = [
     ("form_flat_list_12", {"States": [f"s{i}" for i in range(1, 13)], "Keyword": "a b"}),
     ("form_nested_objects", {"Tag": [{"Key": "k 1", "Value": "值*"}, {"Key": "k2", "Value": "~/+="}], "Z": "", "A": "1"}),
@@ -240,7 +340,7 @@ FORM_CASES = [
 def record(name, note, sts, v2, method_name, req, extra_headers=None):
     date = "2026-11-24T01:%02d:%02dZ" % (len(name) % 60, (len(name) * 7) % 60)
     STATE.clear()
-    STATE.update(nonce=nonce_for(name), date=date)
+    STATE.update(nonce=nonce_for(name), date=date, send=name in SENT)
     c = client(sts=sts, v2=v2)
     try:
         runtime = RuntimeOptions()
@@ -248,8 +348,10 @@ def record(name, note, sts, v2, method_name, req, extra_headers=None):
             runtime.extends_parameters = ExtendsParameters(headers=dict(extra_headers))
         getattr(c, method_name + "_with_options")(req, runtime)
     except Exception as e:  # noqa: BLE001 - the SDK wraps our Intercepted in UnretryableException
-        if "request" not in STATE:
-            raise RuntimeError(f"{name}: request was not intercepted: {e!r}") from e
+        if "request" not in STATE or STATE["send"]:
+            raise RuntimeError(f"{name}: the SDK call failed: {e!r}") from e
+    if STATE["send"] and "wire" not in STATE:
+        raise RuntimeError(f"{name}: the request did not reach the capture server")
     r = STATE["request"]
     headers = {k: v for k, v in r.headers.items() if v is not None}
     body = r.body if r.body is not None else ""
@@ -274,6 +376,8 @@ def record(name, note, sts, v2, method_name, req, extra_headers=None):
         "security_token": STS_TOKEN if sts else None,
         "wire_url": STATE["wire_url"],
     }
+    if "wire" in STATE:
+        out["wire"] = STATE["wire"]
     if "Signature" in r.query:
         out["kind"] = "v2"
         sig = r.query.get("Signature")

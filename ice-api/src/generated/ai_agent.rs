@@ -62,6 +62,7 @@ impl ::ice_api::Operation for ActiveAiRtcLicenseRequest {
     const AUTH: ::ice_api::Auth = ::ice_api::Auth::AccessKey;
     const IDEMPOTENT: bool = false;
     type Response = ActiveAiRtcLicenseResponse;
+    const RESPONSE_DECLARES_CODE: bool = true;
 }
 impl ::ice_api::Validate for ActiveAiRtcLicenseRequest {}
 /// Response of `ActiveAiRtcLicense`. Every field is optional; unknown fields are ignored.
@@ -907,6 +908,7 @@ impl ::ice_api::Operation for GetAiRtcAuthCodeListRequest {
     const AUTH: ::ice_api::Auth = ::ice_api::Auth::AccessKey;
     const IDEMPOTENT: bool = true;
     type Response = GetAiRtcAuthCodeListResponse;
+    const RESPONSE_DECLARES_CODE: bool = true;
 }
 impl ::ice_api::Validate for GetAiRtcAuthCodeListRequest {}
 impl ::ice_api::runtime::pagination::Paginated for GetAiRtcAuthCodeListRequest {
@@ -1052,6 +1054,7 @@ impl ::ice_api::Operation for GetAiRtcLicenseInfoListRequest {
     const AUTH: ::ice_api::Auth = ::ice_api::Auth::AccessKey;
     const IDEMPOTENT: bool = true;
     type Response = GetAiRtcLicenseInfoListResponse;
+    const RESPONSE_DECLARES_CODE: bool = true;
 }
 impl ::ice_api::Validate for GetAiRtcLicenseInfoListRequest {}
 impl ::ice_api::runtime::pagination::Paginated for GetAiRtcLicenseInfoListRequest {

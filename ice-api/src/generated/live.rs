@@ -75,6 +75,7 @@ impl ::ice_api::Operation for AddStreamTagToSearchLibRequest {
     const AUTH: ::ice_api::Auth = ::ice_api::Auth::AccessKey;
     const IDEMPOTENT: bool = false;
     type Response = AddStreamTagToSearchLibResponse;
+    const RESPONSE_DECLARES_CODE: bool = true;
 }
 impl ::ice_api::Validate for AddStreamTagToSearchLibRequest {}
 /// Response of `AddStreamTagToSearchLib`. Every field is optional; unknown fields are ignored.
@@ -158,6 +159,7 @@ impl ::ice_api::Operation for CloseStreamToSearchLibRequest {
     const AUTH: ::ice_api::Auth = ::ice_api::Auth::AccessKey;
     const IDEMPOTENT: bool = false;
     type Response = CloseStreamToSearchLibResponse;
+    const RESPONSE_DECLARES_CODE: bool = true;
 }
 impl ::ice_api::Validate for CloseStreamToSearchLibRequest {}
 /// Response of `CloseStreamToSearchLib`. Every field is optional; unknown fields are ignored.
@@ -585,6 +587,7 @@ impl ::ice_api::Operation for CreateStreamToSearchLibRequest {
     const AUTH: ::ice_api::Auth = ::ice_api::Auth::AccessKey;
     const IDEMPOTENT: bool = false;
     type Response = CreateStreamToSearchLibResponse;
+    const RESPONSE_DECLARES_CODE: bool = true;
 }
 impl ::ice_api::Validate for CreateStreamToSearchLibRequest {}
 /// Response of `CreateStreamToSearchLib`. Every field is optional; unknown fields are ignored.
@@ -1847,6 +1850,7 @@ impl ::ice_api::Operation for GetStreamTagListRequest {
     const AUTH: ::ice_api::Auth = ::ice_api::Auth::AccessKey;
     const IDEMPOTENT: bool = true;
     type Response = GetStreamTagListResponse;
+    const RESPONSE_DECLARES_CODE: bool = true;
 }
 impl ::ice_api::Validate for GetStreamTagListRequest {}
 impl ::ice_api::runtime::pagination::Paginated for GetStreamTagListRequest {

@@ -1524,6 +1524,7 @@ impl ::ice_api::Operation for GetVideoListRequest {
     const AUTH: ::ice_api::Auth = ::ice_api::Auth::AccessKey;
     const IDEMPOTENT: bool = true;
     type Response = GetVideoListResponse;
+    const RESPONSE_DECLARES_CODE: bool = true;
 }
 impl ::ice_api::Validate for GetVideoListRequest {}
 impl ::ice_api::runtime::pagination::Paginated for GetVideoListRequest {

@@ -77,6 +77,7 @@ impl ::ice_api::Operation for AlterSearchIndexRequest {
     const AUTH: ::ice_api::Auth = ::ice_api::Auth::AccessKey;
     const IDEMPOTENT: bool = false;
     type Response = AlterSearchIndexResponse;
+    const RESPONSE_DECLARES_CODE: bool = true;
 }
 impl ::ice_api::Validate for AlterSearchIndexRequest {
     fn validate(&self, v: &mut ::ice_api::Validator) {
@@ -147,6 +148,7 @@ impl ::ice_api::Operation for AlterSearchLibRequest {
     const AUTH: ::ice_api::Auth = ::ice_api::Auth::AccessKey;
     const IDEMPOTENT: bool = false;
     type Response = AlterSearchLibResponse;
+    const RESPONSE_DECLARES_CODE: bool = true;
 }
 impl ::ice_api::Validate for AlterSearchLibRequest {
     fn validate(&self, v: &mut ::ice_api::Validator) {
@@ -692,6 +694,7 @@ impl ::ice_api::Operation for CreateSearchIndexRequest {
     const AUTH: ::ice_api::Auth = ::ice_api::Auth::AccessKey;
     const IDEMPOTENT: bool = false;
     type Response = CreateSearchIndexResponse;
+    const RESPONSE_DECLARES_CODE: bool = true;
 }
 impl ::ice_api::Validate for CreateSearchIndexRequest {
     fn validate(&self, v: &mut ::ice_api::Validator) {
@@ -761,6 +764,7 @@ impl ::ice_api::Operation for CreateSearchLibRequest {
     const AUTH: ::ice_api::Auth = ::ice_api::Auth::AccessKey;
     const IDEMPOTENT: bool = false;
     type Response = CreateSearchLibResponse;
+    const RESPONSE_DECLARES_CODE: bool = true;
 }
 impl ::ice_api::Validate for CreateSearchLibRequest {
     fn validate(&self, v: &mut ::ice_api::Validator) {
@@ -856,6 +860,7 @@ impl ::ice_api::Operation for DeleteMediaFromSearchLibRequest {
     const AUTH: ::ice_api::Auth = ::ice_api::Auth::AccessKey;
     const IDEMPOTENT: bool = false;
     type Response = DeleteMediaFromSearchLibResponse;
+    const RESPONSE_DECLARES_CODE: bool = true;
 }
 impl ::ice_api::Validate for DeleteMediaFromSearchLibRequest {
     fn validate(&self, v: &mut ::ice_api::Validator) {
@@ -1324,6 +1329,7 @@ impl ::ice_api::Operation for DropSearchIndexRequest {
     const AUTH: ::ice_api::Auth = ::ice_api::Auth::AccessKey;
     const IDEMPOTENT: bool = false;
     type Response = DropSearchIndexResponse;
+    const RESPONSE_DECLARES_CODE: bool = true;
 }
 impl ::ice_api::Validate for DropSearchIndexRequest {
     fn validate(&self, v: &mut ::ice_api::Validator) {
@@ -1381,6 +1387,7 @@ impl ::ice_api::Operation for DropSearchLibRequest {
     const AUTH: ::ice_api::Auth = ::ice_api::Auth::AccessKey;
     const IDEMPOTENT: bool = false;
     type Response = DropSearchLibResponse;
+    const RESPONSE_DECLARES_CODE: bool = true;
 }
 impl ::ice_api::Validate for DropSearchLibRequest {
     fn validate(&self, v: &mut ::ice_api::Validator) {
@@ -1526,6 +1533,7 @@ impl ::ice_api::Operation for InsertMediaToSearchLibRequest {
     const AUTH: ::ice_api::Auth = ::ice_api::Auth::AccessKey;
     const IDEMPOTENT: bool = false;
     type Response = InsertMediaToSearchLibResponse;
+    const RESPONSE_DECLARES_CODE: bool = true;
 }
 impl ::ice_api::Validate for InsertMediaToSearchLibRequest {
     fn validate(&self, v: &mut ::ice_api::Validator) {
@@ -2115,6 +2123,7 @@ impl ::ice_api::Operation for ListSearchLibRequest {
     const AUTH: ::ice_api::Auth = ::ice_api::Auth::AccessKey;
     const IDEMPOTENT: bool = true;
     type Response = ListSearchLibResponse;
+    const RESPONSE_DECLARES_CODE: bool = true;
 }
 impl ::ice_api::Validate for ListSearchLibRequest {}
 impl ::ice_api::runtime::pagination::Paginated for ListSearchLibRequest {
@@ -2198,6 +2207,7 @@ impl ::ice_api::Operation for QueryMediaIndexJobRequest {
     const AUTH: ::ice_api::Auth = ::ice_api::Auth::AccessKey;
     const IDEMPOTENT: bool = true;
     type Response = QueryMediaIndexJobResponse;
+    const RESPONSE_DECLARES_CODE: bool = true;
 }
 impl ::ice_api::Validate for QueryMediaIndexJobRequest {
     fn validate(&self, v: &mut ::ice_api::Validator) {
@@ -2281,6 +2291,7 @@ impl ::ice_api::Operation for QuerySearchIndexRequest {
     const AUTH: ::ice_api::Auth = ::ice_api::Auth::AccessKey;
     const IDEMPOTENT: bool = true;
     type Response = QuerySearchIndexResponse;
+    const RESPONSE_DECLARES_CODE: bool = true;
 }
 impl ::ice_api::Validate for QuerySearchIndexRequest {
     fn validate(&self, v: &mut ::ice_api::Validator) {
@@ -2360,6 +2371,7 @@ impl ::ice_api::Operation for QuerySearchLibRequest {
     const AUTH: ::ice_api::Auth = ::ice_api::Auth::AccessKey;
     const IDEMPOTENT: bool = true;
     type Response = QuerySearchLibResponse;
+    const RESPONSE_DECLARES_CODE: bool = true;
 }
 impl ::ice_api::Validate for QuerySearchLibRequest {
     fn validate(&self, v: &mut ::ice_api::Validator) {
@@ -2469,6 +2481,7 @@ impl ::ice_api::Operation for SearchIndexJobRerunRequest {
     const AUTH: ::ice_api::Auth = ::ice_api::Auth::AccessKey;
     const IDEMPOTENT: bool = false;
     type Response = SearchIndexJobRerunResponse;
+    const RESPONSE_DECLARES_CODE: bool = true;
 }
 impl ::ice_api::Validate for SearchIndexJobRerunRequest {
     fn validate(&self, v: &mut ::ice_api::Validator) {
@@ -2621,6 +2634,7 @@ impl ::ice_api::Operation for SearchMediaRequest {
     const AUTH: ::ice_api::Auth = ::ice_api::Auth::AccessKey;
     const IDEMPOTENT: bool = true;
     type Response = SearchMediaResponse;
+    const RESPONSE_DECLARES_CODE: bool = true;
 }
 impl ::ice_api::Validate for SearchMediaRequest {}
 impl ::ice_api::runtime::pagination::Paginated for SearchMediaRequest {
@@ -2888,6 +2902,7 @@ impl ::ice_api::Operation for SearchMediaByAILabelRequest {
     const AUTH: ::ice_api::Auth = ::ice_api::Auth::AccessKey;
     const IDEMPOTENT: bool = true;
     type Response = SearchMediaByAILabelResponse;
+    const RESPONSE_DECLARES_CODE: bool = true;
 }
 impl ::ice_api::Validate for SearchMediaByAILabelRequest {}
 impl ::ice_api::runtime::pagination::Paginated for SearchMediaByAILabelRequest {
@@ -3071,6 +3086,7 @@ impl ::ice_api::Operation for SearchMediaByFaceRequest {
     const AUTH: ::ice_api::Auth = ::ice_api::Auth::AccessKey;
     const IDEMPOTENT: bool = true;
     type Response = SearchMediaByFaceResponse;
+    const RESPONSE_DECLARES_CODE: bool = true;
 }
 impl ::ice_api::Validate for SearchMediaByFaceRequest {
     fn validate(&self, v: &mut ::ice_api::Validator) {
@@ -3279,6 +3295,7 @@ impl ::ice_api::Operation for SearchMediaByHybridRequest {
     const AUTH: ::ice_api::Auth = ::ice_api::Auth::AccessKey;
     const IDEMPOTENT: bool = true;
     type Response = SearchMediaByHybridResponse;
+    const RESPONSE_DECLARES_CODE: bool = true;
 }
 impl ::ice_api::Validate for SearchMediaByHybridRequest {}
 impl ::ice_api::runtime::pagination::Paginated for SearchMediaByHybridRequest {
@@ -3459,6 +3476,7 @@ impl ::ice_api::Operation for SearchMediaByMultimodalRequest {
     const AUTH: ::ice_api::Auth = ::ice_api::Auth::AccessKey;
     const IDEMPOTENT: bool = true;
     type Response = SearchMediaByMultimodalResponse;
+    const RESPONSE_DECLARES_CODE: bool = true;
 }
 impl ::ice_api::Validate for SearchMediaByMultimodalRequest {}
 impl ::ice_api::runtime::pagination::Paginated for SearchMediaByMultimodalRequest {
@@ -3584,6 +3602,7 @@ impl ::ice_api::Operation for SearchMediaClipByFaceRequest {
     const AUTH: ::ice_api::Auth = ::ice_api::Auth::AccessKey;
     const IDEMPOTENT: bool = true;
     type Response = SearchMediaClipByFaceResponse;
+    const RESPONSE_DECLARES_CODE: bool = true;
 }
 impl ::ice_api::Validate for SearchMediaClipByFaceRequest {
     fn validate(&self, v: &mut ::ice_api::Validator) {
@@ -3865,6 +3884,7 @@ impl ::ice_api::Operation for UpdateMediaToSearchLibRequest {
     const AUTH: ::ice_api::Auth = ::ice_api::Auth::AccessKey;
     const IDEMPOTENT: bool = false;
     type Response = UpdateMediaToSearchLibResponse;
+    const RESPONSE_DECLARES_CODE: bool = true;
 }
 impl ::ice_api::Validate for UpdateMediaToSearchLibRequest {
     fn validate(&self, v: &mut ::ice_api::Validator) {

@@ -29,10 +29,12 @@ use tracing::Instrument;
 use super::config::{Config, ConfigError, SignatureVersion};
 use super::credentials::{Credentials, CredentialsError};
 use super::error::{
-    snippet, DecodeError, Error, ErrorKind, ServiceError, TransportError, TransportKind,
+    redacted_snippet, DecodeError, Error, ErrorKind, ServiceError, TransportError, TransportKind,
+    MAX_ERROR_BODY_BYTES,
 };
 use super::operation::{Auth, HttpMethod, Operation};
 use super::rate_limit::RateLimiter;
+use super::redact::Redactor;
 use super::sign::{self, clock, percent, V3Input};
 use super::wire::{EncodeError, WireParams};
 
@@ -46,12 +48,26 @@ const MAX_RETRY_AFTER_MS: u64 = 3_600_000;
 /// Upper bound applied to the total timeout (30 days).
 const MAX_TOTAL_TIMEOUT: Duration = Duration::from_secs(30 * 86_400);
 
+/// Longest request URL the client sends, in bytes: 65,534, the most an HTTP request target can
+/// hold in the `http` crate (`http::Uri`), so nothing longer could leave the process anyway.
+/// Checked before sending: a longer URL fails the call with an [`Encode`](ErrorKind::Encode)
+/// error naming the largest query parameter, and is never retried. Front ends may refuse much
+/// shorter request lines (HTTP 414); large values belong in form parameters.
+pub const MAX_URL_BYTES: usize = 65_534;
+
+/// Largest total size of a request's headers (each `name: value` line with its CRLF), in bytes:
+/// 32 KiB. The client's own headers take under 1 KiB plus the STS token (a few KiB at most);
+/// front ends commonly refuse header blocks of 8–64 KiB. Checked before sending, like
+/// [`MAX_URL_BYTES`].
+pub const MAX_HEADER_BYTES: usize = 32 * 1024;
+
 /// An ICE client. Cheap to clone (one `Arc`); clones share the connection pool, the credentials
 /// provider and the rate limiter. `Send + Sync`: share it across tasks.
 ///
 /// What goes on the wire for each attempt:
 /// - `GET`: every parameter in the query, no body. `POST`: query parameters in the URL, form
-///   parameters in an `application/x-www-form-urlencoded` body (only when there are any).
+///   parameters in an `application/x-www-form-urlencoded` body (only when there are any;
+///   otherwise `content-length: 0`, as the official SDKs send).
 /// - Headers `host`, `x-acs-action`, `x-acs-version`, `accept: application/json`,
 ///   `user-agent: ice-rs/<version>`, `content-type` (with a body), `x-acs-date`,
 ///   `x-acs-signature-nonce`, `x-acs-content-sha256`, `Authorization` (V3), plus
@@ -61,7 +77,18 @@ const MAX_TOTAL_TIMEOUT: Duration = Duration::from_secs(30 * 86_400);
 /// - [`SignatureVersion::V2`]: the common RPC parameters (`Action`, `Timestamp`,
 ///   `SignatureNonce`, `AccessKeyId`, `SecurityToken`, …) and `Signature` go into the query;
 ///   headers are sent but not signed.
-/// - `Anonymous` operations go out unsigned and never ask the credentials provider.
+/// - `Anonymous` operations go out as the official SDK sends them: on its RPC path, unsigned,
+///   with `Action`, `Format=json`, `Version`, `Timestamp` and `SignatureNonce` first in the
+///   query, no `x-acs-date`/nonce/content hash headers; the credentials provider is never asked.
+/// - URLs over [`MAX_URL_BYTES`] and header blocks over [`MAX_HEADER_BYTES`] are refused
+///   before sending ([`Encode`](ErrorKind::Encode) error).
+///
+/// What is read back: success bodies up to
+/// [`Config::max_response_bytes`](crate::Config::max_response_bytes) (checked while streaming),
+/// error answers up to [`MAX_ERROR_BODY_BYTES`]. Redirects (3xx) are never followed; they fail
+/// the call with a [`Service`](ErrorKind::Service) error naming the status and the redacted
+/// `Location`. Every text taken from a response into an error or a log line is
+/// [redacted](super::redact).
 ///
 /// ```no_run
 /// # use ice_api::Operation;
@@ -116,6 +143,9 @@ pub struct RawRequest {
     pub auth: Auth,
     /// Whether re-sending after the request may have reached the server is harmless.
     pub idempotent: bool,
+    /// Whether the operation's success response declares its own `Code`
+    /// (see [`Operation::RESPONSE_DECLARES_CODE`]).
+    pub response_declares_code: bool,
     /// Query and form parameters.
     pub params: WireParams,
 }
@@ -129,6 +159,7 @@ impl RawRequest {
             method,
             auth: Auth::AccessKey,
             idempotent: false,
+            response_declares_code: false,
             params,
         }
     }
@@ -169,12 +200,21 @@ impl RawRequest {
             method: p.method,
             auth: p.auth,
             idempotent: O::IDEMPOTENT,
+            response_declares_code: O::RESPONSE_DECLARES_CODE,
             params: p.params,
         })
     }
+
+    /// Declares that the operation's success response has its own `Code` field, so a 2xx body
+    /// with a `Code` is an error only when it also says `Success: false` (see
+    /// [`Operation::RESPONSE_DECLARES_CODE`]).
+    pub fn response_declares_code(mut self, yes: bool) -> Self {
+        self.response_declares_code = yes;
+        self
+    }
 }
 
-/// An HTTP response with status < 400, undecoded.
+/// A success (2xx) response, undecoded.
 #[derive(Clone)]
 pub struct RawResponse {
     status: u16,
@@ -182,6 +222,8 @@ pub struct RawResponse {
     body: Vec<u8>,
     request_id: Option<String>,
     attempts: u32,
+    /// Knows the attempt's secrets, for decode errors.
+    redactor: Redactor,
 }
 
 impl RawResponse {
@@ -214,7 +256,7 @@ impl RawResponse {
         self.body
     }
 
-    /// `RequestId` from the body, else the `x-acs-request-id` header.
+    /// `RequestId` from the body, else the `x-acs-request-id` header (redacted).
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
     }
@@ -239,8 +281,10 @@ impl RawResponse {
         DecodeError {
             status: self.status,
             request_id: self.request_id.clone(),
-            message,
-            body_snippet: snippet(&self.body).0,
+            // serde_json quotes the offending value.
+            message: self.redactor.redact_owned(message),
+            body_snippet: redacted_snippet(&self.body, &self.redactor),
+            body_limit: None,
         }
     }
 }
@@ -264,6 +308,8 @@ struct Prepared {
     auth: Auth,
     /// Idempotent, or carries a `ClientToken`.
     resend_safe: bool,
+    /// [`Operation::RESPONSE_DECLARES_CODE`].
+    declares_code: bool,
     params: WireParams,
 }
 
@@ -301,6 +347,12 @@ impl Client {
     }
 
     /// Sends a typed request: validate → encode → sign → send (with retries) → decode.
+    ///
+    /// A 2xx answer is not always a success: when its body is the gateway's error object
+    /// (`{"Code":…,"Message":…,"RequestId":…}`), the call fails with a
+    /// [`Service`](ErrorKind::Service) error carrying the 2xx status. For the operations whose
+    /// response declares a `Code` of its own ([`Operation::RESPONSE_DECLARES_CODE`]), only a body
+    /// with `Success: false` and a `Code` is such an error.
     pub async fn send<O: Operation>(&self, request: &O) -> Result<O::Response, Error> {
         let prepared = prepare(request)?;
         let raw = self.execute(prepared).await?;
@@ -332,6 +384,7 @@ impl Client {
             method: request.method,
             auth: request.auth,
             resend_safe: request.idempotent || has_token,
+            declares_code: request.response_declares_code,
             params: for_method(request.method, request.params),
         })
         .await
@@ -467,6 +520,19 @@ impl Client {
         };
         let request = build_request(config, p, body, attempt, last_delay, credentials.as_ref())
             .map_err(Failure::BeforeSend)?;
+        // Everything the server says passes this, primed with what would be worst to echo.
+        let redactor = Redactor::with_known(
+            credentials
+                .iter()
+                .flat_map(|c| {
+                    [
+                        Some(c.access_key_secret.expose()),
+                        c.security_token.as_ref().map(|t| t.expose()),
+                    ]
+                })
+                .flatten()
+                .chain(request.signature.as_deref()),
+        );
         let remaining = deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {
             return Err(Failure::BeforeSend(Box::new(not_sent_timeout(
@@ -483,13 +549,15 @@ impl Client {
             .request(method, request.url)
             .headers(request.headers)
             .timeout(remaining);
-        if let Some(b) = body {
-            rb = rb.body(b.to_owned());
+        match body {
+            Some(b) => rb = rb.body(b.to_owned()),
+            // As the official SDKs: some front ends answer 411 to a POST without a length.
+            None if p.method == HttpMethod::Post => {
+                rb = rb.header(reqwest::header::CONTENT_LENGTH, "0");
+            }
+            None => {}
         }
-        let response = rb
-            .send()
-            .await
-            .map_err(|e| Failure::AfterSend(Box::new(transport(e))))?;
+        let mut response = rb.send().await.map_err(|e| send_failure(e, &redactor))?;
         let status = response.status().as_u16();
         tracing::debug!(attempt, status, "response headers received");
         let headers: Vec<(String, String)> = response
@@ -497,31 +565,78 @@ impl Client {
             .iter()
             .filter_map(|(n, v)| Some((n.as_str().to_owned(), v.to_str().ok()?.to_owned())))
             .collect();
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| Failure::AfterSend(Box::new(transport(e))))?;
-        let header_request_id = find(&headers, "x-acs-request-id");
-        if status >= 400 {
+        let header_request_id =
+            find(&headers, "x-acs-request-id").map(|id| redactor.redact_owned(id));
+        let read_failure =
+            |e: reqwest::Error| Failure::AfterSend(Box::new(transport(e, &redactor)));
+
+        if !(200..300).contains(&status) {
+            let (bytes, _) = read_body(&mut response, MAX_ERROR_BODY_BYTES)
+                .await
+                .map_err(read_failure)?;
+            let redirect = (300..400).contains(&status);
             let retry_after = find(&headers, "x-acs-retry-after")
+                .filter(|_| !redirect)
                 .and_then(|v| v.trim().parse::<u64>().ok())
                 .filter(|ms| *ms > 0)
                 .map(|ms| Duration::from_millis(ms.min(MAX_RETRY_AFTER_MS)));
-            let err = ServiceError::from_response(
+            let mut err = ServiceError::parse(
                 status,
                 header_request_id.as_deref(),
                 retry_after,
                 &bytes,
+                &redactor,
+            );
+            if redirect {
+                err.location = find(&headers, "location").map(|l| redactor.redact_owned(l));
+            }
+            return Err(Failure::AfterSend(Box::new(ErrorKind::Service(err))));
+        }
+
+        let limit = config.max_response_bytes();
+        let too_large = |start: &[u8]| {
+            Failure::AfterSend(Box::new(ErrorKind::Decode(DecodeError {
+                status,
+                request_id: header_request_id.clone(),
+                message: format!("the body is larger than {limit} bytes"),
+                body_snippet: redacted_snippet(start, &redactor),
+                body_limit: Some(limit),
+            })))
+        };
+        if response
+            .content_length()
+            .is_some_and(|n| n > u64::try_from(limit).unwrap_or(u64::MAX))
+        {
+            return Err(too_large(&[]));
+        }
+        let (bytes, complete) = read_body(&mut response, limit)
+            .await
+            .map_err(read_failure)?;
+        if !complete {
+            return Err(too_large(&bytes));
+        }
+        let probe = Probe::read(&bytes);
+        if probe.is_error(p.declares_code) {
+            let err = ServiceError::parse(
+                status,
+                header_request_id.as_deref(),
+                None,
+                &bytes,
+                &redactor,
             );
             return Err(Failure::AfterSend(Box::new(ErrorKind::Service(err))));
         }
-        let request_id = body_request_id(&bytes).or(header_request_id);
+        let request_id = probe
+            .request_id()
+            .map(|id| redactor.redact_owned(id))
+            .or(header_request_id);
         Ok(RawResponse {
             status,
             headers,
-            body: Vec::from(bytes),
+            body: bytes,
             request_id,
             attempts: attempt,
+            redactor,
         })
     }
 
@@ -561,6 +676,7 @@ fn prepare<O: Operation>(request: &O) -> Result<Prepared, Error> {
         method: O::METHOD,
         auth: O::AUTH,
         resend_safe: O::IDEMPOTENT || request.client_token().is_some_and(|t| !t.is_empty()),
+        declares_code: O::RESPONSE_DECLARES_CODE,
         params: for_method(O::METHOD, params),
     })
 }
@@ -581,6 +697,8 @@ fn for_method(method: HttpMethod, params: WireParams) -> WireParams {
 struct BuiltRequest {
     url: String,
     headers: HeaderMap,
+    /// The signature sent (V3 or V2), so that an echo of it can be redacted.
+    signature: Option<String>,
 }
 
 /// Headers, signature and URL of one attempt (fresh date and nonce each time).
@@ -620,12 +738,16 @@ fn build_request(
     let body_bytes = body.map(str::as_bytes).unwrap_or_default();
     let query = p.params.query();
 
-    let (query_string, added): (String, Vec<(&'static str, String)>) =
+    let (query_string, added, signature): (String, Vec<(&'static str, String)>, Option<String>) =
         match (credentials, config.signature_version()) {
-            (None, _) => (
-                percent::canonical_query(query),
-                sign::anonymous_headers(body_bytes, &date, &nonce),
-            ),
+            (None, _) => {
+                // As the official SDK (`do_rpcrequest` for `Anonymous`): the RPC common
+                // parameters, then the operation's, in order and form-encoded like its
+                // `urlencode`; nothing signed, no credential, no date/nonce/hash headers.
+                let mut all = sign::anonymous_params(&p.action, &p.version, &date, &nonce);
+                all.extend(query.iter().cloned());
+                (percent::form_query(&all), Vec::new(), None)
+            }
             (Some(creds), SignatureVersion::V3) => {
                 let signed = sign::sign_v3(&V3Input {
                     method: p.method.as_str(),
@@ -643,7 +765,15 @@ fn build_request(
                         e.to_string(),
                     )))
                 })?;
-                (signed.canonical_query().to_owned(), signed.into_headers())
+                let signature = signed
+                    .authorization()
+                    .rsplit_once("Signature=")
+                    .map(|(_, s)| s.to_owned());
+                (
+                    signed.canonical_query().to_owned(),
+                    signed.into_headers(),
+                    signature,
+                )
             }
             (Some(creds), SignatureVersion::V2) => {
                 // As `do_rpcrequest`: common parameters join the query; the signature covers
@@ -655,8 +785,8 @@ fn build_request(
                 let signature =
                     sign::sign_v2(p.method.as_str(), &all, creds.access_key_secret.expose());
                 all.truncate(query_len);
-                all.push(("Signature".to_owned(), signature));
-                (percent::canonical_query(&all), Vec::new())
+                all.push(("Signature".to_owned(), signature.clone()));
+                (percent::canonical_query(&all), Vec::new(), Some(signature))
             }
         };
 
@@ -674,14 +804,49 @@ fn build_request(
         })?;
         headers.insert(name, value);
     }
+    let header_bytes: usize = headers
+        .iter()
+        .map(|(n, v)| n.as_str().len() + v.len() + 4)
+        .sum();
+    if header_bytes > MAX_HEADER_BYTES {
+        let largest = headers
+            .iter()
+            .max_by_key(|(_, v)| v.len())
+            .map_or("", |(n, _)| n.as_str());
+        return Err(encode_error(
+            largest,
+            &format!(
+                "makes the request headers {header_bytes} bytes, over the \
+                 {MAX_HEADER_BYTES}-byte limit (MAX_HEADER_BYTES); nothing was sent"
+            ),
+        ));
+    }
     let base_url = config.endpoint().url();
-    let mut url = String::with_capacity(base_url.len() + 1 + query_string.len());
+    let url_len = base_url.len() + usize::from(!query_string.is_empty()) + query_string.len();
+    if url_len > MAX_URL_BYTES {
+        let largest = query
+            .iter()
+            .max_by_key(|(k, v)| k.len() + v.len())
+            .map_or("query", |(k, _)| k.as_str());
+        return Err(Box::new(ErrorKind::Encode(EncodeError::new(
+            largest,
+            format!(
+                "makes the request URL {url_len} bytes, over the {MAX_URL_BYTES}-byte limit \
+                 (MAX_URL_BYTES); nothing was sent"
+            ),
+        ))));
+    }
+    let mut url = String::with_capacity(url_len);
     url.push_str(base_url);
     if !query_string.is_empty() {
         url.push('?');
         url.push_str(&query_string);
     }
-    Ok(BuiltRequest { url, headers })
+    Ok(BuiltRequest {
+        url,
+        headers,
+        signature,
+    })
 }
 
 fn encode_error(header: &str, message: &str) -> Box<ErrorKind> {
@@ -698,14 +863,87 @@ fn find(headers: &[(String, String)], name: &str) -> Option<String> {
         .map(|(_, v)| v.clone())
 }
 
-/// `RequestId` / `requestId` of a JSON body, without decoding the rest.
-fn body_request_id(body: &[u8]) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Id {
-        #[serde(rename = "RequestId", alias = "requestId")]
-        request_id: Option<String>,
+/// Reads the body chunk by chunk, never holding more than `limit` bytes (capacity included).
+/// Returns the bytes and whether the body ended within the limit; past it nothing more is
+/// read, and dropping the response closes the connection.
+async fn read_body(
+    response: &mut reqwest::Response,
+    limit: usize,
+) -> Result<(Vec<u8>, bool), reqwest::Error> {
+    let announced = response
+        .content_length()
+        .map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
+    let mut body = Vec::with_capacity(announced.min(limit));
+    while let Some(chunk) = response.chunk().await? {
+        let room = limit - body.len();
+        if chunk.len() > room {
+            body.extend_from_slice(chunk.get(..room).unwrap_or_default());
+            return Ok((body, false));
+        }
+        if body.capacity() - body.len() < chunk.len() {
+            // Amortised doubling, but never past the limit.
+            let target = body
+                .capacity()
+                .saturating_mul(2)
+                .max(body.len() + chunk.len())
+                .min(limit);
+            body.reserve_exact(target - body.len());
+        }
+        body.extend_from_slice(&chunk);
     }
-    serde_json::from_slice::<Id>(body).ok()?.request_id
+    Ok((body, true))
+}
+
+/// The top-level members of a 2xx body that say whether it is really an error, and its
+/// request id: one pass that skips everything else.
+#[derive(serde::Deserialize, Default)]
+struct Probe {
+    #[serde(rename = "RequestId", alias = "requestId")]
+    request_id: Option<serde_json::Value>,
+    #[serde(rename = "Code", alias = "code")]
+    code: Option<serde_json::Value>,
+    #[serde(rename = "Message", alias = "message")]
+    message: Option<serde::de::IgnoredAny>,
+    #[serde(rename = "Success", alias = "success")]
+    success: Option<serde_json::Value>,
+}
+
+impl Probe {
+    /// Not a JSON object (or not decodable this far): nothing to learn.
+    fn read(body: &[u8]) -> Self {
+        serde_json::from_slice(body).unwrap_or_default()
+    }
+
+    fn request_id(&self) -> Option<String> {
+        match self.request_id.as_ref()? {
+            serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    }
+
+    /// The rule of [`Client::send`]: with `declares_code`, a non-empty `Code` and
+    /// `Success: false`; otherwise a non-empty `Code` and a `Message`, unless `Success: true`.
+    fn is_error(&self, declares_code: bool) -> bool {
+        let has_code =
+            matches!(&self.code, Some(serde_json::Value::String(c)) if !c.trim().is_empty());
+        let success = match &self.success {
+            Some(serde_json::Value::Bool(b)) => Some(*b),
+            Some(serde_json::Value::String(s)) if s.trim().eq_ignore_ascii_case("true") => {
+                Some(true)
+            }
+            Some(serde_json::Value::String(s)) if s.trim().eq_ignore_ascii_case("false") => {
+                Some(false)
+            }
+            _ => None,
+        };
+        has_code
+            && if declares_code {
+                success == Some(false)
+            } else {
+                self.message.is_some() && success != Some(true)
+            }
+    }
 }
 
 /// The call's deadline passed before this attempt was sent.
@@ -717,8 +955,21 @@ fn not_sent_timeout(message: &str) -> ErrorKind {
     })
 }
 
+/// A failed `send`: a request reqwest could not build never left the process (a local
+/// [`Encode`](ErrorKind::Encode) error, not retried); anything else is a transport failure.
+fn send_failure(e: reqwest::Error, redactor: &Redactor) -> Failure {
+    if e.is_builder() {
+        let message = redactor.redact_owned(error_chain(&e.without_url()));
+        return Failure::BeforeSend(Box::new(ErrorKind::Encode(EncodeError::new(
+            "request",
+            format!("{message}; nothing was sent"),
+        ))));
+    }
+    Failure::AfterSend(Box::new(transport(e, redactor)))
+}
+
 /// Classifies a reqwest failure. Only connect failures are known not to have reached the server.
-fn transport(e: reqwest::Error) -> ErrorKind {
+fn transport(e: reqwest::Error, redactor: &Redactor) -> ErrorKind {
     let kind = if e.is_connect() {
         TransportKind::Connect
     } else if e.is_timeout() {
@@ -730,7 +981,7 @@ fn transport(e: reqwest::Error) -> ErrorKind {
         kind,
         may_have_reached_server: kind != TransportKind::Connect,
         // `without_url`: with V2 the URL carries the signature and the security token.
-        message: error_chain(&e.without_url()),
+        message: redactor.redact_owned(error_chain(&e.without_url())),
     })
 }
 
@@ -762,14 +1013,31 @@ mod tests {
 
     #[test]
     fn request_ids_come_from_either_spelling() {
-        assert_eq!(
-            body_request_id(br#"{"RequestId":"a","X":1}"#).as_deref(),
-            Some("a")
-        );
-        assert_eq!(
-            body_request_id(br#"{"requestId":"b"}"#).as_deref(),
-            Some("b")
-        );
-        assert_eq!(body_request_id(b"<html>"), None);
+        let id = |b: &[u8]| Probe::read(b).request_id();
+        assert_eq!(id(br#"{"RequestId":"a","X":1}"#).as_deref(), Some("a"));
+        assert_eq!(id(br#"{"requestId":"b"}"#).as_deref(), Some("b"));
+        assert_eq!(id(b"<html>"), None);
+    }
+
+    #[test]
+    fn error_envelope_rule_follows_the_declared_response() {
+        let err = |b: &str, declares| Probe::read(b.as_bytes()).is_error(declares);
+        let envelope = r#"{"RequestId":"r","Code":"InvalidParameter","Message":"bad"}"#;
+        assert!(err(envelope, false));
+        assert!(!err(envelope, true), "no Success: false");
+        assert!(err(r#"{"Code":"Forbidden","Success":false}"#, true));
+        assert!(err(r#"{"Code":"Forbidden","Success":"false"}"#, true));
+        assert!(!err(
+            r#"{"Code":"200","Success":"true","Message":"ok"}"#,
+            true
+        ));
+        assert!(!err(
+            r#"{"Code":"200","Success":true,"Message":"ok"}"#,
+            false
+        ));
+        assert!(!err(r#"{"RequestId":"r","JobId":"j"}"#, false));
+        assert!(!err(r#"{"Code":"","Message":"x"}"#, false));
+        assert!(!err(r#"{"Message":"x"}"#, false));
+        assert!(!err("[]", false));
     }
 }

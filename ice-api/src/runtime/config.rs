@@ -1,5 +1,5 @@
-//! Client configuration: endpoint, credentials, signature version, timeouts, retries and the
-//! optional client-side rate limit. Building never panics: every problem is a [`ConfigError`]
+//! Client configuration: endpoint, credentials, signature version, timeouts, retries, the
+//! response-size cap and the optional client-side rate limit. Building never panics: every problem is a [`ConfigError`]
 //! naming the setting.
 //!
 //! ```
@@ -36,6 +36,19 @@ pub const ENV_ENDPOINT: &str = "ALIBABA_CLOUD_ICE_ENDPOINT";
 
 /// `user-agent` sent with every request.
 pub const USER_AGENT: &str = concat!("ice-rs/", env!("CARGO_PKG_VERSION"));
+
+/// Default cap on a success response body: 32 MiB.
+///
+/// ICE's largest answers are list pages (at most 100 items per page for every paginated
+/// operation; a media item with its file list, signed URLs and tags is a few KiB to a few tens
+/// of KiB, so a page stays in the low MiB) and inline job results and configurations (editing
+/// timelines, templates, ASR / smart-tagging output of long media), which run to a few MiB.
+/// 32 MiB leaves about an order of magnitude of headroom over both while bounding the memory one
+/// call can take. Raise it with [`ConfigBuilder::max_response_bytes`] if an operation needs more.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+
+/// Smallest accepted [`ConfigBuilder::max_response_bytes`]: a gateway error object must fit.
+pub const MIN_MAX_RESPONSE_BYTES: usize = 1024;
 
 /// A setting that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,11 +121,12 @@ pub struct Config {
     retry: RetryPolicy,
     rate_limit: Option<RateLimit>,
     user_agent: String,
+    max_response_bytes: usize,
 }
 
 impl Config {
     /// A builder with the defaults (V3, 5/10/60 s timeouts, [`RetryPolicy::default`], no rate
-    /// limit, no credentials).
+    /// limit, [`DEFAULT_MAX_RESPONSE_BYTES`], no credentials).
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder::default()
     }
@@ -170,6 +184,12 @@ impl Config {
     pub fn user_agent(&self) -> &str {
         &self.user_agent
     }
+
+    /// Largest success body the client reads, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`]).
+    pub fn max_response_bytes(&self) -> usize {
+        self.max_response_bytes
+    }
 }
 
 impl fmt::Debug for Config {
@@ -184,6 +204,7 @@ impl fmt::Debug for Config {
             .field("retry", &self.retry)
             .field("rate_limit", &self.rate_limit)
             .field("user_agent", &self.user_agent)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }
@@ -226,6 +247,7 @@ pub struct ConfigBuilder {
     rate_limit: Option<RateLimit>,
     rate_per_second: Option<f64>,
     user_agent_suffix: Option<String>,
+    max_response_bytes: Option<usize>,
 }
 
 impl fmt::Debug for ConfigBuilder {
@@ -327,6 +349,27 @@ impl ConfigBuilder {
         self
     }
 
+    /// Largest success body the client reads (default [`DEFAULT_MAX_RESPONSE_BYTES`], at least
+    /// [`MIN_MAX_RESPONSE_BYTES`]). The body is checked while it streams in, so a call never
+    /// holds more than this; a larger body fails the call with a
+    /// [`Decode`](crate::ErrorKind::Decode) error whose
+    /// [`body_limit`](crate::DecodeError::body_limit) names the cap. Error answers are read
+    /// only up to [`MAX_ERROR_BODY_BYTES`](crate::runtime::error::MAX_ERROR_BODY_BYTES).
+    ///
+    /// ```
+    /// use ice_api::Config;
+    /// let config = Config::builder()
+    ///     .region("cn-shanghai")
+    ///     .max_response_bytes(128 * 1024 * 1024)
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(config.max_response_bytes(), 128 * 1024 * 1024);
+    /// ```
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = Some(bytes);
+        self
+    }
+
     /// Checks the settings and builds the configuration.
     pub fn build(self) -> Result<Config, ConfigError> {
         let region = match self.region {
@@ -375,6 +418,17 @@ impl ConfigBuilder {
             }
             _ => USER_AGENT.to_owned(),
         };
+        let max_response_bytes = self
+            .max_response_bytes
+            .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
+        if max_response_bytes < MIN_MAX_RESPONSE_BYTES {
+            return Err(ConfigError::new(
+                "max_response_bytes",
+                format!(
+                    "is {max_response_bytes}; expected at least {MIN_MAX_RESPONSE_BYTES} bytes"
+                ),
+            ));
+        }
         Ok(Config {
             region,
             endpoint,
@@ -384,6 +438,7 @@ impl ConfigBuilder {
             retry: self.retry,
             rate_limit,
             user_agent,
+            max_response_bytes,
         })
     }
 }
@@ -447,6 +502,12 @@ mod tests {
             .build()
             .unwrap_err();
         assert_eq!(e.setting, "user_agent_suffix");
+        let e = Config::builder()
+            .region("cn-shanghai")
+            .max_response_bytes(10)
+            .build()
+            .unwrap_err();
+        assert_eq!(e.setting, "max_response_bytes");
     }
 
     #[test]
@@ -459,6 +520,7 @@ mod tests {
         assert_eq!(c.signature_version(), SignatureVersion::V3);
         assert_eq!(c.retry_policy().max_attempts(), 3);
         assert!(c.user_agent().starts_with("ice-rs/"));
+        assert_eq!(c.max_response_bytes(), 32 * 1024 * 1024);
         let vpc = Config::builder()
             .region("cn-hangzhou")
             .network(Network::Vpc)

@@ -3,16 +3,22 @@
 //! open a support ticket:
 //!
 //! `ICE SubmitSceneMediaSelectionJob failed: HTTP 400 InvalidParameter: The specified parameter "JobId" is not valid. (request id 8906582E-…)`
+//!
+//! Text that came from the server is passed through [`redact`](super::redact) when the error is
+//! built, and `Display`/`Debug` pass their whole output through it again, so an echoed security
+//! token, signature or secret never reaches a log line.
 
 use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 
 use super::config::ConfigError;
 use super::credentials::CredentialsError;
 use super::json_field::JsonFieldError;
+use super::redact::{redact, Redactor};
 use super::validate::ValidationErrors;
 use super::waiter::WaitError;
 use super::wire::EncodeError;
@@ -20,11 +26,21 @@ use super::wire::EncodeError;
 /// Longest body excerpt kept in an error, in bytes.
 pub const MAX_SNIPPET_BYTES: usize = 512;
 
+/// How much of an error answer (HTTP status ≥ 300) the client reads: 64 KiB. The rest is never
+/// read, so a hostile 50 MB error page costs at most this much memory.
+///
+/// Gateway error objects are a few hundred bytes; the largest real ones are
+/// `SignatureDoesNotMatch` answers, which echo the string to sign (about three times the size
+/// of the request's parameters). When a body is cut here, the fields that precede the cut are
+/// still read (the gateway sends `RequestId`, `HostId` and `Code` before `Message`), and the
+/// error also keeps a [`MAX_SNIPPET_BYTES`] excerpt.
+pub const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
+
 /// The one error of this crate: a failed call, a bad configuration, a JSON document inside a
 /// response field that does not fit its model, a job that failed or did not finish in time, or an
 /// I/O failure (e.g. starting the emulator). Every fallible public function returns it, so `?`
 /// works across a whole program. Cheap to move (one box); see [`kind`](Error::kind) for the
-/// details and `source()` for the cause.
+/// details and `source()` for the cause. `Display` and `Debug` pass through the one redactor.
 pub struct Error {
     inner: Box<Inner>,
 }
@@ -51,9 +67,12 @@ pub enum ErrorKind {
     Credentials(CredentialsError),
     /// The request did not get an HTTP response.
     Transport(TransportError),
-    /// The service answered with HTTP status ≥ 400.
+    /// The service answered with an error: HTTP status ≥ 400, a redirect (3xx, never
+    /// followed), or a 2xx whose body is the gateway's error object (see
+    /// [`Client::send`](crate::Client::send)).
     Service(ServiceError),
-    /// A success response whose body is not the expected JSON.
+    /// A success response whose body is not the expected JSON, or is larger than the client's
+    /// [`max_response_bytes`](crate::ConfigBuilder::max_response_bytes).
     Decode(DecodeError),
     /// A JSON document inside a response string field (e.g. `ExtendOutput`) does not fit its
     /// model.
@@ -110,12 +129,16 @@ pub struct AccessDeniedDetail {
     pub auth_action: Option<String>,
 }
 
-/// An error answer from the service (HTTP status ≥ 400).
+/// An error answer from the service: HTTP status ≥ 400, a redirect (3xx), or a 2xx carrying
+/// the gateway's error object. Every text field is redacted (see [`redact`](super::redact)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ServiceError {
     /// HTTP status.
     pub status: u16,
+    /// The `Location` of a redirect (3xx), redacted. The client never follows redirects: a
+    /// redirect means the endpoint or a proxy in between is not ICE's gateway.
+    pub location: Option<String>,
     /// `Code`, e.g. `InvalidParameter`, `Throttling.User`. `None` for a non-JSON body.
     pub code: Option<String>,
     /// `Message`.
@@ -130,7 +153,8 @@ pub struct ServiceError {
     pub access_denied_detail: Option<AccessDeniedDetail>,
     /// The `x-acs-retry-after` header (milliseconds), when the service asked to wait.
     pub retry_after: Option<Duration>,
-    /// A bounded excerpt of the body when it was not a JSON error object (e.g. an HTML 502 page).
+    /// A bounded excerpt of the body when it was not a complete JSON object (e.g. an HTML 502
+    /// page, or an answer cut at [`MAX_ERROR_BODY_BYTES`]).
     pub body_snippet: Option<String>,
 }
 
@@ -146,6 +170,10 @@ pub struct DecodeError {
     pub message: String,
     /// The first ≤ [`MAX_SNIPPET_BYTES`] bytes of the body, cut at a character boundary.
     pub body_snippet: String,
+    /// Set when the body was larger than the client's response-size cap
+    /// ([`ConfigBuilder::max_response_bytes`](crate::ConfigBuilder::max_response_bytes)): the
+    /// cap, in bytes. The body was not read past it.
+    pub body_limit: Option<usize>,
 }
 
 impl Error {
@@ -267,102 +295,217 @@ impl Error {
 impl ServiceError {
     /// Builds the error from a response. Accepts `Code`/`code`, `Message`/`message`,
     /// `RequestId`/`requestId`, `HostId`/`hostId`, `Recommend`/`recommend` and
-    /// `AccessDeniedDetail`/`accessDeniedDetail`. A body that is not a JSON object keeps the
-    /// status and a bounded snippet.
+    /// `AccessDeniedDetail`/`accessDeniedDetail`. A body that is not a complete JSON object
+    /// (HTML, or JSON cut short) keeps the fields that precede the problem, the status and a
+    /// bounded snippet. Every text is [redacted](super::redact).
     pub fn from_response(
         status: u16,
         header_request_id: Option<&str>,
         retry_after: Option<Duration>,
         body: &[u8],
     ) -> Self {
-        let parsed: Option<serde_json::Map<String, Value>> = match serde_json::from_slice(body) {
-            Ok(Value::Object(map)) => Some(map),
-            _ => None,
-        };
-        let mut err = ServiceError {
+        Self::parse(
             status,
-            code: None,
-            message: None,
-            request_id: header_request_id.map(str::to_owned),
-            host_id: None,
-            recommend: None,
-            access_denied_detail: None,
+            header_request_id,
             retry_after,
-            body_snippet: None,
-        };
-        match parsed {
-            Some(map) => {
-                err.code = field(&map, "Code", "code");
-                err.message = field(&map, "Message", "message");
-                if let Some(id) = field(&map, "RequestId", "requestId") {
-                    err.request_id = Some(id);
-                }
-                err.host_id = field(&map, "HostId", "hostId");
-                err.recommend = field(&map, "Recommend", "recommend");
-                err.access_denied_detail = map
-                    .get("AccessDeniedDetail")
-                    .or_else(|| map.get("accessDeniedDetail"))
-                    .and_then(Value::as_object)
-                    .map(AccessDeniedDetail::from_map);
-            }
-            None if !body.is_empty() => err.body_snippet = Some(snippet(body).0),
-            None => {}
+            body,
+            &Redactor::default(),
+        )
+    }
+
+    /// [`from_response`](Self::from_response) with a redactor that also knows the attempt's
+    /// secrets.
+    pub(crate) fn parse(
+        status: u16,
+        header_request_id: Option<&str>,
+        retry_after: Option<Duration>,
+        body: &[u8],
+        redactor: &Redactor,
+    ) -> Self {
+        let fields = ErrorFields::read(body);
+        let clean = |s: Option<String>| s.map(|s| redactor.redact_owned(s));
+        ServiceError {
+            status,
+            location: None,
+            code: clean(fields.code),
+            message: clean(fields.message),
+            request_id: clean(
+                fields
+                    .request_id
+                    .or_else(|| header_request_id.map(str::to_owned)),
+            ),
+            host_id: clean(fields.host_id),
+            recommend: clean(fields.recommend),
+            access_denied_detail: fields
+                .access_denied_detail
+                .map(|d| AccessDeniedDetail::from_map(&d, redactor)),
+            retry_after,
+            body_snippet: (!fields.complete && !body.is_empty())
+                .then(|| redacted_snippet(body, redactor)),
         }
-        err
     }
 
-    /// `Throttling*` code, HTTP 429, or an `x-acs-retry-after` header.
+    /// Whether this is a redirect (HTTP 3xx), which the client reports instead of following.
+    pub fn is_redirect(&self) -> bool {
+        (300..400).contains(&self.status)
+    }
+
+    /// `Throttling*` code, HTTP 429, or an `x-acs-retry-after` header (never a redirect).
     pub fn is_throttling(&self) -> bool {
-        self.status == 429
-            || self.retry_after.is_some()
-            || self
-                .code
-                .as_deref()
-                .is_some_and(|c| c.starts_with("Throttling"))
+        !self.is_redirect()
+            && (self.status == 429
+                || self.retry_after.is_some()
+                || self
+                    .code
+                    .as_deref()
+                    .is_some_and(|c| c.starts_with("Throttling")))
     }
 
-    /// HTTP 503 or a `ServiceUnavailable*` code: the service did not act on the request.
+    /// HTTP 503 or a `ServiceUnavailable*` code (never a redirect): the service did not act on
+    /// the request.
     pub fn is_unavailable(&self) -> bool {
         self.status == 503
-            || self
-                .code
-                .as_deref()
-                .is_some_and(|c| c.starts_with("ServiceUnavailable"))
+            || (!self.is_redirect()
+                && self
+                    .code
+                    .as_deref()
+                    .is_some_and(|c| c.starts_with("ServiceUnavailable")))
     }
 }
 
 impl AccessDeniedDetail {
-    fn from_map(map: &serde_json::Map<String, Value>) -> Self {
+    fn from_map(map: &serde_json::Map<String, Value>, redactor: &Redactor) -> Self {
+        let field = |upper: &str, lower: &str| {
+            text(map.get(upper).or_else(|| map.get(lower))).map(|s| redactor.redact_owned(s))
+        };
         Self {
-            policy_type: field(map, "PolicyType", "policyType"),
-            auth_principal_owner_id: field(map, "AuthPrincipalOwnerId", "authPrincipalOwnerId"),
+            policy_type: field("PolicyType", "policyType"),
+            auth_principal_owner_id: field("AuthPrincipalOwnerId", "authPrincipalOwnerId"),
             encoded_diagnostic_message: field(
-                map,
                 "EncodedDiagnosticMessage",
                 "encodedDiagnosticMessage",
             ),
-            auth_principal_type: field(map, "AuthPrincipalType", "authPrincipalType"),
+            auth_principal_type: field("AuthPrincipalType", "authPrincipalType"),
             auth_principal_display_name: field(
-                map,
                 "AuthPrincipalDisplayName",
                 "authPrincipalDisplayName",
             ),
-            no_permission_type: field(map, "NoPermissionType", "noPermissionType"),
-            auth_action: field(map, "AuthAction", "authAction"),
+            no_permission_type: field("NoPermissionType", "noPermissionType"),
+            auth_action: field("AuthAction", "authAction"),
         }
     }
 }
 
-/// A string or number field under either spelling; empty strings count as absent.
-fn field(map: &serde_json::Map<String, Value>, upper: &str, lower: &str) -> Option<String> {
-    let v = map.get(upper).or_else(|| map.get(lower))?;
-    let s = match v {
+/// A string, number or boolean as text; empty strings count as absent.
+fn text(v: Option<&Value>) -> Option<String> {
+    let s = match v? {
         Value::String(s) => s.clone(),
         Value::Number(n) => n.to_string(),
         Value::Bool(b) => b.to_string(),
         _ => return None,
     };
     (!s.is_empty()).then_some(s)
+}
+
+/// The error fields of a JSON body, read leniently: fields that precede a syntax error or the
+/// end of a body cut at [`MAX_ERROR_BODY_BYTES`] are kept.
+#[derive(Default)]
+struct ErrorFields {
+    code: Option<String>,
+    message: Option<String>,
+    request_id: Option<String>,
+    host_id: Option<String>,
+    recommend: Option<String>,
+    access_denied_detail: Option<serde_json::Map<String, Value>>,
+    /// The body was one complete JSON object.
+    complete: bool,
+}
+
+impl ErrorFields {
+    fn read(body: &[u8]) -> Self {
+        let mut fields = ErrorFields::default();
+        let mut de = serde_json::Deserializer::from_slice(body);
+        let mut object = false;
+        let parsed = CollectFields {
+            fields: &mut fields,
+            object: &mut object,
+        }
+        .deserialize(&mut de)
+        .is_ok();
+        fields.complete = parsed && object && de.end().is_ok();
+        fields
+    }
+}
+
+/// Visits the top-level object, storing each known field as soon as it is read, so an error
+/// later in the body does not lose it.
+struct CollectFields<'a> {
+    fields: &'a mut ErrorFields,
+    object: &'a mut bool,
+}
+
+impl<'de> DeserializeSeed<'de> for CollectFields<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CollectFields<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        *self.object = true;
+        let f = self.fields;
+        while let Some(key) = map.next_key::<String>()? {
+            // The upper-case spelling wins; the lower-case one fills a gap.
+            let (slot, upper) = match key.as_str() {
+                "Code" => (&mut f.code, true),
+                "code" => (&mut f.code, false),
+                "Message" => (&mut f.message, true),
+                "message" => (&mut f.message, false),
+                "RequestId" => (&mut f.request_id, true),
+                "requestId" => (&mut f.request_id, false),
+                "HostId" => (&mut f.host_id, true),
+                "hostId" => (&mut f.host_id, false),
+                "Recommend" => (&mut f.recommend, true),
+                "recommend" => (&mut f.recommend, false),
+                "AccessDeniedDetail" | "accessDeniedDetail" => {
+                    if let Value::Object(m) = map.next_value::<Value>()? {
+                        f.access_denied_detail.get_or_insert(m);
+                    }
+                    continue;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            };
+            let value = text(Some(&map.next_value::<Value>()?));
+            if value.is_some() && (upper || slot.is_none()) {
+                *slot = value;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How far past [`MAX_SNIPPET_BYTES`] the body is redacted before the snippet is cut, so that
+/// removed values (an STS token is a few KiB) do not pull unredacted text into the excerpt.
+const SNIPPET_REDACT_WINDOW: usize = 16 * 1024;
+
+/// The snippet of `body` after redaction.
+pub(crate) fn redacted_snippet(body: &[u8], redactor: &Redactor) -> String {
+    let window = body
+        .get(..MAX_SNIPPET_BYTES + SNIPPET_REDACT_WINDOW)
+        .unwrap_or(body);
+    let text = String::from_utf8_lossy(window);
+    snippet(redactor.redact(&text).as_bytes()).0
 }
 
 /// The first ≤ [`MAX_SNIPPET_BYTES`] bytes of `body` as text, never splitting a character;
@@ -391,7 +534,7 @@ pub(crate) fn snippet(body: &[u8]) -> (String, bool) {
 }
 
 /// Writes `s` keeping the output on one line (control characters escaped).
-fn write_one_line(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
+fn write_one_line(f: &mut impl fmt::Write, s: &str) -> fmt::Result {
     for c in s.chars() {
         match c {
             '\n' => f.write_str("\\n")?,
@@ -406,12 +549,22 @@ fn write_one_line(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "HTTP {}: response body is not the expected JSON: ",
-            self.status
-        )?;
-        write_one_line(f, &self.message)
+        match self.body_limit {
+            Some(limit) => write!(
+                f,
+                "HTTP {}: response body is larger than the {limit}-byte limit \
+                 (Config max_response_bytes); it was not read further",
+                self.status
+            ),
+            None => {
+                write!(
+                    f,
+                    "HTTP {}: response body is not the expected JSON: ",
+                    self.status
+                )?;
+                write_one_line(f, &self.message)
+            }
+        }
     }
 }
 
@@ -442,7 +595,16 @@ impl fmt::Display for TransportError {
 impl std::error::Error for TransportError {}
 
 impl fmt::Display for Error {
+    /// The one-line message, passed whole through [`redact`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut line = String::new();
+        self.write_line(&mut line)?;
+        f.write_str(&redact(&line))
+    }
+}
+
+impl Error {
+    fn write_line(&self, f: &mut impl fmt::Write) -> fmt::Result {
         if self.inner.action.is_empty() {
             f.write_str("ICE: ")?;
         } else {
@@ -471,6 +633,13 @@ impl fmt::Display for Error {
             }
             ErrorKind::Service(s) => {
                 write!(f, "HTTP {}", s.status)?;
+                if s.is_redirect() {
+                    f.write_str(" redirect to ")?;
+                    write_one_line(f, s.location.as_deref().unwrap_or("(no Location header)"))?;
+                    f.write_str(
+                        " not followed (ICE never redirects: check the endpoint and any proxy)",
+                    )?;
+                }
                 if let Some(code) = &s.code {
                     write!(f, " {code}")?;
                 }
@@ -479,7 +648,12 @@ impl fmt::Display for Error {
                     write_one_line(f, msg)?;
                 }
                 if let Some(snip) = &s.body_snippet {
-                    f.write_str(": non-JSON body: ")?;
+                    let what = if s.code.is_some() || s.message.is_some() {
+                        "body starts"
+                    } else {
+                        "non-JSON body"
+                    };
+                    write!(f, ": {what}: ")?;
                     write_one_line(f, snip.trim())?;
                 }
                 if let Some(d) = s
@@ -509,12 +683,24 @@ impl fmt::Display for Error {
 }
 
 impl fmt::Debug for Error {
+    /// The fields, passed whole through [`redact`] (`{:#?}` stays pretty).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Error")
-            .field("action", &self.inner.action)
-            .field("attempts", &self.inner.attempts)
-            .field("kind", &self.inner.kind)
-            .finish()
+        struct Fields<'a>(&'a Inner);
+        impl fmt::Debug for Fields<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct("Error")
+                    .field("action", &self.0.action)
+                    .field("attempts", &self.0.attempts)
+                    .field("kind", &self.0.kind)
+                    .finish()
+            }
+        }
+        let text = if f.alternate() {
+            format!("{:#?}", Fields(&self.inner))
+        } else {
+            format!("{:?}", Fields(&self.inner))
+        };
+        f.write_str(&redact(&text))
     }
 }
 
@@ -637,6 +823,41 @@ mod tests {
             ServiceError::from_response(400, None, Some(Duration::from_millis(5)), b"{}");
         assert!(with_header.is_throttling());
         assert!(!service(400, r#"{"Code":"InvalidParameter"}"#).is_throttling());
+    }
+
+    #[test]
+    fn truncated_json_keeps_the_fields_before_the_cut() {
+        let e = service(
+            400,
+            r#"{"RequestId":"r-9","Code":"SignatureDoesNotMatch","Message":"server string to sign is:GET&%2F&Action%3DX"#,
+        );
+        assert_eq!(e.code(), Some("SignatureDoesNotMatch"));
+        assert_eq!(e.request_id(), Some("r-9"));
+        assert_eq!(e.message(), None);
+        assert!(e.service().unwrap().body_snippet.is_some());
+        // A complete object keeps no snippet.
+        let whole = service(400, r#"{"Code":"InvalidParameter","Message":"m"}"#);
+        assert_eq!(whole.service().unwrap().body_snippet, None);
+    }
+
+    #[test]
+    fn display_and_debug_redact_text_built_from_a_request() {
+        let e = Error::new(
+            "GetBatchMediaProducingJob",
+            ErrorKind::Encode(EncodeError::new(
+                "query",
+                "cannot use SecurityToken=CAIS-secret-token-value&Signature=c2lnbmF0dXJl",
+            )),
+        );
+        for text in [e.to_string(), format!("{e:?}"), format!("{e:#?}")] {
+            assert!(!text.contains("CAIS-secret-token-value"), "{text}");
+            assert!(!text.contains("c2lnbmF0dXJl"), "{text}");
+            assert!(text.contains("SecurityToken=***"), "{text}");
+        }
+        assert!(
+            format!("{e:#?}").contains("\n"),
+            "pretty Debug stays pretty"
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod operation;
 pub mod pagination;
 pub mod paginator;
 pub mod rate_limit;
+pub mod redact;
 pub mod retry;
 pub mod sign;
 pub mod validate;

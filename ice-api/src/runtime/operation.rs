@@ -48,6 +48,15 @@ pub trait Operation: EncodeWire + Validate {
     /// (Get*/List*/Query*/Describe*/Search*…). Non-idempotent operations are retried after that
     /// point only when [`client_token`](Operation::client_token) is set.
     const IDEMPOTENT: bool;
+    /// Whether the operation's declared success response has a top-level `Code` field of its
+    /// own (28 ICE operations do, e.g. the search-library family, which report `Code` and
+    /// `Success` inside a 2xx body). From the spec; decides how a 2xx body carrying a `Code` is
+    /// read:
+    /// - `false` (default): a 2xx body with a non-empty `Code` and a `Message` is the gateway's
+    ///   error object, so the call fails with a [`Service`](crate::ErrorKind::Service) error.
+    /// - `true`: only `Success: false` (boolean or string) together with a non-empty `Code`
+    ///   fails the call that way; any other body is the operation's response.
+    const RESPONSE_DECLARES_CODE: bool = false;
     /// The decoded success body.
     type Response: DeserializeOwned;
 

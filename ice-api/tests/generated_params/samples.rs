@@ -20,845 +20,2409 @@ pub const ALL_GROUPS: bool = cfg!(
     "media-processing", feature = "media-production", feature = "media-search", feature =
     "vod-packaging", feature = "yike")
 );
-/// `(action, encode)` for every operation compiled in.
-pub fn samples() -> ::std::vec::Vec<(&'static str, Encode)> {
-    let mut v: ::std::vec::Vec<(&'static str, Encode)> = ::std::vec::Vec::new();
+/// `(action, encode, Operation::RESPONSE_DECLARES_CODE)` for every operation compiled in.
+pub fn samples() -> ::std::vec::Vec<(&'static str, Encode, bool)> {
+    let mut v: ::std::vec::Vec<(&'static str, Encode, bool)> = ::std::vec::Vec::new();
     #[cfg(feature = "ai-agent")]
-    v.push(("ActiveAiRtcLicense", active_ai_rtc_license as Encode));
-    #[cfg(feature = "broadcast")] v.push(("AddAdInsertion", add_ad_insertion as Encode));
-    #[cfg(feature = "media-assets")] v.push(("AddCategory", add_category as Encode));
+    v.push((
+        "ActiveAiRtcLicense",
+        active_ai_rtc_license as Encode,
+        <::ice_api::ai_agent::ActiveAiRtcLicenseRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "broadcast")]
+    v.push((
+        "AddAdInsertion",
+        add_ad_insertion as Encode,
+        <::ice_api::broadcast::AddAdInsertionRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-assets")]
+    v.push((
+        "AddCategory",
+        add_category as Encode,
+        <::ice_api::media_assets::AddCategoryRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "editing-projects")]
-    v.push(("AddEditingProjectMaterials", add_editing_project_materials as Encode));
+    v.push((
+        "AddEditingProjectMaterials",
+        add_editing_project_materials as Encode,
+        <::ice_api::editing_projects::AddEditingProjectMaterialsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-assets")]
-    v.push(("AddFavoritePublicMedia", add_favorite_public_media as Encode));
+    v.push((
+        "AddFavoritePublicMedia",
+        add_favorite_public_media as Encode,
+        <::ice_api::media_assets::AddFavoritePublicMediaRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-connect")]
-    v.push(("AddMediaConnectFlowInput", add_media_connect_flow_input as Encode));
+    v.push((
+        "AddMediaConnectFlowInput",
+        add_media_connect_flow_input as Encode,
+        <::ice_api::media_connect::AddMediaConnectFlowInputRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-connect")]
-    v.push(("AddMediaConnectFlowOutput", add_media_connect_flow_output as Encode));
+    v.push((
+        "AddMediaConnectFlowOutput",
+        add_media_connect_flow_output as Encode,
+        <::ice_api::media_connect::AddMediaConnectFlowOutputRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-assets")]
-    v.push(("AddMediaMarks", add_media_marks as Encode));
+    v.push((
+        "AddMediaMarks",
+        add_media_marks as Encode,
+        <::ice_api::media_assets::AddMediaMarksRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live")]
-    v.push(("AddStreamTagToSearchLib", add_stream_tag_to_search_lib as Encode));
-    #[cfg(feature = "media-production")] v.push(("AddTemplate", add_template as Encode));
+    v.push((
+        "AddStreamTagToSearchLib",
+        add_stream_tag_to_search_lib as Encode,
+        <::ice_api::live::AddStreamTagToSearchLibRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-production")]
+    v.push((
+        "AddTemplate",
+        add_template as Encode,
+        <::ice_api::media_production::AddTemplateRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "yike")]
-    v.push(("AddYikeUserCredit", add_yike_user_credit as Encode));
+    v.push((
+        "AddYikeUserCredit",
+        add_yike_user_credit as Encode,
+        <::ice_api::yike::AddYikeUserCreditRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-search")]
-    v.push(("AlterSearchIndex", alter_search_index as Encode));
+    v.push((
+        "AlterSearchIndex",
+        alter_search_index as Encode,
+        <::ice_api::media_search::AlterSearchIndexRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-search")]
-    v.push(("AlterSearchLib", alter_search_lib as Encode));
+    v.push((
+        "AlterSearchLib",
+        alter_search_lib as Encode,
+        <::ice_api::media_search::AlterSearchLibRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "vod-packaging")]
-    v.push(("BatchCreateVodPackagingAsset", batch_create_vod_packaging_asset as Encode));
+    v.push((
+        "BatchCreateVodPackagingAsset",
+        batch_create_vod_packaging_asset as Encode,
+        <::ice_api::vod_packaging::BatchCreateVodPackagingAssetRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-assets")]
-    v.push(("BatchGetMediaInfos", batch_get_media_infos as Encode));
+    v.push((
+        "BatchGetMediaInfos",
+        batch_get_media_infos as Encode,
+        <::ice_api::media_assets::BatchGetMediaInfosRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "yike")]
-    v.push(("BatchGetYikeAIAppJob", batch_get_yike_ai_app_job as Encode));
+    v.push((
+        "BatchGetYikeAIAppJob",
+        batch_get_yike_ai_app_job as Encode,
+        <::ice_api::yike::BatchGetYikeAIAppJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "yike")]
-    v.push(("BatchGetYikeAssetMediaInfos", batch_get_yike_asset_media_infos as Encode));
-    #[cfg(feature = "media-ai")] v.push(("CancelDNAJob", cancel_dna_job as Encode));
+    v.push((
+        "BatchGetYikeAssetMediaInfos",
+        batch_get_yike_asset_media_infos as Encode,
+        <::ice_api::yike::BatchGetYikeAssetMediaInfosRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-ai")]
+    v.push((
+        "CancelDNAJob",
+        cancel_dna_job as Encode,
+        <::ice_api::media_ai::CancelDNAJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-assets")]
-    v.push(("CancelFavoritePublicMedia", cancel_favorite_public_media as Encode));
+    v.push((
+        "CancelFavoritePublicMedia",
+        cancel_favorite_public_media as Encode,
+        <::ice_api::media_assets::CancelFavoritePublicMediaRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "intelligent-production")]
-    v.push(("CancelIProductionJob", cancel_i_production_job as Encode));
+    v.push((
+        "CancelIProductionJob",
+        cancel_i_production_job as Encode,
+        <::ice_api::intelligent_production::CancelIProductionJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "ai-agent")]
-    v.push(("ClearAIAgentVoiceprint", clear_ai_agent_voiceprint as Encode));
+    v.push((
+        "ClearAIAgentVoiceprint",
+        clear_ai_agent_voiceprint as Encode,
+        <::ice_api::ai_agent::ClearAIAgentVoiceprintRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-connect")]
     v.push((
         "CloseMediaConnectFlowFailover",
         close_media_connect_flow_failover as Encode,
+        <::ice_api::media_connect::CloseMediaConnectFlowFailoverRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
     ));
     #[cfg(feature = "live")]
-    v.push(("CloseStreamToSearchLib", close_stream_to_search_lib as Encode));
-    #[cfg(feature = "media-ai")] v.push(("CreateAudit", create_audit as Encode));
-    #[cfg(feature = "avatars-voices")]
-    v.push(("CreateAvatarTrainingJob", create_avatar_training_job as Encode));
-    #[cfg(feature = "broadcast")] v.push(("CreateChannel", create_channel as Encode));
-    #[cfg(feature = "media-processing")]
-    v.push(("CreateCustomTemplate", create_custom_template as Encode));
-    #[cfg(feature = "avatars-voices")]
-    v.push(("CreateCustomizedVoiceJob", create_customized_voice_job as Encode));
-    #[cfg(feature = "media-ai")] v.push(("CreateDNADB", create_dnadb as Encode));
-    #[cfg(feature = "editing-projects")]
-    v.push(("CreateEditingProject", create_editing_project as Encode));
+    v.push((
+        "CloseStreamToSearchLib",
+        close_stream_to_search_lib as Encode,
+        <::ice_api::live::CloseStreamToSearchLibRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-ai")]
-    v.push(("CreateHotwordLibrary", create_hotword_library as Encode));
-    #[cfg(feature = "live")] v.push(("CreateIpcOrder", create_ipc_order as Encode));
+    v.push((
+        "CreateAudit",
+        create_audit as Encode,
+        <::ice_api::media_ai::CreateAuditRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "avatars-voices")]
+    v.push((
+        "CreateAvatarTrainingJob",
+        create_avatar_training_job as Encode,
+        <::ice_api::avatars_voices::CreateAvatarTrainingJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "broadcast")]
+    v.push((
+        "CreateChannel",
+        create_channel as Encode,
+        <::ice_api::broadcast::CreateChannelRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-processing")]
+    v.push((
+        "CreateCustomTemplate",
+        create_custom_template as Encode,
+        <::ice_api::media_processing::CreateCustomTemplateRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "avatars-voices")]
+    v.push((
+        "CreateCustomizedVoiceJob",
+        create_customized_voice_job as Encode,
+        <::ice_api::avatars_voices::CreateCustomizedVoiceJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-ai")]
+    v.push((
+        "CreateDNADB",
+        create_dnadb as Encode,
+        <::ice_api::media_ai::CreateDNADBRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "editing-projects")]
+    v.push((
+        "CreateEditingProject",
+        create_editing_project as Encode,
+        <::ice_api::editing_projects::CreateEditingProjectRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-ai")]
+    v.push((
+        "CreateHotwordLibrary",
+        create_hotword_library as Encode,
+        <::ice_api::media_ai::CreateHotwordLibraryRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "live")]
+    v.push((
+        "CreateIpcOrder",
+        create_ipc_order as Encode,
+        <::ice_api::live::CreateIpcOrderRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live-package")]
-    v.push(("CreateLivePackageChannel", create_live_package_channel as Encode));
+    v.push((
+        "CreateLivePackageChannel",
+        create_live_package_channel as Encode,
+        <::ice_api::live_package::CreateLivePackageChannelRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live-package")]
     v.push((
         "CreateLivePackageChannelGroup",
         create_live_package_channel_group as Encode,
+        <::ice_api::live_package::CreateLivePackageChannelGroupRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
     ));
     #[cfg(feature = "live-package")]
     v.push((
         "CreateLivePackageOriginEndpoint",
         create_live_package_origin_endpoint as Encode,
+        <::ice_api::live_package::CreateLivePackageOriginEndpointRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
     ));
     #[cfg(feature = "live")]
-    v.push(("CreateLiveRecordTemplate", create_live_record_template as Encode));
+    v.push((
+        "CreateLiveRecordTemplate",
+        create_live_record_template as Encode,
+        <::ice_api::live::CreateLiveRecordTemplateRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live")]
-    v.push(("CreateLiveSnapshotTemplate", create_live_snapshot_template as Encode));
+    v.push((
+        "CreateLiveSnapshotTemplate",
+        create_live_snapshot_template as Encode,
+        <::ice_api::live::CreateLiveSnapshotTemplateRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live")]
-    v.push(("CreateLiveTranscodeTemplate", create_live_transcode_template as Encode));
+    v.push((
+        "CreateLiveTranscodeTemplate",
+        create_live_transcode_template as Encode,
+        <::ice_api::live::CreateLiveTranscodeTemplateRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-connect")]
-    v.push(("CreateMediaConnectFlow", create_media_connect_flow as Encode));
+    v.push((
+        "CreateMediaConnectFlow",
+        create_media_connect_flow as Encode,
+        <::ice_api::media_connect::CreateMediaConnectFlowRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-live")]
-    v.push(("CreateMediaLiveChannel", create_media_live_channel as Encode));
+    v.push((
+        "CreateMediaLiveChannel",
+        create_media_live_channel as Encode,
+        <::ice_api::media_live::CreateMediaLiveChannelRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-live")]
-    v.push(("CreateMediaLiveInput", create_media_live_input as Encode));
+    v.push((
+        "CreateMediaLiveInput",
+        create_media_live_input as Encode,
+        <::ice_api::media_live::CreateMediaLiveInputRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-live")]
     v.push((
         "CreateMediaLiveInputSecurityGroup",
         create_media_live_input_security_group as Encode,
+        <::ice_api::media_live::CreateMediaLiveInputSecurityGroupRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
     ));
     #[cfg(feature = "media-processing")]
-    v.push(("CreatePipeline", create_pipeline as Encode));
-    #[cfg(feature = "broadcast")] v.push(("CreateProgram", create_program as Encode));
-    #[cfg(feature = "media-search")]
-    v.push(("CreateRecognitionEntity", create_recognition_entity as Encode));
-    #[cfg(feature = "media-search")]
-    v.push(("CreateRecognitionLib", create_recognition_lib as Encode));
-    #[cfg(feature = "media-search")]
-    v.push(("CreateRecognitionSample", create_recognition_sample as Encode));
-    #[cfg(feature = "media-search")]
-    v.push(("CreateSearchIndex", create_search_index as Encode));
-    #[cfg(feature = "media-search")]
-    v.push(("CreateSearchLib", create_search_lib as Encode));
-    #[cfg(feature = "broadcast")] v.push(("CreateSource", create_source as Encode));
+    v.push((
+        "CreatePipeline",
+        create_pipeline as Encode,
+        <::ice_api::media_processing::CreatePipelineRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "broadcast")]
-    v.push(("CreateSourceLocation", create_source_location as Encode));
+    v.push((
+        "CreateProgram",
+        create_program as Encode,
+        <::ice_api::broadcast::CreateProgramRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-search")]
+    v.push((
+        "CreateRecognitionEntity",
+        create_recognition_entity as Encode,
+        <::ice_api::media_search::CreateRecognitionEntityRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-search")]
+    v.push((
+        "CreateRecognitionLib",
+        create_recognition_lib as Encode,
+        <::ice_api::media_search::CreateRecognitionLibRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-search")]
+    v.push((
+        "CreateRecognitionSample",
+        create_recognition_sample as Encode,
+        <::ice_api::media_search::CreateRecognitionSampleRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-search")]
+    v.push((
+        "CreateSearchIndex",
+        create_search_index as Encode,
+        <::ice_api::media_search::CreateSearchIndexRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-search")]
+    v.push((
+        "CreateSearchLib",
+        create_search_lib as Encode,
+        <::ice_api::media_search::CreateSearchLibRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "broadcast")]
+    v.push((
+        "CreateSource",
+        create_source as Encode,
+        <::ice_api::broadcast::CreateSourceRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "broadcast")]
+    v.push((
+        "CreateSourceLocation",
+        create_source_location as Encode,
+        <::ice_api::broadcast::CreateSourceLocationRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live")]
-    v.push(("CreateStreamToSearchLib", create_stream_to_search_lib as Encode));
+    v.push((
+        "CreateStreamToSearchLib",
+        create_stream_to_search_lib as Encode,
+        <::ice_api::live::CreateStreamToSearchLibRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-assets")]
-    v.push(("CreateUploadMedia", create_upload_media as Encode));
+    v.push((
+        "CreateUploadMedia",
+        create_upload_media as Encode,
+        <::ice_api::media_assets::CreateUploadMediaRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live")]
-    v.push(("CreateUploadStream", create_upload_stream as Encode));
+    v.push((
+        "CreateUploadStream",
+        create_upload_stream as Encode,
+        <::ice_api::live::CreateUploadStreamRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "vod-packaging")]
-    v.push(("CreateVodPackagingAsset", create_vod_packaging_asset as Encode));
+    v.push((
+        "CreateVodPackagingAsset",
+        create_vod_packaging_asset as Encode,
+        <::ice_api::vod_packaging::CreateVodPackagingAssetRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "vod-packaging")]
     v.push((
         "CreateVodPackagingConfiguration",
         create_vod_packaging_configuration as Encode,
+        <::ice_api::vod_packaging::CreateVodPackagingConfigurationRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
     ));
     #[cfg(feature = "vod-packaging")]
-    v.push(("CreateVodPackagingGroup", create_vod_packaging_group as Encode));
+    v.push((
+        "CreateVodPackagingGroup",
+        create_vod_packaging_group as Encode,
+        <::ice_api::vod_packaging::CreateVodPackagingGroupRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "yike")]
-    v.push(("CreateYikeAssetUpload", create_yike_asset_upload as Encode));
+    v.push((
+        "CreateYikeAssetUpload",
+        create_yike_asset_upload as Encode,
+        <::ice_api::yike::CreateYikeAssetUploadRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "yike")]
-    v.push(("CreateYikeProduction", create_yike_production as Encode));
-    #[cfg(feature = "yike")] v.push(("CreateYikeUser", create_yike_user as Encode));
+    v.push((
+        "CreateYikeProduction",
+        create_yike_production as Encode,
+        <::ice_api::yike::CreateYikeProductionRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "yike")]
-    v.push(("CreateYikeWorkspace", create_yike_workspace as Encode));
+    v.push((
+        "CreateYikeUser",
+        create_yike_user as Encode,
+        <::ice_api::yike::CreateYikeUserRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "yike")]
+    v.push((
+        "CreateYikeWorkspace",
+        create_yike_workspace as Encode,
+        <::ice_api::yike::CreateYikeWorkspaceRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-processing")]
-    v.push(("DecryptKMSDataKey", decrypt_kms_data_key as Encode));
+    v.push((
+        "DecryptKMSDataKey",
+        decrypt_kms_data_key as Encode,
+        <::ice_api::media_processing::DecryptKMSDataKeyRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "ai-agent")]
-    v.push(("DeleteAIAgentDialogue", delete_ai_agent_dialogue as Encode));
+    v.push((
+        "DeleteAIAgentDialogue",
+        delete_ai_agent_dialogue as Encode,
+        <::ice_api::ai_agent::DeleteAIAgentDialogueRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "broadcast")]
-    v.push(("DeleteAdInsertion", delete_ad_insertion as Encode));
+    v.push((
+        "DeleteAdInsertion",
+        delete_ad_insertion as Encode,
+        <::ice_api::broadcast::DeleteAdInsertionRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "avatars-voices")]
-    v.push(("DeleteAvatarTrainingJob", delete_avatar_training_job as Encode));
+    v.push((
+        "DeleteAvatarTrainingJob",
+        delete_avatar_training_job as Encode,
+        <::ice_api::avatars_voices::DeleteAvatarTrainingJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-assets")]
-    v.push(("DeleteCategory", delete_category as Encode));
-    #[cfg(feature = "broadcast")] v.push(("DeleteChannel", delete_channel as Encode));
+    v.push((
+        "DeleteCategory",
+        delete_category as Encode,
+        <::ice_api::media_assets::DeleteCategoryRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "broadcast")]
+    v.push((
+        "DeleteChannel",
+        delete_channel as Encode,
+        <::ice_api::broadcast::DeleteChannelRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-processing")]
-    v.push(("DeleteCustomTemplate", delete_custom_template as Encode));
+    v.push((
+        "DeleteCustomTemplate",
+        delete_custom_template as Encode,
+        <::ice_api::media_processing::DeleteCustomTemplateRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "avatars-voices")]
-    v.push(("DeleteCustomizedVoiceJob", delete_customized_voice_job as Encode));
-    #[cfg(feature = "media-ai")] v.push(("DeleteDNADB", delete_dnadb as Encode));
-    #[cfg(feature = "media-ai")] v.push(("DeleteDNAFiles", delete_dna_files as Encode));
+    v.push((
+        "DeleteCustomizedVoiceJob",
+        delete_customized_voice_job as Encode,
+        <::ice_api::avatars_voices::DeleteCustomizedVoiceJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-ai")]
+    v.push((
+        "DeleteDNADB",
+        delete_dnadb as Encode,
+        <::ice_api::media_ai::DeleteDNADBRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-ai")]
+    v.push((
+        "DeleteDNAFiles",
+        delete_dna_files as Encode,
+        <::ice_api::media_ai::DeleteDNAFilesRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "editing-projects")]
     v.push((
         "DeleteEditingProjectMaterials",
         delete_editing_project_materials as Encode,
+        <::ice_api::editing_projects::DeleteEditingProjectMaterialsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
     ));
     #[cfg(feature = "editing-projects")]
-    v.push(("DeleteEditingProjects", delete_editing_projects as Encode));
+    v.push((
+        "DeleteEditingProjects",
+        delete_editing_projects as Encode,
+        <::ice_api::editing_projects::DeleteEditingProjectsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-ai")]
-    v.push(("DeleteHotwordLibrary", delete_hotword_library as Encode));
+    v.push((
+        "DeleteHotwordLibrary",
+        delete_hotword_library as Encode,
+        <::ice_api::media_ai::DeleteHotwordLibraryRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live-package")]
-    v.push(("DeleteLivePackageChannel", delete_live_package_channel as Encode));
+    v.push((
+        "DeleteLivePackageChannel",
+        delete_live_package_channel as Encode,
+        <::ice_api::live_package::DeleteLivePackageChannelRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live-package")]
     v.push((
         "DeleteLivePackageChannelGroup",
         delete_live_package_channel_group as Encode,
+        <::ice_api::live_package::DeleteLivePackageChannelGroupRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
     ));
     #[cfg(feature = "live-package")]
     v.push((
         "DeleteLivePackageOriginEndpoint",
         delete_live_package_origin_endpoint as Encode,
+        <::ice_api::live_package::DeleteLivePackageOriginEndpointRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
     ));
     #[cfg(feature = "live")]
-    v.push(("DeleteLiveRecordFiles", delete_live_record_files as Encode));
+    v.push((
+        "DeleteLiveRecordFiles",
+        delete_live_record_files as Encode,
+        <::ice_api::live::DeleteLiveRecordFilesRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live")]
-    v.push(("DeleteLiveRecordTemplate", delete_live_record_template as Encode));
+    v.push((
+        "DeleteLiveRecordTemplate",
+        delete_live_record_template as Encode,
+        <::ice_api::live::DeleteLiveRecordTemplateRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live")]
-    v.push(("DeleteLiveSnapshotFiles", delete_live_snapshot_files as Encode));
+    v.push((
+        "DeleteLiveSnapshotFiles",
+        delete_live_snapshot_files as Encode,
+        <::ice_api::live::DeleteLiveSnapshotFilesRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live")]
-    v.push(("DeleteLiveSnapshotTemplate", delete_live_snapshot_template as Encode));
+    v.push((
+        "DeleteLiveSnapshotTemplate",
+        delete_live_snapshot_template as Encode,
+        <::ice_api::live::DeleteLiveSnapshotTemplateRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live")]
-    v.push(("DeleteLiveTranscodeJob", delete_live_transcode_job as Encode));
+    v.push((
+        "DeleteLiveTranscodeJob",
+        delete_live_transcode_job as Encode,
+        <::ice_api::live::DeleteLiveTranscodeJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live")]
-    v.push(("DeleteLiveTranscodeTemplate", delete_live_transcode_template as Encode));
+    v.push((
+        "DeleteLiveTranscodeTemplate",
+        delete_live_transcode_template as Encode,
+        <::ice_api::live::DeleteLiveTranscodeTemplateRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-connect")]
-    v.push(("DeleteMediaConnectFlow", delete_media_connect_flow as Encode));
+    v.push((
+        "DeleteMediaConnectFlow",
+        delete_media_connect_flow as Encode,
+        <::ice_api::media_connect::DeleteMediaConnectFlowRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-connect")]
-    v.push(("DeleteMediaConnectFlowInput", delete_media_connect_flow_input as Encode));
+    v.push((
+        "DeleteMediaConnectFlowInput",
+        delete_media_connect_flow_input as Encode,
+        <::ice_api::media_connect::DeleteMediaConnectFlowInputRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-connect")]
-    v.push(("DeleteMediaConnectFlowOutput", delete_media_connect_flow_output as Encode));
+    v.push((
+        "DeleteMediaConnectFlowOutput",
+        delete_media_connect_flow_output as Encode,
+        <::ice_api::media_connect::DeleteMediaConnectFlowOutputRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-search")]
-    v.push(("DeleteMediaFromSearchLib", delete_media_from_search_lib as Encode));
+    v.push((
+        "DeleteMediaFromSearchLib",
+        delete_media_from_search_lib as Encode,
+        <::ice_api::media_search::DeleteMediaFromSearchLibRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-assets")]
-    v.push(("DeleteMediaInfos", delete_media_infos as Encode));
+    v.push((
+        "DeleteMediaInfos",
+        delete_media_infos as Encode,
+        <::ice_api::media_assets::DeleteMediaInfosRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-live")]
-    v.push(("DeleteMediaLiveChannel", delete_media_live_channel as Encode));
+    v.push((
+        "DeleteMediaLiveChannel",
+        delete_media_live_channel as Encode,
+        <::ice_api::media_live::DeleteMediaLiveChannelRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-live")]
-    v.push(("DeleteMediaLiveInput", delete_media_live_input as Encode));
+    v.push((
+        "DeleteMediaLiveInput",
+        delete_media_live_input as Encode,
+        <::ice_api::media_live::DeleteMediaLiveInputRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-live")]
     v.push((
         "DeleteMediaLiveInputSecurityGroup",
         delete_media_live_input_security_group as Encode,
+        <::ice_api::media_live::DeleteMediaLiveInputSecurityGroupRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
     ));
     #[cfg(feature = "media-assets")]
-    v.push(("DeleteMediaMarks", delete_media_marks as Encode));
+    v.push((
+        "DeleteMediaMarks",
+        delete_media_marks as Encode,
+        <::ice_api::media_assets::DeleteMediaMarksRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-processing")]
-    v.push(("DeletePipeline", delete_pipeline as Encode));
+    v.push((
+        "DeletePipeline",
+        delete_pipeline as Encode,
+        <::ice_api::media_processing::DeletePipelineRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-assets")]
-    v.push(("DeletePlayInfo", delete_play_info as Encode));
-    #[cfg(feature = "broadcast")] v.push(("DeleteProgram", delete_program as Encode));
-    #[cfg(feature = "media-search")]
-    v.push(("DeleteRecognitionEntity", delete_recognition_entity as Encode));
-    #[cfg(feature = "media-search")]
-    v.push(("DeleteRecognitionLib", delete_recognition_lib as Encode));
-    #[cfg(feature = "media-search")]
-    v.push(("DeleteRecognitionSample", delete_recognition_sample as Encode));
-    #[cfg(feature = "intelligent-production")]
-    v.push(("DeleteSmartJob", delete_smart_job as Encode));
-    #[cfg(feature = "broadcast")] v.push(("DeleteSource", delete_source as Encode));
+    v.push((
+        "DeletePlayInfo",
+        delete_play_info as Encode,
+        <::ice_api::media_assets::DeletePlayInfoRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "broadcast")]
-    v.push(("DeleteSourceLocation", delete_source_location as Encode));
+    v.push((
+        "DeleteProgram",
+        delete_program as Encode,
+        <::ice_api::broadcast::DeleteProgramRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-search")]
+    v.push((
+        "DeleteRecognitionEntity",
+        delete_recognition_entity as Encode,
+        <::ice_api::media_search::DeleteRecognitionEntityRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-search")]
+    v.push((
+        "DeleteRecognitionLib",
+        delete_recognition_lib as Encode,
+        <::ice_api::media_search::DeleteRecognitionLibRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-search")]
+    v.push((
+        "DeleteRecognitionSample",
+        delete_recognition_sample as Encode,
+        <::ice_api::media_search::DeleteRecognitionSampleRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "intelligent-production")]
+    v.push((
+        "DeleteSmartJob",
+        delete_smart_job as Encode,
+        <::ice_api::intelligent_production::DeleteSmartJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "broadcast")]
+    v.push((
+        "DeleteSource",
+        delete_source as Encode,
+        <::ice_api::broadcast::DeleteSourceRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "broadcast")]
+    v.push((
+        "DeleteSourceLocation",
+        delete_source_location as Encode,
+        <::ice_api::broadcast::DeleteSourceLocationRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-production")]
-    v.push(("DeleteTemplate", delete_template as Encode));
+    v.push((
+        "DeleteTemplate",
+        delete_template as Encode,
+        <::ice_api::media_production::DeleteTemplateRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "vod-packaging")]
-    v.push(("DeleteVodPackagingAsset", delete_vod_packaging_asset as Encode));
+    v.push((
+        "DeleteVodPackagingAsset",
+        delete_vod_packaging_asset as Encode,
+        <::ice_api::vod_packaging::DeleteVodPackagingAssetRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "vod-packaging")]
     v.push((
         "DeleteVodPackagingConfiguration",
         delete_vod_packaging_configuration as Encode,
+        <::ice_api::vod_packaging::DeleteVodPackagingConfigurationRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
     ));
     #[cfg(feature = "vod-packaging")]
-    v.push(("DeleteVodPackagingGroup", delete_vod_packaging_group as Encode));
+    v.push((
+        "DeleteVodPackagingGroup",
+        delete_vod_packaging_group as Encode,
+        <::ice_api::vod_packaging::DeleteVodPackagingGroupRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "yike")]
-    v.push(("DeleteYikeAssetMediaInfos", delete_yike_asset_media_infos as Encode));
+    v.push((
+        "DeleteYikeAssetMediaInfos",
+        delete_yike_asset_media_infos as Encode,
+        <::ice_api::yike::DeleteYikeAssetMediaInfosRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "ai-agent")]
-    v.push(("DescribeAIAgentInstance", describe_ai_agent_instance as Encode));
+    v.push((
+        "DescribeAIAgentInstance",
+        describe_ai_agent_instance as Encode,
+        <::ice_api::ai_agent::DescribeAIAgentInstanceRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "account")]
-    v.push(("DescribeMeterImsEditUsage", describe_meter_ims_edit_usage as Encode));
+    v.push((
+        "DescribeMeterImsEditUsage",
+        describe_meter_ims_edit_usage as Encode,
+        <::ice_api::account::DescribeMeterImsEditUsageRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "account")]
     v.push((
         "DescribeMeterImsMediaConvertUHDUsage",
         describe_meter_ims_media_convert_uhd_usage as Encode,
+        <::ice_api::account::DescribeMeterImsMediaConvertUHDUsageRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
     ));
     #[cfg(feature = "account")]
     v.push((
         "DescribeMeterImsMediaConvertUsage",
         describe_meter_ims_media_convert_usage as Encode,
+        <::ice_api::account::DescribeMeterImsMediaConvertUsageRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
     ));
     #[cfg(feature = "account")]
-    v.push(("DescribeMeterImsMpsAiUsage", describe_meter_ims_mps_ai_usage as Encode));
+    v.push((
+        "DescribeMeterImsMpsAiUsage",
+        describe_meter_ims_mps_ai_usage as Encode,
+        <::ice_api::account::DescribeMeterImsMpsAiUsageRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "account")]
-    v.push(("DescribeMeterImsSummary", describe_meter_ims_summary as Encode));
+    v.push((
+        "DescribeMeterImsSummary",
+        describe_meter_ims_summary as Encode,
+        <::ice_api::account::DescribeMeterImsSummaryRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "broadcast")]
-    v.push(("DescribeNotifyConfig", describe_notify_config as Encode));
+    v.push((
+        "DescribeNotifyConfig",
+        describe_notify_config as Encode,
+        <::ice_api::broadcast::DescribeNotifyConfigRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "broadcast")]
-    v.push(("DescribePlayList", describe_play_list as Encode));
+    v.push((
+        "DescribePlayList",
+        describe_play_list as Encode,
+        <::ice_api::broadcast::DescribePlayListRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "ai-agent")]
-    v.push(("DescribeRtcRobotInstance", describe_rtc_robot_instance as Encode));
+    v.push((
+        "DescribeRtcRobotInstance",
+        describe_rtc_robot_instance as Encode,
+        <::ice_api::ai_agent::DescribeRtcRobotInstanceRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "avatars-voices")]
     v.push((
         "DetectAudioForCustomizedVoiceJob",
         detect_audio_for_customized_voice_job as Encode,
+        <::ice_api::avatars_voices::DetectAudioForCustomizedVoiceJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
     ));
     #[cfg(feature = "media-search")]
-    v.push(("DropSearchIndex", drop_search_index as Encode));
+    v.push((
+        "DropSearchIndex",
+        drop_search_index as Encode,
+        <::ice_api::media_search::DropSearchIndexRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-search")]
-    v.push(("DropSearchLib", drop_search_lib as Encode));
+    v.push((
+        "DropSearchLib",
+        drop_search_lib as Encode,
+        <::ice_api::media_search::DropSearchLibRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-connect")]
-    v.push(("ForbidMediaConnectFlowOutput", forbid_media_connect_flow_output as Encode));
+    v.push((
+        "ForbidMediaConnectFlowOutput",
+        forbid_media_connect_flow_output as Encode,
+        <::ice_api::media_connect::ForbidMediaConnectFlowOutputRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "ai-agent")]
-    v.push(("ForwardAIAgentCall", forward_ai_agent_call as Encode));
+    v.push((
+        "ForwardAIAgentCall",
+        forward_ai_agent_call as Encode,
+        <::ice_api::ai_agent::ForwardAIAgentCallRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "ai-agent")]
-    v.push(("GenerateAIAgentCall", generate_ai_agent_call as Encode));
+    v.push((
+        "GenerateAIAgentCall",
+        generate_ai_agent_call as Encode,
+        <::ice_api::ai_agent::GenerateAIAgentCallRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-processing")]
-    v.push(("GenerateKMSDataKey", generate_kms_data_key as Encode));
+    v.push((
+        "GenerateKMSDataKey",
+        generate_kms_data_key as Encode,
+        <::ice_api::media_processing::GenerateKMSDataKeyRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "ai-agent")]
-    v.push(("GenerateMessageChatToken", generate_message_chat_token as Encode));
+    v.push((
+        "GenerateMessageChatToken",
+        generate_message_chat_token as Encode,
+        <::ice_api::ai_agent::GenerateMessageChatTokenRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "ai-agent")]
-    v.push(("GetAIAgentConcurrency", get_ai_agent_concurrency as Encode));
+    v.push((
+        "GetAIAgentConcurrency",
+        get_ai_agent_concurrency as Encode,
+        <::ice_api::ai_agent::GetAIAgentConcurrencyRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "ai-agent")]
-    v.push(("GetAIWorkflowTask", get_ai_workflow_task as Encode));
-    #[cfg(feature = "broadcast")] v.push(("GetAdInsertion", get_ad_insertion as Encode));
+    v.push((
+        "GetAIWorkflowTask",
+        get_ai_workflow_task as Encode,
+        <::ice_api::ai_agent::GetAIWorkflowTaskRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "broadcast")]
+    v.push((
+        "GetAdInsertion",
+        get_ad_insertion as Encode,
+        <::ice_api::broadcast::GetAdInsertionRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "ai-agent")]
-    v.push(("GetAiRtcAuthCodeList", get_ai_rtc_auth_code_list as Encode));
+    v.push((
+        "GetAiRtcAuthCodeList",
+        get_ai_rtc_auth_code_list as Encode,
+        <::ice_api::ai_agent::GetAiRtcAuthCodeListRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "ai-agent")]
-    v.push(("GetAiRtcLicenseInfoList", get_ai_rtc_license_info_list as Encode));
-    #[cfg(feature = "avatars-voices")] v.push(("GetAvatar", get_avatar as Encode));
+    v.push((
+        "GetAiRtcLicenseInfoList",
+        get_ai_rtc_license_info_list as Encode,
+        <::ice_api::ai_agent::GetAiRtcLicenseInfoListRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "avatars-voices")]
-    v.push(("GetAvatarTrainingJob", get_avatar_training_job as Encode));
+    v.push((
+        "GetAvatar",
+        get_avatar as Encode,
+        <::ice_api::avatars_voices::GetAvatarRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "avatars-voices")]
+    v.push((
+        "GetAvatarTrainingJob",
+        get_avatar_training_job as Encode,
+        <::ice_api::avatars_voices::GetAvatarTrainingJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-production")]
-    v.push(("GetBatchMediaProducingJob", get_batch_media_producing_job as Encode));
-    #[cfg(feature = "media-assets")] v.push(("GetCategories", get_categories as Encode));
-    #[cfg(feature = "broadcast")] v.push(("GetChannel", get_channel as Encode));
-    #[cfg(feature = "media-ai")]
-    v.push(("GetContentAnalyzeConfig", get_content_analyze_config as Encode));
-    #[cfg(feature = "media-processing")]
-    v.push(("GetCustomTemplate", get_custom_template as Encode));
-    #[cfg(feature = "avatars-voices")]
-    v.push(("GetCustomizedVoice", get_customized_voice as Encode));
-    #[cfg(feature = "avatars-voices")]
-    v.push(("GetCustomizedVoiceJob", get_customized_voice_job as Encode));
+    v.push((
+        "GetBatchMediaProducingJob",
+        get_batch_media_producing_job as Encode,
+        <::ice_api::media_production::GetBatchMediaProducingJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-assets")]
-    v.push(("GetDefaultStorageLocation", get_default_storage_location as Encode));
+    v.push((
+        "GetCategories",
+        get_categories as Encode,
+        <::ice_api::media_assets::GetCategoriesRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "broadcast")]
+    v.push((
+        "GetChannel",
+        get_channel as Encode,
+        <::ice_api::broadcast::GetChannelRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-ai")]
+    v.push((
+        "GetContentAnalyzeConfig",
+        get_content_analyze_config as Encode,
+        <::ice_api::media_ai::GetContentAnalyzeConfigRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-processing")]
+    v.push((
+        "GetCustomTemplate",
+        get_custom_template as Encode,
+        <::ice_api::media_processing::GetCustomTemplateRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "avatars-voices")]
+    v.push((
+        "GetCustomizedVoice",
+        get_customized_voice as Encode,
+        <::ice_api::avatars_voices::GetCustomizedVoiceRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "avatars-voices")]
+    v.push((
+        "GetCustomizedVoiceJob",
+        get_customized_voice_job as Encode,
+        <::ice_api::avatars_voices::GetCustomizedVoiceJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-assets")]
+    v.push((
+        "GetDefaultStorageLocation",
+        get_default_storage_location as Encode,
+        <::ice_api::media_assets::GetDefaultStorageLocationRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "avatars-voices")]
     v.push((
         "GetDemonstrationForCustomizedVoiceJob",
         get_demonstration_for_customized_voice_job as Encode,
+        <::ice_api::avatars_voices::GetDemonstrationForCustomizedVoiceJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
     ));
     #[cfg(feature = "media-processing")]
-    v.push(("GetDynamicImageJob", get_dynamic_image_job as Encode));
+    v.push((
+        "GetDynamicImageJob",
+        get_dynamic_image_job as Encode,
+        <::ice_api::media_processing::GetDynamicImageJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "editing-projects")]
-    v.push(("GetEditingProject", get_editing_project as Encode));
+    v.push((
+        "GetEditingProject",
+        get_editing_project as Encode,
+        <::ice_api::editing_projects::GetEditingProjectRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "editing-projects")]
-    v.push(("GetEditingProjectMaterials", get_editing_project_materials as Encode));
+    v.push((
+        "GetEditingProjectMaterials",
+        get_editing_project_materials as Encode,
+        <::ice_api::editing_projects::GetEditingProjectMaterialsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "account")]
-    v.push(("GetEventCallback", get_event_callback as Encode));
+    v.push((
+        "GetEventCallback",
+        get_event_callback as Encode,
+        <::ice_api::account::GetEventCallbackRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-ai")]
-    v.push(("GetHotwordLibrary", get_hotword_library as Encode));
-    #[cfg(feature = "live")] v.push(("GetIpcDeviceInfo", get_ipc_device_info as Encode));
+    v.push((
+        "GetHotwordLibrary",
+        get_hotword_library as Encode,
+        <::ice_api::media_ai::GetHotwordLibraryRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "live")]
+    v.push((
+        "GetIpcDeviceInfo",
+        get_ipc_device_info as Encode,
+        <::ice_api::live::GetIpcDeviceInfoRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "editing-projects")]
-    v.push(("GetLiveEditingIndexFile", get_live_editing_index_file as Encode));
+    v.push((
+        "GetLiveEditingIndexFile",
+        get_live_editing_index_file as Encode,
+        <::ice_api::editing_projects::GetLiveEditingIndexFileRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "editing-projects")]
-    v.push(("GetLiveEditingJob", get_live_editing_job as Encode));
+    v.push((
+        "GetLiveEditingJob",
+        get_live_editing_job as Encode,
+        <::ice_api::editing_projects::GetLiveEditingJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live-package")]
-    v.push(("GetLivePackageChannel", get_live_package_channel as Encode));
+    v.push((
+        "GetLivePackageChannel",
+        get_live_package_channel as Encode,
+        <::ice_api::live_package::GetLivePackageChannelRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live-package")]
-    v.push(("GetLivePackageChannelGroup", get_live_package_channel_group as Encode));
+    v.push((
+        "GetLivePackageChannelGroup",
+        get_live_package_channel_group as Encode,
+        <::ice_api::live_package::GetLivePackageChannelGroupRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live-package")]
-    v.push(("GetLivePackageOriginEndpoint", get_live_package_origin_endpoint as Encode));
-    #[cfg(feature = "live")] v.push(("GetLiveRecordJob", get_live_record_job as Encode));
+    v.push((
+        "GetLivePackageOriginEndpoint",
+        get_live_package_origin_endpoint as Encode,
+        <::ice_api::live_package::GetLivePackageOriginEndpointRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live")]
-    v.push(("GetLiveRecordTemplate", get_live_record_template as Encode));
+    v.push((
+        "GetLiveRecordJob",
+        get_live_record_job as Encode,
+        <::ice_api::live::GetLiveRecordJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live")]
-    v.push(("GetLiveSnapshotJob", get_live_snapshot_job as Encode));
+    v.push((
+        "GetLiveRecordTemplate",
+        get_live_record_template as Encode,
+        <::ice_api::live::GetLiveRecordTemplateRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live")]
-    v.push(("GetLiveSnapshotTemplate", get_live_snapshot_template as Encode));
+    v.push((
+        "GetLiveSnapshotJob",
+        get_live_snapshot_job as Encode,
+        <::ice_api::live::GetLiveSnapshotJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live")]
-    v.push(("GetLiveTranscodeJob", get_live_transcode_job as Encode));
+    v.push((
+        "GetLiveSnapshotTemplate",
+        get_live_snapshot_template as Encode,
+        <::ice_api::live::GetLiveSnapshotTemplateRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live")]
-    v.push(("GetLiveTranscodeTemplate", get_live_transcode_template as Encode));
+    v.push((
+        "GetLiveTranscodeJob",
+        get_live_transcode_job as Encode,
+        <::ice_api::live::GetLiveTranscodeJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "live")]
+    v.push((
+        "GetLiveTranscodeTemplate",
+        get_live_transcode_template as Encode,
+        <::ice_api::live::GetLiveTranscodeTemplateRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-connect")]
     v.push((
         "GetMediaConnectAvailableRegion",
         get_media_connect_available_region as Encode,
+        <::ice_api::media_connect::GetMediaConnectAvailableRegionRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
     ));
     #[cfg(feature = "media-connect")]
-    v.push(("GetMediaConnectFlow", get_media_connect_flow as Encode));
+    v.push((
+        "GetMediaConnectFlow",
+        get_media_connect_flow as Encode,
+        <::ice_api::media_connect::GetMediaConnectFlowRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-connect")]
     v.push((
         "GetMediaConnectFlowAllOutputName",
         get_media_connect_flow_all_output_name as Encode,
+        <::ice_api::media_connect::GetMediaConnectFlowAllOutputNameRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
     ));
     #[cfg(feature = "media-connect")]
-    v.push(("GetMediaConnectFlowInput", get_media_connect_flow_input as Encode));
+    v.push((
+        "GetMediaConnectFlowInput",
+        get_media_connect_flow_input as Encode,
+        <::ice_api::media_connect::GetMediaConnectFlowInputRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-connect")]
-    v.push(("GetMediaConnectFlowOutput", get_media_connect_flow_output as Encode));
+    v.push((
+        "GetMediaConnectFlowOutput",
+        get_media_connect_flow_output as Encode,
+        <::ice_api::media_connect::GetMediaConnectFlowOutputRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-processing")]
-    v.push(("GetMediaConvertJob", get_media_convert_job as Encode));
-    #[cfg(feature = "media-assets")] v.push(("GetMediaInfo", get_media_info as Encode));
+    v.push((
+        "GetMediaConvertJob",
+        get_media_convert_job as Encode,
+        <::ice_api::media_processing::GetMediaConvertJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-assets")]
+    v.push((
+        "GetMediaInfo",
+        get_media_info as Encode,
+        <::ice_api::media_assets::GetMediaInfoRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-processing")]
-    v.push(("GetMediaInfoJob", get_media_info_job as Encode));
+    v.push((
+        "GetMediaInfoJob",
+        get_media_info_job as Encode,
+        <::ice_api::media_processing::GetMediaInfoJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-live")]
-    v.push(("GetMediaLiveChannel", get_media_live_channel as Encode));
+    v.push((
+        "GetMediaLiveChannel",
+        get_media_live_channel as Encode,
+        <::ice_api::media_live::GetMediaLiveChannelRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-live")]
-    v.push(("GetMediaLiveInput", get_media_live_input as Encode));
+    v.push((
+        "GetMediaLiveInput",
+        get_media_live_input as Encode,
+        <::ice_api::media_live::GetMediaLiveInputRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-live")]
     v.push((
         "GetMediaLiveInputSecurityGroup",
         get_media_live_input_security_group as Encode,
+        <::ice_api::media_live::GetMediaLiveInputSecurityGroupRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
     ));
     #[cfg(feature = "media-assets")]
-    v.push(("GetMediaMarks", get_media_marks as Encode));
+    v.push((
+        "GetMediaMarks",
+        get_media_marks as Encode,
+        <::ice_api::media_assets::GetMediaMarksRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-production")]
-    v.push(("GetMediaProducingJob", get_media_producing_job as Encode));
+    v.push((
+        "GetMediaProducingJob",
+        get_media_producing_job as Encode,
+        <::ice_api::media_production::GetMediaProducingJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-processing")]
-    v.push(("GetPackageJob", get_package_job as Encode));
-    #[cfg(feature = "media-processing")] v.push(("GetPipeline", get_pipeline as Encode));
-    #[cfg(feature = "media-assets")] v.push(("GetPlayInfo", get_play_info as Encode));
-    #[cfg(feature = "broadcast")] v.push(("GetProgram", get_program as Encode));
-    #[cfg(feature = "editing-projects")]
-    v.push(("GetProjectExportJob", get_project_export_job as Encode));
+    v.push((
+        "GetPackageJob",
+        get_package_job as Encode,
+        <::ice_api::media_processing::GetPackageJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-processing")]
+    v.push((
+        "GetPipeline",
+        get_pipeline as Encode,
+        <::ice_api::media_processing::GetPipelineRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-assets")]
-    v.push(("GetPublicMediaInfo", get_public_media_info as Encode));
+    v.push((
+        "GetPlayInfo",
+        get_play_info as Encode,
+        <::ice_api::media_assets::GetPlayInfoRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "broadcast")]
+    v.push((
+        "GetProgram",
+        get_program as Encode,
+        <::ice_api::broadcast::GetProgramRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "editing-projects")]
+    v.push((
+        "GetProjectExportJob",
+        get_project_export_job as Encode,
+        <::ice_api::editing_projects::GetProjectExportJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-assets")]
+    v.push((
+        "GetPublicMediaInfo",
+        get_public_media_info as Encode,
+        <::ice_api::media_assets::GetPublicMediaInfoRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "intelligent-production")]
-    v.push(("GetSmartHandleJob", get_smart_handle_job as Encode));
+    v.push((
+        "GetSmartHandleJob",
+        get_smart_handle_job as Encode,
+        <::ice_api::intelligent_production::GetSmartHandleJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-processing")]
-    v.push(("GetSnapshotJob", get_snapshot_job as Encode));
-    #[cfg(feature = "live")] v.push(("GetSnapshotUrls", get_snapshot_urls as Encode));
-    #[cfg(feature = "broadcast")] v.push(("GetSource", get_source as Encode));
+    v.push((
+        "GetSnapshotJob",
+        get_snapshot_job as Encode,
+        <::ice_api::media_processing::GetSnapshotJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "live")]
+    v.push((
+        "GetSnapshotUrls",
+        get_snapshot_urls as Encode,
+        <::ice_api::live::GetSnapshotUrlsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "broadcast")]
-    v.push(("GetSourceLocation", get_source_location as Encode));
+    v.push((
+        "GetSource",
+        get_source as Encode,
+        <::ice_api::broadcast::GetSourceRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "broadcast")]
+    v.push((
+        "GetSourceLocation",
+        get_source_location as Encode,
+        <::ice_api::broadcast::GetSourceLocationRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-assets")]
-    v.push(("GetStorageList", get_storage_list as Encode));
-    #[cfg(feature = "live")] v.push(("GetStreamTagList", get_stream_tag_list as Encode));
+    v.push((
+        "GetStorageList",
+        get_storage_list as Encode,
+        <::ice_api::media_assets::GetStorageListRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "live")]
+    v.push((
+        "GetStreamTagList",
+        get_stream_tag_list as Encode,
+        <::ice_api::live::GetStreamTagListRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-processing")]
-    v.push(("GetSystemTemplate", get_system_template as Encode));
-    #[cfg(feature = "media-production")] v.push(("GetTemplate", get_template as Encode));
+    v.push((
+        "GetSystemTemplate",
+        get_system_template as Encode,
+        <::ice_api::media_processing::GetSystemTemplateRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-production")]
-    v.push(("GetTemplateMaterials", get_template_materials as Encode));
+    v.push((
+        "GetTemplate",
+        get_template as Encode,
+        <::ice_api::media_production::GetTemplateRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-production")]
-    v.push(("GetTemplateParams", get_template_params as Encode));
+    v.push((
+        "GetTemplateMaterials",
+        get_template_materials as Encode,
+        <::ice_api::media_production::GetTemplateMaterialsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-production")]
+    v.push((
+        "GetTemplateParams",
+        get_template_params as Encode,
+        <::ice_api::media_production::GetTemplateParamsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-processing")]
-    v.push(("GetTranscodeJob", get_transcode_job as Encode));
+    v.push((
+        "GetTranscodeJob",
+        get_transcode_job as Encode,
+        <::ice_api::media_processing::GetTranscodeJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-assets")]
-    v.push(("GetUrlUploadInfos", get_url_upload_infos as Encode));
-    #[cfg(feature = "media-assets")] v.push(("GetVideoList", get_video_list as Encode));
+    v.push((
+        "GetUrlUploadInfos",
+        get_url_upload_infos as Encode,
+        <::ice_api::media_assets::GetUrlUploadInfosRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-assets")]
+    v.push((
+        "GetVideoList",
+        get_video_list as Encode,
+        <::ice_api::media_assets::GetVideoListRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "vod-packaging")]
-    v.push(("GetVodPackagingAsset", get_vod_packaging_asset as Encode));
+    v.push((
+        "GetVodPackagingAsset",
+        get_vod_packaging_asset as Encode,
+        <::ice_api::vod_packaging::GetVodPackagingAssetRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "vod-packaging")]
-    v.push(("GetVodPackagingConfiguration", get_vod_packaging_configuration as Encode));
+    v.push((
+        "GetVodPackagingConfiguration",
+        get_vod_packaging_configuration as Encode,
+        <::ice_api::vod_packaging::GetVodPackagingConfigurationRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "vod-packaging")]
-    v.push(("GetVodPackagingGroup", get_vod_packaging_group as Encode));
+    v.push((
+        "GetVodPackagingGroup",
+        get_vod_packaging_group as Encode,
+        <::ice_api::vod_packaging::GetVodPackagingGroupRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-processing")]
-    v.push(("GetWorkflowTask", get_workflow_task as Encode));
-    #[cfg(feature = "yike")] v.push(("GetYikeAIAppJob", get_yike_ai_app_job as Encode));
+    v.push((
+        "GetWorkflowTask",
+        get_workflow_task as Encode,
+        <::ice_api::media_processing::GetWorkflowTaskRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "yike")]
-    v.push(("GetYikeAssetMediaInfo", get_yike_asset_media_info as Encode));
+    v.push((
+        "GetYikeAIAppJob",
+        get_yike_ai_app_job as Encode,
+        <::ice_api::yike::GetYikeAIAppJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "yike")]
-    v.push(("GetYikeStoryboardJob", get_yike_storyboard_job as Encode));
-    #[cfg(feature = "yike")] v.push(("GetYikeUser", get_yike_user as Encode));
+    v.push((
+        "GetYikeAssetMediaInfo",
+        get_yike_asset_media_info as Encode,
+        <::ice_api::yike::GetYikeAssetMediaInfoRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "yike")]
-    v.push(("GetYikeUserCredit", get_yike_user_credit as Encode));
+    v.push((
+        "GetYikeStoryboardJob",
+        get_yike_storyboard_job as Encode,
+        <::ice_api::yike::GetYikeStoryboardJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "yike")]
+    v.push((
+        "GetYikeUser",
+        get_yike_user as Encode,
+        <::ice_api::yike::GetYikeUserRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "yike")]
+    v.push((
+        "GetYikeUserCredit",
+        get_yike_user_credit as Encode,
+        <::ice_api::yike::GetYikeUserCreditRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-search")]
-    v.push(("InsertMediaToSearchLib", insert_media_to_search_lib as Encode));
+    v.push((
+        "InsertMediaToSearchLib",
+        insert_media_to_search_lib as Encode,
+        <::ice_api::media_search::InsertMediaToSearchLibRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "ai-agent")]
-    v.push(("ListAIAgentDialogues", list_ai_agent_dialogues as Encode));
+    v.push((
+        "ListAIAgentDialogues",
+        list_ai_agent_dialogues as Encode,
+        <::ice_api::ai_agent::ListAIAgentDialoguesRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "ai-agent")]
-    v.push(("ListAIAgentInstance", list_ai_agent_instance as Encode));
+    v.push((
+        "ListAIAgentInstance",
+        list_ai_agent_instance as Encode,
+        <::ice_api::ai_agent::ListAIAgentInstanceRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "ai-agent")]
-    v.push(("ListAIAgentPhoneNumber", list_ai_agent_phone_number as Encode));
+    v.push((
+        "ListAIAgentPhoneNumber",
+        list_ai_agent_phone_number as Encode,
+        <::ice_api::ai_agent::ListAIAgentPhoneNumberRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "ai-agent")]
-    v.push(("ListAIAgentVoiceprints", list_ai_agent_voiceprints as Encode));
+    v.push((
+        "ListAIAgentVoiceprints",
+        list_ai_agent_voiceprints as Encode,
+        <::ice_api::ai_agent::ListAIAgentVoiceprintsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "broadcast")]
-    v.push(("ListAdInsertions", list_ad_insertions as Encode));
-    #[cfg(feature = "broadcast")] v.push(("ListAlerts", list_alerts as Encode));
+    v.push((
+        "ListAdInsertions",
+        list_ad_insertions as Encode,
+        <::ice_api::broadcast::ListAdInsertionsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "broadcast")]
+    v.push((
+        "ListAlerts",
+        list_alerts as Encode,
+        <::ice_api::broadcast::ListAlertsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-assets")]
-    v.push(("ListAllPublicMediaTags", list_all_public_media_tags as Encode));
+    v.push((
+        "ListAllPublicMediaTags",
+        list_all_public_media_tags as Encode,
+        <::ice_api::media_assets::ListAllPublicMediaTagsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "avatars-voices")]
-    v.push(("ListAvatarTrainingJobs", list_avatar_training_jobs as Encode));
-    #[cfg(feature = "avatars-voices")] v.push(("ListAvatars", list_avatars as Encode));
+    v.push((
+        "ListAvatarTrainingJobs",
+        list_avatar_training_jobs as Encode,
+        <::ice_api::avatars_voices::ListAvatarTrainingJobsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "avatars-voices")]
+    v.push((
+        "ListAvatars",
+        list_avatars as Encode,
+        <::ice_api::avatars_voices::ListAvatarsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-production")]
-    v.push(("ListBatchMediaProducingJobs", list_batch_media_producing_jobs as Encode));
+    v.push((
+        "ListBatchMediaProducingJobs",
+        list_batch_media_producing_jobs as Encode,
+        <::ice_api::media_production::ListBatchMediaProducingJobsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "broadcast")]
-    v.push(("ListChannelAlerts", list_channel_alerts as Encode));
-    #[cfg(feature = "broadcast")] v.push(("ListChannels", list_channels as Encode));
+    v.push((
+        "ListChannelAlerts",
+        list_channel_alerts as Encode,
+        <::ice_api::broadcast::ListChannelAlertsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "broadcast")]
+    v.push((
+        "ListChannels",
+        list_channels as Encode,
+        <::ice_api::broadcast::ListChannelsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-processing")]
-    v.push(("ListCustomTemplates", list_custom_templates as Encode));
+    v.push((
+        "ListCustomTemplates",
+        list_custom_templates as Encode,
+        <::ice_api::media_processing::ListCustomTemplatesRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "avatars-voices")]
-    v.push(("ListCustomizedVoiceJobs", list_customized_voice_jobs as Encode));
+    v.push((
+        "ListCustomizedVoiceJobs",
+        list_customized_voice_jobs as Encode,
+        <::ice_api::avatars_voices::ListCustomizedVoiceJobsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "avatars-voices")]
-    v.push(("ListCustomizedVoices", list_customized_voices as Encode));
-    #[cfg(feature = "media-ai")] v.push(("ListDNADB", list_dnadb as Encode));
-    #[cfg(feature = "media-ai")] v.push(("ListDNAFiles", list_dna_files as Encode));
-    #[cfg(feature = "media-processing")]
-    v.push(("ListDynamicImageJobs", list_dynamic_image_jobs as Encode));
-    #[cfg(feature = "editing-projects")]
-    v.push(("ListEditingProjects", list_editing_projects as Encode));
+    v.push((
+        "ListCustomizedVoices",
+        list_customized_voices as Encode,
+        <::ice_api::avatars_voices::ListCustomizedVoicesRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-ai")]
-    v.push(("ListHotwordLibraries", list_hotword_libraries as Encode));
+    v.push((
+        "ListDNADB",
+        list_dnadb as Encode,
+        <::ice_api::media_ai::ListDNADBRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-ai")]
+    v.push((
+        "ListDNAFiles",
+        list_dna_files as Encode,
+        <::ice_api::media_ai::ListDNAFilesRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-processing")]
+    v.push((
+        "ListDynamicImageJobs",
+        list_dynamic_image_jobs as Encode,
+        <::ice_api::media_processing::ListDynamicImageJobsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "editing-projects")]
+    v.push((
+        "ListEditingProjects",
+        list_editing_projects as Encode,
+        <::ice_api::editing_projects::ListEditingProjectsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-ai")]
+    v.push((
+        "ListHotwordLibraries",
+        list_hotword_libraries as Encode,
+        <::ice_api::media_ai::ListHotwordLibrariesRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live-package")]
-    v.push(("ListLivePackageChannelGroups", list_live_package_channel_groups as Encode));
+    v.push((
+        "ListLivePackageChannelGroups",
+        list_live_package_channel_groups as Encode,
+        <::ice_api::live_package::ListLivePackageChannelGroupsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live-package")]
-    v.push(("ListLivePackageChannels", list_live_package_channels as Encode));
+    v.push((
+        "ListLivePackageChannels",
+        list_live_package_channels as Encode,
+        <::ice_api::live_package::ListLivePackageChannelsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live-package")]
     v.push((
         "ListLivePackageOriginEndpoints",
         list_live_package_origin_endpoints as Encode,
+        <::ice_api::live_package::ListLivePackageOriginEndpointsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
     ));
     #[cfg(feature = "live")]
-    v.push(("ListLiveRecordFiles", list_live_record_files as Encode));
+    v.push((
+        "ListLiveRecordFiles",
+        list_live_record_files as Encode,
+        <::ice_api::live::ListLiveRecordFilesRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live")]
-    v.push(("ListLiveRecordJobs", list_live_record_jobs as Encode));
+    v.push((
+        "ListLiveRecordJobs",
+        list_live_record_jobs as Encode,
+        <::ice_api::live::ListLiveRecordJobsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live")]
-    v.push(("ListLiveRecordTemplates", list_live_record_templates as Encode));
+    v.push((
+        "ListLiveRecordTemplates",
+        list_live_record_templates as Encode,
+        <::ice_api::live::ListLiveRecordTemplatesRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live")]
-    v.push(("ListLiveSnapshotFiles", list_live_snapshot_files as Encode));
+    v.push((
+        "ListLiveSnapshotFiles",
+        list_live_snapshot_files as Encode,
+        <::ice_api::live::ListLiveSnapshotFilesRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live")]
-    v.push(("ListLiveSnapshotJobs", list_live_snapshot_jobs as Encode));
+    v.push((
+        "ListLiveSnapshotJobs",
+        list_live_snapshot_jobs as Encode,
+        <::ice_api::live::ListLiveSnapshotJobsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live")]
-    v.push(("ListLiveSnapshotTemplates", list_live_snapshot_templates as Encode));
+    v.push((
+        "ListLiveSnapshotTemplates",
+        list_live_snapshot_templates as Encode,
+        <::ice_api::live::ListLiveSnapshotTemplatesRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live")]
-    v.push(("ListLiveTranscodeJobs", list_live_transcode_jobs as Encode));
+    v.push((
+        "ListLiveTranscodeJobs",
+        list_live_transcode_jobs as Encode,
+        <::ice_api::live::ListLiveTranscodeJobsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live")]
-    v.push(("ListLiveTranscodeTemplates", list_live_transcode_templates as Encode));
+    v.push((
+        "ListLiveTranscodeTemplates",
+        list_live_transcode_templates as Encode,
+        <::ice_api::live::ListLiveTranscodeTemplatesRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-assets")]
-    v.push(("ListMediaBasicInfos", list_media_basic_infos as Encode));
+    v.push((
+        "ListMediaBasicInfos",
+        list_media_basic_infos as Encode,
+        <::ice_api::media_assets::ListMediaBasicInfosRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-processing")]
-    v.push(("ListMediaConvertJobs", list_media_convert_jobs as Encode));
+    v.push((
+        "ListMediaConvertJobs",
+        list_media_convert_jobs as Encode,
+        <::ice_api::media_processing::ListMediaConvertJobsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-processing")]
-    v.push(("ListMediaInfoJobs", list_media_info_jobs as Encode));
+    v.push((
+        "ListMediaInfoJobs",
+        list_media_info_jobs as Encode,
+        <::ice_api::media_processing::ListMediaInfoJobsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-live")]
-    v.push(("ListMediaLiveChannels", list_media_live_channels as Encode));
+    v.push((
+        "ListMediaLiveChannels",
+        list_media_live_channels as Encode,
+        <::ice_api::media_live::ListMediaLiveChannelsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-live")]
     v.push((
         "ListMediaLiveInputSecurityGroups",
         list_media_live_input_security_groups as Encode,
+        <::ice_api::media_live::ListMediaLiveInputSecurityGroupsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
     ));
     #[cfg(feature = "media-live")]
-    v.push(("ListMediaLiveInputs", list_media_live_inputs as Encode));
+    v.push((
+        "ListMediaLiveInputs",
+        list_media_live_inputs as Encode,
+        <::ice_api::media_live::ListMediaLiveInputsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-assets")]
-    v.push(("ListMediaMarks", list_media_marks as Encode));
+    v.push((
+        "ListMediaMarks",
+        list_media_marks as Encode,
+        <::ice_api::media_assets::ListMediaMarksRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-production")]
-    v.push(("ListMediaProducingJobs", list_media_producing_jobs as Encode));
+    v.push((
+        "ListMediaProducingJobs",
+        list_media_producing_jobs as Encode,
+        <::ice_api::media_production::ListMediaProducingJobsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-processing")]
-    v.push(("ListPackageJobs", list_package_jobs as Encode));
+    v.push((
+        "ListPackageJobs",
+        list_package_jobs as Encode,
+        <::ice_api::media_processing::ListPackageJobsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-processing")]
-    v.push(("ListPipelines", list_pipelines as Encode));
-    #[cfg(feature = "broadcast")] v.push(("ListPrograms", list_programs as Encode));
-    #[cfg(feature = "media-assets")]
-    v.push(("ListPublicMediaBasicInfos", list_public_media_basic_infos as Encode));
-    #[cfg(feature = "media-search")]
-    v.push(("ListRecognitionEntities", list_recognition_entities as Encode));
-    #[cfg(feature = "media-search")]
-    v.push(("ListRecognitionLibs", list_recognition_libs as Encode));
-    #[cfg(feature = "media-search")]
-    v.push(("ListRecognitionSamples", list_recognition_samples as Encode));
-    #[cfg(feature = "broadcast")] v.push(("ListSchedules", list_schedules as Encode));
-    #[cfg(feature = "media-search")]
-    v.push(("ListSearchLib", list_search_lib as Encode));
-    #[cfg(feature = "intelligent-production")]
-    v.push(("ListSmartJobs", list_smart_jobs as Encode));
-    #[cfg(feature = "avatars-voices")]
-    v.push(("ListSmartSysAvatarModels", list_smart_sys_avatar_models as Encode));
-    #[cfg(feature = "avatars-voices")]
-    v.push(("ListSmartVoiceGroups", list_smart_voice_groups as Encode));
-    #[cfg(feature = "media-processing")]
-    v.push(("ListSnapshotJobs", list_snapshot_jobs as Encode));
+    v.push((
+        "ListPipelines",
+        list_pipelines as Encode,
+        <::ice_api::media_processing::ListPipelinesRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "broadcast")]
-    v.push(("ListSourceLocations", list_source_locations as Encode));
-    #[cfg(feature = "broadcast")] v.push(("ListSources", list_sources as Encode));
+    v.push((
+        "ListPrograms",
+        list_programs as Encode,
+        <::ice_api::broadcast::ListProgramsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-assets")]
+    v.push((
+        "ListPublicMediaBasicInfos",
+        list_public_media_basic_infos as Encode,
+        <::ice_api::media_assets::ListPublicMediaBasicInfosRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-search")]
+    v.push((
+        "ListRecognitionEntities",
+        list_recognition_entities as Encode,
+        <::ice_api::media_search::ListRecognitionEntitiesRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-search")]
+    v.push((
+        "ListRecognitionLibs",
+        list_recognition_libs as Encode,
+        <::ice_api::media_search::ListRecognitionLibsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-search")]
+    v.push((
+        "ListRecognitionSamples",
+        list_recognition_samples as Encode,
+        <::ice_api::media_search::ListRecognitionSamplesRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "broadcast")]
+    v.push((
+        "ListSchedules",
+        list_schedules as Encode,
+        <::ice_api::broadcast::ListSchedulesRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-search")]
+    v.push((
+        "ListSearchLib",
+        list_search_lib as Encode,
+        <::ice_api::media_search::ListSearchLibRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "intelligent-production")]
+    v.push((
+        "ListSmartJobs",
+        list_smart_jobs as Encode,
+        <::ice_api::intelligent_production::ListSmartJobsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "avatars-voices")]
+    v.push((
+        "ListSmartSysAvatarModels",
+        list_smart_sys_avatar_models as Encode,
+        <::ice_api::avatars_voices::ListSmartSysAvatarModelsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "avatars-voices")]
+    v.push((
+        "ListSmartVoiceGroups",
+        list_smart_voice_groups as Encode,
+        <::ice_api::avatars_voices::ListSmartVoiceGroupsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-processing")]
-    v.push(("ListSystemTemplates", list_system_templates as Encode));
+    v.push((
+        "ListSnapshotJobs",
+        list_snapshot_jobs as Encode,
+        <::ice_api::media_processing::ListSnapshotJobsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "broadcast")]
+    v.push((
+        "ListSourceLocations",
+        list_source_locations as Encode,
+        <::ice_api::broadcast::ListSourceLocationsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "broadcast")]
+    v.push((
+        "ListSources",
+        list_sources as Encode,
+        <::ice_api::broadcast::ListSourcesRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-processing")]
+    v.push((
+        "ListSystemTemplates",
+        list_system_templates as Encode,
+        <::ice_api::media_processing::ListSystemTemplatesRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-production")]
-    v.push(("ListTemplates", list_templates as Encode));
+    v.push((
+        "ListTemplates",
+        list_templates as Encode,
+        <::ice_api::media_production::ListTemplatesRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-processing")]
-    v.push(("ListTranscodeJobs", list_transcode_jobs as Encode));
+    v.push((
+        "ListTranscodeJobs",
+        list_transcode_jobs as Encode,
+        <::ice_api::media_processing::ListTranscodeJobsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "vod-packaging")]
-    v.push(("ListVodPackagingAssets", list_vod_packaging_assets as Encode));
+    v.push((
+        "ListVodPackagingAssets",
+        list_vod_packaging_assets as Encode,
+        <::ice_api::vod_packaging::ListVodPackagingAssetsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "vod-packaging")]
     v.push((
         "ListVodPackagingConfigurations",
         list_vod_packaging_configurations as Encode,
+        <::ice_api::vod_packaging::ListVodPackagingConfigurationsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
     ));
     #[cfg(feature = "vod-packaging")]
-    v.push(("ListVodPackagingGroups", list_vod_packaging_groups as Encode));
+    v.push((
+        "ListVodPackagingGroups",
+        list_vod_packaging_groups as Encode,
+        <::ice_api::vod_packaging::ListVodPackagingGroupsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-processing")]
-    v.push(("ListWorkflowTasks", list_workflow_tasks as Encode));
+    v.push((
+        "ListWorkflowTasks",
+        list_workflow_tasks as Encode,
+        <::ice_api::media_processing::ListWorkflowTasksRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "yike")]
-    v.push(("ListYikeAssetFolders", list_yike_asset_folders as Encode));
+    v.push((
+        "ListYikeAssetFolders",
+        list_yike_asset_folders as Encode,
+        <::ice_api::yike::ListYikeAssetFoldersRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "yike")]
-    v.push(("ListYikeProductions", list_yike_productions as Encode));
+    v.push((
+        "ListYikeProductions",
+        list_yike_productions as Encode,
+        <::ice_api::yike::ListYikeProductionsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-connect")]
-    v.push(("OpenMediaConnectFlowFailover", open_media_connect_flow_failover as Encode));
+    v.push((
+        "OpenMediaConnectFlowFailover",
+        open_media_connect_flow_failover as Encode,
+        <::ice_api::media_connect::OpenMediaConnectFlowFailoverRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "yike")]
-    v.push(("PrecheckYikeAIAppJob", precheck_yike_ai_app_job as Encode));
+    v.push((
+        "PrecheckYikeAIAppJob",
+        precheck_yike_ai_app_job as Encode,
+        <::ice_api::yike::PrecheckYikeAIAppJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-ai")]
-    v.push(("QueryCopyrightExtractJob", query_copyright_extract_job as Encode));
+    v.push((
+        "QueryCopyrightExtractJob",
+        query_copyright_extract_job as Encode,
+        <::ice_api::media_ai::QueryCopyrightExtractJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-ai")]
-    v.push(("QueryCopyrightJobList", query_copyright_job_list as Encode));
+    v.push((
+        "QueryCopyrightJobList",
+        query_copyright_job_list as Encode,
+        <::ice_api::media_ai::QueryCopyrightJobListRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-ai")]
-    v.push(("QueryDNAJobList", query_dna_job_list as Encode));
+    v.push((
+        "QueryDNAJobList",
+        query_dna_job_list as Encode,
+        <::ice_api::media_ai::QueryDNAJobListRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "intelligent-production")]
-    v.push(("QueryIProductionJob", query_i_production_job as Encode));
-    #[cfg(feature = "live")] v.push(("QueryIpcQuota", query_ipc_quota as Encode));
-    #[cfg(feature = "media-ai")]
-    v.push(("QueryMediaCensorJobDetail", query_media_censor_job_detail as Encode));
-    #[cfg(feature = "media-ai")]
-    v.push(("QueryMediaCensorJobList", query_media_censor_job_list as Encode));
-    #[cfg(feature = "media-search")]
-    v.push(("QueryMediaIndexJob", query_media_index_job as Encode));
-    #[cfg(feature = "media-search")]
-    v.push(("QuerySearchIndex", query_search_index as Encode));
-    #[cfg(feature = "media-search")]
-    v.push(("QuerySearchLib", query_search_lib as Encode));
-    #[cfg(feature = "media-ai")]
-    v.push(("QuerySmarttagJob", query_smarttag_job as Encode));
-    #[cfg(feature = "media-ai")]
-    v.push(("QueryTraceAbJobList", query_trace_ab_job_list as Encode));
-    #[cfg(feature = "media-ai")]
-    v.push(("QueryTraceExtractJob", query_trace_extract_job as Encode));
-    #[cfg(feature = "media-ai")]
-    v.push(("QueryTraceM3u8JobList", query_trace_m3u8_job_list as Encode));
-    #[cfg(feature = "media-ai")]
-    v.push(("QueryVideoCognitionJob", query_video_cognition_job as Encode));
-    #[cfg(feature = "media-assets")]
-    v.push(("RefreshUploadMedia", refresh_upload_media as Encode));
-    #[cfg(feature = "media-assets")]
-    v.push(("RegisterMediaInfo", register_media_info as Encode));
+    v.push((
+        "QueryIProductionJob",
+        query_i_production_job as Encode,
+        <::ice_api::intelligent_production::QueryIProductionJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live")]
-    v.push(("RegisterMediaStream", register_media_stream as Encode));
+    v.push((
+        "QueryIpcQuota",
+        query_ipc_quota as Encode,
+        <::ice_api::live::QueryIpcQuotaRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-ai")]
+    v.push((
+        "QueryMediaCensorJobDetail",
+        query_media_censor_job_detail as Encode,
+        <::ice_api::media_ai::QueryMediaCensorJobDetailRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-ai")]
+    v.push((
+        "QueryMediaCensorJobList",
+        query_media_censor_job_list as Encode,
+        <::ice_api::media_ai::QueryMediaCensorJobListRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-search")]
+    v.push((
+        "QueryMediaIndexJob",
+        query_media_index_job as Encode,
+        <::ice_api::media_search::QueryMediaIndexJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-search")]
+    v.push((
+        "QuerySearchIndex",
+        query_search_index as Encode,
+        <::ice_api::media_search::QuerySearchIndexRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-search")]
+    v.push((
+        "QuerySearchLib",
+        query_search_lib as Encode,
+        <::ice_api::media_search::QuerySearchLibRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-ai")]
+    v.push((
+        "QuerySmarttagJob",
+        query_smarttag_job as Encode,
+        <::ice_api::media_ai::QuerySmarttagJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-ai")]
+    v.push((
+        "QueryTraceAbJobList",
+        query_trace_ab_job_list as Encode,
+        <::ice_api::media_ai::QueryTraceAbJobListRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-ai")]
+    v.push((
+        "QueryTraceExtractJob",
+        query_trace_extract_job as Encode,
+        <::ice_api::media_ai::QueryTraceExtractJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-ai")]
+    v.push((
+        "QueryTraceM3u8JobList",
+        query_trace_m3u8_job_list as Encode,
+        <::ice_api::media_ai::QueryTraceM3u8JobListRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-ai")]
+    v.push((
+        "QueryVideoCognitionJob",
+        query_video_cognition_job as Encode,
+        <::ice_api::media_ai::QueryVideoCognitionJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-assets")]
+    v.push((
+        "RefreshUploadMedia",
+        refresh_upload_media as Encode,
+        <::ice_api::media_assets::RefreshUploadMediaRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-assets")]
+    v.push((
+        "RegisterMediaInfo",
+        register_media_info as Encode,
+        <::ice_api::media_assets::RegisterMediaInfoRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "live")]
+    v.push((
+        "RegisterMediaStream",
+        register_media_stream as Encode,
+        <::ice_api::live::RegisterMediaStreamRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "yike")]
-    v.push(("RegisterYikeAssetMediaInfo", register_yike_asset_media_info as Encode));
+    v.push((
+        "RegisterYikeAssetMediaInfo",
+        register_yike_asset_media_info as Encode,
+        <::ice_api::yike::RegisterYikeAssetMediaInfoRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-connect")]
-    v.push(("ResumeMediaConnectFlowOutput", resume_media_connect_flow_output as Encode));
+    v.push((
+        "ResumeMediaConnectFlowOutput",
+        resume_media_connect_flow_output as Encode,
+        <::ice_api::media_connect::ResumeMediaConnectFlowOutputRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "yike")]
-    v.push(("ResumeYikeStoryboardJob", resume_yike_storyboard_job as Encode));
+    v.push((
+        "ResumeYikeStoryboardJob",
+        resume_yike_storyboard_job as Encode,
+        <::ice_api::yike::ResumeYikeStoryboardJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "editing-projects")]
-    v.push(("SearchEditingProject", search_editing_project as Encode));
+    v.push((
+        "SearchEditingProject",
+        search_editing_project as Encode,
+        <::ice_api::editing_projects::SearchEditingProjectRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-search")]
-    v.push(("SearchIndexJobRerun", search_index_job_rerun as Encode));
-    #[cfg(feature = "media-search")] v.push(("SearchMedia", search_media as Encode));
+    v.push((
+        "SearchIndexJobRerun",
+        search_index_job_rerun as Encode,
+        <::ice_api::media_search::SearchIndexJobRerunRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-search")]
-    v.push(("SearchMediaByAILabel", search_media_by_ai_label as Encode));
+    v.push((
+        "SearchMedia",
+        search_media as Encode,
+        <::ice_api::media_search::SearchMediaRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-search")]
-    v.push(("SearchMediaByFace", search_media_by_face as Encode));
+    v.push((
+        "SearchMediaByAILabel",
+        search_media_by_ai_label as Encode,
+        <::ice_api::media_search::SearchMediaByAILabelRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-search")]
-    v.push(("SearchMediaByHybrid", search_media_by_hybrid as Encode));
+    v.push((
+        "SearchMediaByFace",
+        search_media_by_face as Encode,
+        <::ice_api::media_search::SearchMediaByFaceRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-search")]
-    v.push(("SearchMediaByMultimodal", search_media_by_multimodal as Encode));
+    v.push((
+        "SearchMediaByHybrid",
+        search_media_by_hybrid as Encode,
+        <::ice_api::media_search::SearchMediaByHybridRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-search")]
-    v.push(("SearchMediaClipByFace", search_media_clip_by_face as Encode));
+    v.push((
+        "SearchMediaByMultimodal",
+        search_media_by_multimodal as Encode,
+        <::ice_api::media_search::SearchMediaByMultimodalRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-search")]
-    v.push(("SearchPublicMediaInfo", search_public_media_info as Encode));
+    v.push((
+        "SearchMediaClipByFace",
+        search_media_clip_by_face as Encode,
+        <::ice_api::media_search::SearchMediaClipByFaceRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-search")]
+    v.push((
+        "SearchPublicMediaInfo",
+        search_public_media_info as Encode,
+        <::ice_api::media_search::SearchPublicMediaInfoRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "ai-agent")]
     v.push((
         "SendAIAgentDataChannelMessage",
         send_ai_agent_data_channel_message as Encode,
+        <::ice_api::ai_agent::SendAIAgentDataChannelMessageRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
     ));
     #[cfg(feature = "ai-agent")]
-    v.push(("SendAIAgentSpeech", send_ai_agent_speech as Encode));
+    v.push((
+        "SendAIAgentSpeech",
+        send_ai_agent_speech as Encode,
+        <::ice_api::ai_agent::SendAIAgentSpeechRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "ai-agent")]
-    v.push(("SendAIAgentText", send_ai_agent_text as Encode));
+    v.push((
+        "SendAIAgentText",
+        send_ai_agent_text as Encode,
+        <::ice_api::ai_agent::SendAIAgentTextRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live")]
-    v.push(("SendLiveSnapshotJobCommand", send_live_snapshot_job_command as Encode));
+    v.push((
+        "SendLiveSnapshotJobCommand",
+        send_live_snapshot_job_command as Encode,
+        <::ice_api::live::SendLiveSnapshotJobCommandRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live")]
-    v.push(("SendLiveTranscodeJobCommand", send_live_transcode_job_command as Encode));
+    v.push((
+        "SendLiveTranscodeJobCommand",
+        send_live_transcode_job_command as Encode,
+        <::ice_api::live::SendLiveTranscodeJobCommandRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "ai-agent")]
-    v.push(("SendMessageChatText", send_message_chat_text as Encode));
+    v.push((
+        "SendMessageChatText",
+        send_message_chat_text as Encode,
+        <::ice_api::ai_agent::SendMessageChatTextRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "ai-agent")]
-    v.push(("SetAIAgentVoiceprint", set_ai_agent_voiceprint as Encode));
+    v.push((
+        "SetAIAgentVoiceprint",
+        set_ai_agent_voiceprint as Encode,
+        <::ice_api::ai_agent::SetAIAgentVoiceprintRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-ai")]
-    v.push(("SetContentAnalyzeConfig", set_content_analyze_config as Encode));
+    v.push((
+        "SetContentAnalyzeConfig",
+        set_content_analyze_config as Encode,
+        <::ice_api::media_ai::SetContentAnalyzeConfigRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-processing")]
-    v.push(("SetDefaultCustomTemplate", set_default_custom_template as Encode));
+    v.push((
+        "SetDefaultCustomTemplate",
+        set_default_custom_template as Encode,
+        <::ice_api::media_processing::SetDefaultCustomTemplateRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-assets")]
-    v.push(("SetDefaultStorageLocation", set_default_storage_location as Encode));
+    v.push((
+        "SetDefaultStorageLocation",
+        set_default_storage_location as Encode,
+        <::ice_api::media_assets::SetDefaultStorageLocationRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "account")]
-    v.push(("SetEventCallback", set_event_callback as Encode));
+    v.push((
+        "SetEventCallback",
+        set_event_callback as Encode,
+        <::ice_api::account::SetEventCallbackRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "broadcast")]
-    v.push(("SetNotifyConfig", set_notify_config as Encode));
-    #[cfg(feature = "yike")] v.push(("SetYikeUserRole", set_yike_user_role as Encode));
-    #[cfg(feature = "ai-agent")]
-    v.push(("StartAIAgentInstance", start_ai_agent_instance as Encode));
-    #[cfg(feature = "ai-agent")]
-    v.push(("StartAIAgentOutboundCall", start_ai_agent_outbound_call as Encode));
-    #[cfg(feature = "ai-agent")]
-    v.push(("StartAIWorkflow", start_ai_workflow as Encode));
-    #[cfg(feature = "broadcast")] v.push(("StartChannel", start_channel as Encode));
-    #[cfg(feature = "media-live")]
-    v.push(("StartMediaLiveChannel", start_media_live_channel as Encode));
-    #[cfg(feature = "ai-agent")]
-    v.push(("StartRtcRobotInstance", start_rtc_robot_instance as Encode));
-    #[cfg(feature = "media-processing")]
-    v.push(("StartWorkflow", start_workflow as Encode));
-    #[cfg(feature = "ai-agent")]
-    v.push(("StopAIAgentInstance", stop_ai_agent_instance as Encode));
-    #[cfg(feature = "ai-agent")]
-    v.push(("StopAIWorkflowTask", stop_ai_workflow_task as Encode));
-    #[cfg(feature = "broadcast")] v.push(("StopChannel", stop_channel as Encode));
-    #[cfg(feature = "media-live")]
-    v.push(("StopMediaLiveChannel", stop_media_live_channel as Encode));
-    #[cfg(feature = "ai-agent")]
-    v.push(("StopRtcRobotInstance", stop_rtc_robot_instance as Encode));
+    v.push((
+        "SetNotifyConfig",
+        set_notify_config as Encode,
+        <::ice_api::broadcast::SetNotifyConfigRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "yike")]
-    v.push(("SubYikeUserCredit", sub_yike_user_credit as Encode));
+    v.push((
+        "SetYikeUserRole",
+        set_yike_user_role as Encode,
+        <::ice_api::yike::SetYikeUserRoleRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "ai-agent")]
-    v.push(("SubmitAIAgentVideoAuditTask", submit_ai_agent_video_audit_task as Encode));
-    #[cfg(feature = "media-ai")] v.push(("SubmitASRJob", submit_asr_job as Encode));
+    v.push((
+        "StartAIAgentInstance",
+        start_ai_agent_instance as Encode,
+        <::ice_api::ai_agent::StartAIAgentInstanceRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "ai-agent")]
+    v.push((
+        "StartAIAgentOutboundCall",
+        start_ai_agent_outbound_call as Encode,
+        <::ice_api::ai_agent::StartAIAgentOutboundCallRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "ai-agent")]
+    v.push((
+        "StartAIWorkflow",
+        start_ai_workflow as Encode,
+        <::ice_api::ai_agent::StartAIWorkflowRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "broadcast")]
+    v.push((
+        "StartChannel",
+        start_channel as Encode,
+        <::ice_api::broadcast::StartChannelRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-live")]
+    v.push((
+        "StartMediaLiveChannel",
+        start_media_live_channel as Encode,
+        <::ice_api::media_live::StartMediaLiveChannelRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "ai-agent")]
+    v.push((
+        "StartRtcRobotInstance",
+        start_rtc_robot_instance as Encode,
+        <::ice_api::ai_agent::StartRtcRobotInstanceRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-processing")]
+    v.push((
+        "StartWorkflow",
+        start_workflow as Encode,
+        <::ice_api::media_processing::StartWorkflowRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "ai-agent")]
+    v.push((
+        "StopAIAgentInstance",
+        stop_ai_agent_instance as Encode,
+        <::ice_api::ai_agent::StopAIAgentInstanceRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "ai-agent")]
+    v.push((
+        "StopAIWorkflowTask",
+        stop_ai_workflow_task as Encode,
+        <::ice_api::ai_agent::StopAIWorkflowTaskRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "broadcast")]
+    v.push((
+        "StopChannel",
+        stop_channel as Encode,
+        <::ice_api::broadcast::StopChannelRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-live")]
+    v.push((
+        "StopMediaLiveChannel",
+        stop_media_live_channel as Encode,
+        <::ice_api::media_live::StopMediaLiveChannelRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "ai-agent")]
+    v.push((
+        "StopRtcRobotInstance",
+        stop_rtc_robot_instance as Encode,
+        <::ice_api::ai_agent::StopRtcRobotInstanceRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "yike")]
+    v.push((
+        "SubYikeUserCredit",
+        sub_yike_user_credit as Encode,
+        <::ice_api::yike::SubYikeUserCreditRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "ai-agent")]
+    v.push((
+        "SubmitAIAgentVideoAuditTask",
+        submit_ai_agent_video_audit_task as Encode,
+        <::ice_api::ai_agent::SubmitAIAgentVideoAuditTaskRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-ai")]
+    v.push((
+        "SubmitASRJob",
+        submit_asr_job as Encode,
+        <::ice_api::media_ai::SubmitASRJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "intelligent-production")]
-    v.push(("SubmitAudioProduceJob", submit_audio_produce_job as Encode));
+    v.push((
+        "SubmitAudioProduceJob",
+        submit_audio_produce_job as Encode,
+        <::ice_api::intelligent_production::SubmitAudioProduceJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "avatars-voices")]
-    v.push(("SubmitAvatarTrainingJob", submit_avatar_training_job as Encode));
+    v.push((
+        "SubmitAvatarTrainingJob",
+        submit_avatar_training_job as Encode,
+        <::ice_api::avatars_voices::SubmitAvatarTrainingJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "avatars-voices")]
-    v.push(("SubmitAvatarVideoJob", submit_avatar_video_job as Encode));
+    v.push((
+        "SubmitAvatarVideoJob",
+        submit_avatar_video_job as Encode,
+        <::ice_api::avatars_voices::SubmitAvatarVideoJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-production")]
-    v.push(("SubmitBatchMediaProducingJob", submit_batch_media_producing_job as Encode));
+    v.push((
+        "SubmitBatchMediaProducingJob",
+        submit_batch_media_producing_job as Encode,
+        <::ice_api::media_production::SubmitBatchMediaProducingJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-ai")]
-    v.push(("SubmitCopyrightExtractJob", submit_copyright_extract_job as Encode));
+    v.push((
+        "SubmitCopyrightExtractJob",
+        submit_copyright_extract_job as Encode,
+        <::ice_api::media_ai::SubmitCopyrightExtractJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-ai")]
-    v.push(("SubmitCopyrightJob", submit_copyright_job as Encode));
+    v.push((
+        "SubmitCopyrightJob",
+        submit_copyright_job as Encode,
+        <::ice_api::media_ai::SubmitCopyrightJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "avatars-voices")]
     v.push((
         "SubmitCosyVoiceCustomizedVoiceJob",
         submit_cosy_voice_customized_voice_job as Encode,
+        <::ice_api::avatars_voices::SubmitCosyVoiceCustomizedVoiceJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
     ));
     #[cfg(feature = "avatars-voices")]
-    v.push(("SubmitCustomizedVoiceJob", submit_customized_voice_job as Encode));
-    #[cfg(feature = "media-ai")] v.push(("SubmitDNAJob", submit_dna_job as Encode));
-    #[cfg(feature = "intelligent-production")]
-    v.push(("SubmitDynamicChartJob", submit_dynamic_chart_job as Encode));
-    #[cfg(feature = "media-processing")]
-    v.push(("SubmitDynamicImageJob", submit_dynamic_image_job as Encode));
-    #[cfg(feature = "intelligent-production")]
-    v.push(("SubmitHighlightExtractionJob", submit_highlight_extraction_job as Encode));
-    #[cfg(feature = "intelligent-production")]
-    v.push(("SubmitIProductionJob", submit_i_production_job as Encode));
-    #[cfg(feature = "editing-projects")]
-    v.push(("SubmitLiveEditingJob", submit_live_editing_job as Encode));
-    #[cfg(feature = "live")]
-    v.push(("SubmitLiveRecordJob", submit_live_record_job as Encode));
-    #[cfg(feature = "live")]
-    v.push(("SubmitLiveSnapshotJob", submit_live_snapshot_job as Encode));
-    #[cfg(feature = "live")]
-    v.push(("SubmitLiveTranscodeJob", submit_live_transcode_job as Encode));
+    v.push((
+        "SubmitCustomizedVoiceJob",
+        submit_customized_voice_job as Encode,
+        <::ice_api::avatars_voices::SubmitCustomizedVoiceJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-ai")]
-    v.push(("SubmitMediaAiAnalysisJob", submit_media_ai_analysis_job as Encode));
-    #[cfg(feature = "media-ai")]
-    v.push(("SubmitMediaCensorJob", submit_media_censor_job as Encode));
+    v.push((
+        "SubmitDNAJob",
+        submit_dna_job as Encode,
+        <::ice_api::media_ai::SubmitDNAJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "intelligent-production")]
+    v.push((
+        "SubmitDynamicChartJob",
+        submit_dynamic_chart_job as Encode,
+        <::ice_api::intelligent_production::SubmitDynamicChartJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-processing")]
-    v.push(("SubmitMediaConvertJob", submit_media_convert_job as Encode));
-    #[cfg(feature = "media-processing")]
-    v.push(("SubmitMediaInfoJob", submit_media_info_job as Encode));
-    #[cfg(feature = "media-production")]
-    v.push(("SubmitMediaProducingJob", submit_media_producing_job as Encode));
-    #[cfg(feature = "media-processing")]
-    v.push(("SubmitPackageJob", submit_package_job as Encode));
+    v.push((
+        "SubmitDynamicImageJob",
+        submit_dynamic_image_job as Encode,
+        <::ice_api::media_processing::SubmitDynamicImageJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "intelligent-production")]
+    v.push((
+        "SubmitHighlightExtractionJob",
+        submit_highlight_extraction_job as Encode,
+        <::ice_api::intelligent_production::SubmitHighlightExtractionJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "intelligent-production")]
+    v.push((
+        "SubmitIProductionJob",
+        submit_i_production_job as Encode,
+        <::ice_api::intelligent_production::SubmitIProductionJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "editing-projects")]
-    v.push(("SubmitProjectExportJob", submit_project_export_job as Encode));
+    v.push((
+        "SubmitLiveEditingJob",
+        submit_live_editing_job as Encode,
+        <::ice_api::editing_projects::SubmitLiveEditingJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "live")]
+    v.push((
+        "SubmitLiveRecordJob",
+        submit_live_record_job as Encode,
+        <::ice_api::live::SubmitLiveRecordJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "live")]
+    v.push((
+        "SubmitLiveSnapshotJob",
+        submit_live_snapshot_job as Encode,
+        <::ice_api::live::SubmitLiveSnapshotJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "live")]
+    v.push((
+        "SubmitLiveTranscodeJob",
+        submit_live_transcode_job as Encode,
+        <::ice_api::live::SubmitLiveTranscodeJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-ai")]
+    v.push((
+        "SubmitMediaAiAnalysisJob",
+        submit_media_ai_analysis_job as Encode,
+        <::ice_api::media_ai::SubmitMediaAiAnalysisJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-ai")]
+    v.push((
+        "SubmitMediaCensorJob",
+        submit_media_censor_job as Encode,
+        <::ice_api::media_ai::SubmitMediaCensorJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-processing")]
+    v.push((
+        "SubmitMediaConvertJob",
+        submit_media_convert_job as Encode,
+        <::ice_api::media_processing::SubmitMediaConvertJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-processing")]
+    v.push((
+        "SubmitMediaInfoJob",
+        submit_media_info_job as Encode,
+        <::ice_api::media_processing::SubmitMediaInfoJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-production")]
-    v.push(("SubmitSceneBatchEditingJob", submit_scene_batch_editing_job as Encode));
+    v.push((
+        "SubmitMediaProducingJob",
+        submit_media_producing_job as Encode,
+        <::ice_api::media_production::SubmitMediaProducingJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-processing")]
+    v.push((
+        "SubmitPackageJob",
+        submit_package_job as Encode,
+        <::ice_api::media_processing::SubmitPackageJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "editing-projects")]
+    v.push((
+        "SubmitProjectExportJob",
+        submit_project_export_job as Encode,
+        <::ice_api::editing_projects::SubmitProjectExportJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-production")]
-    v.push(("SubmitSceneMediaSelectionJob", submit_scene_media_selection_job as Encode));
+    v.push((
+        "SubmitSceneBatchEditingJob",
+        submit_scene_batch_editing_job as Encode,
+        <::ice_api::media_production::SubmitSceneBatchEditingJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "media-production")]
+    v.push((
+        "SubmitSceneMediaSelectionJob",
+        submit_scene_media_selection_job as Encode,
+        <::ice_api::media_production::SubmitSceneMediaSelectionJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-production")]
     v.push((
         "SubmitSceneTimelineOrganizationJob",
         submit_scene_timeline_organization_job as Encode,
+        <::ice_api::media_production::SubmitSceneTimelineOrganizationJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
     ));
     #[cfg(feature = "intelligent-production")]
     v.push((
         "SubmitScreenMediaHighlightsJob",
         submit_screen_media_highlights_job as Encode,
+        <::ice_api::intelligent_production::SubmitScreenMediaHighlightsJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
     ));
     #[cfg(feature = "media-ai")]
-    v.push(("SubmitSegmentationJob", submit_segmentation_job as Encode));
+    v.push((
+        "SubmitSegmentationJob",
+        submit_segmentation_job as Encode,
+        <::ice_api::media_ai::SubmitSegmentationJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-ai")]
-    v.push(("SubmitSmarttagJob", submit_smarttag_job as Encode));
+    v.push((
+        "SubmitSmarttagJob",
+        submit_smarttag_job as Encode,
+        <::ice_api::media_ai::SubmitSmarttagJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-processing")]
-    v.push(("SubmitSnapshotJob", submit_snapshot_job as Encode));
+    v.push((
+        "SubmitSnapshotJob",
+        submit_snapshot_job as Encode,
+        <::ice_api::media_processing::SubmitSnapshotJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "intelligent-production")]
-    v.push(("SubmitSportsHighlightsJob", submit_sports_highlights_job as Encode));
+    v.push((
+        "SubmitSportsHighlightsJob",
+        submit_sports_highlights_job as Encode,
+        <::ice_api::intelligent_production::SubmitSportsHighlightsJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "avatars-voices")]
     v.push((
         "SubmitStandardCustomizedVoiceJob",
         submit_standard_customized_voice_job as Encode,
+        <::ice_api::avatars_voices::SubmitStandardCustomizedVoiceJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
     ));
     #[cfg(feature = "media-processing")]
-    v.push(("SubmitSyncMediaInfoJob", submit_sync_media_info_job as Encode));
+    v.push((
+        "SubmitSyncMediaInfoJob",
+        submit_sync_media_info_job as Encode,
+        <::ice_api::media_processing::SubmitSyncMediaInfoJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "intelligent-production")]
-    v.push(("SubmitTextGenerateJob", submit_text_generate_job as Encode));
+    v.push((
+        "SubmitTextGenerateJob",
+        submit_text_generate_job as Encode,
+        <::ice_api::intelligent_production::SubmitTextGenerateJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-ai")]
-    v.push(("SubmitTraceAbJob", submit_trace_ab_job as Encode));
+    v.push((
+        "SubmitTraceAbJob",
+        submit_trace_ab_job as Encode,
+        <::ice_api::media_ai::SubmitTraceAbJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-ai")]
-    v.push(("SubmitTraceExtractJob", submit_trace_extract_job as Encode));
+    v.push((
+        "SubmitTraceExtractJob",
+        submit_trace_extract_job as Encode,
+        <::ice_api::media_ai::SubmitTraceExtractJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-ai")]
-    v.push(("SubmitTraceM3u8Job", submit_trace_m3u8_job as Encode));
+    v.push((
+        "SubmitTraceM3u8Job",
+        submit_trace_m3u8_job as Encode,
+        <::ice_api::media_ai::SubmitTraceM3u8JobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-processing")]
-    v.push(("SubmitTranscodeJob", submit_transcode_job as Encode));
+    v.push((
+        "SubmitTranscodeJob",
+        submit_transcode_job as Encode,
+        <::ice_api::media_processing::SubmitTranscodeJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-ai")]
-    v.push(("SubmitVideoCognitionJob", submit_video_cognition_job as Encode));
+    v.push((
+        "SubmitVideoCognitionJob",
+        submit_video_cognition_job as Encode,
+        <::ice_api::media_ai::SubmitVideoCognitionJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "intelligent-production")]
-    v.push(("SubmitVideoTranslationJob", submit_video_translation_job as Encode));
+    v.push((
+        "SubmitVideoTranslationJob",
+        submit_video_translation_job as Encode,
+        <::ice_api::intelligent_production::SubmitVideoTranslationJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "yike")]
-    v.push(("SubmitYikeAIAppJob", submit_yike_ai_app_job as Encode));
+    v.push((
+        "SubmitYikeAIAppJob",
+        submit_yike_ai_app_job as Encode,
+        <::ice_api::yike::SubmitYikeAIAppJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "yike")]
-    v.push(("SubmitYikeStoryboardJob", submit_yike_storyboard_job as Encode));
+    v.push((
+        "SubmitYikeStoryboardJob",
+        submit_yike_storyboard_job as Encode,
+        <::ice_api::yike::SubmitYikeStoryboardJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "ai-agent")]
-    v.push(("TakeoverAIAgentCall", takeover_ai_agent_call as Encode));
+    v.push((
+        "TakeoverAIAgentCall",
+        takeover_ai_agent_call as Encode,
+        <::ice_api::ai_agent::TakeoverAIAgentCallRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "ai-agent")]
-    v.push(("UpdateAIAgentInstance", update_ai_agent_instance as Encode));
+    v.push((
+        "UpdateAIAgentInstance",
+        update_ai_agent_instance as Encode,
+        <::ice_api::ai_agent::UpdateAIAgentInstanceRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "broadcast")]
-    v.push(("UpdateAdInsertion", update_ad_insertion as Encode));
+    v.push((
+        "UpdateAdInsertion",
+        update_ad_insertion as Encode,
+        <::ice_api::broadcast::UpdateAdInsertionRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "avatars-voices")]
-    v.push(("UpdateAvatarTrainingJob", update_avatar_training_job as Encode));
+    v.push((
+        "UpdateAvatarTrainingJob",
+        update_avatar_training_job as Encode,
+        <::ice_api::avatars_voices::UpdateAvatarTrainingJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-assets")]
-    v.push(("UpdateCategory", update_category as Encode));
-    #[cfg(feature = "broadcast")] v.push(("UpdateChannel", update_channel as Encode));
+    v.push((
+        "UpdateCategory",
+        update_category as Encode,
+        <::ice_api::media_assets::UpdateCategoryRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "broadcast")]
+    v.push((
+        "UpdateChannel",
+        update_channel as Encode,
+        <::ice_api::broadcast::UpdateChannelRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-processing")]
-    v.push(("UpdateCustomTemplate", update_custom_template as Encode));
+    v.push((
+        "UpdateCustomTemplate",
+        update_custom_template as Encode,
+        <::ice_api::media_processing::UpdateCustomTemplateRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "avatars-voices")]
-    v.push(("UpdateCustomizedVoice", update_customized_voice as Encode));
+    v.push((
+        "UpdateCustomizedVoice",
+        update_customized_voice as Encode,
+        <::ice_api::avatars_voices::UpdateCustomizedVoiceRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "editing-projects")]
-    v.push(("UpdateEditingProject", update_editing_project as Encode));
+    v.push((
+        "UpdateEditingProject",
+        update_editing_project as Encode,
+        <::ice_api::editing_projects::UpdateEditingProjectRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-ai")]
-    v.push(("UpdateHotwordLibrary", update_hotword_library as Encode));
+    v.push((
+        "UpdateHotwordLibrary",
+        update_hotword_library as Encode,
+        <::ice_api::media_ai::UpdateHotwordLibraryRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live-package")]
-    v.push(("UpdateLivePackageChannel", update_live_package_channel as Encode));
+    v.push((
+        "UpdateLivePackageChannel",
+        update_live_package_channel as Encode,
+        <::ice_api::live_package::UpdateLivePackageChannelRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live-package")]
     v.push((
         "UpdateLivePackageChannelCredentials",
         update_live_package_channel_credentials as Encode,
+        <::ice_api::live_package::UpdateLivePackageChannelCredentialsRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
     ));
     #[cfg(feature = "live-package")]
     v.push((
         "UpdateLivePackageChannelGroup",
         update_live_package_channel_group as Encode,
+        <::ice_api::live_package::UpdateLivePackageChannelGroupRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
     ));
     #[cfg(feature = "live-package")]
     v.push((
         "UpdateLivePackageOriginEndpoint",
         update_live_package_origin_endpoint as Encode,
+        <::ice_api::live_package::UpdateLivePackageOriginEndpointRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
     ));
     #[cfg(feature = "live")]
-    v.push(("UpdateLiveRecordTemplate", update_live_record_template as Encode));
+    v.push((
+        "UpdateLiveRecordTemplate",
+        update_live_record_template as Encode,
+        <::ice_api::live::UpdateLiveRecordTemplateRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live")]
-    v.push(("UpdateLiveSnapshotTemplate", update_live_snapshot_template as Encode));
+    v.push((
+        "UpdateLiveSnapshotTemplate",
+        update_live_snapshot_template as Encode,
+        <::ice_api::live::UpdateLiveSnapshotTemplateRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live")]
-    v.push(("UpdateLiveTranscodeJob", update_live_transcode_job as Encode));
+    v.push((
+        "UpdateLiveTranscodeJob",
+        update_live_transcode_job as Encode,
+        <::ice_api::live::UpdateLiveTranscodeJobRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live")]
-    v.push(("UpdateLiveTranscodeTemplate", update_live_transcode_template as Encode));
+    v.push((
+        "UpdateLiveTranscodeTemplate",
+        update_live_transcode_template as Encode,
+        <::ice_api::live::UpdateLiveTranscodeTemplateRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-connect")]
-    v.push(("UpdateMediaConnectFlowInput", update_media_connect_flow_input as Encode));
+    v.push((
+        "UpdateMediaConnectFlowInput",
+        update_media_connect_flow_input as Encode,
+        <::ice_api::media_connect::UpdateMediaConnectFlowInputRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-connect")]
-    v.push(("UpdateMediaConnectFlowOutput", update_media_connect_flow_output as Encode));
+    v.push((
+        "UpdateMediaConnectFlowOutput",
+        update_media_connect_flow_output as Encode,
+        <::ice_api::media_connect::UpdateMediaConnectFlowOutputRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-connect")]
-    v.push(("UpdateMediaConnectFlowStatus", update_media_connect_flow_status as Encode));
+    v.push((
+        "UpdateMediaConnectFlowStatus",
+        update_media_connect_flow_status as Encode,
+        <::ice_api::media_connect::UpdateMediaConnectFlowStatusRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-assets")]
-    v.push(("UpdateMediaInfo", update_media_info as Encode));
+    v.push((
+        "UpdateMediaInfo",
+        update_media_info as Encode,
+        <::ice_api::media_assets::UpdateMediaInfoRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-live")]
-    v.push(("UpdateMediaLiveChannel", update_media_live_channel as Encode));
+    v.push((
+        "UpdateMediaLiveChannel",
+        update_media_live_channel as Encode,
+        <::ice_api::media_live::UpdateMediaLiveChannelRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-live")]
-    v.push(("UpdateMediaLiveInput", update_media_live_input as Encode));
+    v.push((
+        "UpdateMediaLiveInput",
+        update_media_live_input as Encode,
+        <::ice_api::media_live::UpdateMediaLiveInputRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-live")]
     v.push((
         "UpdateMediaLiveInputSecurityGroup",
         update_media_live_input_security_group as Encode,
+        <::ice_api::media_live::UpdateMediaLiveInputSecurityGroupRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
     ));
     #[cfg(feature = "media-assets")]
-    v.push(("UpdateMediaMarks", update_media_marks as Encode));
+    v.push((
+        "UpdateMediaMarks",
+        update_media_marks as Encode,
+        <::ice_api::media_assets::UpdateMediaMarksRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-search")]
-    v.push(("UpdateMediaToSearchLib", update_media_to_search_lib as Encode));
+    v.push((
+        "UpdateMediaToSearchLib",
+        update_media_to_search_lib as Encode,
+        <::ice_api::media_search::UpdateMediaToSearchLibRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-processing")]
-    v.push(("UpdatePipeline", update_pipeline as Encode));
-    #[cfg(feature = "broadcast")] v.push(("UpdateProgram", update_program as Encode));
-    #[cfg(feature = "ai-agent")]
-    v.push(("UpdateRtcRobotInstance", update_rtc_robot_instance as Encode));
-    #[cfg(feature = "broadcast")] v.push(("UpdateSource", update_source as Encode));
+    v.push((
+        "UpdatePipeline",
+        update_pipeline as Encode,
+        <::ice_api::media_processing::UpdatePipelineRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "broadcast")]
-    v.push(("UpdateSourceLocation", update_source_location as Encode));
+    v.push((
+        "UpdateProgram",
+        update_program as Encode,
+        <::ice_api::broadcast::UpdateProgramRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "ai-agent")]
+    v.push((
+        "UpdateRtcRobotInstance",
+        update_rtc_robot_instance as Encode,
+        <::ice_api::ai_agent::UpdateRtcRobotInstanceRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "broadcast")]
+    v.push((
+        "UpdateSource",
+        update_source as Encode,
+        <::ice_api::broadcast::UpdateSourceRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
+    #[cfg(feature = "broadcast")]
+    v.push((
+        "UpdateSourceLocation",
+        update_source_location as Encode,
+        <::ice_api::broadcast::UpdateSourceLocationRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-production")]
-    v.push(("UpdateTemplate", update_template as Encode));
+    v.push((
+        "UpdateTemplate",
+        update_template as Encode,
+        <::ice_api::media_production::UpdateTemplateRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "media-assets")]
-    v.push(("UploadMediaByURL", upload_media_by_url as Encode));
+    v.push((
+        "UploadMediaByURL",
+        upload_media_by_url as Encode,
+        <::ice_api::media_assets::UploadMediaByURLRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     #[cfg(feature = "live")]
-    v.push(("UploadStreamByURL", upload_stream_by_url as Encode));
+    v.push((
+        "UploadStreamByURL",
+        upload_stream_by_url as Encode,
+        <::ice_api::live::UploadStreamByURLRequest as ::ice_api::Operation>::RESPONSE_DECLARES_CODE,
+    ));
     v
 }
 #[cfg(feature = "ai-agent")]

@@ -390,9 +390,7 @@ impl<'a> Resolver<'a> {
                 }
             },
         };
-        let response_declares_code = response
-            .iter()
-            .any(|f| f.wire_name == "Code" || f.wire_name == "Success");
+        let response_declares_code = response.iter().any(|f| f.wire_name == "Code");
         let docs = match (&api.summary, &api.title, &api.description) {
             (Some(s), _, Some(d)) if d != s => Some(format!("{s}\n\n{d}")),
             (Some(s), _, _) => Some(s.clone()),

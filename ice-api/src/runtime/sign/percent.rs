@@ -209,6 +209,32 @@ pub fn canonical_query(pairs: &[(String, String)]) -> String {
     into_string(out)
 }
 
+/// A URL query string with `pairs` in the given order, keys and values [`form_encode`]d, joined
+/// with `&`: byte-identical to what the official SDK's `compose_url` (Python's
+/// `urllib.parse.urlencode`) makes of its query dict. Used for the unsigned RPC requests of
+/// anonymous operations, which the SDK sends this way.
+///
+/// ```
+/// use ice_api::runtime::sign::percent;
+/// let q = percent::form_query(&[
+///     ("Action".into(), "GetPublicMediaInfo".into()),
+///     ("MediaId".into(), "a b*".into()),
+/// ]);
+/// assert_eq!(q, "Action=GetPublicMediaInfo&MediaId=a+b%2A");
+/// ```
+pub fn form_query(pairs: &[(String, String)]) -> String {
+    let mut out = Vec::with_capacity(estimate(pairs));
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push(b'&');
+        }
+        encode_bytes(&mut out, k, true);
+        out.push(b'=');
+        encode_bytes(&mut out, v, true);
+    }
+    into_string(out)
+}
+
 /// A capacity guess for an encoded parameter list (JSON values escape about half their bytes).
 pub(crate) fn estimate(pairs: &[(String, String)]) -> usize {
     let raw: usize = pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum();

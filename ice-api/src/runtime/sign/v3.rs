@@ -456,10 +456,10 @@ pub fn sign_v3(input: &V3Input<'_>) -> Result<SignedV3, SignError> {
 /// `x-acs-content-sha256`, and nothing else.
 ///
 /// What goes out unsigned: no `Authorization`, no AccessKey id, no security token and no
-/// `x-acs-credentials-provider`; credentials are not consulted at all. The official SDK
-/// (6.20.2) instead sends anonymous calls on its RPC path, with the common query parameters of
-/// [`anonymous_params`](super::v2::anonymous_params) and none of these headers; sending both
-/// is harmless.
+/// `x-acs-credentials-provider`; credentials are not consulted at all. The client does not use
+/// these: like the official SDK (6.20.2), it sends anonymous calls on the RPC path, with the
+/// common query parameters of [`anonymous_params`](super::v2::anonymous_params) and none of
+/// these headers.
 pub fn anonymous_headers(body: &[u8], date: &str, nonce: &str) -> Vec<(&'static str, String)> {
     vec![
         (X_ACS_DATE, date.to_owned()),

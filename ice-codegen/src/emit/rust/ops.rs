@@ -154,6 +154,11 @@ pub fn operation(ctx: &Ctx<'_>, index: usize) -> TokenStream {
         }
     }
     let validate = validate_impl(&req, checks);
+    let declares_code = op.response_declares_code.then(|| {
+        quote!(
+            const RESPONSE_DECLARES_CODE: bool = true;
+        )
+    });
     let paginated = op
         .pagination
         .as_ref()
@@ -182,6 +187,7 @@ pub fn operation(ctx: &Ctx<'_>, index: usize) -> TokenStream {
             const AUTH: ::ice_api::Auth = #auth;
             const IDEMPOTENT: bool = #idempotent;
             type Response = #resp;
+            #declares_code
             #client_token
         }
 

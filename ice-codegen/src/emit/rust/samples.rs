@@ -190,7 +190,7 @@ pub fn samples_file(ctx: &Ctx<'_>) -> Result<GeneratedFile, CodegenError> {
         });
         pushes.push(quote! {
             #[cfg(feature = #feature)]
-            v.push((#action, #f as Encode));
+            v.push((#action, #f as Encode, <::ice_api::#group::#req as ::ice_api::Operation>::RESPONSE_DECLARES_CODE));
         });
     }
     let features = ctx.api.groups.iter().map(|g| &g.feature);
@@ -204,9 +204,9 @@ pub fn samples_file(ctx: &Ctx<'_>) -> Result<GeneratedFile, CodegenError> {
         /// Whether every group feature is enabled (so every operation has a sample).
         pub const ALL_GROUPS: bool = cfg!(all(#(feature = #features),*));
 
-        /// `(action, encode)` for every operation compiled in.
-        pub fn samples() -> ::std::vec::Vec<(&'static str, Encode)> {
-            let mut v: ::std::vec::Vec<(&'static str, Encode)> = ::std::vec::Vec::new();
+        /// `(action, encode, Operation::RESPONSE_DECLARES_CODE)` for every operation compiled in.
+        pub fn samples() -> ::std::vec::Vec<(&'static str, Encode, bool)> {
+            let mut v: ::std::vec::Vec<(&'static str, Encode, bool)> = ::std::vec::Vec::new();
             #(#pushes)*
             v
         }
