@@ -134,3 +134,75 @@ pub fn hand_signed(
     )
     .timeout(Duration::from_secs(10))
 }
+
+/// Serves `svc` over real HTTP/1 on `listener`, the way a user mounts a callback
+/// [`Receiver`](ice_api::callback::Receiver) in a hyper server: bodies are collected with a
+/// limit, then handed over as `http::Request<Bytes>`.
+pub fn serve_http<S>(listener: tokio::net::TcpListener, svc: S, max_body: usize)
+where
+    S: tower_service::Service<
+            http::Request<bytes::Bytes>,
+            Response = http::Response<bytes::Bytes>,
+            Error = std::convert::Infallible,
+        > + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    use http_body_util::{BodyExt, Full, Limited};
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let svc = svc.clone();
+            tokio::spawn(async move {
+                let handler = hyper::service::service_fn(
+                    move |req: hyper::Request<hyper::body::Incoming>| {
+                        let mut svc = svc.clone();
+                        async move {
+                            let (parts, body) = req.into_parts();
+                            let resp = match Limited::new(body, max_body).collect().await {
+                                Ok(b) => {
+                                    let req = http::Request::from_parts(parts, b.to_bytes());
+                                    svc.call(req).await?
+                                }
+                                Err(_) => {
+                                    let mut r =
+                                        http::Response::new(bytes::Bytes::from("too large"));
+                                    *r.status_mut() = http::StatusCode::PAYLOAD_TOO_LARGE;
+                                    r
+                                }
+                            };
+                            Ok::<_, std::convert::Infallible>(resp.map(Full::new))
+                        }
+                    },
+                );
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), handler)
+                    .await;
+            });
+        }
+    });
+}
+
+/// Polls `cond` every 10 ms until it holds; panics with `what` after `timeout`.
+pub async fn wait_until(what: &str, timeout: Duration, mut cond: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + timeout;
+    while !cond() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// Query parameters from name/value pairs.
+pub fn query(pairs: &[(&str, &str)]) -> WireParams {
+    let mut p = WireParams::new();
+    for (k, v) in pairs {
+        p.push(Location::Query, *k, *v);
+    }
+    p
+}
