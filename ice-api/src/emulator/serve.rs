@@ -35,14 +35,21 @@ pub(crate) async fn serve(
 ) -> Result<Reply, DropConnection> {
     let (parts, body) = req.into_parts();
     let limits = &shared.limits;
-    let collected = tokio::time::timeout(
-        limits.body_read_timeout,
-        Limited::new(body, limits.max_body).collect(),
-    )
-    .await;
+    // A declared length over the limit is refused before a byte of the body is read.
+    let declared = hyper::body::Body::size_hint(&body).lower();
+    let collected = if declared > limits.max_body as u64 {
+        Ok(Err(()))
+    } else {
+        tokio::time::timeout(
+            limits.body_read_timeout,
+            Limited::new(body, limits.max_body).collect(),
+        )
+        .await
+        .map(|r| r.map_err(drop))
+    };
     let body = match collected {
         Ok(Ok(b)) => b.to_bytes(),
-        Ok(Err(_)) => {
+        Ok(Err(())) => {
             let err = GatewayError::new(
                 413,
                 "RequestEntityTooLarge",
