@@ -23,8 +23,13 @@ pub async fn start(builder: EmulatorBuilder) -> (EmulatorHandle, Client) {
 }
 
 pub fn client_for(emu: &EmulatorHandle, secret: &str, retry: RetryPolicy) -> Client {
+    client_at(&emu.endpoint(), secret, retry)
+}
+
+/// A client for an emulator at `endpoint` (e.g. a standalone `ice-emulator`).
+pub fn client_at(endpoint: &str, secret: &str, retry: RetryPolicy) -> Client {
     let config = Config::builder()
-        .endpoint(emu.endpoint())
+        .endpoint(endpoint)
         .credentials(Credentials::new(AK, secret))
         .retry_policy(retry)
         .build()
@@ -205,4 +210,60 @@ pub fn query(pairs: &[(&str, &str)]) -> WireParams {
         p.push(Location::Query, *k, *v);
     }
     p
+}
+
+/// A standalone `ice-emulator` child process, killed when dropped.
+pub struct EmulatorProcess {
+    pub child: std::process::Child,
+    pub endpoint: String,
+    /// Time from spawning to the listening line.
+    pub startup: Duration,
+}
+
+impl EmulatorProcess {
+    /// Spawns the binary with `args` and reads its first stdout line.
+    pub fn spawn(args: &[&str]) -> Self {
+        use std::io::BufRead;
+        let started = std::time::Instant::now();
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ice-emulator"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        let stdout = child.stdout.take().unwrap();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .unwrap();
+        let startup = started.elapsed();
+        let endpoint = line
+            .trim_end()
+            .strip_prefix("ICE emulator listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_string();
+        Self {
+            child,
+            endpoint,
+            startup,
+        }
+    }
+
+    /// Sends `signal` (e.g. `TERM`) and waits for the exit status.
+    pub fn signal_and_wait(&mut self, signal: &str) -> std::process::ExitStatus {
+        let sent = std::process::Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        self.child.wait().unwrap()
+    }
+}
+
+impl Drop for EmulatorProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
