@@ -22,4 +22,4 @@ job_id = client.submit_scene_media_selection_job(ice.SubmitSceneMediaSelectionJo
 while (job := client.get_batch_media_producing_job(
         ice.GetBatchMediaProducingJobRequest(job_id=job_id)).body.editing_batch_job).status != "Finished":
     time.sleep(0.2)
-print(job_id, job.status, json.loads(job.extend_output)["textMatchMediaOutputList"][0])
+print(job_id, job.extend_output)

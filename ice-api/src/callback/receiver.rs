@@ -2,9 +2,9 @@
 //!
 //! It works on `http::Request<Bytes>` (the body already collected; collect it with a limit of
 //! [`Receiver::max_body`]) so it fits any server built on the `http` crate: call
-//! [`Receiver::handle`] from a hyper `service_fn`, or mount the receiver directly as a
-//! `tower::Service` (axum's `Router::route_service`, after a body-collecting layer). No server
-//! framework is a dependency.
+//! [`Receiver::handle`] from a hyper `service_fn` or an axum handler, or use it as a
+//! `tower::Service<http::Request<Bytes>>`. No server framework is a dependency; only the small
+//! `http`, `bytes` and `tower-service` crates, which the HTTP client already pulls in.
 
 use std::convert::Infallible;
 use std::fmt;
