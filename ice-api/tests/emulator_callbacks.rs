@@ -176,6 +176,8 @@ async fn signed_completion_event_reaches_the_receiver_and_forgeries_do_not() {
         .unwrap()
         .contains("missing header x-ice-timestamp"));
     assert!(events.try_recv().is_err(), "no forged event got through");
+    let debug = format!("{emu:?} {:?}", emu.stats());
+    assert!(!debug.contains(AUTH_KEY), "the auth key stays out of Debug");
 }
 
 #[tokio::test]

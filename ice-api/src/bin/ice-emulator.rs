@@ -38,6 +38,7 @@ limits:
   --max-jobs N                 jobs kept (default 200000)
   --max-job-bytes N            byte budget for kept jobs (default 268435456)
   --max-body N                 largest request body (default 4194304)
+  --max-head N                 largest request line + headers (default 65536)
   --header-read-timeout-ms MS  time to receive a request head (default 10000)
   --body-read-timeout-ms MS    time to receive a request body (default 30000)
   --idle-timeout-ms MS         idle connection timeout (default 60000)
@@ -138,6 +139,7 @@ fn options(args: impl IntoIterator<Item = String>) -> Result<Options, ArgError> 
             "--max-jobs" => limits.max_jobs = parse(f, v()?)?,
             "--max-job-bytes" => limits.max_job_bytes = parse(f, v()?)?,
             "--max-body" => limits.max_body = parse(f, v()?)?,
+            "--max-head" => limits.max_head = parse(f, v()?)?,
             "--header-read-timeout-ms" => limits.header_read_timeout = millis(f, v()?)?,
             "--body-read-timeout-ms" => limits.body_read_timeout = millis(f, v()?)?,
             "--idle-timeout-ms" => limits.idle_timeout = millis(f, v()?)?,

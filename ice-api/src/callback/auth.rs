@@ -32,6 +32,12 @@ impl AuthKey {
     pub fn new(key: impl Into<String>) -> Self {
         Self(Secret::new(key))
     }
+
+    /// The key itself, for the emulator's `GetEventCallback` answer.
+    #[cfg(feature = "emulator")]
+    pub(crate) fn expose(&self) -> &str {
+        self.0.expose()
+    }
 }
 
 impl fmt::Debug for AuthKey {

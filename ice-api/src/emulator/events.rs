@@ -38,7 +38,7 @@ pub(crate) struct Settings {
     queue: Option<String>,
     event_types: Vec<String>,
     auth: bool,
-    auth_key: Option<(String, AuthKey)>,
+    auth_key: Option<AuthKey>,
 }
 
 /// Where one event goes.
@@ -121,7 +121,7 @@ pub(crate) fn set(state: &mut State, call: &Call<'_>) -> Result<Value, GatewayEr
         s.auth = sw == "on";
     }
     if let Some(k) = key {
-        s.auth_key = Some((k.to_string(), AuthKey::new(k)));
+        s.auth_key = Some(AuthKey::new(k));
     }
     if s.mns && s.queue.is_none() {
         return Err(invalid(
@@ -158,9 +158,9 @@ pub(crate) fn get(state: &mut State, call: &Call<'_>) -> Result<Value, GatewayEr
                 "AuthSwitch".into(),
                 json!(if s.auth { "on" } else { "off" }),
             );
-            if let Some((key, _)) = &s.auth_key {
+            if let Some(key) = &s.auth_key {
                 // The API returns the key to its owner, as the real service does.
-                o.insert("AuthKey".into(), json!(key));
+                o.insert("AuthKey".into(), json!(key.expose()));
             }
         }
     }
@@ -170,10 +170,7 @@ pub(crate) fn get(state: &mut State, call: &Call<'_>) -> Result<Value, GatewayEr
 /// Where `job`'s completion event (`event_type`) goes, if anywhere.
 pub(crate) fn destination(state: &State, job: &Job, event_type: &str) -> Option<Destination> {
     let settings = state.event_settings.get(&job.account);
-    let key = settings
-        .filter(|s| s.auth)
-        .and_then(|s| s.auth_key.as_ref())
-        .map(|(_, k)| k.clone());
+    let key = settings.filter(|s| s.auth).and_then(|s| s.auth_key.clone());
     let notify = job
         .user_data
         .as_deref()
