@@ -126,7 +126,8 @@ async fn signed_requests_per_second_against_the_standalone_binary() {
     }
 }
 
-/// User + system CPU seconds of a process (`self` or a PID), from `/proc/*/stat` (Linux).
+/// User + system CPU seconds of a process (`self` or a PID), from `/proc/*/stat` (Linux, whose
+/// `USER_HZ` is 100 ticks per second on every mainstream architecture).
 fn cpu_seconds(pid: &str) -> Option<f64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // Fields after the parenthesised command name; utime and stime are the 12th and 13th.

@@ -43,7 +43,8 @@ pub(crate) fn submit(state: &mut State, call: &Call<'_>) -> Result<Value, Gatewa
             ),
         ));
     }
-    let timeline = json_object(p, "Timeline", false)?.map(|_| p["Timeline"].clone());
+    json_object(p, "Timeline", false)?;
+    let timeline = optional(p, "Timeline").map(str::to_string);
     let mut job_type = "EditingJob";
     let mut clips = None;
     let template_id = optional(p, "TemplateId").map(str::to_string);
