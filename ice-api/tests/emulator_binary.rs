@@ -56,6 +56,14 @@ async fn serves_the_rust_client_and_exits_0_on_sigterm_and_sigint() {
 }
 
 #[test]
+fn a_signal_right_after_the_listening_line_still_exits_0() {
+    for _ in 0..20 {
+        let mut emu = EmulatorProcess::spawn(&["--bind", "127.0.0.1:0"]);
+        assert_eq!(emu.signal_and_wait("TERM").code(), Some(0));
+    }
+}
+
+#[test]
 fn argument_errors_print_the_usage_and_exit_2() {
     for args in [
         &["--seed", "many"][..],

@@ -195,6 +195,15 @@ fn main() -> ExitCode {
 }
 
 async fn run(opts: Options) -> ExitCode {
+    // Handlers first: a signal that arrives right after the listening line still ends in a
+    // clean exit 0, not in the default action.
+    let stop = match Shutdown::listen() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("ice-emulator: cannot wait for signals: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let emu = match opts.builder.start().await {
         Ok(emu) => emu,
         Err(e) => {
@@ -207,27 +216,46 @@ async fn run(opts: Options) -> ExitCode {
         eprintln!("ice-emulator: accepting the default AccessKey ID {DEFAULT_ACCESS_KEY_ID}");
     }
     eprintln!("ice-emulator: serving ICE API 2020-11-09; stop with Ctrl-C or SIGTERM");
-    if let Err(e) = shutdown_signal().await {
-        eprintln!("ice-emulator: cannot wait for signals: {e}");
-        return ExitCode::FAILURE;
-    }
+    stop.recv().await;
     emu.shutdown().await;
     ExitCode::SUCCESS
 }
 
+/// SIGINT and SIGTERM (Ctrl-C elsewhere), registered before the server starts.
 #[cfg(unix)]
-async fn shutdown_signal() -> std::io::Result<()> {
-    use tokio::signal::unix::{signal, SignalKind};
-    let mut term = signal(SignalKind::terminate())?;
-    let mut int = signal(SignalKind::interrupt())?;
-    tokio::select! {
-        _ = term.recv() => {}
-        _ = int.recv() => {}
+struct Shutdown {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl Shutdown {
+    fn listen() -> std::io::Result<Self> {
+        use tokio::signal::unix::{signal, SignalKind};
+        Ok(Self {
+            term: signal(SignalKind::terminate())?,
+            int: signal(SignalKind::interrupt())?,
+        })
     }
-    Ok(())
+
+    async fn recv(mut self) {
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.int.recv() => {}
+        }
+    }
 }
 
 #[cfg(not(unix))]
-async fn shutdown_signal() -> std::io::Result<()> {
-    tokio::signal::ctrl_c().await
+struct Shutdown;
+
+#[cfg(not(unix))]
+impl Shutdown {
+    fn listen() -> std::io::Result<Self> {
+        Ok(Self)
+    }
+
+    async fn recv(self) {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
