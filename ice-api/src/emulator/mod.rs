@@ -19,8 +19,7 @@
 //! - keeps `SetEventCallback`/`GetEventCallback` settings per account and delivers each job's
 //!   completion event ([`crate::callback`]) by HTTP `POST` to a loopback receiver, signed when
 //!   `AuthSwitch=on` and retried per [`CallbackPolicy`], or to an in-memory MNS queue
-//!   ([`EmulatorHandle::take_mns_messages`]); see the `delivery` and `events` module docs for
-//!   what follows Alibaba's documentation and what is our choice;
+//!   ([`EmulatorHandle::take_mns_messages`]); see [Callbacks](#callbacks) below;
 //! - answers 400 `InvalidParameter` naming the parameter on bad input, and 400
 //!   `UnsupportedOperation` for operations outside these groups (never a fake success);
 //! - answers every protocol error (malformed or oversized request head, oversized or slow
@@ -33,6 +32,30 @@
 //! is bounded by [`Limits`] (jobs by count and by a byte budget, oldest finished jobs evicted
 //! first). Material whose ID or URL contains `not-found` makes a job fail with
 //! `InvalidMaterial.NotFound`, to exercise failure paths on purpose.
+//!
+//! # Callbacks
+//!
+//! Following Alibaba's documentation (event list, callback settings, callback
+//! authentication): a job's completion is reported once, as an HTTP `POST` of the envelope
+//! `{"EventType", "UserId", "EventTime", "MessageBody"}` to the job's `UserData.NotifyAddress`
+//! (an `http(s)://` URL, or an MNS queue name starting with `ice-callback`) or else to the
+//! account's callback (`CallbackType` `HTTP` with `CallbackURL`, or `MNS` with
+//! `CallbackQueueName` starting with `ice-callback-`); only HTTP 200 counts as delivered, and a
+//! failed delivery is tried 3 times in all, 1 s apart, with 3 s to answer each; with
+//! `AuthSwitch=on` the request carries `X-ICE-TIMESTAMP` and
+//! `X-ICE-SIGNATURE = md5("<url>|<timestamp>|<AuthKey>")`; `CallbackURL` is at most 256 bytes;
+//! `AuthKey` at most 32 letters and digits mixing cases and digits.
+//!
+//! Our choices, where the documentation is silent: settings are per AccessKey (each key is its
+//! own account); `SetEventCallback` keeps earlier values of parameters left out; an empty
+//! `EventTypeList` means every event, and a job's own `NotifyAddress` is used whatever the list
+//! says; HTTP callbacks are signed with the account's key when its `AuthSwitch` is `on`, for a
+//! `NotifyAddress` too; the signed URL is the destination exactly as configured; batch and scene
+//! jobs report `BatchProduceMediaComplete` and media producing jobs `ProduceMediaComplete`, with
+//! the `MessageBody` fields listed in [`crate::callback`]; only loopback hosts are called (other
+//! URLs are counted in [`EmulatorStats::callbacks_refused`]); MNS messages stay in memory, at
+//! most [`CallbackPolicy::mns_capacity`] per queue; retries, timeouts and queue sizes are
+//! configurable ([`CallbackPolicy`]).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
