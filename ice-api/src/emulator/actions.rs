@@ -1,97 +1,101 @@
-//! The emulated operations: the media-production job family. Everything else is answered with
-//! `UnsupportedOperation`, never a fake success.
-
-use std::collections::HashMap;
+//! Dispatch of the emulated operations, and the batch job family: the scene jobs and
+//! `SubmitBatchMediaProducingJob`, `GetBatchMediaProducingJob`, `ListBatchMediaProducingJobs`.
+//! Any other action is answered with `UnsupportedOperation`, never a fake success.
 
 use serde_json::{json, Value};
 
-use super::jobs::{
-    highlights_selection, smart_mix_selection, NewJob, Status, StoreError, SubOutputKind, Submitted,
-};
+use super::events;
+use super::jobs::{NewJob, Plan, Status, StoreError, SubOutputKind, Submitted};
+use super::params::{invalid, json_object, optional, required, Params};
+use super::producing;
+use super::selection::{highlights_selection, smart_mix_selection};
+use super::templates;
 use super::verify::{parse_acs_date, GatewayError};
 use super::State;
 
-/// The actions the emulator implements.
-pub const SUPPORTED_ACTIONS: [&str; 6] = [
+/// The actions the emulator implements: the whole `media-production` group, plus the event
+/// callback settings of the `account` group.
+pub const SUPPORTED_ACTIONS: [&str; 18] = [
+    "AddTemplate",
+    "DeleteTemplate",
+    "GetBatchMediaProducingJob",
+    "GetEventCallback",
+    "GetMediaProducingJob",
+    "GetTemplate",
+    "GetTemplateMaterials",
+    "GetTemplateParams",
+    "ListBatchMediaProducingJobs",
+    "ListMediaProducingJobs",
+    "ListTemplates",
+    "SetEventCallback",
+    "SubmitBatchMediaProducingJob",
+    "SubmitMediaProducingJob",
+    "SubmitSceneBatchEditingJob",
     "SubmitSceneMediaSelectionJob",
     "SubmitSceneTimelineOrganizationJob",
-    "SubmitSceneBatchEditingJob",
-    "SubmitBatchMediaProducingJob",
-    "GetBatchMediaProducingJob",
-    "ListBatchMediaProducingJobs",
+    "UpdateTemplate",
 ];
 
-/// Decoded request parameters (query and form body merged).
-pub(crate) type Params = HashMap<String, String>;
-
 const MAX_OUTPUTS: u64 = 100;
-const MAX_USER_DATA: usize = 512;
+/// `UserData` limit documented for the submit operations.
+pub(crate) const MAX_USER_DATA: usize = 512;
 
-fn invalid(param: &str, why: impl std::fmt::Display) -> GatewayError {
-    GatewayError::new(
-        400,
-        "InvalidParameter",
-        format!("The specified parameter \"{param}\" is not valid: {why}"),
-    )
-}
-
-fn missing(param: &str) -> GatewayError {
-    invalid(param, "it is required")
-}
-
-fn required<'a>(p: &'a Params, name: &str) -> Result<&'a str, GatewayError> {
-    match p.get(name).map(String::as_str) {
-        Some(v) if !v.trim().is_empty() => Ok(v),
-        _ => Err(missing(name)),
-    }
-}
-
-/// Parses a JSON-string parameter that must hold a JSON object.
-fn json_object(p: &Params, name: &str, needed: bool) -> Result<Option<Value>, GatewayError> {
-    let Some(raw) = p.get(name).filter(|v| !v.trim().is_empty()) else {
-        return if needed { Err(missing(name)) } else { Ok(None) };
-    };
-    match serde_json::from_str::<Value>(raw) {
-        Ok(v @ Value::Object(_)) => Ok(Some(v)),
-        Ok(_) => Err(invalid(name, "expected a JSON object")),
-        Err(e) => Err(invalid(name, format!("not valid JSON ({e})"))),
-    }
+/// Who is calling and what: the authenticated AccessKey (the emulator's notion of an account).
+pub(crate) struct Call<'a> {
+    pub(crate) account: &'a str,
+    pub(crate) params: &'a Params,
 }
 
 /// Runs one supported action; `None` when the action is not emulated.
 pub(crate) fn dispatch(
     state: &mut State,
     action: &str,
-    p: &Params,
+    call: &Call<'_>,
 ) -> Option<Result<Value, GatewayError>> {
+    let p = call.params;
     Some(match action {
-        "SubmitSceneMediaSelectionJob" => submit_media_selection(state, p),
-        "SubmitSceneTimelineOrganizationJob" => submit_timeline(state, p),
-        "SubmitSceneBatchEditingJob" => submit_batch_editing(state, p),
-        "SubmitBatchMediaProducingJob" => submit_batch_producing(state, p),
+        "SubmitSceneMediaSelectionJob" => submit_media_selection(state, call),
+        "SubmitSceneTimelineOrganizationJob" => submit_timeline(state, call),
+        "SubmitSceneBatchEditingJob" => submit_batch_editing(state, call),
+        "SubmitBatchMediaProducingJob" => submit_batch_producing(state, call),
         "GetBatchMediaProducingJob" => get_job(state, p),
         "ListBatchMediaProducingJobs" => list_jobs(state, p),
+        "SubmitMediaProducingJob" => producing::submit(state, call),
+        "GetMediaProducingJob" => producing::get(state, p),
+        "ListMediaProducingJobs" => producing::list(state, p),
+        "AddTemplate" => templates::add(state, p),
+        "UpdateTemplate" => templates::update(state, p),
+        "DeleteTemplate" => templates::delete(state, p),
+        "GetTemplate" => templates::get(state, p),
+        "ListTemplates" => templates::list(state, p),
+        "GetTemplateParams" => templates::params(state, p),
+        "GetTemplateMaterials" => templates::materials(state, p),
+        "SetEventCallback" => events::set(state, call),
+        "GetEventCallback" => events::get(state, call),
         _ => return None,
     })
 }
 
+/// `UserData`, when given: at most 512 bytes.
+pub(crate) fn user_data(p: &Params) -> Result<Option<String>, GatewayError> {
+    match optional(p, "UserData") {
+        None => Ok(None),
+        Some(ud) if ud.len() > MAX_USER_DATA => Err(invalid(
+            "UserData",
+            format!("at most {MAX_USER_DATA} bytes, got {}", ud.len()),
+        )),
+        Some(ud) => Ok(Some(ud.to_string())),
+    }
+}
+
 /// Fields every submit echoes back.
 fn submitted(p: &Params) -> Result<Submitted, GatewayError> {
-    if let Some(ud) = p.get("UserData").filter(|u| !u.is_empty()) {
-        if ud.len() > MAX_USER_DATA {
-            return Err(invalid(
-                "UserData",
-                format!("at most {MAX_USER_DATA} bytes, got {}", ud.len()),
-            ));
-        }
-    }
     json_object(p, "EditingConfig", false)?;
-    let get = |k: &str| p.get(k).filter(|v| !v.is_empty()).cloned();
+    let get = |k: &str| optional(p, k).map(str::to_string);
     Ok(Submitted {
         input_config: get("InputConfig"),
         editing_config: get("EditingConfig"),
         output_config: get("OutputConfig"),
-        user_data: get("UserData"),
         extend_input: None,
     })
 }
@@ -110,7 +114,7 @@ fn output_count(output: &Value) -> Result<u64, GatewayError> {
     }
 }
 
-fn media_url_pattern(output: &Value) -> Result<String, GatewayError> {
+pub(crate) fn media_url_pattern(output: &Value) -> Result<String, GatewayError> {
     match output.get("MediaURL").and_then(Value::as_str) {
         Some(u) if !u.is_empty() => Ok(u.to_string()),
         _ => match output.get("StorageLocation").and_then(Value::as_str) {
@@ -131,12 +135,11 @@ fn media_url_pattern(output: &Value) -> Result<String, GatewayError> {
 
 /// Material whose ID or URL contains `not-found` makes the job fail with
 /// `InvalidMaterial.NotFound`, so users can exercise the failure path on purpose.
-fn forced_error(input: &Value) -> Option<(String, String)> {
-    let missing: Vec<&str> = input
-        .get("MediaArray")
-        .and_then(Value::as_array)?
-        .iter()
-        .filter_map(Value::as_str)
+pub(crate) fn missing_material<'a>(
+    material: impl IntoIterator<Item = &'a str>,
+) -> Option<(String, String)> {
+    let missing: Vec<&str> = material
+        .into_iter()
         .filter(|m| m.contains("not-found"))
         .collect();
     (!missing.is_empty()).then(|| {
@@ -145,6 +148,12 @@ fn forced_error(input: &Value) -> Option<(String, String)> {
             format!("The specified clips id not found:{missing:?}"),
         )
     })
+}
+
+/// [`missing_material`] over `InputConfig.MediaArray`.
+fn forced_error(input: &Value) -> Option<(String, String)> {
+    let media = input.get("MediaArray").and_then(Value::as_array)?;
+    missing_material(media.iter().filter_map(Value::as_str))
 }
 
 fn require_media(input: &Value, param: &str) -> Result<(), GatewayError> {
@@ -162,10 +171,6 @@ fn require_media(input: &Value, param: &str) -> Result<(), GatewayError> {
     }
 }
 
-fn client_token(p: &Params) -> Option<String> {
-    p.get("ClientToken").filter(|t| !t.is_empty()).cloned()
-}
-
 /// Stable fingerprint of the parameters, to detect a ClientToken reused for another request.
 fn fingerprint(action: &str, p: &Params) -> u64 {
     let mut keys: Vec<_> = p.iter().filter(|(k, _)| *k != "ClientToken").collect();
@@ -180,16 +185,18 @@ fn fingerprint(action: &str, p: &Params) -> u64 {
     super::rng::fnv1a(s.as_bytes())
 }
 
-/// Creates a job, honouring ClientToken idempotency.
-fn create(
+/// Creates a job (honouring ClientToken idempotency), schedules its completion event, and
+/// answers with `respond(job)`; a replayed token answers with the earlier job.
+pub(crate) fn create(
     state: &mut State,
     action: &str,
-    p: &Params,
+    call: &Call<'_>,
     mut new: NewJob,
+    respond: fn(&super::jobs::Job) -> Value,
 ) -> Result<Value, GatewayError> {
-    if let Some(token) = client_token(p) {
-        let fp = fingerprint(action, p);
-        if let Some(job) = state.store.by_token(&token) {
+    if let Some(token) = optional(call.params, "ClientToken") {
+        let fp = fingerprint(action, call.params);
+        if let Some(job) = state.store.by_token(token) {
             if job.client_token.as_ref().map(|t| t.1) != Some(fp) {
                 return Err(GatewayError::new(
                     400,
@@ -200,28 +207,52 @@ fn create(
                 ));
             }
             state.stats.token_replays += 1;
-            return Ok(json!({ "JobId": job.id }));
+            return Ok(respond(job));
         }
-        new.client_token = Some((token, fp));
+        new.client_token = Some((token.to_string(), fp));
     }
     let now = state.clock.now();
     let job = state
         .store
-        .create(new, state.seed, &state.timing, now, state.limits.max_jobs)
+        .create(new, state.seed, &state.timing, now, &state.limits)
         .map_err(|StoreError::Full| {
             GatewayError::new(
                 400,
                 "QuotaExceeded.Jobs",
-                "The emulator's job store is full of unfinished jobs (raise Limits::max_jobs)",
+                "The emulator's job store is full of unfinished jobs (raise Limits::max_jobs or Limits::max_job_bytes)",
             )
         })?;
-    let id = job.id.clone();
+    let answer = respond(job);
+    let (due, seq) = (job.done(&state.timing), job.seq);
     state.stats.jobs_created += 1;
-    Ok(json!({ "JobId": id }))
+    state.delivery.schedule(due, seq);
+    Ok(answer)
 }
 
-fn submit_media_selection(state: &mut State, p: &Params) -> Result<Value, GatewayError> {
-    let action = "SubmitSceneMediaSelectionJob";
+fn batch_job(
+    call: &Call<'_>,
+    job_type: &str,
+    submitted: Submitted,
+    outputs: Vec<SubOutputKind>,
+    extend_output: Option<String>,
+    forced_error: Option<(String, String)>,
+) -> Result<NewJob, GatewayError> {
+    Ok(NewJob {
+        account: call.account.to_string(),
+        user_data: user_data(call.params)?,
+        forced_error,
+        client_token: None,
+        plan: Plan::Batch {
+            job_type: job_type.to_string(),
+            submitted,
+            outputs,
+            extend_output,
+        },
+    })
+}
+
+fn submit_media_selection(state: &mut State, call: &Call<'_>) -> Result<Value, GatewayError> {
+    let p = call.params;
     let job_type = required(p, "JobType")?;
     if !matches!(
         job_type,
@@ -240,19 +271,25 @@ fn submit_media_selection(state: &mut State, p: &Params) -> Result<Value, Gatewa
     } else {
         highlights_selection(&input, state.seed)
     };
-    let new = NewJob {
-        job_type: job_type.to_string(),
-        submitted: submitted(p)?,
-        outputs: Vec::new(),
-        extend_output: Some(selection.to_string()),
-        forced_error: forced_error(&input),
-        client_token: None,
-    };
-    create(state, action, p, new)
+    let new = batch_job(
+        call,
+        job_type,
+        submitted(p)?,
+        Vec::new(),
+        Some(selection.to_string()),
+        forced_error(&input),
+    )?;
+    create(
+        state,
+        "SubmitSceneMediaSelectionJob",
+        call,
+        new,
+        super::jobs::Job::submit_answer,
+    )
 }
 
-fn submit_timeline(state: &mut State, p: &Params) -> Result<Value, GatewayError> {
-    let action = "SubmitSceneTimelineOrganizationJob";
+fn submit_timeline(state: &mut State, call: &Call<'_>) -> Result<Value, GatewayError> {
+    let p = call.params;
     let job_type = required(p, "JobType")?;
     if !matches!(
         job_type,
@@ -278,20 +315,20 @@ fn submit_timeline(state: &mut State, p: &Params) -> Result<Value, GatewayError>
     let output = json_object(p, "OutputConfig", true)?.unwrap_or_default();
     let count = output_count(&output)?;
     let mut sub = submitted(p)?;
-    sub.extend_input = p.get("MediaSelectResult").cloned();
-    let new = NewJob {
-        job_type: job_type.to_string(),
-        submitted: sub,
-        outputs: (0..count).map(|_| SubOutputKind::Project).collect(),
-        extend_output: None,
-        forced_error: forced_error(&input),
-        client_token: None,
-    };
-    create(state, action, p, new)
+    sub.extend_input = optional(p, "MediaSelectResult").map(str::to_string);
+    let outputs = (0..count).map(|_| SubOutputKind::Project).collect();
+    let new = batch_job(call, job_type, sub, outputs, None, forced_error(&input))?;
+    create(
+        state,
+        "SubmitSceneTimelineOrganizationJob",
+        call,
+        new,
+        super::jobs::Job::submit_answer,
+    )
 }
 
-fn submit_batch_editing(state: &mut State, p: &Params) -> Result<Value, GatewayError> {
-    let action = "SubmitSceneBatchEditingJob";
+fn submit_batch_editing(state: &mut State, call: &Call<'_>) -> Result<Value, GatewayError> {
+    let p = call.params;
     let ids: Vec<&str> = required(p, "ProjectIds")?
         .split(',')
         .map(str::trim)
@@ -314,27 +351,27 @@ fn submit_batch_editing(state: &mut State, p: &Params) -> Result<Value, GatewayE
     let pattern = media_url_pattern(&output)?;
     let mut sub = submitted(p)?;
     sub.extend_input = Some(json!(ids).to_string());
-    let new = NewJob {
-        job_type: "Scene_Batch_Editing".into(),
-        submitted: sub,
-        outputs: ids
-            .iter()
-            .map(|_| SubOutputKind::Media {
-                url_pattern: pattern.clone(),
-            })
-            .collect(),
-        extend_output: None,
-        forced_error: None,
-        client_token: None,
-    };
-    create(state, action, p, new)
+    let outputs = ids
+        .iter()
+        .map(|_| SubOutputKind::Media {
+            url_pattern: pattern.clone(),
+        })
+        .collect();
+    let new = batch_job(call, "Scene_Batch_Editing", sub, outputs, None, None)?;
+    create(
+        state,
+        "SubmitSceneBatchEditingJob",
+        call,
+        new,
+        super::jobs::Job::submit_answer,
+    )
 }
 
-fn submit_batch_producing(state: &mut State, p: &Params) -> Result<Value, GatewayError> {
-    let action = "SubmitBatchMediaProducingJob";
+fn submit_batch_producing(state: &mut State, call: &Call<'_>) -> Result<Value, GatewayError> {
+    let p = call.params;
     let input = json_object(p, "InputConfig", true)?.unwrap_or_default();
     let output = json_object(p, "OutputConfig", true)?.unwrap_or_default();
-    if let Some(t) = p.get("TemplateConfig").filter(|t| !t.is_empty()) {
+    if let Some(t) = optional(p, "TemplateConfig") {
         if serde_json::from_str::<Value>(t).is_err() {
             return Err(invalid("TemplateConfig", "not valid JSON"));
         }
@@ -351,51 +388,110 @@ fn submit_batch_producing(state: &mut State, p: &Params) -> Result<Value, Gatewa
     };
     let count = output_count(&output)?;
     let pattern = media_url_pattern(&output)?;
-    let new = NewJob {
-        job_type: job_type.into(),
-        submitted: submitted(p)?,
-        outputs: (0..count)
-            .map(|_| SubOutputKind::Media {
-                url_pattern: pattern.clone(),
-            })
-            .collect(),
-        extend_output: None,
-        forced_error: forced_error(&input),
-        client_token: None,
-    };
-    create(state, action, p, new)
+    let outputs = (0..count)
+        .map(|_| SubOutputKind::Media {
+            url_pattern: pattern.clone(),
+        })
+        .collect();
+    let new = batch_job(
+        call,
+        job_type,
+        submitted(p)?,
+        outputs,
+        None,
+        forced_error(&input),
+    )?;
+    create(
+        state,
+        "SubmitBatchMediaProducingJob",
+        call,
+        new,
+        super::jobs::Job::submit_answer,
+    )
 }
 
 fn get_job(state: &mut State, p: &Params) -> Result<Value, GatewayError> {
     let id = required(p, "JobId")?;
     let now = state.clock.now();
-    let job = state.store.get(id).ok_or_else(|| {
-        GatewayError::new(
-            400,
-            "InvalidParameter",
-            format!("The specified parameter \"JobId\" is not valid: no job \"{id}\""),
-        )
-    })?;
-    Ok(json!({ "EditingBatchJob": job.view(&state.timing, &state.clock, now, true) }))
+    let view = state
+        .store
+        .get(id)
+        .and_then(|job| job.batch_view(&state.timing, &state.clock, now, true))
+        .ok_or_else(|| invalid("JobId", format!("no batch job \"{id}\"")))?;
+    Ok(json!({ "EditingBatchJob": view }))
 }
 
 const TOKEN_PREFIX: &str = "emu1-";
 
-fn list_jobs(state: &mut State, p: &Params) -> Result<Value, GatewayError> {
-    let max = match p.get("MaxResults").filter(|v| !v.is_empty()) {
-        None => 10,
-        Some(v) => match v.parse::<usize>() {
-            Ok(n) if (1..=100).contains(&n) => n,
-            _ => {
-                return Err(invalid(
-                    "MaxResults",
-                    format!("expected an integer from 1 to 100, got \"{v}\""),
-                ))
+/// The paging and time-range parameters the two job listings share.
+pub(crate) struct Window {
+    pub(crate) max: usize,
+    pub(crate) after: Option<u64>,
+    start: Option<u64>,
+    end: Option<u64>,
+}
+
+impl Window {
+    /// `MaxResults` (1..=100, default 10), `NextToken`, `StartTime`, `EndTime`.
+    pub(crate) fn parse(p: &Params) -> Result<Self, GatewayError> {
+        let max = super::params::int(p, "MaxResults", 1..=100, 10)? as usize;
+        let time = |name: &str| -> Result<Option<u64>, GatewayError> {
+            match optional(p, name) {
+                None => Ok(None),
+                Some(s) => parse_acs_date(s)
+                    .map(|t| Some(epoch_secs(t)))
+                    .ok_or_else(|| {
+                        invalid(name, format!("expected yyyy-MM-ddTHH:mm:ssZ, got \"{s}\""))
+                    }),
             }
-        },
-    };
-    let asc = match p.get("SortBy").map(String::as_str) {
-        None | Some("") | Some("desc") => false,
+        };
+        let after = match optional(p, "NextToken") {
+            None => None,
+            Some(t) => Some(
+                t.strip_prefix(TOKEN_PREFIX)
+                    .and_then(|n| u64::from_str_radix(n, 16).ok())
+                    .ok_or_else(|| invalid("NextToken", "not a token returned by this service"))?,
+            ),
+        };
+        Ok(Self {
+            max,
+            after,
+            start: time("StartTime")?,
+            end: time("EndTime")?,
+        })
+    }
+
+    /// Whether the job was created within `StartTime..=EndTime` (whole seconds, as on the wire).
+    pub(crate) fn contains(&self, state: &State, job: &super::jobs::Job) -> bool {
+        let created = epoch_secs(state.clock.wall(job.created_at()));
+        self.start.is_none_or(|s| created >= s) && self.end.is_none_or(|e| created <= e)
+    }
+
+    /// `EndTime - StartTime` in seconds, when both are given.
+    pub(crate) fn span_secs(&self) -> Option<u64> {
+        Some(self.end?.saturating_sub(self.start?))
+    }
+
+    /// The `NextToken` to continue after sequence number `next`.
+    pub(crate) fn token(next: u64) -> String {
+        format!("{TOKEN_PREFIX}{next:x}")
+    }
+}
+
+/// `Status` filter: one of the given spellings of a job status.
+pub(crate) fn status_filter(p: &Params, spellings: &str) -> Result<Option<Status>, GatewayError> {
+    optional(p, "Status")
+        .map(|s| {
+            Status::parse(s)
+                .ok_or_else(|| invalid("Status", format!("expected {spellings}, got \"{s}\"")))
+        })
+        .transpose()
+}
+
+fn list_jobs(state: &mut State, p: &Params) -> Result<Value, GatewayError> {
+    let window = Window::parse(p)?;
+    let asc = match optional(p, "SortBy") {
+        None | Some("desc") => false,
         Some("asc") => true,
         Some(other) => {
             return Err(invalid(
@@ -404,56 +500,26 @@ fn list_jobs(state: &mut State, p: &Params) -> Result<Value, GatewayError> {
             ))
         }
     };
-    let status = match p.get("Status").filter(|s| !s.is_empty()) {
-        None => None,
-        Some(s) => Some(Status::parse(s).ok_or_else(|| {
-            invalid(
-                "Status",
-                format!("expected Init, Processing, Finished or Failed, got \"{s}\""),
-            )
-        })?),
-    };
-    let time = |name: &str| -> Result<Option<u64>, GatewayError> {
-        match p.get(name).filter(|s| !s.is_empty()) {
-            None => Ok(None),
-            Some(s) => parse_acs_date(s)
-                .map(|t| Some(epoch_secs(t)))
-                .ok_or_else(|| {
-                    invalid(name, format!("expected yyyy-MM-ddTHH:mm:ssZ, got \"{s}\""))
-                }),
-        }
-    };
-    let (start, end) = (time("StartTime")?, time("EndTime")?);
-    let after = match p.get("NextToken").filter(|s| !s.is_empty()) {
-        None => None,
-        Some(t) => Some(
-            t.strip_prefix(TOKEN_PREFIX)
-                .and_then(|n| u64::from_str_radix(n, 16).ok())
-                .ok_or_else(|| invalid("NextToken", "not a token returned by this service"))?,
-        ),
-    };
-    let job_type = p.get("JobType").filter(|s| !s.is_empty());
-    let job_id = p.get("JobId").filter(|s| !s.is_empty());
+    let status = status_filter(p, "Init, Processing, Finished or Failed")?;
+    let job_type = optional(p, "JobType");
+    let job_id = optional(p, "JobId");
     let now = state.clock.now();
-    let timing = &state.timing;
-    // CreateTime has whole-second precision on the wire, so filter on whole seconds too.
-    let clock = &state.clock;
-    let secs = |d: std::time::Duration| epoch_secs(clock.wall(d));
+    let st = &*state;
     let filter = |j: &super::jobs::Job| {
-        job_type.is_none_or(|t| &j.job_type == t)
-            && job_id.is_none_or(|i| &j.id == i)
-            && status.is_none_or(|s| j.status(timing, now) == s)
-            && start.is_none_or(|s| secs(j.created_at()) >= s)
-            && end.is_none_or(|e| secs(j.created_at()) <= e)
+        j.batch()
+            .is_some_and(|b| job_type.is_none_or(|t| b.job_type == t))
+            && job_id.is_none_or(|i| j.id == i)
+            && status.is_none_or(|s| j.status(&st.timing, now) == s)
+            && window.contains(st, j)
     };
-    let (page, next) = state.store.page(filter, asc, after, max);
+    let (page, next) = st.store.page(filter, asc, window.after, window.max);
     let list: Vec<Value> = page
         .iter()
-        .map(|j| j.view(timing, &state.clock, now, false))
+        .filter_map(|j| j.batch_view(&st.timing, &st.clock, now, false))
         .collect();
-    let mut out = json!({ "MaxResults": max, "EditingBatchJobList": list });
+    let mut out = json!({ "MaxResults": window.max, "EditingBatchJobList": list });
     if let Some(n) = next {
-        out["NextToken"] = json!(format!("{TOKEN_PREFIX}{n:x}"));
+        out["NextToken"] = json!(Window::token(n));
     }
     Ok(out)
 }

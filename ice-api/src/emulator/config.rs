@@ -196,26 +196,86 @@ impl Faults {
     }
 }
 
-/// Memory and protocol limits.
+/// Memory and protocol limits, and the connection timeouts that bound what a client can hold.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Limits {
     /// Most jobs kept; beyond it the oldest terminal job is evicted (default 200,000).
     pub max_jobs: usize,
+    /// Byte budget for stored jobs (submitted configs, results, IDs; default 256 MiB): beyond it
+    /// the oldest terminal jobs are evicted and counted in
+    /// [`EmulatorStats::jobs_evicted`](super::EmulatorStats::jobs_evicted); when only
+    /// unfinished jobs are left, a submit fails with `QuotaExceeded.Jobs`.
+    pub max_job_bytes: usize,
+    /// Most templates kept (default 1,000); `AddTemplate` beyond it fails with
+    /// `QuotaExceeded.Templates`. Each template is at most [`max_body`](Self::max_body) bytes.
+    pub max_templates: usize,
     /// Most nonces remembered for replay detection (default 200,000, oldest forgotten first).
     pub max_nonces: usize,
     /// Largest accepted request body (default 4 MiB).
     pub max_body: usize,
+    /// Largest accepted request line plus headers (default 64 KiB); larger heads get 431
+    /// `RequestHeaderFieldsTooLarge`.
+    pub max_head: usize,
     /// Allowed difference between `x-acs-date` and the emulator's clock (default 15 min).
     pub max_skew: Duration,
+    /// Time allowed to receive a request line and headers, from their first byte (default
+    /// 10 s); a slower client's connection is closed.
+    pub header_read_timeout: Duration,
+    /// Time allowed to receive a request body (default 30 s); a slower client gets 408
+    /// `RequestTimeout` and the connection is closed.
+    pub body_read_timeout: Duration,
+    /// A connection on which nothing is received or sent for this long, with no request in
+    /// progress, is closed (default 60 s).
+    pub idle_timeout: Duration,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Self {
             max_jobs: 200_000,
+            max_job_bytes: 256 << 20,
+            max_templates: 1_000,
             max_nonces: 200_000,
             max_body: 4 << 20,
+            max_head: 64 << 10,
             max_skew: Duration::from_secs(900),
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// How the emulator delivers event callbacks.
+///
+/// The defaults follow Alibaba's description of HTTP callbacks: a delivery succeeds when the
+/// receiver answers HTTP 200 within 3 s, and a failed one is tried twice more, 1 s apart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallbackPolicy {
+    /// Attempts per callback, including the first (default 3).
+    pub attempts: u32,
+    /// Pause between attempts (default 1 s).
+    pub retry_delay: Duration,
+    /// Time a receiver has to answer one attempt (default 3 s).
+    pub timeout: Duration,
+    /// Deliveries in flight at once (default 64); more wait their turn.
+    pub max_in_flight: usize,
+    /// Deliveries waiting for a slot (default 10,000); beyond it new ones are dropped and
+    /// counted in [`EmulatorStats::callbacks_dropped`](super::EmulatorStats::callbacks_dropped).
+    pub max_queued: usize,
+    /// Messages kept per MNS queue (default 10,000; oldest dropped first, and counted).
+    pub mns_capacity: usize,
+}
+
+impl Default for CallbackPolicy {
+    fn default() -> Self {
+        Self {
+            attempts: 3,
+            retry_delay: Duration::from_secs(1),
+            timeout: Duration::from_secs(3),
+            max_in_flight: 64,
+            max_queued: 10_000,
+            mns_capacity: 10_000,
         }
     }
 }

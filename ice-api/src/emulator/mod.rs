@@ -1,27 +1,61 @@
-//! An embedded ICE emulator for integration tests and offline demos (cargo feature `emulator`).
+//! An ICE emulator for integration tests, offline demos and other languages' SDKs (cargo
+//! feature `emulator`; also the standalone `ice-emulator` binary).
 //!
-//! It is an HTTP/1 server on an ephemeral `127.0.0.1` port that speaks the ICE RPC protocol the
-//! way the real gateway does:
+//! It is an HTTP/1 server on a loopback port that speaks the ICE RPC protocol the way the real
+//! gateway does:
 //!
 //! - verifies the ACS3-HMAC-SHA256 signature (and the older HMAC-SHA1 V2 one) with an
 //!   [independent implementation](verify), the date skew and nonce replay, answering
 //!   `SignatureDoesNotMatch`, `IncompleteSignature`,
 //!   `InvalidAccessKeyId.NotFound`, `InvalidTimeStamp.Expired`, `SignatureNonceUsed`;
 //! - checks `x-acs-version` (`2020-11-09`);
-//! - emulates the media-production job family statefully ([`SUPPORTED_ACTIONS`]): the four
-//!   Submit operations create jobs that move `Init` → `Processing` → `Finished`/`Failed` on a
-//!   configurable [`Timing`], `GetBatchMediaProducingJob` returns sub-jobs and, for
-//!   `*_Media_Select` jobs, a selection result built from the submitted `SpeechTextArray` and
-//!   `MediaArray`; `ListBatchMediaProducingJobs` paginates (`NextToken`/`MaxResults`) and filters;
-//!   `ClientToken` makes a submit idempotent;
+//! - emulates the whole `media-production` operation group statefully ([`SUPPORTED_ACTIONS`]):
+//!   batch and scene jobs and media producing jobs move `Init` → `Processing` →
+//!   `Finished`/`Failed` (`Success`/`Failed` for media producing jobs) on a configurable
+//!   [`Timing`]; `*_Media_Select` jobs reveal a selection result built from the submitted
+//!   `SpeechTextArray` and `MediaArray`; listings paginate and filter; `ClientToken` makes a
+//!   submit idempotent; templates are kept, listed, updated and deleted, and their `$Name`
+//!   placeholders are the parameters a templated job must fill;
+//! - keeps `SetEventCallback`/`GetEventCallback` settings per account and delivers each job's
+//!   completion event ([`crate::callback`]) by HTTP `POST` to a loopback receiver, signed when
+//!   `AuthSwitch=on` and retried per [`CallbackPolicy`], or to an in-memory MNS queue
+//!   ([`EmulatorHandle::take_mns_messages`]); see [Callbacks](#callbacks) below;
 //! - answers 400 `InvalidParameter` naming the parameter on bad input, and 400
-//!   `UnsupportedOperation` for every other action (never a fake success);
+//!   `UnsupportedOperation` for operations outside these groups (never a fake success);
+//! - answers every protocol error (malformed or oversized request head, oversized or slow
+//!   body) with the gateway's JSON envelope, and closes connections that stall
+//!   ([`Limits`]);
 //! - injects [`Faults`]: throttling with `x-acs-retry-after`, 503, latency, dropped connections,
 //!   by seeded rate or by script.
 //!
 //! Everything random (IDs, failures, clips, faults) comes from one seed. State lives in memory and
-//! is bounded by [`Limits`]. Material whose ID or URL contains `not-found` makes a job fail with
+//! is bounded by [`Limits`] (jobs by count and by a byte budget, oldest finished jobs evicted
+//! first). Material whose ID or URL contains `not-found` makes a job fail with
 //! `InvalidMaterial.NotFound`, to exercise failure paths on purpose.
+//!
+//! # Callbacks
+//!
+//! Following Alibaba's documentation (event list, callback settings, callback
+//! authentication): a job's completion is reported once, as an HTTP `POST` of the envelope
+//! `{"EventType", "UserId", "EventTime", "MessageBody"}` to the job's `UserData.NotifyAddress`
+//! (an `http(s)://` URL, or an MNS queue name starting with `ice-callback`) or else to the
+//! account's callback (`CallbackType` `HTTP` with `CallbackURL`, or `MNS` with
+//! `CallbackQueueName` starting with `ice-callback-`); only HTTP 200 counts as delivered, and a
+//! failed delivery is tried 3 times in all, 1 s apart, with 3 s to answer each; with
+//! `AuthSwitch=on` the request carries `X-ICE-TIMESTAMP` and
+//! `X-ICE-SIGNATURE = md5("<url>|<timestamp>|<AuthKey>")`; `CallbackURL` is at most 256 bytes;
+//! `AuthKey` at most 32 letters and digits mixing cases and digits.
+//!
+//! Our choices, where the documentation is silent: settings are per AccessKey (each key is its
+//! own account); `SetEventCallback` keeps earlier values of parameters left out; an empty
+//! `EventTypeList` means every event, and a job's own `NotifyAddress` is used whatever the list
+//! says; HTTP callbacks are signed with the account's key when its `AuthSwitch` is `on`, for a
+//! `NotifyAddress` too; the signed URL is the destination exactly as configured; batch and scene
+//! jobs report `BatchProduceMediaComplete` and media producing jobs `ProduceMediaComplete`, with
+//! the `MessageBody` fields listed in [`crate::callback`]; only loopback hosts are called (other
+//! URLs are counted in [`EmulatorStats::callbacks_refused`]); MNS messages stay in memory, at
+//! most [`CallbackPolicy::mns_capacity`] per queue; retries, timeouts and queue sizes are
+//! configurable ([`CallbackPolicy`]).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -42,34 +76,36 @@
 
 mod actions;
 mod config;
+mod conn;
+mod delivery;
+mod events;
 mod jobs;
 mod nonce;
+mod params;
+mod producing;
 mod rng;
+mod selection;
+mod serve;
+mod templates;
 pub mod verify;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::{Bytes, Incoming};
-use hyper::header::{HeaderValue, CONTENT_TYPE};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
-use serde_json::{json, Value};
 use tokio::net::TcpListener;
-use tokio::sync::watch;
-use tokio::task::{JoinHandle, JoinSet};
+use tokio::sync::{watch, Notify};
+use tokio::task::JoinHandle;
 
 pub use actions::SUPPORTED_ACTIONS;
-pub use config::{Faults, Limits, Outcome, Timing};
+pub use config::{CallbackPolicy, Faults, Limits, Outcome, Timing};
+use delivery::Delivery;
 use jobs::{Clock, Store};
 use nonce::NonceCache;
 use rng::Rng;
-use verify::{GatewayError, KeyEntry, RequestView};
+use templates::Templates;
+use verify::KeyEntry;
 
 /// AccessKey ID accepted when the builder is given no credentials.
 pub const DEFAULT_ACCESS_KEY_ID: &str = "emulator-access-key-id";
@@ -83,14 +119,17 @@ pub const API_VERSION: &str = "2020-11-09";
 pub struct Emulator;
 
 impl Emulator {
-    /// A builder with seed 0, [`Timing::default`], no faults, default [`Limits`].
+    /// A builder with seed 0, [`Timing::default`], no faults, default [`Limits`] and
+    /// [`CallbackPolicy`], bound to `127.0.0.1:0`.
     pub fn builder() -> EmulatorBuilder {
         EmulatorBuilder {
             seed: 0,
             timing: Timing::default(),
             faults: Faults::default(),
             limits: Limits::default(),
+            callbacks: CallbackPolicy::default(),
             keys: HashMap::new(),
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
         }
     }
 }
@@ -102,7 +141,9 @@ pub struct EmulatorBuilder {
     timing: Timing,
     faults: Faults,
     limits: Limits,
+    callbacks: CallbackPolicy,
     keys: HashMap<String, KeyEntry>,
+    bind: SocketAddr,
 }
 
 impl EmulatorBuilder {
@@ -127,6 +168,18 @@ impl EmulatorBuilder {
     /// Memory and protocol limits.
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
+        self
+    }
+
+    /// How event callbacks are delivered.
+    pub fn callbacks(mut self, policy: CallbackPolicy) -> Self {
+        self.callbacks = policy;
+        self
+    }
+
+    /// The address to listen on (default `127.0.0.1:0`, an ephemeral loopback port).
+    pub fn bind(mut self, addr: SocketAddr) -> Self {
+        self.bind = addr;
         self
     }
 
@@ -156,7 +209,8 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Binds `127.0.0.1:0` and starts serving on the current Tokio runtime.
+    /// Binds the address (default `127.0.0.1:0`) and starts serving on the current Tokio
+    /// runtime.
     pub async fn start(mut self) -> std::io::Result<EmulatorHandle> {
         if self.keys.is_empty() {
             self.keys.insert(
@@ -164,10 +218,14 @@ impl EmulatorBuilder {
                 KeyEntry::new(DEFAULT_ACCESS_KEY_SECRET),
             );
         }
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let listener = TcpListener::bind(self.bind).await?;
         let addr = listener.local_addr()?;
+        let wake = Arc::new(Notify::new());
         let state = State {
             store: Store::default(),
+            templates: Templates::new(self.seed),
+            event_settings: HashMap::new(),
+            delivery: Delivery::new(wake.clone(), self.callbacks.mns_capacity),
             clock: Clock::new(self.timing.manual_clock),
             nonces: NonceCache::new(self.limits.max_nonces),
             script: self.faults.script.drain(..).collect(),
@@ -183,26 +241,29 @@ impl EmulatorBuilder {
             state: Mutex::new(state),
             keys: self.keys,
             limits: self.limits,
+            callbacks: self.callbacks,
             host: addr.to_string(),
         });
         let (stop_tx, stop_rx) = watch::channel(false);
-        let task = tokio::spawn(accept_loop(listener, shared.clone(), stop_rx));
+        let server = tokio::spawn(conn::accept_loop(listener, shared.clone(), stop_rx.clone()));
+        let delivery = tokio::spawn(delivery::run(shared.clone(), wake, stop_rx));
         Ok(EmulatorHandle {
             addr,
             shared,
             stop: stop_tx,
-            task: Some(task),
+            tasks: vec![server, delivery],
         })
     }
 }
 
-/// A running emulator. Dropping it stops the server (in-flight connections are aborted).
+/// A running emulator. Dropping it stops the server (in-flight connections and callback
+/// deliveries are aborted).
 #[derive(Debug)]
 pub struct EmulatorHandle {
     addr: SocketAddr,
     shared: Arc<Shared>,
     stop: watch::Sender<bool>,
-    task: Option<JoinHandle<()>>,
+    tasks: Vec<JoinHandle<()>>,
 }
 
 impl EmulatorHandle {
@@ -235,7 +296,7 @@ impl EmulatorHandle {
         )
     }
 
-    /// Base URL, `http://127.0.0.1:PORT`, for the client's endpoint override.
+    /// Base URL, `http://HOST:PORT`, for the client's endpoint override.
     pub fn endpoint(&self) -> String {
         format!("http://{}", self.addr)
     }
@@ -250,14 +311,19 @@ impl EmulatorHandle {
         let st = self.shared.lock();
         let mut s = st.stats.clone();
         s.jobs_stored = st.store.len() as u64;
+        s.job_bytes = st.store.bytes() as u64;
         s.jobs_evicted = st.store.evicted;
+        s.templates_stored = st.templates.len() as u64;
         s.nonces_remembered = st.nonces.len() as u64;
         s
     }
 
-    /// Moves the job clock forward (with [`Timing::manual`] this is the only way it moves).
+    /// Moves the job clock forward (with [`Timing::manual`] this is the only way it moves);
+    /// completion events that become due are sent.
     pub fn advance(&self, by: Duration) {
-        self.shared.lock().clock.advance(by);
+        let mut st = self.shared.lock();
+        st.clock.advance(by);
+        st.delivery.wake();
     }
 
     /// Appends outcomes to the fault script; they apply to the next requests, in order.
@@ -272,10 +338,17 @@ impl EmulatorHandle {
         st.faults = faults;
     }
 
-    /// Stops accepting connections, aborts open ones and waits for the server task.
+    /// Removes and returns the event messages delivered to the MNS queue `queue` (a job's
+    /// `NotifyAddress`, or the account's `CallbackQueueName`), oldest first.
+    pub fn take_mns_messages(&self, queue: &str) -> Vec<String> {
+        self.shared.lock().delivery.take_queue(queue)
+    }
+
+    /// Stops accepting connections and delivering callbacks, aborts open connections and
+    /// waits for the server tasks.
     pub async fn shutdown(mut self) {
         let _ = self.stop.send(true);
-        if let Some(task) = self.task.take() {
+        for task in self.tasks.drain(..) {
             let _ = task.await;
         }
     }
@@ -293,6 +366,12 @@ impl Drop for EmulatorHandle {
 pub struct EmulatorStats {
     /// HTTP requests received.
     pub requests: u64,
+    /// TCP connections accepted.
+    pub connections: u64,
+    /// Connections closed for a timeout (header read, idle, body read, unread response).
+    pub connections_timed_out: u64,
+    /// Protocol errors answered below hyper (malformed or oversized request heads).
+    pub protocol_errors: u64,
     /// Requests per `x-acs-action` (all outcomes).
     pub by_action: BTreeMap<String, u64>,
     /// Error responses per `Code` (including injected ones).
@@ -303,10 +382,30 @@ pub struct EmulatorStats {
     pub token_replays: u64,
     /// Jobs currently kept.
     pub jobs_stored: u64,
-    /// Jobs evicted to stay within [`Limits::max_jobs`].
+    /// Approximate bytes held by the kept jobs (see [`Limits::max_job_bytes`]).
+    pub job_bytes: u64,
+    /// Jobs evicted to stay within [`Limits::max_jobs`] and [`Limits::max_job_bytes`].
     pub jobs_evicted: u64,
+    /// Templates currently kept.
+    pub templates_stored: u64,
     /// Nonces currently remembered.
     pub nonces_remembered: u64,
+    /// Callback HTTP requests sent (every attempt).
+    pub callback_attempts: u64,
+    /// Callbacks a receiver accepted (HTTP 200).
+    pub callbacks_delivered: u64,
+    /// Callbacks given up after [`CallbackPolicy::attempts`].
+    pub callbacks_failed: u64,
+    /// Callbacks not sent because their URL is not on loopback.
+    pub callbacks_refused: u64,
+    /// Callbacks dropped because [`CallbackPolicy::max_queued`] were waiting.
+    pub callbacks_dropped: u64,
+    /// Completion events lost because their job was evicted first.
+    pub callbacks_lost_evicted: u64,
+    /// Messages written to in-memory MNS queues.
+    pub mns_messages: u64,
+    /// MNS messages dropped (queue at [`CallbackPolicy::mns_capacity`], or too many queues).
+    pub mns_dropped: u64,
     /// Injected throttling responses.
     pub injected_throttles: u64,
     /// Injected 503 responses.
@@ -321,6 +420,10 @@ pub struct EmulatorStats {
 #[derive(Debug)]
 pub(crate) struct State {
     store: Store,
+    templates: Templates,
+    /// `SetEventCallback` settings per account (AccessKey ID; bounded by the configured keys).
+    event_settings: HashMap<String, events::Settings>,
+    delivery: Delivery,
     clock: Clock,
     nonces: NonceCache,
     script: VecDeque<Outcome>,
@@ -338,6 +441,7 @@ struct Shared {
     state: Mutex<State>,
     keys: HashMap<String, KeyEntry>,
     limits: Limits,
+    callbacks: CallbackPolicy,
     host: String,
 }
 
@@ -383,313 +487,4 @@ impl State {
         }
         Outcome::Normal
     }
-}
-
-/// The service's error to hyper: closes the connection without a response.
-#[derive(Debug)]
-struct DropConnection;
-
-impl std::fmt::Display for DropConnection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("connection dropped by the emulator's fault injection")
-    }
-}
-
-impl std::error::Error for DropConnection {}
-
-async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
-    let mut conns = JoinSet::new();
-    loop {
-        tokio::select! {
-            _ = stop.changed() => break,
-            Some(_) = conns.join_next(), if !conns.is_empty() => {}
-            accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else {
-                    // Out of file descriptors or similar: back off briefly instead of spinning.
-                    tokio::time::sleep(Duration::from_millis(5)).await;
-                    continue;
-                };
-                let _ = stream.set_nodelay(true);
-                let shared = shared.clone();
-                conns.spawn(async move {
-                    let svc = service_fn(move |req| serve(shared.clone(), req));
-                    let _ = http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), svc)
-                        .await;
-                });
-            }
-        }
-    }
-    conns.abort_all();
-}
-
-type Reply = Response<Full<Bytes>>;
-
-async fn serve(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Reply, DropConnection> {
-    let (parts, body) = req.into_parts();
-    let body = match Limited::new(body, shared.limits.max_body).collect().await {
-        Ok(b) => b.to_bytes(),
-        Err(_) => {
-            let mut st = shared.lock();
-            st.stats.requests += 1;
-            let err = GatewayError::new(
-                413,
-                "RequestEntityTooLarge",
-                format!(
-                    "the request body is larger than {} bytes or was cut off",
-                    shared.limits.max_body
-                ),
-            );
-            return Ok(error_reply(&mut st, &shared.host, &err, None));
-        }
-    };
-    let action = parts
-        .headers
-        .get("x-acs-action")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    let outcome = {
-        let mut st = shared.lock();
-        st.stats.requests += 1;
-        *st.stats.by_action.entry(action.clone()).or_default() += 1;
-        st.next_outcome(&action)
-    };
-    match outcome {
-        Outcome::Normal => Ok(process(&shared, &parts, &body)),
-        Outcome::Delay(d) => {
-            shared.lock().stats.injected_delays += 1;
-            tokio::time::sleep(d).await;
-            Ok(process(&shared, &parts, &body))
-        }
-        Outcome::DelayResponse(d) => {
-            let reply = process(&shared, &parts, &body);
-            shared.lock().stats.injected_delays += 1;
-            tokio::time::sleep(d).await;
-            Ok(reply)
-        }
-        Outcome::Drop => {
-            shared.lock().stats.injected_drops += 1;
-            Err(DropConnection)
-        }
-        Outcome::DropAfterActing => {
-            let _ = process(&shared, &parts, &body);
-            shared.lock().stats.injected_drops += 1;
-            Err(DropConnection)
-        }
-        Outcome::Throttle {
-            status,
-            retry_after,
-        } => {
-            let mut st = shared.lock();
-            st.stats.injected_throttles += 1;
-            let err = GatewayError::new(
-                status,
-                "Throttling.User",
-                "Request was denied due to user flow control.",
-            );
-            Ok(error_reply(&mut st, &shared.host, &err, retry_after))
-        }
-        Outcome::Unavailable => {
-            let mut st = shared.lock();
-            st.stats.injected_unavailable += 1;
-            let err = GatewayError::new(
-                503,
-                "ServiceUnavailable",
-                "The request has failed due to a temporary failure of the server.",
-            );
-            Ok(error_reply(&mut st, &shared.host, &err, None))
-        }
-        Outcome::Error {
-            status,
-            code,
-            message,
-        } => {
-            let mut st = shared.lock();
-            let err = GatewayError::new(status, code, message);
-            Ok(error_reply(&mut st, &shared.host, &err, None))
-        }
-    }
-}
-
-/// Authenticates, validates and runs one request; always produces an HTTP answer.
-fn process(shared: &Shared, parts: &hyper::http::request::Parts, body: &[u8]) -> Reply {
-    match authenticate_and_run(shared, parts, body) {
-        Ok((mut st, value)) => ok_reply(&mut st, value),
-        Err(err) => {
-            let mut st = shared.lock();
-            error_reply(&mut st, &shared.host, &err, None)
-        }
-    }
-}
-
-fn authenticate_and_run<'a>(
-    shared: &'a Shared,
-    parts: &hyper::http::request::Parts,
-    body: &[u8],
-) -> Result<(MutexGuard<'a, State>, Value), GatewayError> {
-    let method = parts.method.as_str();
-    if method != "GET" && method != "POST" {
-        return Err(GatewayError::new(
-            400,
-            "UnsupportedHTTPMethod",
-            format!("RPC APIs accept GET and POST, not {method}"),
-        ));
-    }
-    let path = parts.uri.path();
-    if path != "/" {
-        return Err(GatewayError::new(
-            404,
-            "InvalidAction.NotFound",
-            format!("RPC requests go to \"/\", not \"{path}\""),
-        ));
-    }
-    let query = parts.uri.query().unwrap_or("");
-    let headers: Vec<(String, String)> = parts
-        .headers
-        .iter()
-        .map(|(n, v)| {
-            (
-                n.as_str().to_string(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
-    let view = RequestView {
-        method,
-        path,
-        query,
-        headers: &headers,
-        body,
-    };
-    let lookup = |ak: &str| shared.keys.get(ak).cloned();
-    // V3 carries an Authorization header; the older V2 puts `Signature` in the query.
-    let v2 = !parts.headers.contains_key("authorization")
-        && query.split('&').any(|kv| kv.starts_with("Signature="));
-    let caller = if v2 {
-        verify::verify_v2(&view, lookup, SystemTime::now(), shared.limits.max_skew)?
-    } else {
-        verify::verify_v3(&view, lookup, SystemTime::now(), shared.limits.max_skew)?
-    };
-    if caller.version != API_VERSION {
-        return Err(GatewayError::new(
-            400,
-            "InvalidVersion",
-            format!(
-                "Specified parameter Version is not valid: \"{}\" (the emulator serves {API_VERSION})",
-                caller.version
-            ),
-        ));
-    }
-    let mut params = decode_params(query, &parts.headers, body)?;
-    if v2 {
-        params.retain(|k, _| !verify::V2_COMMON_PARAMS.contains(&k.as_str()));
-    }
-    let mut st = shared.lock();
-    if !st.nonces.insert(&caller.access_key_id, &caller.nonce) {
-        return Err(GatewayError::new(
-            400,
-            "SignatureNonceUsed",
-            format!(
-                "Specified signature nonce was used already: {}",
-                caller.nonce
-            ),
-        ));
-    }
-    match actions::dispatch(&mut st, &caller.action, &params) {
-        Some(Ok(v)) => Ok((st, v)),
-        Some(Err(e)) => Err(e),
-        None => Err(GatewayError::new(
-            400,
-            "UnsupportedOperation",
-            format!(
-                "The emulator does not implement the action \"{}\"; it emulates only: {}",
-                caller.action,
-                SUPPORTED_ACTIONS.join(", ")
-            ),
-        )),
-    }
-}
-
-/// Merges the query and a form-urlencoded body into named UTF-8 parameters.
-fn decode_params(
-    query: &str,
-    headers: &hyper::HeaderMap,
-    body: &[u8],
-) -> Result<actions::Params, GatewayError> {
-    let mut pairs = verify::decode_query(query)?;
-    let form = headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if form && !body.is_empty() {
-        let text = std::str::from_utf8(body).map_err(|_| {
-            GatewayError::new(400, "InvalidParameter", "the form body is not valid UTF-8")
-        })?;
-        pairs.extend(verify::decode_query(text)?);
-    }
-    pairs
-        .into_iter()
-        .map(|(k, v)| {
-            let key = String::from_utf8(k).map_err(|_| {
-                GatewayError::new(400, "InvalidParameter", "a parameter name is not UTF-8")
-            })?;
-            let val = String::from_utf8(v).map_err(|_| {
-                GatewayError::new(
-                    400,
-                    "InvalidParameter",
-                    format!("the value of \"{key}\" is not valid UTF-8"),
-                )
-            })?;
-            Ok((key, val))
-        })
-        .collect()
-}
-
-fn json_reply(status: u16, mut value: Value, request_id: &str) -> Reply {
-    if let Value::Object(o) = &mut value {
-        o.insert("RequestId".into(), json!(request_id));
-    }
-    let mut resp = Response::new(Full::new(Bytes::from(value.to_string())));
-    *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
-    let h = resp.headers_mut();
-    h.insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("application/json;charset=utf-8"),
-    );
-    if let Ok(v) = HeaderValue::from_str(request_id) {
-        h.insert("x-acs-request-id", v);
-    }
-    resp
-}
-
-fn ok_reply(st: &mut State, value: Value) -> Reply {
-    let id = st.request_rng.request_id();
-    json_reply(200, value, &id)
-}
-
-fn error_reply(
-    st: &mut State,
-    host: &str,
-    err: &GatewayError,
-    retry_after: Option<Duration>,
-) -> Reply {
-    let id = st.request_rng.request_id();
-    *st.stats.errors_by_code.entry(err.code.clone()).or_default() += 1;
-    let body = json!({
-        "HostId": host,
-        "Code": err.code,
-        "Message": err.message,
-        "Recommend": format!(
-            "https://api.aliyun.com/troubleshoot?q={}&product=ICE&requestId={id}",
-            err.code
-        ),
-    });
-    let mut resp = json_reply(err.status, body, &id);
-    if let Some(ra) = retry_after {
-        if let Ok(v) = HeaderValue::from_str(&ra.as_millis().to_string()) {
-            resp.headers_mut().insert("x-acs-retry-after", v);
-        }
-    }
-    resp
 }

@@ -548,7 +548,7 @@ fn hmac_hex(secret: &str, msg: &str) -> String {
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    bool::from(subtle::ConstantTimeEq::ct_eq(a, b))
 }
 
 /// Decodes a raw query string with form rules (`+` = space), rejects duplicate keys, sorts by

@@ -23,8 +23,13 @@ pub async fn start(builder: EmulatorBuilder) -> (EmulatorHandle, Client) {
 }
 
 pub fn client_for(emu: &EmulatorHandle, secret: &str, retry: RetryPolicy) -> Client {
+    client_at(&emu.endpoint(), secret, retry)
+}
+
+/// A client for an emulator at `endpoint` (e.g. a standalone `ice-emulator`).
+pub fn client_at(endpoint: &str, secret: &str, retry: RetryPolicy) -> Client {
     let config = Config::builder()
-        .endpoint(emu.endpoint())
+        .endpoint(endpoint)
         .credentials(Credentials::new(AK, secret))
         .retry_policy(retry)
         .build()
@@ -133,4 +138,132 @@ pub fn hand_signed(
         ),
     )
     .timeout(Duration::from_secs(10))
+}
+
+/// Serves `svc` over real HTTP/1 on `listener`, the way a user mounts a callback
+/// [`Receiver`](ice_api::callback::Receiver) in a hyper server: bodies are collected with a
+/// limit, then handed over as `http::Request<Bytes>`.
+pub fn serve_http<S>(listener: tokio::net::TcpListener, svc: S, max_body: usize)
+where
+    S: tower_service::Service<
+            http::Request<bytes::Bytes>,
+            Response = http::Response<bytes::Bytes>,
+            Error = std::convert::Infallible,
+        > + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    use http_body_util::{BodyExt, Full, Limited};
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let svc = svc.clone();
+            tokio::spawn(async move {
+                let handler = hyper::service::service_fn(
+                    move |req: hyper::Request<hyper::body::Incoming>| {
+                        let mut svc = svc.clone();
+                        async move {
+                            let (parts, body) = req.into_parts();
+                            let resp = match Limited::new(body, max_body).collect().await {
+                                Ok(b) => {
+                                    let req = http::Request::from_parts(parts, b.to_bytes());
+                                    svc.call(req).await?
+                                }
+                                Err(_) => {
+                                    let mut r =
+                                        http::Response::new(bytes::Bytes::from("too large"));
+                                    *r.status_mut() = http::StatusCode::PAYLOAD_TOO_LARGE;
+                                    r
+                                }
+                            };
+                            Ok::<_, std::convert::Infallible>(resp.map(Full::new))
+                        }
+                    },
+                );
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), handler)
+                    .await;
+            });
+        }
+    });
+}
+
+/// Polls `cond` every 10 ms until it holds; panics with `what` after `timeout`.
+pub async fn wait_until(what: &str, timeout: Duration, mut cond: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + timeout;
+    while !cond() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// Query parameters from name/value pairs.
+pub fn query(pairs: &[(&str, &str)]) -> WireParams {
+    let mut p = WireParams::new();
+    for (k, v) in pairs {
+        p.push(Location::Query, *k, *v);
+    }
+    p
+}
+
+/// A standalone `ice-emulator` child process, killed when dropped.
+pub struct EmulatorProcess {
+    pub child: std::process::Child,
+    pub endpoint: String,
+    /// Time from spawning to the listening line.
+    pub startup: Duration,
+}
+
+impl EmulatorProcess {
+    /// Spawns the binary with `args` and reads its first stdout line.
+    pub fn spawn(args: &[&str]) -> Self {
+        use std::io::BufRead;
+        let started = std::time::Instant::now();
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ice-emulator"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        let stdout = child.stdout.take().unwrap();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .unwrap();
+        let startup = started.elapsed();
+        let endpoint = line
+            .trim_end()
+            .strip_prefix("ICE emulator listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_string();
+        Self {
+            child,
+            endpoint,
+            startup,
+        }
+    }
+
+    /// Sends `signal` (e.g. `TERM`) and waits for the exit status.
+    pub fn signal_and_wait(&mut self, signal: &str) -> std::process::ExitStatus {
+        let sent = std::process::Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        self.child.wait().unwrap()
+    }
+}
+
+impl Drop for EmulatorProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

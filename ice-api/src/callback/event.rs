@@ -1,13 +1,16 @@
-//! Typed parsing of ICE event callbacks (HTTP POST bodies or MNS messages).
+//! The callback envelope and its typed events.
 //!
-//! Every event shares one envelope: `{"EventType", "UserId", "EventTime", "MessageBody"}`. The
-//! batch-production completion event (`BatchProduceMediaComplete`) gets a typed body; every other
-//! event, and every field this SDK does not know, is kept as raw JSON. Parsing never fails on
-//! unknown events or fields, only on a body that is not a JSON object with an `EventType`.
+//! Every event shares one envelope: `{"EventType", "UserId", "EventTime", "MessageBody"}`
+//! (Alibaba's event list documents it). The two production completion events get typed bodies;
+//! every other event, and every field this SDK does not know, is kept as raw JSON. Parsing never
+//! fails on unknown events or fields, only on a body that is not a JSON object with an
+//! `EventType`.
 //!
 //! The body fields of `BatchProduceMediaComplete` are not documented publicly; the typed view
 //! reads the likely ones (`JobId`, `Status`, `UserData`, `JobType`, `SubJobList`) leniently and
-//! keeps the whole body in [`BatchProduceMediaComplete::raw`].
+//! keeps the whole body in [`BatchProduceMediaComplete::raw`]. `ProduceMediaComplete` reads the
+//! fields of the media producing job (`JobId`, `ProjectId`, `MediaId`, `MediaURL`, `Status`,
+//! `ErrorCode`, `ErrorMessage`, `UserData`) the same way.
 //!
 //! ```
 //! use ice_api::callback::{CallbackEvent, Event};
@@ -34,6 +37,8 @@ use serde_json::Value;
 
 /// Event type of the batch one-click / scene job completion.
 pub const BATCH_PRODUCE_MEDIA_COMPLETE: &str = "BatchProduceMediaComplete";
+/// Event type of the media producing job (`SubmitMediaProducingJob`) completion.
+pub const PRODUCE_MEDIA_COMPLETE: &str = "ProduceMediaComplete";
 
 /// One callback: the envelope plus the typed or raw event.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +61,8 @@ pub struct CallbackEvent {
 pub enum Event {
     /// A batch media-producing (or scene) job completed.
     BatchProduceMediaComplete(BatchProduceMediaComplete),
+    /// A media producing job (`SubmitMediaProducingJob`) completed.
+    ProduceMediaComplete(ProduceMediaComplete),
     /// Any other event: its `MessageBody` as raw JSON (a JSON-string body is parsed when it holds
     /// JSON, else kept as a string).
     Other {
@@ -92,6 +99,36 @@ impl BatchProduceMediaComplete {
     /// `UserData` parsed as JSON, when it is JSON.
     pub fn user_data_json(&self) -> Option<Value> {
         serde_json::from_str(self.user_data.as_deref()?).ok()
+    }
+}
+
+/// `ProduceMediaComplete` body. All fields optional; unknown ones stay in `raw`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProduceMediaComplete {
+    /// Media producing job ID.
+    pub job_id: Option<String>,
+    /// Editing project the job rendered.
+    pub project_id: Option<String>,
+    /// Output media asset ID.
+    pub media_id: Option<String>,
+    /// Output file URL.
+    pub media_url: Option<String>,
+    /// `Success`, `Failed`, or another status string.
+    pub status: Option<String>,
+    /// Error code, when failed.
+    pub error_code: Option<String>,
+    /// Error message, when failed.
+    pub error_message: Option<String>,
+    /// The job's `UserData` (a JSON string on the wire).
+    pub user_data: Option<String>,
+    /// The whole `MessageBody`.
+    pub raw: Value,
+}
+
+impl ProduceMediaComplete {
+    /// `Status == "Success"`.
+    pub fn is_success(&self) -> bool {
+        self.status.as_deref() == Some("Success")
     }
 }
 
@@ -161,13 +198,13 @@ impl CallbackEvent {
             .get("MessageBody")
             .map(unwrap_json_string)
             .unwrap_or(Value::Null);
-        let event = if event_type == BATCH_PRODUCE_MEDIA_COMPLETE {
-            Event::BatchProduceMediaComplete(batch_complete(body))
-        } else {
-            Event::Other {
+        let event = match event_type.as_str() {
+            BATCH_PRODUCE_MEDIA_COMPLETE => Event::BatchProduceMediaComplete(batch_complete(body)),
+            PRODUCE_MEDIA_COMPLETE => Event::ProduceMediaComplete(media_complete(body)),
+            _ => Event::Other {
                 event_type: event_type.clone(),
                 body,
-            }
+            },
         };
         Ok(Self {
             event_type,
@@ -179,13 +216,33 @@ impl CallbackEvent {
     }
 }
 
-fn batch_complete(body: Value) -> BatchProduceMediaComplete {
-    let get = |k: &str| body.get(k).and_then(scalar_string);
-    let user_data = body.get("UserData").and_then(|v| match v {
+/// `UserData` as sent: a string as-is, any other JSON value as its text.
+fn user_data(body: &Value) -> Option<String> {
+    body.get("UserData").and_then(|v| match v {
         Value::String(s) => Some(s.clone()),
         Value::Null => None,
         other => Some(other.to_string()),
-    });
+    })
+}
+
+fn media_complete(body: Value) -> ProduceMediaComplete {
+    let get = |k: &str| body.get(k).and_then(scalar_string);
+    ProduceMediaComplete {
+        job_id: get("JobId"),
+        project_id: get("ProjectId"),
+        media_id: get("MediaId"),
+        media_url: get("MediaURL"),
+        status: get("Status"),
+        error_code: get("ErrorCode"),
+        error_message: get("ErrorMessage"),
+        user_data: user_data(&body),
+        raw: body,
+    }
+}
+
+fn batch_complete(body: Value) -> BatchProduceMediaComplete {
+    let get = |k: &str| body.get(k).and_then(scalar_string);
+    let user_data = user_data(&body);
     let sub_jobs = body
         .get("SubJobList")
         .map(unwrap_json_string)
