@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use args::Args;
-use ice_codegen::emit::rust::GENERATED_DIR;
+use ice_codegen::emit::rust::{degradation, Capabilities, GENERATED_DIR};
 use ice_codegen::import::{import_file, prepare_file, ImportOptions, Prepared};
 use ice_codegen::pipeline::{self, SPEC_PATH};
 use ice_codegen::resolve::Options;
@@ -154,6 +154,18 @@ fn codegen(root: &Path, args: &Args) -> Result<(), Failure> {
             ),
         )
         .into());
+    }
+    // What this regeneration takes away that the committed code had (no silent degradation).
+    let (mut before, mut after) = (Capabilities::default(), Capabilities::default());
+    for f in files.iter().filter(|f| f.path.starts_with(GENERATED_DIR)) {
+        before.scan(&std::fs::read_to_string(root.join(&f.path)).unwrap_or_default());
+        after.scan(&f.contents);
+    }
+    for p in &orphans {
+        before.scan(&std::fs::read_to_string(p).unwrap_or_default());
+    }
+    for w in degradation(&before, &after) {
+        eprintln!("warning: {w}");
     }
     for p in &orphans {
         std::fs::remove_file(p)

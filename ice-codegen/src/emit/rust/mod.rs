@@ -5,6 +5,7 @@
 //! sample request for every operation. Tokens are built with `quote` and formatted with
 //! `prettyplease`, so output is stable byte for byte.
 
+mod degrade;
 mod enums;
 mod features;
 mod ops;
@@ -22,6 +23,7 @@ use quote::{format_ident, quote};
 use crate::ir::{Api, TypeHome, TypeKind, TypeRef};
 use crate::output::{CodegenError, GeneratedFile};
 
+pub use degrade::{degradation, Capabilities};
 pub use features::{splice_features, FEATURES_BEGIN, FEATURES_END};
 
 /// First line of every generated Rust file.
