@@ -230,7 +230,7 @@ fn constraints_are_checked_against_the_field() {
                 "/constraints/GetThing/Cfg.A/min_length",
                 "5 is above the maximum 3"
             ),
-            ("/constraints/GetThing/Cfg.B", "`Cfg` has no field `B`"),
+            ("/constraints/GetThing/Cfg.B", "`Cfg` has no field `B`; remove the entry, or run `cargo xtask codegen --prune-missing` to drop every such entry"),
             (
                 "/constraints/GetThing/Id",
                 "minimum/maximum need a number, but `Id` is not one"
@@ -288,11 +288,11 @@ fn waiters_are_checked_against_the_response() {
         [
             (
                 "/waiters/GetThing",
-                "waiter on `GetThing`: no string request parameter `Nope` to carry the job id"
+                "waiter on `GetThing`: no string request parameter `Nope` to carry the job id; remove the entry, or run `cargo xtask codegen --prune-missing` to drop every such entry"
             ),
             (
                 "/waiters/GetThing",
-                "waiter on `GetThing`: the response has no `Thing.State`"
+                "waiter on `GetThing`: the response has no `Thing.State`; remove the entry, or run `cargo xtask codegen --prune-missing` to drop every such entry"
             ),
             (
                 "/waiters/GetThing/submits/SubmitThing",
@@ -419,7 +419,7 @@ fn typed_parameters_must_exist_where_stated() {
         [
             ("/operations/GetThing/params/Cfg", "`GetThing.Cfg` is not a plain string in the spec, so it cannot carry a typed JSON document"),
             ("/operations/SubmitThing/params/Config", "`SubmitThing` sends `Config` in the form body, not the query; the overlay states where the typed value goes, so update it deliberately"),
-            ("/operations/SubmitThing/params/Gone", "`SubmitThing` has no parameter `Gone` in the spec (or a union already covers it)"),
+            ("/operations/SubmitThing/params/Gone", "`SubmitThing` has no parameter `Gone` in the spec (or a union already covers it); remove the entry, or run `cargo xtask codegen --prune-missing` to drop every such entry"),
             ("/operations/SubmitThing/params/Kind", "`SubmitThing.Kind` is required by the spec; the overlay may not make it optional"),
         ]
     );
@@ -466,7 +466,7 @@ fn response_refinements_are_checked() {
         [
             ("/operations/GetThing/response/RequestId", "`RequestId` of `GetThing` is not an object the spec defines inline"),
             ("/operations/GetThing/response/Thing", "`GetThing.Thing` is not a string in the spec, so it cannot become an enum or a JSON document"),
-            ("/operations/GetThing/response/Thing.Missing", "`GetThing`: `Thing` has no field `Missing`"),
+            ("/operations/GetThing/response/Thing.Missing", "`GetThing`: `Thing` has no field `Missing`; remove the entry, or run `cargo xtask codegen --prune-missing` to drop every such entry"),
         ]
     );
 }

@@ -36,8 +36,10 @@ pub const DEFAULT_IDEMPOTENT_PREFIXES: &[&str] =
 /// How strictly overlay entries must match the spec.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Options {
-    /// Drop (with a warning) overlay entries that name operations the spec no longer has, and
-    /// groups left empty, instead of failing. For adopting a new metadata file.
+    /// Drop (with a warning) overlay entries that name operations, parameters or response
+    /// fields the spec no longer has, and groups left empty, instead of failing. For adopting a
+    /// new metadata file; entries that conflict with the spec (a moved parameter, another type)
+    /// stay errors.
     pub prune_missing: bool,
 }
 
@@ -73,6 +75,7 @@ struct Meta {
 struct Resolver<'a> {
     spec: &'a Spec,
     overlay: &'a Overlay,
+    options: Options,
     diag: Diagnostics,
     warnings: Vec<CodegenError>,
     types: Vec<NamedType>,
@@ -95,6 +98,7 @@ pub fn resolve(
     let mut r = Resolver {
         spec,
         overlay,
+        options,
         diag: Diagnostics::new(),
         warnings: Vec::new(),
         types: Vec::new(),
@@ -186,6 +190,25 @@ impl<'a> Resolver<'a> {
             pointer,
             message,
         ));
+    }
+
+    /// An overlay entry names something the spec no longer has: an error, or with
+    /// [`Options::prune_missing`] a warning (the entry is then ignored).
+    fn gone(&mut self, file: &Path, pointer: &str, message: impl Into<String>) {
+        let message = message.into();
+        if self.options.prune_missing {
+            self.warnings.push(CodegenError::new(
+                file,
+                pointer,
+                format!("{message} (dropped: --prune-missing)"),
+            ));
+        } else {
+            self.diag.error(CodegenError::new(
+                file,
+                pointer,
+                format!("{message}; remove the entry, or run `cargo xtask codegen --prune-missing` to drop every such entry"),
+            ));
+        }
     }
 
     fn spec_err(&mut self, pointer: &str, message: impl Into<String>) {

@@ -13,25 +13,38 @@ pub(super) fn constraints(r: &mut Resolver<'_>, live: &Overlay, ops: &mut [Opera
             continue; // reported by `live_overlay`
         };
         for patch in patches {
-            if let Err(m) = apply_patch(r, op, patch) {
-                r.overlay_err(&patch.pointer, m);
+            match apply_patch(r, op, patch) {
+                Ok(()) => {}
+                Err(Patch::Gone(m)) => {
+                    let file = r.overlay.file.clone();
+                    r.gone(&file, &patch.pointer, m);
+                }
+                Err(Patch::Misfit(m)) => r.overlay_err(&patch.pointer, m),
             }
         }
     }
+}
+
+/// Why a constraint patch does not apply.
+enum Patch {
+    /// The parameter or field is not in the spec.
+    Gone(String),
+    /// It is there, but the constraint does not fit it.
+    Misfit(String),
 }
 
 fn apply_patch(
     r: &mut Resolver<'_>,
     op: &mut Operation,
     patch: &ConstraintPatch,
-) -> Result<(), String> {
+) -> Result<(), Patch> {
     let mut segments = patch.path.split('.');
     let first = segments.next().unwrap_or_default();
     let Some(pi) = op.params.iter().position(|p| p.field.wire_name == first) else {
-        return Err(format!(
+        return Err(Patch::Gone(format!(
             "operation `{}` has no parameter `{first}`",
             op.action
-        ));
+        )));
     };
     // Walk immutably to find the target: None = the parameter itself, Some((type, field)).
     let mut target: Option<(usize, usize)> = None;
@@ -41,13 +54,16 @@ fn apply_patch(
             Some((t, f)) => &r.types[t].fields[f],
         };
         let TypeRef::Named(idx) = current.ty else {
-            return Err(format!(
+            return Err(Patch::Misfit(format!(
                 "`{}` is not an object, so it has no field `{seg}`",
                 current.wire_name
-            ));
+            )));
         };
         let Some(fi) = r.types[idx].fields.iter().position(|f| f.wire_name == seg) else {
-            return Err(format!("`{}` has no field `{seg}`", current.wire_name));
+            return Err(Patch::Gone(format!(
+                "`{}` has no field `{seg}`",
+                current.wire_name
+            )));
         };
         target = Some((idx, fi));
     }
@@ -80,7 +96,7 @@ fn apply_patch(
         ));
     }
     if !problems.is_empty() {
-        return Err(problems.join("; "));
+        return Err(Patch::Misfit(problems.join("; ")));
     }
     let c = &mut field.checks.own;
     c.minimum = patch.minimum.or(c.minimum);

@@ -374,7 +374,9 @@ fn where_(l: Location) -> &'static str {
 
 fn attach_param(r: &mut Resolver<'_>, op: &mut Operation, name: &str, pd: &ParamDef, pp: &str) {
     let Some(i) = op.params.iter().position(|p| p.field.wire_name == name) else {
-        r.types_err(
+        let file = r.overlay.types_file.clone();
+        r.gone(
+            &file,
             pp,
             format!(
                 "`{}` has no parameter `{name}` in the spec (or a union already covers it)",
@@ -438,8 +440,9 @@ fn attach_union(r: &mut Resolver<'_>, op: &mut Operation, name: &str, rust: &str
     let union_ptr = r.types[ui].pointer.clone();
     let mut covered: Vec<usize> = Vec::new();
     let mut problems = Vec::new();
+    let mut missing = Vec::new();
     match op.params.iter().position(|p| p.field.wire_name == tag) {
-        None => problems.push(format!(
+        None => missing.push(format!(
             "`{}` has no tag parameter `{tag}` in the spec",
             op.action
         )),
@@ -460,7 +463,7 @@ fn attach_union(r: &mut Resolver<'_>, op: &mut Operation, name: &str, rust: &str
         for vp in &v.params {
             let name = &vp.field.wire_name;
             match op.params.iter().position(|p| &p.field.wire_name == name) {
-                None => problems.push(format!(
+                None => missing.push(format!(
                     "`{}` has no parameter `{name}` (variant {} of {})",
                     op.action, v.rust, r.types[ui].name
                 )),
@@ -494,8 +497,15 @@ fn attach_union(r: &mut Resolver<'_>, op: &mut Operation, name: &str, rust: &str
         }
     }
     if !problems.is_empty() {
-        for m in problems {
+        for m in problems.into_iter().chain(missing) {
             r.types_err(up, format!("{m} (union declared at {union_ptr})"));
+        }
+        return;
+    }
+    if !missing.is_empty() {
+        let file = r.overlay.types_file.clone();
+        for m in missing {
+            r.gone(&file, up, format!("{m} (union declared at {union_ptr})"));
         }
         return;
     }
@@ -623,7 +633,8 @@ fn attach_response(
     let target = match locate(r, &op.response, path) {
         Ok(t) => t,
         Err(m) => {
-            r.types_err(rp, format!("`{}`: {m}", op.action));
+            let file = r.overlay.types_file.clone();
+            r.gone(&file, rp, format!("`{}`: {m}", op.action));
             return;
         }
     };

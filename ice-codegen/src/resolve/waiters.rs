@@ -15,7 +15,8 @@ pub(super) fn resolve(r: &mut Resolver<'_>, live: &Overlay, ops: &mut [Operation
             continue; // reported by `live_overlay`
         };
         let mut problems = Vec::new();
-        let waiter = build(r, &ops[pi], def, &mut problems);
+        let mut missing = Vec::new();
+        let waiter = build(r, &ops[pi], def, &mut problems, &mut missing);
         let mut starts = Vec::new();
         for (submit, path, pointer) in &def.submits {
             let Some(si) = ops.iter().position(|o| &o.action == submit) else {
@@ -30,8 +31,12 @@ pub(super) fn resolve(r: &mut Resolver<'_>, live: &Overlay, ops: &mut [Operation
                 ),
             }
         }
-        for m in problems {
+        for m in &problems {
             r.overlay_err(&def.pointer, format!("waiter on `{action}`: {m}"));
+        }
+        for m in &missing {
+            let file = r.overlay.file.clone();
+            r.gone(&file, &def.pointer, format!("waiter on `{action}`: {m}"));
         }
         let Some(waiter) = waiter else { continue };
         ops[pi].params[waiter.id_param].field.required = true;
@@ -87,18 +92,21 @@ fn check_values(
     }
 }
 
+/// The waiter, or `None` with the reasons: `problems` conflict with the spec, `missing` name
+/// parameters or fields it does not have.
 fn build(
     r: &Resolver<'_>,
     op: &Operation,
     def: &WaiterDef,
     problems: &mut Vec<String>,
+    missing: &mut Vec<String>,
 ) -> Option<Waiter> {
     let id_param = op
         .params
         .iter()
         .position(|p| p.field.wire_name == def.id && p.field.ty == TypeRef::String);
     if id_param.is_none() {
-        problems.push(format!(
+        missing.push(format!(
             "no string request parameter `{}` to carry the job id",
             def.id
         ));
@@ -119,7 +127,7 @@ fn build(
             None
         }
         None => {
-            problems.push(format!("the response has no `{}`", def.status));
+            missing.push(format!("the response has no `{}`", def.status));
             None
         }
     };
@@ -160,7 +168,7 @@ fn build(
                 }
             },
             _ => {
-                problems.push(format!("the response has no list `{}`", s.list));
+                missing.push(format!("the response has no list `{}`", s.list));
                 None
             }
         },
@@ -180,7 +188,7 @@ fn build(
         };
     let error_code = string_path(&def.error_code, "error code", problems);
     let error_message = string_path(&def.error_message, "error message", problems);
-    if !problems.is_empty() {
+    if !problems.is_empty() || !missing.is_empty() {
         return None;
     }
     Some(Waiter {
