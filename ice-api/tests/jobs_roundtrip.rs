@@ -1,6 +1,14 @@
 //! Every example JSON of the reference (`shared/reference/ice-jobtypes.md`, including the SDK
 //! docstring examples quoted there) parses into the typed model and re-serializes to the same
 //! JSON; responses keep unknown keys and parse their JSON-string fields lazily.
+// These operations and their config types exist only when the spec in use has them (a crate
+// regenerated from another metadata file may not).
+#![cfg(all(
+    ice_op = "SubmitSceneMediaSelectionJob",
+    ice_op = "SubmitSceneTimelineOrganizationJob",
+    ice_op = "SubmitSceneBatchEditingJob",
+    ice_op = "SubmitBatchMediaProducingJob"
+))]
 
 use std::path::{Path, PathBuf};
 

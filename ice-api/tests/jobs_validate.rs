@@ -1,5 +1,13 @@
 //! Client-side validation of the typed job configs: every violation is reported, each with its
 //! wire path and a message saying what was found and what was expected.
+// These operations and their config types exist only when the spec in use has them (a crate
+// regenerated from another metadata file may not).
+#![cfg(all(
+    ice_op = "SubmitSceneMediaSelectionJob",
+    ice_op = "SubmitSceneTimelineOrganizationJob",
+    ice_op = "SubmitSceneBatchEditingJob",
+    ice_op = "SubmitBatchMediaProducingJob"
+))]
 
 use ice_api::media_production::{
     BatchEditingOutputConfig, EditingConfig, GetBatchMediaProducingJobRequest,

@@ -1,5 +1,13 @@
 //! Exact wire parameters of the typed job operations: `JobType` derived from the config types,
 //! configs as compact JSON strings, each parameter in the location the official SDK uses.
+// These operations and their config types exist only when the spec in use has them (a crate
+// regenerated from another metadata file may not).
+#![cfg(all(
+    ice_op = "SubmitSceneMediaSelectionJob",
+    ice_op = "SubmitSceneTimelineOrganizationJob",
+    ice_op = "SubmitSceneBatchEditingJob",
+    ice_op = "SubmitBatchMediaProducingJob"
+))]
 
 use ice_api::media_production::{
     BatchEditingOutputConfig, BatchJobStatus, BatchJobType, EditingConfig,

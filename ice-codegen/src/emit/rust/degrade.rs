@@ -14,6 +14,9 @@ pub struct Capabilities {
     pub waitable: BTreeSet<String>,
     /// Responses with at least one field.
     pub with_fields: BTreeSet<String>,
+    /// Every request and response type (an operation the spec dropped is the diff's business,
+    /// not a degradation).
+    pub types: BTreeSet<String>,
 }
 
 impl Capabilities {
@@ -32,6 +35,7 @@ impl Capabilities {
                 self.waitable.insert(name(rest).to_owned());
             } else if let Some(rest) = t.strip_prefix("pub struct ") {
                 let n = name(rest);
+                self.types.insert(n.to_owned());
                 open_response = (n.ends_with("Response") && !t.ends_with("{}")).then_some(n);
             } else if t.starts_with("pub ") {
                 if let Some(n) = open_response.take() {
@@ -70,21 +74,23 @@ pub fn degradation(before: &Capabilities, after: &Capabilities) -> Vec<String> {
             shown.join(", ")
         ));
     };
-    report(
-        "operation(s) lose their paginator",
-        before.paginated.difference(&after.paginated).collect(),
-    );
-    report(
-        "operation(s) lose their waiter",
-        before.waitable.difference(&after.waitable).collect(),
-    );
+    fn lost<'a>(
+        b: &'a BTreeSet<String>,
+        a: &BTreeSet<String>,
+        after: &Capabilities,
+    ) -> Vec<&'a String> {
+        b.iter()
+            .filter(|n| !a.contains(*n) && after.types.contains(*n))
+            .collect()
+    }
+    let paginators = lost(&before.paginated, &after.paginated, after);
+    let waiters = lost(&before.waitable, &after.waitable, after);
+    let emptied = lost(&before.with_fields, &after.with_fields, after);
+    report("operation(s) lose their paginator", paginators);
+    report("operation(s) lose their waiter", waiters);
     report(
         "response(s) had fields and come out empty: does the new metadata carry responses?",
-        before
-            .with_fields
-            .iter()
-            .filter(|r| !after.with_fields.contains(*r))
-            .collect(),
+        emptied,
     );
     out
 }
