@@ -24,6 +24,9 @@ pub const ID_BASE: &str = "https://schemas.ice-rs.invalid/2020-11-09/";
 struct Defs<'a> {
     api: &'a Api,
     defs: BTreeMap<String, Value>,
+    /// Types referenced but not yet described: a worklist rather than recursion, because a
+    /// hostile spec may chain thousands of components.
+    pending: Vec<usize>,
     /// Request side: required fields are required, config types are closed over their rules.
     request: bool,
 }
@@ -34,7 +37,25 @@ fn describe(m: &mut Map<String, Value>, docs: Option<&str>) {
     }
 }
 
-impl Defs<'_> {
+impl<'a> Defs<'a> {
+    fn new(api: &'a Api, request: bool) -> Self {
+        Defs {
+            api,
+            defs: BTreeMap::new(),
+            pending: Vec::new(),
+            request,
+        }
+    }
+
+    /// Describes every referenced type; returns the `$defs`.
+    fn finish(mut self) -> BTreeMap<String, Value> {
+        while let Some(i) = self.pending.pop() {
+            let def = self.named(i);
+            self.defs.insert(self.def_name(i), def);
+        }
+        self.defs
+    }
+
     fn def_name(&self, i: usize) -> String {
         self.api.types[i].name.clone()
     }
@@ -83,8 +104,7 @@ impl Defs<'_> {
                 let name = self.def_name(*i);
                 if !self.defs.contains_key(&name) {
                     self.defs.insert(name.clone(), Value::Null);
-                    let def = self.named(*i);
-                    self.defs.insert(name.clone(), def);
+                    self.pending.push(*i);
                 }
                 m.insert("$ref".into(), json!(format!("#/$defs/{name}")));
             }
@@ -358,11 +378,7 @@ fn document(
 }
 
 fn request_schema(api: &Api, op: &Operation) -> Value {
-    let mut d = Defs {
-        api,
-        defs: BTreeMap::new(),
-        request: true,
-    };
+    let mut d = Defs::new(api, true);
     let mut props = Map::new();
     let mut required = Vec::new();
     let mut one_of = Vec::new();
@@ -467,15 +483,11 @@ fn request_schema(api: &Api, op: &Operation) -> Value {
         description.push_str("\n\n");
         description.push_str(doc);
     }
-    document(op.request_name(), description, body, d.defs)
+    document(op.request_name(), description, body, d.finish())
 }
 
 fn response_schema(api: &Api, op: &Operation) -> Value {
-    let mut d = Defs {
-        api,
-        defs: BTreeMap::new(),
-        request: false,
-    };
+    let mut d = Defs::new(api, false);
     let (props, required) = d.fields(&op.response, true);
     let mut body = Map::new();
     body.insert("type".into(), json!("object"));
@@ -490,17 +502,13 @@ fn response_schema(api: &Api, op: &Operation) -> Value {
             api.product, api.version, op.action
         ),
         body,
-        d.defs,
+        d.finish(),
     )
 }
 
 /// A standalone schema of an overlay type (config, enum, untagged sum).
 fn type_schema(api: &Api, i: usize) -> Value {
-    let mut d = Defs {
-        api,
-        defs: BTreeMap::new(),
-        request: true,
-    };
+    let mut d = Defs::new(api, true);
     let name = api.types[i].name.clone();
     let mut body = match d.named(i) {
         Value::Object(m) => m,
@@ -510,8 +518,9 @@ fn type_schema(api: &Api, i: usize) -> Value {
         .remove("description")
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default();
-    d.defs.remove(&name);
-    document(name, description, body, d.defs)
+    let mut defs = d.finish();
+    defs.remove(&name);
+    document(name, description, body, defs)
 }
 
 fn pretty(v: &Value) -> String {

@@ -242,49 +242,51 @@ fn compact(r: &mut Resolver<'_>, api: &mut Api) {
 
 /// Request/response direction and the groups of the operations that use each type.
 fn mark_usage(r: &mut Resolver<'_>, api: &Api) {
+    /// Marks every type reachable from `root` (with an explicit stack: reference chains may be
+    /// thousands long).
     fn walk(
         types: &mut [crate::ir::NamedType],
-        ty: &TypeRef,
+        root: &TypeRef,
         request: bool,
         group: &str,
         seen: &mut BTreeSet<(usize, bool)>,
     ) {
-        match ty {
-            TypeRef::List(t) | TypeRef::Map(t) => walk(types, t, request, group, seen),
-            // A JSON document inside a response string is parsed, never sent.
-            TypeRef::JsonString(t) => walk(types, t, false, group, seen),
-            TypeRef::Named(i) => {
-                let i = *i;
-                if !seen.insert((i, request)) {
-                    return;
-                }
-                let t = &mut types[i];
-                if request {
-                    t.in_request = true;
-                } else {
-                    t.in_response = true;
-                }
-                if !group.is_empty() && !t.groups.iter().any(|g| g == group) {
-                    t.groups.push(group.to_owned());
-                    t.groups.sort();
-                }
-                let mut inner: Vec<TypeRef> = t.fields.iter().map(|f| f.ty.clone()).collect();
-                match &t.kind {
-                    TypeKind::Untagged { variants } => {
-                        inner.extend(variants.iter().map(|v| TypeRef::Named(v.ty)))
+        let mut stack = vec![(root.clone(), request)];
+        while let Some((ty, request)) = stack.pop() {
+            match ty {
+                TypeRef::List(t) | TypeRef::Map(t) => stack.push((*t, request)),
+                // A JSON document inside a response string is parsed, never sent.
+                TypeRef::JsonString(t) => stack.push((*t, false)),
+                TypeRef::Named(i) => {
+                    if !seen.insert((i, request)) {
+                        continue;
                     }
-                    TypeKind::Union { variants, .. } => {
-                        for v in variants {
-                            inner.extend(v.params.iter().map(|p| p.field.ty.clone()));
+                    let t = &mut types[i];
+                    if request {
+                        t.in_request = true;
+                    } else {
+                        t.in_response = true;
+                    }
+                    if !group.is_empty() && !t.groups.iter().any(|g| g == group) {
+                        t.groups.push(group.to_owned());
+                        t.groups.sort();
+                    }
+                    stack.extend(t.fields.iter().map(|f| (f.ty.clone(), request)));
+                    match &t.kind {
+                        TypeKind::Untagged { variants } => {
+                            stack.extend(variants.iter().map(|v| (TypeRef::Named(v.ty), request)))
                         }
+                        TypeKind::Union { variants, .. } => {
+                            for v in variants {
+                                stack
+                                    .extend(v.params.iter().map(|p| (p.field.ty.clone(), request)));
+                            }
+                        }
+                        _ => {}
                     }
-                    _ => {}
                 }
-                for f in &inner {
-                    walk(types, f, request, group, seen);
-                }
+                _ => {}
             }
-            _ => {}
         }
     }
     for op in &api.operations {

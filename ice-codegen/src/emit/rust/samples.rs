@@ -15,6 +15,9 @@ use crate::output::{CodegenError, GeneratedFile};
 
 /// A JSON sample of a type, for configs built through serde.
 fn json_sample(ctx: &Ctx<'_>, ty: &TypeRef, seed: &str, depth: usize) -> Value {
+    if depth > MAX_DEPTH {
+        return Value::Null;
+    }
     match ty {
         TypeRef::String | TypeRef::JsonString(_) | TypeRef::Any => json!(seed),
         TypeRef::Integer => json!(seed.len() as i64),
@@ -51,7 +54,31 @@ fn json_sample(ctx: &Ctx<'_>, ty: &TypeRef, seed: &str, depth: usize) -> Value {
     }
 }
 
-fn sample(ctx: &Ctx<'_>, ty: &TypeRef, seed: &str, stack: &mut Vec<usize>) -> TokenStream {
+/// Nesting beyond which samples stop (a default object, a JSON `null`): Alibaba's types nest a
+/// handful of levels; a hostile spec's chain of thousands must not recurse that deep here, nor
+/// produce an expression rustc would have to.
+const MAX_DEPTH: usize = 32;
+
+/// Objects one operation's sample may spell out before the rest are defaults: a diamond of
+/// shared types would otherwise double the expression at every level.
+const MAX_OBJECTS: usize = 2_000;
+
+/// Where a sample is: the objects being spelled out, and how many more may be.
+struct Walk {
+    stack: Vec<usize>,
+    objects_left: usize,
+}
+
+impl Walk {
+    fn new() -> Self {
+        Walk {
+            stack: Vec::new(),
+            objects_left: MAX_OBJECTS,
+        }
+    }
+}
+
+fn sample(ctx: &Ctx<'_>, ty: &TypeRef, seed: &str, stack: &mut Walk) -> TokenStream {
     match ty {
         TypeRef::String | TypeRef::JsonString(_) => quote!(::std::string::String::from(#seed)),
         TypeRef::Integer => {
@@ -93,7 +120,7 @@ fn sample(ctx: &Ctx<'_>, ty: &TypeRef, seed: &str, stack: &mut Vec<usize>) -> To
     }
 }
 
-fn named_sample(ctx: &Ctx<'_>, i: usize, seed: &str, stack: &mut Vec<usize>) -> TokenStream {
+fn named_sample(ctx: &Ctx<'_>, i: usize, seed: &str, stack: &mut Walk) -> TokenStream {
     let t = &ctx.api.types[i];
     let path = named_path(ctx, i, From::Outside);
     match &t.kind {
@@ -120,10 +147,12 @@ fn named_sample(ctx: &Ctx<'_>, i: usize, seed: &str, stack: &mut Vec<usize>) -> 
             quote!(#path::#r { #(#fields),* })
         }
         TypeKind::Object => {
-            if stack.contains(&i) {
+            if stack.stack.contains(&i) || stack.stack.len() > MAX_DEPTH || stack.objects_left == 0
+            {
                 return quote!(<#path as ::std::default::Default>::default());
             }
-            stack.push(i);
+            stack.objects_left -= 1;
+            stack.stack.push(i);
             let args: Vec<TokenStream> = t
                 .fields
                 .iter()
@@ -140,7 +169,7 @@ fn named_sample(ctx: &Ctx<'_>, i: usize, seed: &str, stack: &mut Vec<usize>) -> 
                     quote!(x.#id = ::std::option::Option::Some(#v);)
                 })
                 .collect();
-            stack.pop();
+            stack.stack.pop();
             if sets.is_empty() {
                 return quote!(#path::new(#(#args),*));
             }
@@ -162,7 +191,7 @@ pub fn samples_file(ctx: &Ctx<'_>) -> Result<GeneratedFile, CodegenError> {
         let group = ctx.group_module(&op.group);
         let req = format_ident!("{}", op.request_name());
         let feature = &op.group;
-        let mut stack = Vec::new();
+        let mut stack = Walk::new();
         let args = op
             .params
             .iter()
