@@ -297,3 +297,38 @@ fn list_and_get_parameters() {
             .with_client_token("t".repeat(65));
     assert_eq!(messages(&token), ["ClientToken: 65 characters, at most 64"]);
 }
+
+#[test]
+fn runaway_urls_and_ids_fail_locally_with_their_path() {
+    // 10 MB in a media URL or a music ID used to be accepted and sent; every free-text, name and
+    // URL field now has a length limit (types.yaml), checked before anything travels.
+    let huge = format!(
+        "https://b.oss-cn-shanghai.aliyuncs.com/{}",
+        "a".repeat(10 << 20)
+    );
+    let req = SubmitSceneMediaSelectionJobRequest::new(SceneMediaSelection::smart_mix(
+        SmartMixInputConfig::from_media_array(["m1".to_owned(), huge.clone()])
+            .with_background_music(huge.clone())
+            .with_sticker_array([Sticker::from_media_url(huge.clone())]),
+        OutputConfig::new(huge.clone()),
+    ));
+    let got = messages(&req);
+    let paths: Vec<&str> = got
+        .iter()
+        .map(|m| m.split_once(": ").map_or(m.as_str(), |(p, _)| p))
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "InputConfig.MediaArray[1]",
+            "InputConfig.StickerArray[0].MediaURL",
+            "InputConfig.BackgroundMusic",
+            "OutputConfig.MediaURL",
+        ],
+        "{got:#?}"
+    );
+    for m in &got {
+        assert!(m.contains("characters, at most"), "{m}");
+        assert!(m.len() < 200, "the message does not echo the value: {m}");
+    }
+}

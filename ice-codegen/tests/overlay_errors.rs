@@ -345,7 +345,7 @@ fn type_errors(body: &str) -> Vec<(String, String)> {
 #[test]
 fn every_file_problem_is_reported_at_once() {
     let got = type_errors(
-        "types:\n  - name: a_b\n    kind: struct\n  - name: A\n    kind: struct\n    fields:\n      - {wire: X, type: list<Missing>}\n      - {wire: Y, type: string, requird: true}\n      - {wire: Z, type: string, limits: {max_items: 3}}\n  - name: B\n    kind: struct\n    fields:\n      - {wire: X, type: json_string<json>}\n      - {wire: X, rust: type, type: string}\n",
+        "types:\n  - name: a_b\n    kind: struct\n  - name: A\n    kind: struct\n    fields:\n      - {wire: X, type: list<Missing>}\n      - {wire: Y, type: string, requird: true}\n      - {wire: Z, type: string, limits: {max_items: 3}}\n  - name: B\n    kind: struct\n    fields:\n      - {wire: X, type: json_string<json>}\n      - {wire: X, rust: type, type: string, limits: {max_chars: 9}}\n",
     );
     let pointers: Vec<&str> = got.iter().map(|(p, _)| p.as_str()).collect();
     assert_eq!(
@@ -389,6 +389,22 @@ fn unknown_types_and_misplaced_limits() {
             ),
         ]
     );
+}
+
+#[test]
+fn every_string_sent_has_a_length_limit() {
+    let got = type_errors(
+        "types:\n  - name: A\n    kind: struct\n    fields:\n      - {wire: Url, type: string}\n      - {wire: Ids, type: list<string>, limits: {max_items: 3}}\n      - {wire: Name, type: string, limits: {max_chars: 50}}\n      - {wire: Mode, type: string, limits: {values: [On, Off]}}\n      - {wire: Hook, type: string, checks: [notify_address]}\n  - name: Seen\n    kind: struct\n    response: true\n    fields:\n      - {wire: Message, type: string}\nrules:\n  notify_address: bounded by its own check\n",
+    );
+    let pointers: Vec<&str> = got.iter().map(|(p, _)| p.as_str()).collect();
+    // Responses are only parsed; a hand-written check bounds what it checks.
+    assert_eq!(
+        pointers,
+        ["/types/0/fields/0/limits", "/types/0/fields/1/limits"],
+        "{got:#?}"
+    );
+    assert!(got[0].1.contains("`max_chars`"), "{}", got[0].1);
+    assert!(got[1].1.contains("`item_max_chars`"), "{}", got[1].1);
 }
 
 #[test]

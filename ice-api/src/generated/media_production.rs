@@ -1190,7 +1190,7 @@ pub struct SubmitBatchMediaProducingJobRequest {
     pub output_config: ::std::option::Option<OutputConfig>,
     /// One-click template IDs; one is picked at random (sent as a JSON array).
     ///
-    /// Checked before sending: at least 1 items.
+    /// Checked before sending: at least 1 items; each item at most 256 characters.
     #[ice(name = "TemplateConfig", query, style = "json")]
     pub template_config: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Business data and completion callback.
@@ -1303,6 +1303,11 @@ impl ::ice_api::Validate for SubmitBatchMediaProducingJobRequest {
                             i,
                             |v| {
                                 v.not_blank(item);
+                                v.chars(
+                                    item,
+                                    ::std::option::Option::None,
+                                    ::std::option::Option::Some(256),
+                                );
                             },
                         );
                     }
@@ -1632,7 +1637,7 @@ pub struct SubmitSceneBatchEditingJobRequest {
     pub output_config: BatchEditingOutputConfig,
     /// Editing project IDs (sent comma-separated).
     ///
-    /// Checked before sending: at least 1 items; [`project_ids`](crate::checks::project_ids).
+    /// Checked before sending: at least 1 items; each item at most 256 characters; [`project_ids`](crate::checks::project_ids).
     #[ice(name = "ProjectIds", query, style = "simple")]
     pub project_ids: ::std::vec::Vec<::std::string::String>,
     /// Business data and completion callback.
@@ -1694,6 +1699,11 @@ impl ::ice_api::Validate for SubmitSceneBatchEditingJobRequest {
                         i,
                         |v| {
                             v.not_blank(item);
+                            v.chars(
+                                item,
+                                ::std::option::Option::None,
+                                ::std::option::Option::Some(256),
+                            );
                         },
                     );
                 }
@@ -2025,6 +2035,8 @@ pub struct UpdateTemplateResponse {
 #[non_exhaustive]
 pub struct Media {
     /// Media asset ID. \[DOC\]
+    ///
+    /// Checked before sending: at most 256 characters.
     #[serde(
         rename = "MediaId",
         default,
@@ -2032,6 +2044,8 @@ pub struct Media {
     )]
     pub media_id: ::std::option::Option<::std::string::String>,
     /// OSS URL in the same region as the endpoint. \[DOC\]
+    ///
+    /// Checked before sending: at most 4096 characters.
     #[serde(
         rename = "MediaURL",
         default,
@@ -2094,6 +2108,30 @@ impl Media {
 }
 impl ::ice_api::Validate for Media {
     fn validate(&self, v: &mut ::ice_api::Validator) {
+        if let ::std::option::Option::Some(x) = &self.media_id {
+            v.field(
+                "MediaId",
+                |v| {
+                    v.chars(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(256),
+                    );
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = &self.media_url {
+            v.field(
+                "MediaURL",
+                |v| {
+                    v.chars(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(4096),
+                    );
+                },
+            );
+        }
         v.extra_keys(
             &self.extra,
             &[
@@ -2209,6 +2247,8 @@ impl ::ice_api::Validate for SubHeading {
 #[non_exhaustive]
 pub struct Sticker {
     /// Media asset ID of the sticker. \[DOC\]
+    ///
+    /// Checked before sending: at most 256 characters.
     #[serde(
         rename = "MediaId",
         default,
@@ -2216,6 +2256,8 @@ pub struct Sticker {
     )]
     pub media_id: ::std::option::Option<::std::string::String>,
     /// OSS URL of the sticker. \[DOC\]
+    ///
+    /// Checked before sending: at most 4096 characters.
     #[serde(
         rename = "MediaURL",
         default,
@@ -2381,6 +2423,30 @@ impl Sticker {
 }
 impl ::ice_api::Validate for Sticker {
     fn validate(&self, v: &mut ::ice_api::Validator) {
+        if let ::std::option::Option::Some(x) = &self.media_id {
+            v.field(
+                "MediaId",
+                |v| {
+                    v.chars(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(256),
+                    );
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = &self.media_url {
+            v.field(
+                "MediaURL",
+                |v| {
+                    v.chars(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(4096),
+                    );
+                },
+            );
+        }
         if let ::std::option::Option::Some(x) = &self.x {
             v.field(
                 "X",
@@ -2474,12 +2540,12 @@ impl ::ice_api::Validate for Sticker {
 pub struct LibSearchCondition {
     /// Search library names, e.g. `ims-default-search-lib`. \[DOC\]
     ///
-    /// Checked before sending: at least 1 items.
+    /// Checked before sending: at least 1 items; each item at most 256 characters.
     #[serde(rename = "SearchLibs")]
     pub search_libs: ::std::vec::Vec<::std::string::String>,
     /// Theme text the materials are searched with. \[DOC\]
     ///
-    /// Checked before sending: at least 1 characters.
+    /// Checked before sending: 1 to 1000 characters.
     #[serde(rename = "SearchText")]
     pub search_text: ::std::string::String,
     /// Keys this model does not know yet, in arrival (or insertion) order.
@@ -2530,6 +2596,11 @@ impl ::ice_api::Validate for LibSearchCondition {
                         i,
                         |v| {
                             v.not_blank(item);
+                            v.chars(
+                                item,
+                                ::std::option::Option::None,
+                                ::std::option::Option::Some(256),
+                            );
                         },
                     );
                 }
@@ -2540,7 +2611,11 @@ impl ::ice_api::Validate for LibSearchCondition {
             "SearchText",
             |v| {
                 v.not_blank(x);
-                v.chars(x, ::std::option::Option::Some(1), ::std::option::Option::None);
+                v.chars(
+                    x,
+                    ::std::option::Option::Some(1),
+                    ::std::option::Option::Some(1000),
+                );
             },
         );
         v.extra_keys(&self.extra, &[("SearchLibs", true), ("SearchText", true)]);
@@ -2633,7 +2708,7 @@ impl ::ice_api::Validate for MediaSearchInput {
 pub struct SmartMixInputConfig {
     /// Media IDs or OSS URLs of videos and images; total video length at most 2 hours. \[DOC\]
     ///
-    /// Checked before sending: at least 1 items.
+    /// Checked before sending: at least 1 items; each item at most 4096 characters.
     #[serde(
         rename = "MediaArray",
         default,
@@ -2694,7 +2769,7 @@ pub struct SmartMixInputConfig {
     pub sticker_array: ::std::option::Option<::std::vec::Vec<Sticker>>,
     /// Background music media IDs or OSS URLs; at most 50. \[DOC\]
     ///
-    /// Checked before sending: at most 50 items.
+    /// Checked before sending: at most 50 items; each item at most 4096 characters.
     #[serde(
         rename = "BackgroundMusicArray",
         default,
@@ -2705,6 +2780,8 @@ pub struct SmartMixInputConfig {
     >,
     /// A single background music media ID, as in the SDK example of the scene API. Documented
     /// only there; prefer `BackgroundMusicArray` for one-click jobs. \[SDK\]
+    ///
+    /// Checked before sending: at most 4096 characters.
     #[serde(
         rename = "BackgroundMusic",
         default,
@@ -2713,7 +2790,7 @@ pub struct SmartMixInputConfig {
     pub background_music: ::std::option::Option<::std::string::String>,
     /// Background images; at most 50. \[DOC\]
     ///
-    /// Checked before sending: at most 50 items.
+    /// Checked before sending: at most 50 items; each item at most 4096 characters.
     #[serde(
         rename = "BackgroundImageArray",
         default,
@@ -2906,6 +2983,11 @@ impl ::ice_api::Validate for SmartMixInputConfig {
                             i,
                             |v| {
                                 v.not_blank(item);
+                                v.chars(
+                                    item,
+                                    ::std::option::Option::None,
+                                    ::std::option::Option::Some(4096),
+                                );
                             },
                         );
                     }
@@ -3024,9 +3106,26 @@ impl ::ice_api::Validate for SmartMixInputConfig {
                             i,
                             |v| {
                                 v.not_blank(item);
+                                v.chars(
+                                    item,
+                                    ::std::option::Option::None,
+                                    ::std::option::Option::Some(4096),
+                                );
                             },
                         );
                     }
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = &self.background_music {
+            v.field(
+                "BackgroundMusic",
+                |v| {
+                    v.chars(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(4096),
+                    );
                 },
             );
         }
@@ -3044,6 +3143,11 @@ impl ::ice_api::Validate for SmartMixInputConfig {
                             i,
                             |v| {
                                 v.not_blank(item);
+                                v.chars(
+                                    item,
+                                    ::std::option::Option::None,
+                                    ::std::option::Option::Some(4096),
+                                );
                             },
                         );
                     }
@@ -3150,6 +3254,8 @@ pub struct HighlightStrategy {
     )]
     pub target_duration: ::std::option::Option<::ice_api::Number>,
     /// Plot pacing of the highlight part; the allowed values are not documented. \[DOC\]
+    ///
+    /// Checked before sending: at most 256 characters.
     #[serde(
         rename = "PlotPacingType",
         default,
@@ -3165,7 +3271,7 @@ pub struct HighlightStrategy {
     pub enable_action_recog: ::std::option::Option<bool>,
     /// Custom action labels, at most 50 (China (Shanghai) only). Placement inferred. \[DOC\]/\[INF\]
     ///
-    /// Checked before sending: at most 50 items.
+    /// Checked before sending: at most 50 items; each item at most 256 characters.
     #[serde(
         rename = "CustomActions",
         default,
@@ -3268,6 +3374,18 @@ impl ::ice_api::Validate for HighlightStrategy {
                 },
             );
         }
+        if let ::std::option::Option::Some(x) = &self.plot_pacing_type {
+            v.field(
+                "PlotPacingType",
+                |v| {
+                    v.chars(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(256),
+                    );
+                },
+            );
+        }
         if let ::std::option::Option::Some(x) = &self.custom_actions {
             v.field(
                 "CustomActions",
@@ -3282,6 +3400,11 @@ impl ::ice_api::Validate for HighlightStrategy {
                             i,
                             |v| {
                                 v.not_blank(item);
+                                v.chars(
+                                    item,
+                                    ::std::option::Option::None,
+                                    ::std::option::Option::Some(256),
+                                );
                             },
                         );
                     }
@@ -3336,7 +3459,7 @@ pub struct HighlightsInputConfig {
     /// Videos only (drama, film): media IDs or OSS URLs; at most 30 videos (an older version
     /// allowed 20), at most 2 hours in total. \[DOC\]
     ///
-    /// Checked before sending: 1 to 30 items.
+    /// Checked before sending: 1 to 30 items; each item at most 4096 characters.
     #[serde(rename = "MediaArray")]
     pub media_array: ::std::vec::Vec<::std::string::String>,
     /// Mashup strategy. \[DOC\]
@@ -3393,7 +3516,7 @@ pub struct HighlightsInputConfig {
     pub sticker_array: ::std::option::Option<::std::vec::Vec<Sticker>>,
     /// Background music; at most 50. \[DOC\]
     ///
-    /// Checked before sending: at most 50 items.
+    /// Checked before sending: at most 50 items; each item at most 4096 characters.
     #[serde(
         rename = "BackgroundMusicArray",
         default,
@@ -3404,7 +3527,7 @@ pub struct HighlightsInputConfig {
     >,
     /// Background images; at most 50. \[DOC\]
     ///
-    /// Checked before sending: at most 50 items.
+    /// Checked before sending: at most 50 items; each item at most 4096 characters.
     #[serde(
         rename = "BackgroundImageArray",
         default,
@@ -3559,6 +3682,11 @@ impl ::ice_api::Validate for HighlightsInputConfig {
                         i,
                         |v| {
                             v.not_blank(item);
+                            v.chars(
+                                item,
+                                ::std::option::Option::None,
+                                ::std::option::Option::Some(4096),
+                            );
                         },
                     );
                 }
@@ -3691,6 +3819,11 @@ impl ::ice_api::Validate for HighlightsInputConfig {
                             i,
                             |v| {
                                 v.not_blank(item);
+                                v.chars(
+                                    item,
+                                    ::std::option::Option::None,
+                                    ::std::option::Option::Some(4096),
+                                );
                             },
                         );
                     }
@@ -3711,6 +3844,11 @@ impl ::ice_api::Validate for HighlightsInputConfig {
                             i,
                             |v| {
                                 v.not_blank(item);
+                                v.chars(
+                                    item,
+                                    ::std::option::Option::None,
+                                    ::std::option::Option::Some(4096),
+                                );
                             },
                         );
                     }
@@ -3746,7 +3884,7 @@ pub struct MediaGroup {
     pub group_name: ::std::string::String,
     /// Media IDs or OSS URLs (videos and images); at most 200 per group. \[DOC\]
     ///
-    /// Checked before sending: 1 to 200 items.
+    /// Checked before sending: 1 to 200 items; each item at most 4096 characters.
     #[serde(rename = "MediaArray")]
     pub media_array: ::std::vec::Vec<::std::string::String>,
     /// Grouped voice-over mode: the scripts of this group (combined by index when every group
@@ -3778,6 +3916,8 @@ pub struct MediaGroup {
     )]
     pub volume: ::std::option::Option<::ice_api::Number>,
     /// Seen values `NoSplit`, `AverageSplit`. \[3P\]
+    ///
+    /// Checked before sending: at most 256 characters.
     #[serde(
         rename = "SplitMode",
         default,
@@ -3902,6 +4042,11 @@ impl ::ice_api::Validate for MediaGroup {
                         i,
                         |v| {
                             v.not_blank(item);
+                            v.chars(
+                                item,
+                                ::std::option::Option::None,
+                                ::std::option::Option::Some(4096),
+                            );
                         },
                     );
                 }
@@ -3956,6 +4101,18 @@ impl ::ice_api::Validate for MediaGroup {
                             ::std::option::Option::Some(10.0),
                         );
                     }
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = &self.split_mode {
+            v.field(
+                "SplitMode",
+                |v| {
+                    v.chars(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(256),
+                    );
                 },
             );
         }
@@ -4073,7 +4230,7 @@ pub struct ScriptInputConfig {
     pub sticker_array: ::std::option::Option<::std::vec::Vec<Sticker>>,
     /// Background music; picked from the public library when absent; at most 50. \[DOC\]
     ///
-    /// Checked before sending: at most 50 items.
+    /// Checked before sending: at most 50 items; each item at most 4096 characters.
     #[serde(
         rename = "BackgroundMusicArray",
         default,
@@ -4084,7 +4241,7 @@ pub struct ScriptInputConfig {
     >,
     /// Background images; at most 50. \[DOC\]/\[3P\]
     ///
-    /// Checked before sending: at most 50 items.
+    /// Checked before sending: at most 50 items; each item at most 4096 characters.
     #[serde(
         rename = "BackgroundImageArray",
         default,
@@ -4345,6 +4502,11 @@ impl ::ice_api::Validate for ScriptInputConfig {
                             i,
                             |v| {
                                 v.not_blank(item);
+                                v.chars(
+                                    item,
+                                    ::std::option::Option::None,
+                                    ::std::option::Option::Some(4096),
+                                );
                             },
                         );
                     }
@@ -4365,6 +4527,11 @@ impl ::ice_api::Validate for ScriptInputConfig {
                             i,
                             |v| {
                                 v.not_blank(item);
+                                v.chars(
+                                    item,
+                                    ::std::option::Option::None,
+                                    ::std::option::Option::Some(4096),
+                                );
                             },
                         );
                     }
@@ -4492,9 +4659,13 @@ impl ::ice_api::Validate for TimeRange {
 #[non_exhaustive]
 pub struct MediaMetaData {
     /// Media ID or OSS URL; must match one in `InputConfig`. \[DOC\]
+    ///
+    /// Checked before sending: at most 4096 characters.
     #[serde(rename = "Media")]
     pub media: ::std::string::String,
     /// Script-to-video only (required there); do not send it otherwise. \[DOC\]
+    ///
+    /// Checked before sending: at most 50 characters.
     #[serde(
         rename = "GroupName",
         default,
@@ -4560,8 +4731,25 @@ impl ::ice_api::Validate for MediaMetaData {
             "Media",
             |v| {
                 v.not_blank(x);
+                v.chars(
+                    x,
+                    ::std::option::Option::None,
+                    ::std::option::Option::Some(4096),
+                );
             },
         );
+        if let ::std::option::Option::Some(x) = &self.group_name {
+            v.field(
+                "GroupName",
+                |v| {
+                    v.chars(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(50),
+                    );
+                },
+            );
+        }
         if let ::std::option::Option::Some(x) = &self.time_range_list {
             v.field(
                 "TimeRangeList",
@@ -4714,6 +4902,8 @@ pub struct SpeechConfig {
     )]
     pub volume: ::std::option::Option<::ice_api::NumberOrString>,
     /// TTS voice, one value or a comma list picked at random (e.g. `zhiru,zhilun`). \[DOC\]
+    ///
+    /// Checked before sending: at most 1000 characters.
     #[serde(
         rename = "Voice",
         default,
@@ -4728,6 +4918,8 @@ pub struct SpeechConfig {
     )]
     pub speech_rate: ::std::option::Option<i64>,
     /// Speaking style, e.g. `Gentle`. \[DOC\]
+    ///
+    /// Checked before sending: at most 256 characters.
     #[serde(
         rename = "Style",
         default,
@@ -4751,6 +4943,8 @@ pub struct SpeechConfig {
     )]
     pub asr_config: ::std::option::Option<::serde_json::Value>,
     /// Voice-over language; Chinese (`zh`) by default. \[DOC\]
+    ///
+    /// Checked before sending: at most 256 characters.
     #[serde(
         rename = "SpeechLanguage",
         default,
@@ -4758,6 +4952,8 @@ pub struct SpeechConfig {
     )]
     pub speech_language: ::std::option::Option<::std::string::String>,
     /// A customized voice ID. \[3P\]
+    ///
+    /// Checked before sending: at most 256 characters.
     #[serde(
         rename = "CustomizedVoice",
         default,
@@ -4902,11 +5098,59 @@ impl ::ice_api::Validate for SpeechConfig {
                 },
             );
         }
+        if let ::std::option::Option::Some(x) = &self.voice {
+            v.field(
+                "Voice",
+                |v| {
+                    v.chars(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(1000),
+                    );
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = &self.style {
+            v.field(
+                "Style",
+                |v| {
+                    v.chars(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(256),
+                    );
+                },
+            );
+        }
         if let ::std::option::Option::Some(x) = &self.gain {
             v.field(
                 "Gain",
                 |v| {
                     ::ice_api::Validate::validate(x, v);
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = &self.speech_language {
+            v.field(
+                "SpeechLanguage",
+                |v| {
+                    v.chars(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(256),
+                    );
+                },
+            );
+        }
+        if let ::std::option::Option::Some(x) = &self.customized_voice {
+            v.field(
+                "CustomizedVoice",
+                |v| {
+                    v.chars(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(256),
+                    );
                 },
             );
         }
@@ -4942,6 +5186,8 @@ pub struct BackgroundMusicConfig {
     )]
     pub volume: ::std::option::Option<::ice_api::NumberOrString>,
     /// Music style, e.g. `bgm-relaxing`. \[DOC\]
+    ///
+    /// Checked before sending: at most 256 characters.
     #[serde(
         rename = "Style",
         default,
@@ -5027,6 +5273,18 @@ impl ::ice_api::Validate for BackgroundMusicConfig {
                 },
             );
         }
+        if let ::std::option::Option::Some(x) = &self.style {
+            v.field(
+                "Style",
+                |v| {
+                    v.chars(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(256),
+                    );
+                },
+            );
+        }
         if let ::std::option::Option::Some(x) = &self.gain {
             v.field(
                 "Gain",
@@ -5093,6 +5351,8 @@ pub struct ProcessConfig {
     )]
     pub allow_transition: ::std::option::Option<bool>,
     /// Transition names, e.g. `fadecolor`. \[SDK\]
+    ///
+    /// Checked before sending: each item at most 256 characters.
     #[serde(
         rename = "TransitionList",
         default,
@@ -5128,6 +5388,8 @@ pub struct ProcessConfig {
     )]
     pub allow_filter: ::std::option::Option<bool>,
     /// Filter names. \[3P\]
+    ///
+    /// Checked before sending: each item at most 256 characters.
     #[serde(
         rename = "FilterList",
         default,
@@ -5314,6 +5576,11 @@ impl ::ice_api::Validate for ProcessConfig {
                             i,
                             |v| {
                                 v.not_blank(item);
+                                v.chars(
+                                    item,
+                                    ::std::option::Option::None,
+                                    ::std::option::Option::Some(256),
+                                );
                             },
                         );
                     }
@@ -5337,6 +5604,11 @@ impl ::ice_api::Validate for ProcessConfig {
                             i,
                             |v| {
                                 v.not_blank(item);
+                                v.chars(
+                                    item,
+                                    ::std::option::Option::None,
+                                    ::std::option::Option::Some(256),
+                                );
                             },
                         );
                     }
@@ -5603,7 +5875,7 @@ impl ::ice_api::Validate for EditingConfig {
 pub struct OutputConfig {
     /// OSS URL pattern of the outputs; `{index}` is replaced per output video. \[SDK\]
     ///
-    /// Checked before sending: at least 1 characters.
+    /// Checked before sending: 1 to 4096 characters.
     #[serde(rename = "MediaURL")]
     pub media_url: ::std::string::String,
     /// Number of videos to produce (examples 1, 20). \[SDK\]
@@ -5753,7 +6025,11 @@ impl ::ice_api::Validate for OutputConfig {
             "MediaURL",
             |v| {
                 v.not_blank(x);
-                v.chars(x, ::std::option::Option::Some(1), ::std::option::Option::None);
+                v.chars(
+                    x,
+                    ::std::option::Option::Some(1),
+                    ::std::option::Option::Some(4096),
+                );
             },
         );
         if let ::std::option::Option::Some(x) = &self.count {
@@ -5859,7 +6135,7 @@ impl ::ice_api::Validate for OutputConfig {
 pub struct BatchEditingOutputConfig {
     /// OSS URL pattern; `{index}` is replaced per project. \[SDK\]
     ///
-    /// Checked before sending: at least 1 characters.
+    /// Checked before sending: 1 to 4096 characters.
     #[serde(rename = "MediaURL")]
     pub media_url: ::std::string::String,
     /// Maximum output length in seconds. \[SDK\]
@@ -5960,7 +6236,11 @@ impl ::ice_api::Validate for BatchEditingOutputConfig {
             "MediaURL",
             |v| {
                 v.not_blank(x);
-                v.chars(x, ::std::option::Option::Some(1), ::std::option::Option::None);
+                v.chars(
+                    x,
+                    ::std::option::Option::Some(1),
+                    ::std::option::Option::Some(4096),
+                );
             },
         );
         if let ::std::option::Option::Some(x) = &self.max_duration {
@@ -6103,6 +6383,8 @@ impl ::ice_api::Validate for UserData {
 #[non_exhaustive]
 pub struct MatchClip {
     /// Clip ID (e.g. `null-2`); optional on input. \[SDK\]/\[INF\]
+    ///
+    /// Checked before sending: at most 256 characters.
     #[serde(
         rename = "clipId",
         default,
@@ -6110,6 +6392,8 @@ pub struct MatchClip {
     )]
     pub clip_id: ::std::option::Option<::std::string::String>,
     /// Source media asset ID. \[SDK\]
+    ///
+    /// Checked before sending: at most 256 characters.
     #[serde(rename = "mediaId")]
     pub media_id: ::std::string::String,
     /// In point in the source, seconds. \[SDK\]
@@ -6180,11 +6464,28 @@ impl MatchClip {
 }
 impl ::ice_api::Validate for MatchClip {
     fn validate(&self, v: &mut ::ice_api::Validator) {
+        if let ::std::option::Option::Some(x) = &self.clip_id {
+            v.field(
+                "clipId",
+                |v| {
+                    v.chars(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(256),
+                    );
+                },
+            );
+        }
         let x = &self.media_id;
         v.field(
             "mediaId",
             |v| {
                 v.not_blank(x);
+                v.chars(
+                    x,
+                    ::std::option::Option::None,
+                    ::std::option::Option::Some(256),
+                );
             },
         );
         let x = &self.start_time;
@@ -6254,9 +6555,13 @@ pub struct SentenceMatch {
     #[serde(rename = "matchClipList")]
     pub match_clip_list: ::std::vec::Vec<MatchClip>,
     /// Sentence text. \[SDK\]
+    ///
+    /// Checked before sending: at most 1000 characters.
     #[serde(rename = "text")]
     pub text: ::std::string::String,
     /// Text ID (e.g. `"0"`); optional on input. \[SDK\]/\[INF\]
+    ///
+    /// Checked before sending: at most 256 characters.
     #[serde(
         rename = "textId",
         default,
@@ -6339,8 +6644,25 @@ impl ::ice_api::Validate for SentenceMatch {
             "text",
             |v| {
                 v.not_blank(x);
+                v.chars(
+                    x,
+                    ::std::option::Option::None,
+                    ::std::option::Option::Some(1000),
+                );
             },
         );
+        if let ::std::option::Option::Some(x) = &self.text_id {
+            v.field(
+                "textId",
+                |v| {
+                    v.chars(
+                        x,
+                        ::std::option::Option::None,
+                        ::std::option::Option::Some(256),
+                    );
+                },
+            );
+        }
         v.extra_keys(
             &self.extra,
             &[

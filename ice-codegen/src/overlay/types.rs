@@ -617,6 +617,9 @@ fn check(file: &Path, t: &Typed, diag: &mut Diagnostics) {
                         resolve(&format!("{fp}/type"), &f.ty, d.response, &mut problems)
                     {
                         check_limits(&fp, &f.limits, &ty, &f.ty, &mut problems);
+                        if !d.response {
+                            check_bounded(&fp, &f.limits, &f.checks, &ty, &mut problems);
+                        }
                     }
                     check_fn_names(&fp, &f.checks, &mut problems);
                 }
@@ -843,6 +846,7 @@ fn check_param(pp: &str, param: &ParamDef, resolve: &Resolve<'_>, problems: &mut
             param.ty.as_deref().unwrap_or(""),
             problems,
         );
+        check_bounded(pp, &param.limits, &param.checks, ty, problems);
         if param.style == Some(Style::Simple)
             && !matches!(ty, Ty::List(inner) if matches!(**inner, Ty::String | Ty::Integer))
         {
@@ -858,6 +862,27 @@ fn check_param(pp: &str, param: &ParamDef, resolve: &Resolve<'_>, problems: &mut
         ));
     }
     check_fn_names(pp, &param.checks, problems);
+}
+
+/// Every string we send has a length limit (or a closed set of values, or a hand-written check
+/// that bounds it): a runaway value must fail locally, not travel.
+fn check_bounded(p: &str, l: &Limits, checks: &[String], ty: &Ty, problems: &mut Problems) {
+    let bounded = match ty {
+        Ty::String => l.max_chars.is_some() || l.values.is_some(),
+        Ty::List(t) if **t == Ty::String => l.item_max_chars.is_some(),
+        _ => true,
+    };
+    if !bounded && checks.is_empty() {
+        let key = if matches!(ty, Ty::String) {
+            "max_chars"
+        } else {
+            "item_max_chars"
+        };
+        problems.push((
+            format!("{p}/limits"),
+            format!("a string sent to the service needs a length limit: add `{key}` (the documented figure, else a sanity cap; see the header of types.yaml)"),
+        ));
+    }
 }
 
 fn check_limits(p: &str, l: &Limits, ty: &Ty, ty_text: &str, problems: &mut Vec<(String, String)>) {
