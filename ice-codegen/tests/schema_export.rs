@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -258,10 +258,23 @@ fn schemas_speak_json_not_rust_and_list_their_rules() {
     let get = document(&files, "GetBatchMediaProducingJobResponse.schema.json");
     let status = &get["$defs"]["EditingBatchJob"]["properties"]["Status"];
     assert_eq!(status["$ref"], "#/$defs/BatchJobStatus");
-    assert!(get["$defs"]["BatchJobStatus"]["enum"]
+    // Open: the known values, or any other string a newer service sends.
+    let status_schema = &get["$defs"]["BatchJobStatus"];
+    assert_eq!(status_schema["x-ice-open-enum"], true);
+    assert!(status_schema["anyOf"][0]["enum"]
         .as_array()
         .unwrap()
         .contains(&Value::from("Finished")));
+    let validator = jsonschema::draft202012::new(
+        &json!({"$defs": get["$defs"], "$ref": "#/$defs/BatchJobStatus"}),
+    )
+    .unwrap();
+    assert!(validator.is_valid(&json!("Finished")));
+    assert!(
+        validator.is_valid(&json!("Queuing")),
+        "a value added later is accepted"
+    );
+    assert!(!validator.is_valid(&json!(3)));
     let user_data = document(&files, "types/UserData.schema.json");
     let rules = user_data["properties"]["NotifyAddress"]["x-ice-rules"]
         .as_array()

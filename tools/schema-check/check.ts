@@ -50,8 +50,11 @@ export const wrongEncoding: SubmitSceneMediaSelectionJobRequest = {
   OutputConfig: JSON.stringify(output),
 };
 
-// @ts-expect-error not a listed status (the enum is open on the wire: see the README)
-export const badStatus: BatchJobStatus = "Done";
+// @ts-expect-error a status is a string
+export const badStatus: BatchJobStatus = 3;
+
+// Open: a status the service adds later is still a status.
+export const laterStatus: BatchJobStatus = "Queuing";
 
 // Reading a response: the status narrows to the listed literals.
 export function finished(r: GetBatchMediaProducingJobResponse): boolean {

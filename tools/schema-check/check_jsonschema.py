@@ -13,11 +13,11 @@ usage: check_jsonschema.py <schema-dir> <cases.json to write>
   fixture, validate, with each `contentSchema` applied to the decoded string (in the `oneOf`
   branch the JobType selects); the variations that must fail do.
 
-A string outside an enum marked `x-ice-open-enum` is accepted and noted: that is the rule the
-mark states (services add values; readers keep them), which a validator does not apply by itself.
+Open enums (`x-ice-open-enum`) are `anyOf` the listed values or any string, so the response
+fixtures' values added later (`"Queuing"`) validate like any other.
 
-The requests, the JSON-string values found (with their verdicts) and the open-enum values are
-written to the JSON file given, for the other two checks.
+The requests and the JSON-string values found (with their verdicts) are written to the JSON file
+given, for the other two checks.
 """
 
 from __future__ import annotations
@@ -57,24 +57,15 @@ class Verdict:
     """What validating one instance found."""
 
     hard: list[tuple[str, str]] = field(default_factory=list)  # (instance location, message)
-    # Strings outside an enum marked `x-ice-open-enum`: services add values, readers keep them.
-    open: list[tuple[str, str]] = field(default_factory=list)
     contents: list[dict] = field(default_factory=list)  # each JSON-string value and its errors
 
     def content_errors(self) -> list[tuple[str, str]]:
         return [(c["at"], m) for c in self.contents for m in c["errors"]]
 
 
-def split(doc: Doc, ptr: str, instance: Any, at: str, v: Verdict) -> list[tuple[str, str]]:
-    """Errors of `instance` against the subschema at `ptr`; open-enum values go to `v.open`."""
-    hard = []
-    for e in doc.at(ptr).iter_errors(instance):
-        where = at + pointer(e.absolute_path)
-        if e.validator == "enum" and isinstance(e.instance, str) and e.schema.get("x-ice-open-enum") is True:
-            v.open.append((where, f"{e.instance!r} is not a listed value of this open enum"))
-        else:
-            hard.append((where, explain(doc, ptr, e)))
-    return hard
+def split(doc: Doc, ptr: str, instance: Any, at: str) -> list[tuple[str, str]]:
+    """Errors of `instance` against the subschema at `ptr`."""
+    return [(at + pointer(e.absolute_path), explain(doc, ptr, e)) for e in doc.at(ptr).iter_errors(instance)]
 
 
 def validate(doc: Doc, ptr: str, instance: Any) -> Verdict:
@@ -90,7 +81,7 @@ def validate(doc: Doc, ptr: str, instance: Any) -> Verdict:
 
 def _validate(doc: Doc, ptr: str, instance: Any) -> Verdict:
     v = Verdict()
-    v.hard = split(doc, ptr, instance, "", v)
+    v.hard = split(doc, ptr, instance, "")
     if v.hard:
         return v  # the branch choice behind contentSchema is only defined for valid documents
     for c in contents(doc, instance, lambda iptr, msg: v.hard.append((iptr, msg))):
@@ -100,7 +91,7 @@ def _validate(doc: Doc, ptr: str, instance: Any) -> Verdict:
         except json.JSONDecodeError as e:
             entry["errors"].append(f"not JSON: {e.msg}")
         else:
-            for at, msg in split(doc, c.schema_ptr, decoded, f"{c.instance_ptr} (decoded)", v):
+            for at, msg in split(doc, c.schema_ptr, decoded, f"{c.instance_ptr} (decoded)"):
                 entry["errors"].append(f"{at}: {msg}")
         v.contents.append(entry)
     return v
@@ -145,31 +136,23 @@ def check_documents(schemas: Schemas, p: Problems) -> None:
             p.ok()
 
 
-def expect_valid(p: Problems, where: str, v: Verdict, cases: dict) -> None:
-    """A document that must be valid: shape and contents; open-enum values are noted."""
+def expect_valid(p: Problems, where: str, v: Verdict) -> None:
+    """A document that must be valid: shape and contents."""
     problems = v.hard + v.content_errors()
     sep = "" if "#" in where else "#"  # `where` may already be a pointer (a schema's example)
     for at, msg in problems:
         p.fail(f"{where}{sep}{at}", msg)
-    record_open(p, where, v, cases)
     if not problems:
         p.ok()
 
 
-def record_open(p: Problems, where: str, v: Verdict, cases: dict) -> None:
-    sep = "" if "#" in where else "#"
-    for at, msg in v.open:
-        p.note(f"{where}{sep}{at}: {msg}")
-        cases["open_enum"].setdefault(where, []).append(at)
-
-
-def check_examples(schemas: Schemas, p: Problems, cases: dict) -> int:
+def check_examples(schemas: Schemas, p: Problems) -> int:
     n = 0
     for doc in schemas.docs.values():
         for ptr, node in schema_nodes(doc.schema):
             for i, example in enumerate(node.get("examples", [])):
                 n += 1
-                expect_valid(p, doc.where(f"{ptr}/examples/{i}"), validate(doc, ptr, example), cases)
+                expect_valid(p, doc.where(f"{ptr}/examples/{i}"), validate(doc, ptr, example))
     return n
 
 
@@ -179,7 +162,7 @@ def check_fixtures(schemas: Schemas, fx: Fixtures, p: Problems, cases: dict) -> 
         if doc is None:
             p.note(f"{f.name}: no types/{f.type}.schema.json is exported, not checked")
             continue
-        expect_valid(p, f.name, validate(doc, "", f.value), cases)
+        expect_valid(p, f.name, validate(doc, "", f.value))
     for f in fx.bad:
         doc = schemas.type_doc(f.type)
         if p.check(doc is not None, f.name, f"known-bad fixture of {f.type}, which has no exported schema"):
@@ -196,7 +179,6 @@ def check_fixtures(schemas: Schemas, fx: Fixtures, p: Problems, cases: dict) -> 
             p.fail(f"{f.name}#{at}", msg)
         if not v.hard:
             p.ok()
-        record_open(p, f.name, v, cases)
         for c in v.contents:
             for msg in c["errors"]:
                 p.note(f"{f.name}#{c['at']}: content refused by its contentSchema: {msg}")
@@ -207,7 +189,7 @@ def check_requests(schemas: Schemas, fx: Fixtures, p: Problems, cases: dict) -> 
     plan = plan_requests(schemas, fx, p)
     for r in plan.good:
         v = validate(r.doc, "", r.params)
-        expect_valid(p, f"request {r.label}", v, cases)
+        expect_valid(p, f"request {r.label}", v)
         cases["requests"].append(
             {
                 "label": r.label,
@@ -241,9 +223,9 @@ def main() -> int:
     p = Problems("jsonschema")
     schemas = Schemas.load(sdir, p)
     fx = Fixtures.load(p)
-    cases: dict = {"requests": [], "contents": [], "open_enum": {}}
+    cases: dict = {"requests": [], "contents": []}
     check_documents(schemas, p)
-    examples = check_examples(schemas, p, cases)
+    examples = check_examples(schemas, p)
     check_fixtures(schemas, fx, p, cases)
     check_requests(schemas, fx, p, cases)
     Path(sys.argv[2]).write_text(json.dumps(cases, indent=1, ensure_ascii=False), encoding="utf-8")

@@ -139,12 +139,14 @@ impl<'a> Defs<'a> {
         let mut obj = Map::new();
         match &t.kind {
             TypeKind::Enum { values } => {
-                obj.insert("type".into(), json!("string"));
+                // Services add values over time and readers keep unknown ones, so the known
+                // values are one branch and any string the other: validators accept a new
+                // value, and generated models come out as `KnownEnum | str`.
+                let known: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
                 obj.insert(
-                    "enum".into(),
-                    json!(values.iter().map(|v| v.value.clone()).collect::<Vec<_>>()),
+                    "anyOf".into(),
+                    json!([{"type": "string", "enum": known}, {"type": "string"}]),
                 );
-                // Services add values over time; readers should keep unknown ones.
                 obj.insert("x-ice-open-enum".into(), json!(true));
                 describe(&mut obj, t.docs.as_deref());
             }
