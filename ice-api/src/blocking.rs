@@ -216,8 +216,8 @@ impl Client {
 
     fn iter<T>(&self, stream: BoxStream<T>) -> Iter<T> {
         Iter {
-            client: self.clone(),
             stream: Some(stream),
+            client: self.clone(),
         }
     }
 
@@ -278,8 +278,10 @@ type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send>>;
 /// A blocking paginator: each [`next`](Iterator::next) fetches the next page when the current
 /// one is used up. It ends after the last page, or after yielding the first error.
 pub struct Iter<T> {
-    client: Client,
+    // Declared first, so dropped first: the stream's clone of the async client (and with it the
+    // connection pool) goes before the runtime thread it may be the last holder of.
     stream: Option<BoxStream<T>>,
+    client: Client,
 }
 
 /// The pages of [`Client::paginate`].

@@ -207,6 +207,7 @@ fn errors_are_the_one_error_type() {
 
     // An invalid request is refused before anything is sent.
     let client = bg.client(SECRET);
+    assert!(!format!("{client:?}").contains(SECRET), "{client:?}");
     let before = bg.emulator().stats().requests;
     let invalid = SubmitSceneMediaSelectionJobRequest::new(SceneMediaSelection::smart_mix(
         SmartMixInputConfig::from_media_array(Vec::<String>::new()),
