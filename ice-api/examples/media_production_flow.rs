@@ -20,6 +20,11 @@
 ))]
 #[tokio::main]
 async fn main() -> Result<(), ice_api::Error> {
+    // `RUST_LOG=ice_api=debug` logs each call's span (action, attempts, status, request id).
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
     flow::run().await
 }
 

@@ -11,6 +11,11 @@ use ice_api::media_production::{
 use ice_api::{EncodeWire, Operation, Validate};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // `RUST_LOG=ice_api=debug` shows what the SDK does, on stderr.
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
     let input = HighlightsInputConfig::new([
         "****20b48fb04483915d4f2cd8ac****",
         "****30b48fb04483915d4f2cd8ac****",

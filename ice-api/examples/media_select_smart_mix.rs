@@ -10,6 +10,11 @@ use ice_api::media_production::{
 use ice_api::{EncodeWire, Operation, Validate};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // `RUST_LOG=ice_api=debug` shows what the SDK does, on stderr.
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
     let input = SmartMixInputConfig::from_media_array([
         "****b4549d46c88681030f6e****",
         "https://your-bucket.oss-cn-shanghai.aliyuncs.com/materials/beach.mp4",

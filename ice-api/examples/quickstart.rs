@@ -5,9 +5,13 @@
 //! ```
 //!
 //! 1. submit a scene media-selection job (typed configs) and print its job id;
-//! 2. wait for it, drawing a progress bar from the waiter's progress hook;
+//! 2. wait for it, showing progress from the waiter's progress hook (an `indicatif` bar on a
+//!    terminal, one plain line per poll when stdout is a pipe or a file);
 //! 3. print the typed selection result (`ExtendOutput`);
 //! 4. submit timeline organisation with that result and print the timeline job id.
+//!
+//! `RUST_LOG=ice_api=debug` also logs each call's span (action, attempts, status, request id,
+//! latency) to stderr.
 //!
 //! Without `ALIBABA_CLOUD_ACCESS_KEY_ID`/`ALIBABA_CLOUD_ACCESS_KEY_SECRET` it starts the embedded
 //! emulator on 127.0.0.1 and needs no network or account. With them it calls the real service at
@@ -15,12 +19,14 @@
 //! `cn-shanghai`); then set `ICE_QUICKSTART_MEDIA` (comma-separated media IDs or OSS URLs in that
 //! region) and `ICE_QUICKSTART_OUTPUT_URL` (an OSS URL pattern with `{index}`) to your own assets.
 
-use std::io::Write;
+use std::io::IsTerminal;
 use std::time::Duration;
 
 use ice_api::emulator::{Emulator, EmulatorHandle, Timing};
 use ice_api::prelude::*;
 use ice_api::runtime::credentials::DefaultChain;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use tracing_subscriber::EnvFilter;
 
 const SPEECH: [&str; 2] = [
     "Summer is here. Pack light, travel far, and keep the sunsets.",
@@ -29,6 +35,10 @@ const SPEECH: [&str; 2] = [
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
     run(has_credentials()).await
 }
 
@@ -62,12 +72,13 @@ async fn run(live: bool) -> Result<(), Error> {
             .initial_delay(Duration::from_millis(150))
             .max_delay(Duration::from_millis(400))
     };
+    let view = ProgressView::new();
     let waited = client
         .wait(submitted.poll_request())
         .options(options)
-        .on_progress(draw_progress)
+        .on_progress(|p| view.show(p))
         .await;
-    println!();
+    view.finish();
     let done = waited?.require_success()?;
 
     // 3. The typed selection result.
@@ -122,20 +133,53 @@ async fn connect(live: bool) -> Result<(Client, Option<EmulatorHandle>), Error> 
     Ok((emulator.client()?, Some(emulator)))
 }
 
-fn draw_progress(p: &Progress) {
-    const WIDTH: usize = 30;
-    let filled = (p.fraction() * WIDTH as f64).round() as usize;
-    print!(
-        "\r[{}{}] {:>3.0}% {:<10} sub-jobs {}/{}  {:.1}s",
-        "#".repeat(filled.min(WIDTH)),
-        ".".repeat(WIDTH - filled.min(WIDTH)),
-        p.fraction() * 100.0,
-        p.status,
-        p.sub_jobs.done(),
-        p.sub_jobs.total,
-        p.elapsed.as_secs_f64()
-    );
-    let _ = std::io::stdout().flush();
+/// Job progress: an `indicatif` bar on stdout when it is a terminal, else one plain line per poll
+/// (a bar redrawn with `\r` is noise in a pipe, a log file or CI output).
+enum ProgressView {
+    Bar(ProgressBar),
+    Lines,
+}
+
+impl ProgressView {
+    /// Bar positions are per mille of [`Progress::fraction`].
+    const STEPS: u64 = 1000;
+
+    fn new() -> Self {
+        if !std::io::stdout().is_terminal() {
+            return Self::Lines;
+        }
+        let style = ProgressStyle::with_template("[{bar:30}] {percent:>3}% {msg}")
+            .map(|s| s.progress_chars("#>."))
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+        let bar = ProgressBar::with_draw_target(Some(Self::STEPS), ProgressDrawTarget::stdout())
+            .with_style(style);
+        Self::Bar(bar)
+    }
+
+    fn show(&self, p: &Progress) {
+        let line = format!(
+            "{:<10} sub-jobs {}/{}  {:.1}s",
+            p.status,
+            p.sub_jobs.done(),
+            p.sub_jobs.total,
+            p.elapsed.as_secs_f64()
+        );
+        match self {
+            Self::Bar(bar) => {
+                bar.set_message(line);
+                bar.set_position((p.fraction() * Self::STEPS as f64).round() as u64);
+            }
+            Self::Lines => println!("{:>3.0}% {line}", p.fraction() * 100.0),
+        }
+    }
+
+    /// Leaves the bar's last state on screen, on a line of its own.
+    fn finish(&self) {
+        if let Self::Bar(bar) = self {
+            bar.abandon();
+            println!();
+        }
+    }
 }
 
 fn print_selection(result: &MediaSelectResult) {

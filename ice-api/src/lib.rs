@@ -30,6 +30,9 @@
 // Lets `#[derive(ice_macros::EncodeWire)]` expand to `::ice_api::…` paths inside this crate too.
 extern crate self as ice_api;
 
+#[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
+pub mod blocking;
 pub mod callback;
 pub mod checks;
 #[cfg(feature = "emulator")]

@@ -52,6 +52,7 @@ impl ::ice_api::Operation for DescribeMeterImsEditUsageRequest {
 impl ::ice_api::Validate for DescribeMeterImsEditUsageRequest {}
 /// Response of `DescribeMeterImsEditUsage`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DescribeMeterImsEditUsageResponse {
     /// The usage statistics of IMS on VOD editing.
@@ -125,6 +126,7 @@ impl ::ice_api::Validate for DescribeMeterImsMediaConvertUHDUsageRequest {
 }
 /// Response of `DescribeMeterImsMediaConvertUHDUsage`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DescribeMeterImsMediaConvertUHDUsageResponse {
     /// The usage statistics of IMS on UHD transcoding of MPS.
@@ -186,6 +188,7 @@ impl ::ice_api::Operation for DescribeMeterImsMediaConvertUsageRequest {
 impl ::ice_api::Validate for DescribeMeterImsMediaConvertUsageRequest {}
 /// Response of `DescribeMeterImsMediaConvertUsage`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DescribeMeterImsMediaConvertUsageResponse {
     /// The usage statistics of IMS on VOD transcoding.
@@ -247,6 +250,7 @@ impl ::ice_api::Operation for DescribeMeterImsMpsAiUsageRequest {
 impl ::ice_api::Validate for DescribeMeterImsMpsAiUsageRequest {}
 /// Response of `DescribeMeterImsMpsAiUsage`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DescribeMeterImsMpsAiUsageResponse {
     /// The usage statistics of IMS on AI processing of MPS.
@@ -302,6 +306,7 @@ impl ::ice_api::Operation for DescribeMeterImsSummaryRequest {
 impl ::ice_api::Validate for DescribeMeterImsSummaryRequest {}
 /// Response of `DescribeMeterImsSummary`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DescribeMeterImsSummaryResponse {
     /// The usage statistics of IMS.
@@ -334,6 +339,7 @@ impl ::ice_api::Operation for GetEventCallbackRequest {
 impl ::ice_api::Validate for GetEventCallbackRequest {}
 /// Response of `GetEventCallback`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetEventCallbackResponse {
     /// The authentication key. This parameter is returned only for HTTP callbacks.
@@ -479,6 +485,7 @@ impl ::ice_api::Operation for SetEventCallbackRequest {
 impl ::ice_api::Validate for SetEventCallbackRequest {}
 /// Response of `SetEventCallback`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SetEventCallbackResponse {
     /// The request ID.
@@ -490,6 +497,7 @@ pub struct SetEventCallbackResponse {
 }
 /// Object `DescribeMeterImsEditUsageDataItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DescribeMeterImsEditUsageDataItem {
     /// The usage duration, in minutes.
@@ -504,6 +512,7 @@ pub struct DescribeMeterImsEditUsageDataItem {
 }
 /// Object `DescribeMeterImsMediaConvertUhdUsageDataItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DescribeMeterImsMediaConvertUhdUsageDataItem {
     /// The usage duration, in minutes.
@@ -518,6 +527,7 @@ pub struct DescribeMeterImsMediaConvertUhdUsageDataItem {
 }
 /// Object `DescribeMeterImsMpsAiUsageDataItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DescribeMeterImsMpsAiUsageDataItem {
     /// The usage duration, in minutes.
@@ -532,6 +542,7 @@ pub struct DescribeMeterImsMpsAiUsageDataItem {
 }
 /// Object `DescribeMeterImsSummaryDataItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DescribeMeterImsSummaryDataItem {
     /// The duration of video editing.

@@ -67,6 +67,7 @@ impl ::ice_api::Operation for ActiveAiRtcLicenseRequest {
 impl ::ice_api::Validate for ActiveAiRtcLicenseRequest {}
 /// Response of `ActiveAiRtcLicense`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ActiveAiRtcLicenseResponse {
     /// The error code returned.
@@ -139,6 +140,7 @@ impl ::ice_api::Operation for ClearAIAgentVoiceprintRequest {
 impl ::ice_api::Validate for ClearAIAgentVoiceprintRequest {}
 /// Response of `ClearAIAgentVoiceprint`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ClearAIAgentVoiceprintResponse {
     /// The request ID.
@@ -211,6 +213,7 @@ impl ::ice_api::Validate for DeleteAIAgentDialogueRequest {
 }
 /// Response of `DeleteAIAgentDialogue`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteAIAgentDialogueResponse {
     /// The ID of the request.
@@ -258,6 +261,7 @@ impl ::ice_api::Validate for DescribeAIAgentInstanceRequest {
 }
 /// Response of `DescribeAIAgentInstance`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DescribeAIAgentInstanceResponse {
     /// Information about the AI agent instance.
@@ -305,6 +309,7 @@ impl ::ice_api::Operation for DescribeRtcRobotInstanceRequest {
 impl ::ice_api::Validate for DescribeRtcRobotInstanceRequest {}
 /// Response of `DescribeRtcRobotInstance`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DescribeRtcRobotInstanceResponse {
     /// The authentication token for the RTC Channel.
@@ -436,6 +441,7 @@ impl ::ice_api::Operation for ForwardAIAgentCallRequest {
 impl ::ice_api::Validate for ForwardAIAgentCallRequest {}
 /// Response of `ForwardAIAgentCall`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ForwardAIAgentCallResponse {
     /// Request ID
@@ -592,6 +598,7 @@ impl ::ice_api::Validate for GenerateAIAgentCallRequest {
 }
 /// Response of `GenerateAIAgentCall`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GenerateAIAgentCallResponse {
     /// The name of the agent in the Alibaba Real-time Communication (ARTC) channel.
@@ -692,6 +699,7 @@ impl ::ice_api::Validate for GenerateMessageChatTokenRequest {
 }
 /// Response of `GenerateMessageChatToken`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GenerateMessageChatTokenResponse {
     /// The AppID of the user.
@@ -758,6 +766,7 @@ impl ::ice_api::Validate for GetAIAgentConcurrencyRequest {
 }
 /// Response of `GetAIAgentConcurrency`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetAIAgentConcurrencyResponse {
     /// The number of active concurrent calls.
@@ -805,6 +814,7 @@ impl ::ice_api::Operation for GetAIWorkflowTaskRequest {
 impl ::ice_api::Validate for GetAIWorkflowTaskRequest {}
 /// Response of `GetAIWorkflowTask`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetAIWorkflowTaskResponse {
     /// The ID of the request.
@@ -934,6 +944,7 @@ impl ::ice_api::runtime::pagination::Paginated for GetAiRtcAuthCodeListRequest {
 }
 /// Response of `GetAiRtcAuthCodeList`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetAiRtcAuthCodeListResponse {
     /// An array of AiRtcAuthCodeDTO objects, each representing an authorization code.
@@ -1080,6 +1091,7 @@ impl ::ice_api::runtime::pagination::Paginated for GetAiRtcLicenseInfoListReques
 }
 /// Response of `GetAiRtcLicenseInfoList`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetAiRtcLicenseInfoListResponse {
     /// The error code.
@@ -1223,6 +1235,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListAIAgentDialoguesRequest {
 }
 /// Response of `ListAIAgentDialogues`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListAIAgentDialoguesResponse {
     /// A list of dialogues.
@@ -1337,6 +1350,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListAIAgentInstanceRequest {
 }
 /// Response of `ListAIAgentInstance`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListAIAgentInstanceResponse {
     /// The list of agent instance structs.
@@ -1442,6 +1456,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListAIAgentPhoneNumberRequest
 }
 /// Response of `ListAIAgentPhoneNumber`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListAIAgentPhoneNumberResponse {
     /// Array of returned Data.
@@ -1554,6 +1569,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListAIAgentVoiceprintsRequest
 }
 /// Response of `ListAIAgentVoiceprints`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListAIAgentVoiceprintsResponse {
     /// The request ID.
@@ -1619,6 +1635,7 @@ impl ::ice_api::Validate for SendAIAgentDataChannelMessageRequest {
 }
 /// Response of `SendAIAgentDataChannelMessage`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SendAIAgentDataChannelMessageResponse {
     /// The ID of the request.
@@ -1709,6 +1726,7 @@ impl ::ice_api::Validate for SendAIAgentSpeechRequest {
 }
 /// Response of `SendAIAgentSpeech`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SendAIAgentSpeechResponse {
     /// Request ID
@@ -1770,6 +1788,7 @@ impl ::ice_api::Validate for SendAIAgentTextRequest {
 }
 /// Response of `SendAIAgentText`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SendAIAgentTextResponse {
     /// The request ID.
@@ -1898,6 +1917,7 @@ impl ::ice_api::Validate for SendMessageChatTextRequest {
 }
 /// Response of `SendMessageChatText`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SendMessageChatTextResponse {
     /// The ID of the request.
@@ -1952,6 +1972,7 @@ impl ::ice_api::Operation for SetAIAgentVoiceprintRequest {
 impl ::ice_api::Validate for SetAIAgentVoiceprintRequest {}
 /// Response of `SetAIAgentVoiceprint`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SetAIAgentVoiceprintResponse {
     /// The request ID.
@@ -2093,6 +2114,7 @@ impl ::ice_api::Validate for StartAIAgentInstanceRequest {
 }
 /// Response of `StartAIAgentInstance`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StartAIAgentInstanceResponse {
     /// The unique ID of the agent instance.
@@ -2231,6 +2253,7 @@ impl ::ice_api::Validate for StartAIAgentOutboundCallRequest {
 }
 /// Response of `StartAIAgentOutboundCall`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StartAIAgentOutboundCallResponse {
     /// The call instance ID.
@@ -2317,6 +2340,7 @@ impl ::ice_api::Operation for StartAIWorkflowRequest {
 impl ::ice_api::Validate for StartAIWorkflowRequest {}
 /// Response of `StartAIWorkflow`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StartAIWorkflowResponse {
     /// The ID of the request.
@@ -2426,6 +2450,7 @@ impl ::ice_api::Validate for StartRtcRobotInstanceRequest {
 }
 /// Response of `StartRtcRobotInstance`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StartRtcRobotInstanceResponse {
     /// The instance\\"s unique identifier.
@@ -2477,6 +2502,7 @@ impl ::ice_api::Validate for StopAIAgentInstanceRequest {
 }
 /// Response of `StopAIAgentInstance`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StopAIAgentInstanceResponse {
     /// The request ID.
@@ -2521,6 +2547,7 @@ impl ::ice_api::Operation for StopAIWorkflowTaskRequest {
 impl ::ice_api::Validate for StopAIWorkflowTaskRequest {}
 /// Response of `StopAIWorkflowTask`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StopAIWorkflowTaskResponse {
     /// The ID of the request.
@@ -2569,6 +2596,7 @@ impl ::ice_api::Validate for StopRtcRobotInstanceRequest {
 }
 /// Response of `StopRtcRobotInstance`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StopRtcRobotInstanceResponse {
     /// Id of the request
@@ -2659,6 +2687,7 @@ impl ::ice_api::Validate for SubmitAIAgentVideoAuditTaskRequest {
 }
 /// Response of `SubmitAIAgentVideoAuditTask`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitAIAgentVideoAuditTaskResponse {
     /// The job ID.
@@ -2731,6 +2760,7 @@ impl ::ice_api::Operation for TakeoverAIAgentCallRequest {
 impl ::ice_api::Validate for TakeoverAIAgentCallRequest {}
 /// Response of `TakeoverAIAgentCall`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TakeoverAIAgentCallResponse {
     /// The ID of the ARTC channel.
@@ -2877,6 +2907,7 @@ impl ::ice_api::Validate for UpdateAIAgentInstanceRequest {
 }
 /// Response of `UpdateAIAgentInstance`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateAIAgentInstanceResponse {
     /// The ID of the request.
@@ -2932,6 +2963,7 @@ impl ::ice_api::Validate for UpdateRtcRobotInstanceRequest {
 }
 /// Response of `UpdateRtcRobotInstance`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateRtcRobotInstanceResponse {
     /// The ID of the request.
@@ -2940,6 +2972,7 @@ pub struct UpdateRtcRobotInstanceResponse {
 }
 /// Information about the AI agent instance.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Instance {
     /// The configuration of the AI agent.
@@ -2979,6 +3012,7 @@ pub struct Instance {
 }
 /// The advanced configurations of the AI agent.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DescribeRtcRobotInstanceConfig {
     /// Specifies whether to allow voice interruption.
@@ -3042,6 +3076,7 @@ impl DescribeRtcRobotInstanceConfig {
 impl ::ice_api::Validate for DescribeRtcRobotInstanceConfig {}
 /// The chat synchronization configuration.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ChatSyncConfig {
     /// The ID of the Instant Messaging (IM) agent.
@@ -3089,6 +3124,7 @@ impl ChatSyncConfig {
 impl ::ice_api::Validate for ChatSyncConfig {}
 /// The information about the workflow task.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetAiWorkflowTaskWorkflowTask {
     /// The time when the task was created. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
@@ -3136,6 +3172,7 @@ pub struct GetAiWorkflowTaskWorkflowTask {
 }
 /// The workflow template information.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetAiWorkflowTaskWorkflow {
     /// The time when the template was created. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
@@ -3171,6 +3208,7 @@ pub struct GetAiWorkflowTaskWorkflow {
 }
 /// Object `DialoguesItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DialoguesItem {
     /// A list of file attachments referenced in the dialogue.
@@ -3233,6 +3271,7 @@ pub struct DialoguesItem {
 }
 /// Object `AttachedFileListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AttachedFileListItem {
     /// The format of the attachment, such as mp3, wav, or pdf.
@@ -3253,6 +3292,7 @@ pub struct AttachedFileListItem {
 }
 /// Object `InstancesItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct InstancesItem {
     /// The template configuration used by the agent instance.
@@ -3286,6 +3326,7 @@ pub struct InstancesItem {
 }
 /// Object `ListAiAgentPhoneNumberDataItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListAiAgentPhoneNumberDataItem {
     /// Phone number.
@@ -3305,6 +3346,7 @@ pub struct ListAiAgentPhoneNumberDataItem {
 }
 /// Object `VoiceprintsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct VoiceprintsItem {
     /// The time the voiceprint was created. The time is in UTC and formatted according to the ISO 8601 standard.
@@ -3319,6 +3361,7 @@ pub struct VoiceprintsItem {
 }
 /// The input file.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SetAiAgentVoiceprintInput {
     /// The media access link.
@@ -3397,6 +3440,7 @@ impl SetAiAgentVoiceprintInput {
 impl ::ice_api::Validate for SetAiAgentVoiceprintInput {}
 /// Specifies advanced call configurations that override the agent\\"s default configurations. If you omit this parameter, the agent uses its default configurations.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StartRtcRobotInstanceConfig {
     /// `AsrMaxSilence`.
@@ -3547,6 +3591,7 @@ impl StartRtcRobotInstanceConfig {
 impl ::ice_api::Validate for StartRtcRobotInstanceConfig {}
 /// Callback configurations.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CallbackConfig {
     /// The authentication token for callback.
@@ -3594,6 +3639,7 @@ impl CallbackConfig {
 impl ::ice_api::Validate for CallbackConfig {}
 /// Object `CapturePoliciesItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CapturePoliciesItem {
     /// The duration over which to capture the specified number of frames. Unit: seconds.

@@ -127,6 +127,7 @@ impl ::ice_api::Validate for CreateAvatarTrainingJobRequest {
 }
 /// Response of `CreateAvatarTrainingJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateAvatarTrainingJobResponse {
     /// The response data.
@@ -243,6 +244,7 @@ impl ::ice_api::Validate for CreateCustomizedVoiceJobRequest {
 }
 /// Response of `CreateCustomizedVoiceJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateCustomizedVoiceJobResponse {
     /// The response data.
@@ -295,6 +297,7 @@ impl ::ice_api::Validate for DeleteAvatarTrainingJobRequest {
 }
 /// Response of `DeleteAvatarTrainingJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteAvatarTrainingJobResponse {
     /// The response data.
@@ -348,6 +351,7 @@ impl ::ice_api::Validate for DeleteCustomizedVoiceJobRequest {
 }
 /// Response of `DeleteCustomizedVoiceJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteCustomizedVoiceJobResponse {
     /// The request ID.
@@ -421,6 +425,7 @@ impl ::ice_api::Validate for DetectAudioForCustomizedVoiceJobRequest {
 }
 /// Response of `DetectAudioForCustomizedVoiceJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DetectAudioForCustomizedVoiceJobResponse {
     /// The data returned.
@@ -472,6 +477,7 @@ impl ::ice_api::Validate for GetAvatarRequest {
 }
 /// Response of `GetAvatar`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetAvatarResponse {
     /// The data returned.
@@ -559,6 +565,7 @@ impl ::ice_api::runtime::waiter::Waitable for GetAvatarTrainingJobRequest {
 }
 /// Response of `GetAvatarTrainingJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetAvatarTrainingJobResponse {
     /// The data returned if the request was successful.
@@ -609,6 +616,7 @@ impl ::ice_api::Operation for GetCustomizedVoiceRequest {
 impl ::ice_api::Validate for GetCustomizedVoiceRequest {}
 /// Response of `GetCustomizedVoice`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetCustomizedVoiceResponse {
     /// The data returned.
@@ -696,6 +704,7 @@ impl ::ice_api::runtime::waiter::Waitable for GetCustomizedVoiceJobRequest {
 }
 /// Response of `GetCustomizedVoiceJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetCustomizedVoiceJobResponse {
     /// The data returned if the request was successful.
@@ -757,6 +766,7 @@ impl ::ice_api::Validate for GetDemonstrationForCustomizedVoiceJobRequest {
 }
 /// Response of `GetDemonstrationForCustomizedVoiceJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetDemonstrationForCustomizedVoiceJobResponse {
     /// The data returned.
@@ -867,6 +877,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListAvatarTrainingJobsRequest
 }
 /// Response of `ListAvatarTrainingJobs`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListAvatarTrainingJobsResponse {
     /// The data returned.
@@ -975,6 +986,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListAvatarsRequest {
 }
 /// Response of `ListAvatars`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListAvatarsResponse {
     /// The data returned.
@@ -1083,6 +1095,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListCustomizedVoiceJobsReques
 }
 /// Response of `ListCustomizedVoiceJobs`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListCustomizedVoiceJobsResponse {
     /// The data returned.
@@ -1187,6 +1200,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListCustomizedVoicesRequest {
 }
 /// Response of `ListCustomizedVoices`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListCustomizedVoicesResponse {
     /// The data returned.
@@ -1284,6 +1298,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListSmartSysAvatarModelsReque
 }
 /// Response of `ListSmartSysAvatarModels`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListSmartSysAvatarModelsResponse {
     /// The request ID.
@@ -1336,6 +1351,7 @@ impl ::ice_api::Operation for ListSmartVoiceGroupsRequest {
 impl ::ice_api::Validate for ListSmartVoiceGroupsRequest {}
 /// Response of `ListSmartVoiceGroups`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListSmartVoiceGroupsResponse {
     /// The request ID.
@@ -1382,6 +1398,7 @@ impl ::ice_api::Validate for SubmitAvatarTrainingJobRequest {
 }
 /// Response of `SubmitAvatarTrainingJob`. `Data` must be present (a success without it is a decode error); every other field is optional, unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitAvatarTrainingJobResponse {
     /// The response data.
@@ -1503,6 +1520,7 @@ impl ::ice_api::Operation for SubmitAvatarVideoJobRequest {
 impl ::ice_api::Validate for SubmitAvatarVideoJobRequest {}
 /// Response of `SubmitAvatarVideoJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitAvatarVideoJobResponse {
     /// The [smart job]() ID.
@@ -1615,6 +1633,7 @@ impl ::ice_api::Operation for SubmitCosyVoiceCustomizedVoiceJobRequest {
 impl ::ice_api::Validate for SubmitCosyVoiceCustomizedVoiceJobRequest {}
 /// Response of `SubmitCosyVoiceCustomizedVoiceJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitCosyVoiceCustomizedVoiceJobResponse {
     /// The returned result.
@@ -1686,6 +1705,7 @@ impl ::ice_api::Validate for SubmitCustomizedVoiceJobRequest {
 }
 /// Response of `SubmitCustomizedVoiceJob`. `Data` must be present (a success without it is a decode error); every other field is optional, unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitCustomizedVoiceJobResponse {
     /// The response data.
@@ -1807,6 +1827,7 @@ impl ::ice_api::Operation for SubmitStandardCustomizedVoiceJobRequest {
 impl ::ice_api::Validate for SubmitStandardCustomizedVoiceJobRequest {}
 /// Response of `SubmitStandardCustomizedVoiceJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitStandardCustomizedVoiceJobResponse {
     /// The response data.
@@ -1966,6 +1987,7 @@ impl ::ice_api::Validate for UpdateAvatarTrainingJobRequest {
 }
 /// Response of `UpdateAvatarTrainingJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateAvatarTrainingJobResponse {
     /// The data returned.
@@ -2038,6 +2060,7 @@ impl ::ice_api::Validate for UpdateCustomizedVoiceRequest {
 }
 /// Response of `UpdateCustomizedVoice`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateCustomizedVoiceResponse {
     /// The request ID.
@@ -2122,6 +2145,36 @@ impl ::ice_api::WireScalar for AvatarTrainingJobStatus {
     }
 }
 impl ::ice_api::Validate for AvatarTrainingJobStatus {}
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for AvatarTrainingJobStatus {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("AvatarTrainingJobStatus")
+    }
+    fn schema_id() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed(
+            ::std::concat!(::std::module_path!(), "::", "AvatarTrainingJobStatus"),
+        )
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::schemars::Schema::default();
+        schema
+            .insert(
+                "description".into(),
+                "State of a digital-human training job. [SDK]".into(),
+            );
+        schema
+            .insert(
+                "anyOf".into(),
+                ::serde_json::json!(
+                    [{ "type" : "string", "enum" : ["Init", "Queuing", "Training",
+                    "Success", "Fail"] }, { "type" : "string", "description" :
+                    "A value this SDK does not know yet." }]
+                ),
+            );
+        schema.insert("x-ice-open-enum".into(), true.into());
+        schema
+    }
+}
 /// State of a voice customization job. \[SDK\]
 ///
 /// Open: a value this SDK does not know yet is kept in `Unknown` instead of failing; compare with [`as_str`](Self::as_str) when in doubt.
@@ -2197,8 +2250,39 @@ impl ::ice_api::WireScalar for CustomizedVoiceJobStatus {
     }
 }
 impl ::ice_api::Validate for CustomizedVoiceJobStatus {}
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for CustomizedVoiceJobStatus {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("CustomizedVoiceJobStatus")
+    }
+    fn schema_id() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed(
+            ::std::concat!(::std::module_path!(), "::", "CustomizedVoiceJobStatus"),
+        )
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::schemars::Schema::default();
+        schema
+            .insert(
+                "description".into(),
+                "State of a voice customization job. [SDK]".into(),
+            );
+        schema
+            .insert(
+                "anyOf".into(),
+                ::serde_json::json!(
+                    [{ "type" : "string", "enum" : ["Initialization", "AudioDetecting",
+                    "PreTraining", "Training", "Success", "Fail"] }, { "type" : "string",
+                    "description" : "A value this SDK does not know yet." }]
+                ),
+            );
+        schema.insert("x-ice-open-enum".into(), true.into());
+        schema
+    }
+}
 /// The response data.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateCustomizedVoiceJobData {
     /// The voice cloning task ID.
@@ -2210,6 +2294,7 @@ pub struct CreateCustomizedVoiceJobData {
 }
 /// The data returned.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DetectAudioForCustomizedVoiceJobData {
     /// Indicates whether the audio file passes the check. Valid values:
@@ -2225,6 +2310,7 @@ pub struct DetectAudioForCustomizedVoiceJobData {
 }
 /// The data returned.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetAvatarData {
     /// The information about the digital human.
@@ -2233,6 +2319,7 @@ pub struct GetAvatarData {
 }
 /// The information about the digital human.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Avatar {
     /// The description of the digital human.
@@ -2265,6 +2352,7 @@ pub struct Avatar {
 }
 /// The data returned if the request was successful.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetAvatarTrainingJobData {
     /// The information about the digital human training job.
@@ -2273,6 +2361,7 @@ pub struct GetAvatarTrainingJobData {
 }
 /// The information about the digital human training job.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AvatarTrainingJob {
     /// The description of the digital human.
@@ -2323,6 +2412,7 @@ pub struct AvatarTrainingJob {
 }
 /// The data returned.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetCustomizedVoiceData {
     /// The personalized human voice.
@@ -2331,6 +2421,7 @@ pub struct GetCustomizedVoiceData {
 }
 /// The personalized human voice.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CustomizedVoice {
     /// The media asset ID of the sample audio file.
@@ -2366,6 +2457,7 @@ pub struct CustomizedVoice {
 }
 /// The data returned if the request was successful.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetCustomizedVoiceJobData {
     /// The information about the human voice cloning job.
@@ -2374,6 +2466,7 @@ pub struct GetCustomizedVoiceJobData {
 }
 /// The information about the human voice cloning job.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CustomizedVoiceJob {
     /// The time when the job was created. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
@@ -2435,6 +2528,7 @@ pub struct CustomizedVoiceJob {
 }
 /// The data returned.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetDemonstrationForCustomizedVoiceJobData {
     /// A list of 20 text entries to be read and the corresponding sample audio.
@@ -2445,6 +2539,7 @@ pub struct GetDemonstrationForCustomizedVoiceJobData {
 }
 /// Object `DemonstrationListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DemonstrationListItem {
     /// The sequence number of the text, which corresponds to the AduioRecordId parameter to be passed during audio check.
@@ -2465,6 +2560,7 @@ pub struct DemonstrationListItem {
 }
 /// The data returned.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListAvatarTrainingJobsData {
     /// The list of digital human training jobs.
@@ -2478,6 +2574,7 @@ pub struct ListAvatarTrainingJobsData {
 }
 /// Object `AvatarTrainingJobListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AvatarTrainingJobListItem {
     /// The description of the digital human.
@@ -2522,6 +2619,7 @@ pub struct AvatarTrainingJobListItem {
 }
 /// The data returned.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListAvatarsData {
     /// The queried digital humans.
@@ -2533,6 +2631,7 @@ pub struct ListAvatarsData {
 }
 /// Object `AvatarListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AvatarListItem {
     /// The description of the digital human.
@@ -2559,6 +2658,7 @@ pub struct AvatarListItem {
 }
 /// The data returned.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListCustomizedVoiceJobsData {
     /// The queried human voice cloning jobs.
@@ -2572,6 +2672,7 @@ pub struct ListCustomizedVoiceJobsData {
 }
 /// Object `CustomizedVoiceJobListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CustomizedVoiceJobListItem {
     /// - The time when the job was created.
@@ -2642,6 +2743,7 @@ pub struct CustomizedVoiceJobListItem {
 }
 /// The data returned.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListCustomizedVoicesData {
     /// The queried personalized human voices.
@@ -2655,6 +2757,7 @@ pub struct ListCustomizedVoicesData {
 }
 /// Object `CustomizedVoiceListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CustomizedVoiceListItem {
     /// The media asset ID of the sample audio file.
@@ -2695,6 +2798,7 @@ pub struct CustomizedVoiceListItem {
 }
 /// Object `SmartSysAvatarModelListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SmartSysAvatarModelListItem {
     /// The digital avatar ID. Use this ID when you submit a rendering job or use the digital avatar in an intelligent timeline.
@@ -2724,6 +2828,7 @@ pub struct SmartSysAvatarModelListItem {
 }
 /// Object `VoiceGroupsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct VoiceGroupsItem {
     /// The name of the voice group.
@@ -2735,6 +2840,7 @@ pub struct VoiceGroupsItem {
 }
 /// Object `VoiceListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct VoiceListItem {
     /// The description of the voice.
@@ -2767,6 +2873,7 @@ pub struct VoiceListItem {
 }
 /// The response data.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitAvatarTrainingJobData {
     /// The unique identifier for the avatar training job.
@@ -2775,6 +2882,7 @@ pub struct SubmitAvatarTrainingJobData {
 }
 /// The response data.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitCustomizedVoiceJobData {
     /// The voice cloning task ID.

@@ -175,6 +175,7 @@ impl ::ice_api::Validate for AddAdInsertionRequest {
 }
 /// Response of `AddAdInsertion`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AddAdInsertionResponse {
     /// The ad insertion configuration.
@@ -312,6 +313,7 @@ impl ::ice_api::Validate for CreateChannelRequest {
 }
 /// Response of `CreateChannel`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateChannelResponse {
     /// The channel information.
@@ -450,6 +452,7 @@ impl ::ice_api::Validate for CreateProgramRequest {
 }
 /// Response of `CreateProgram`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateProgramResponse {
     /// The information about the program.
@@ -538,6 +541,7 @@ impl ::ice_api::Validate for CreateSourceRequest {
 }
 /// Response of `CreateSource`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateSourceResponse {
     /// **Request ID**
@@ -632,6 +636,7 @@ impl ::ice_api::Validate for CreateSourceLocationRequest {
 }
 /// Response of `CreateSourceLocation`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateSourceLocationResponse {
     /// **Request ID**
@@ -680,6 +685,7 @@ impl ::ice_api::Validate for DeleteAdInsertionRequest {
 }
 /// Response of `DeleteAdInsertion`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteAdInsertionResponse {
     /// The ID of the request.
@@ -725,6 +731,7 @@ impl ::ice_api::Validate for DeleteChannelRequest {
 }
 /// Response of `DeleteChannel`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteChannelResponse {
     /// **Request ID**
@@ -791,6 +798,7 @@ impl ::ice_api::Validate for DeleteProgramRequest {
 }
 /// Response of `DeleteProgram`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteProgramResponse {
     /// **Request ID**
@@ -875,6 +883,7 @@ impl ::ice_api::Validate for DeleteSourceRequest {
 }
 /// Response of `DeleteSource`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteSourceResponse {
     /// **Request ID**
@@ -939,6 +948,7 @@ impl ::ice_api::Validate for DeleteSourceLocationRequest {
 }
 /// Response of `DeleteSourceLocation`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteSourceLocationResponse {
     /// **Request ID**
@@ -991,6 +1001,7 @@ impl ::ice_api::Validate for DescribeNotifyConfigRequest {
 }
 /// Response of `DescribeNotifyConfig`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DescribeNotifyConfigResponse {
     /// `AudioOssPath`.
@@ -1189,6 +1200,7 @@ impl ::ice_api::runtime::pagination::Paginated for DescribePlayListRequest {
 }
 /// Response of `DescribePlayList`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DescribePlayListResponse {
     /// The page number.
@@ -1244,6 +1256,7 @@ impl ::ice_api::Validate for GetAdInsertionRequest {
 }
 /// Response of `GetAdInsertion`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetAdInsertionResponse {
     /// The ad insertion configuration.
@@ -1292,6 +1305,7 @@ impl ::ice_api::Validate for GetChannelRequest {
 }
 /// Response of `GetChannel`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetChannelResponse {
     /// The channel information.
@@ -1356,6 +1370,7 @@ impl ::ice_api::Validate for GetProgramRequest {
 }
 /// Response of `GetProgram`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetProgramResponse {
     /// The information about the program.
@@ -1432,6 +1447,7 @@ impl ::ice_api::Validate for GetSourceRequest {
 }
 /// Response of `GetSource`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetSourceResponse {
     /// **Request ID**
@@ -1484,6 +1500,7 @@ impl ::ice_api::Validate for GetSourceLocationRequest {
 }
 /// Response of `GetSourceLocation`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetSourceLocationResponse {
     /// **Request ID**
@@ -1615,6 +1632,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListAdInsertionsRequest {
 }
 /// Response of `ListAdInsertions`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListAdInsertionsResponse {
     /// Array
@@ -1791,6 +1809,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListAlertsRequest {
 }
 /// Response of `ListAlerts`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListAlertsResponse {
     /// The alerts.
@@ -1945,6 +1964,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListChannelAlertsRequest {
 }
 /// Response of `ListChannelAlerts`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListChannelAlertsResponse {
     /// The page number. Default value: 1.
@@ -2108,6 +2128,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListChannelsRequest {
 }
 /// Response of `ListChannels`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListChannelsResponse {
     /// The channels.
@@ -2223,6 +2244,7 @@ impl ::ice_api::Validate for ListProgramsRequest {
 }
 /// Response of `ListPrograms`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListProgramsResponse {
     /// The page number. Default value: 1.
@@ -2332,6 +2354,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListSchedulesRequest {
 }
 /// Response of `ListSchedules`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListSchedulesResponse {
     /// The page number. Default value: 1.
@@ -2475,6 +2498,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListSourceLocationsRequest {
 }
 /// Response of `ListSourceLocations`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListSourceLocationsResponse {
     /// The page number. Default value: 1.
@@ -2625,6 +2649,7 @@ impl ::ice_api::Operation for ListSourcesRequest {
 impl ::ice_api::Validate for ListSourcesRequest {}
 /// Response of `ListSources`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListSourcesResponse {
     /// The page number. Default value: 1.
@@ -2761,6 +2786,7 @@ impl ::ice_api::Validate for SetNotifyConfigRequest {
 }
 /// Response of `SetNotifyConfig`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SetNotifyConfigResponse {
     /// The ID of the request.
@@ -2806,6 +2832,7 @@ impl ::ice_api::Validate for StartChannelRequest {
 }
 /// Response of `StartChannel`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StartChannelResponse {
     /// **Request ID**
@@ -2854,6 +2881,7 @@ impl ::ice_api::Validate for StopChannelRequest {
 }
 /// Response of `StopChannel`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StopChannelResponse {
     /// **Request ID**
@@ -3024,6 +3052,7 @@ impl ::ice_api::Validate for UpdateAdInsertionRequest {
 }
 /// Response of `UpdateAdInsertion`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateAdInsertionResponse {
     /// The ad insertion configuration.
@@ -3137,6 +3166,7 @@ impl ::ice_api::Validate for UpdateChannelRequest {
 }
 /// Response of `UpdateChannel`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateChannelResponse {
     /// The channel information.
@@ -3281,6 +3311,7 @@ impl ::ice_api::Validate for UpdateProgramRequest {
 }
 /// Response of `UpdateProgram`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateProgramResponse {
     /// The information about the program.
@@ -3369,6 +3400,7 @@ impl ::ice_api::Validate for UpdateSourceRequest {
 }
 /// Response of `UpdateSource`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateSourceResponse {
     /// **Request ID**
@@ -3464,6 +3496,7 @@ impl ::ice_api::Validate for UpdateSourceLocationRequest {
 }
 /// Response of `UpdateSourceLocation`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateSourceLocationResponse {
     /// **Request ID**
@@ -3477,6 +3510,7 @@ pub struct UpdateSourceLocationResponse {
 }
 /// The ad insertion configuration.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AddAdInsertionConfig {
     /// Indicates whether ad marker passthrough is enabled.
@@ -3515,6 +3549,7 @@ pub struct AddAdInsertionConfig {
 }
 /// The CDN configurations.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CdnConfig {
     /// The CDN prefix for ad segments.
@@ -3526,6 +3561,7 @@ pub struct CdnConfig {
 }
 /// The playback endpoint configuration.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ManifestEndpointConfig {
     /// DASH manifest playback endpoint prefix
@@ -3537,6 +3573,7 @@ pub struct ManifestEndpointConfig {
 }
 /// Object `PlayListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct PlayListItem {
     /// Time to first frame.
@@ -3572,6 +3609,7 @@ pub struct PlayListItem {
 }
 /// Object `AlertsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AlertsItem {
     /// The alert type.
@@ -3598,6 +3636,7 @@ pub struct AlertsItem {
 }
 /// Object `ProgramAlertsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ProgramAlertsItem {
     /// The ARN of the program.

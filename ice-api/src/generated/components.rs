@@ -2,6 +2,7 @@
 //! Types several operation groups share (and the spec's `components/schemas`), each compiled when a feature that uses it is enabled.
 /// Object `AiAgentCallInfo`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -33,6 +34,7 @@ pub struct AiAgentCallInfo {
 }
 /// Object `AiAgentConfig`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -511,6 +513,7 @@ impl ::ice_api::Validate for AiAgentConfig {
 }
 /// Object `AiAgentOutboundCallConfig`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -809,6 +812,7 @@ impl ::ice_api::Validate for AiAgentOutboundCallConfig {
 }
 /// Object `AiAgentRuntimeConfig`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -930,6 +934,7 @@ impl AiAgentRuntimeConfig {
 impl ::ice_api::Validate for AiAgentRuntimeConfig {}
 /// Object `AiAgentTemplateConfig`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -1021,6 +1026,7 @@ impl ::ice_api::Validate for AiAgentTemplateConfig {
 }
 /// Object `AiRtcAuthCodeDto`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -1061,6 +1067,7 @@ pub struct AiRtcAuthCodeDto {
 }
 /// Object `AiRtcLicenseInfoDto`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -1110,6 +1117,7 @@ pub struct AiRtcLicenseInfoDto {
 }
 /// Object `AppInfoDto`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AppInfoDto {
     /// `AppName`.
@@ -1288,6 +1296,7 @@ impl ::ice_api::Validate for AppInfoDto {
 }
 /// Object `Channel`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Channel {
     /// Specifies whether to enable access control.
@@ -1505,6 +1514,7 @@ impl Channel {
 impl ::ice_api::Validate for Channel {}
 /// Object `ChannelAssemblyChannel`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "broadcast")]
 #[cfg_attr(docsrs, doc(cfg(feature = "broadcast")))]
@@ -1550,6 +1560,7 @@ pub struct ChannelAssemblyChannel {
 }
 /// Object `ChannelAssemblyProgram`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "broadcast")]
 #[cfg_attr(docsrs, doc(cfg(feature = "broadcast")))]
@@ -1592,6 +1603,7 @@ pub struct ChannelAssemblyProgram {
 }
 /// Object `ChannelAssemblyScheduleData`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "broadcast")]
 #[cfg_attr(docsrs, doc(cfg(feature = "broadcast")))]
@@ -1625,6 +1637,7 @@ pub struct ChannelAssemblyScheduleData {
 }
 /// Object `ChannelAssemblySource`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "broadcast")]
 #[cfg_attr(docsrs, doc(cfg(feature = "broadcast")))]
@@ -1656,6 +1669,7 @@ pub struct ChannelAssemblySource {
 }
 /// Object `ChannelAssemblySourceLocation`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "broadcast")]
 #[cfg_attr(docsrs, doc(cfg(feature = "broadcast")))]
@@ -1684,6 +1698,7 @@ pub struct ChannelAssemblySourceLocation {
 }
 /// Object `EntityMediaBasicInfo`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct EntityMediaBasicInfo {
     /// `AppId`.
@@ -1833,6 +1848,7 @@ impl EntityMediaBasicInfo {
 impl ::ice_api::Validate for EntityMediaBasicInfo {}
 /// Object `Hotword`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "media-ai")]
 #[cfg_attr(docsrs, doc(cfg(feature = "media-ai")))]
@@ -1941,6 +1957,7 @@ impl Hotword {
 impl ::ice_api::Validate for Hotword {}
 /// Object `LicenseInstanceAppDto`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct LicenseInstanceAppDto {
     /// `AppId`.
@@ -2140,6 +2157,7 @@ impl LicenseInstanceAppDto {
 impl ::ice_api::Validate for LicenseInstanceAppDto {}
 /// Object `ListMediaQualityAnalysisJobsResponseItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListMediaQualityAnalysisJobsResponseItem {
     /// `CreateTime`.
@@ -2310,6 +2328,7 @@ impl ListMediaQualityAnalysisJobsResponseItem {
 impl ::ice_api::Validate for ListMediaQualityAnalysisJobsResponseItem {}
 /// Object `LiveManifestConfig`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "live-package")]
 #[cfg_attr(docsrs, doc(cfg(feature = "live-package")))]
@@ -2518,6 +2537,7 @@ impl LiveManifestConfig {
 impl ::ice_api::Validate for LiveManifestConfig {}
 /// Object `LivePackagingConfig`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "live-package")]
 #[cfg_attr(docsrs, doc(cfg(feature = "live-package")))]
@@ -2630,6 +2650,7 @@ impl ::ice_api::Validate for LivePackagingConfig {
 }
 /// Object `MediaConvertAudio`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaConvertAudio {
     /// The audio bitrate of the output file.
@@ -2769,6 +2790,7 @@ impl MediaConvertAudio {
 impl ::ice_api::Validate for MediaConvertAudio {}
 /// Object `MediaConvertInput`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "media-processing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "media-processing")))]
@@ -2782,6 +2804,7 @@ pub struct MediaConvertInput {
 }
 /// Object `MediaConvertJob`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaConvertJob {
     /// The idempotency key of the request for creating the task.
@@ -3041,6 +3064,7 @@ impl MediaConvertJob {
 impl ::ice_api::Validate for MediaConvertJob {}
 /// Object `MediaConvertJobConfig`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaConvertJobConfig {
     /// Inputs.
@@ -3113,6 +3137,7 @@ impl MediaConvertJobConfig {
 impl ::ice_api::Validate for MediaConvertJobConfig {}
 /// Object `MediaConvertJobFeature`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaConvertJobFeature {
     /// Clip settings.
@@ -3187,6 +3212,7 @@ impl MediaConvertJobFeature {
 impl ::ice_api::Validate for MediaConvertJobFeature {}
 /// Object `MediaConvertJobOverwiteParams`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaConvertJobOverwiteParams {
     /// Subtitle stream configurations.
@@ -3221,6 +3247,7 @@ impl MediaConvertJobOverwiteParams {
 impl ::ice_api::Validate for MediaConvertJobOverwiteParams {}
 /// Object `MediaConvertJobWithoutDetail`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "media-processing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "media-processing")))]
@@ -3267,6 +3294,7 @@ pub struct MediaConvertJobWithoutDetail {
 }
 /// Object `MediaConvertMuxConfig`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaConvertMuxConfig {
     /// Shard configuration field. For more information, see Segment details.
@@ -3296,6 +3324,7 @@ impl MediaConvertMuxConfig {
 impl ::ice_api::Validate for MediaConvertMuxConfig {}
 /// Object `MediaConvertOutput`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "media-processing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "media-processing")))]
@@ -3321,6 +3350,7 @@ pub struct MediaConvertOutput {
 }
 /// Object `MediaConvertOutputDetail`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaConvertOutputDetail {
     /// The error code for a failed task.
@@ -3473,6 +3503,7 @@ impl MediaConvertOutputDetail {
 impl ::ice_api::Validate for MediaConvertOutputDetail {}
 /// Object `MediaConvertOutputDetailFileMeta`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaConvertOutputDetailFileMeta {
     /// The audio stream information.
@@ -3551,6 +3582,7 @@ impl MediaConvertOutputDetailFileMeta {
 impl ::ice_api::Validate for MediaConvertOutputDetailFileMeta {}
 /// Object `MediaConvertOutputGroup`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "media-processing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "media-processing")))]
@@ -3567,6 +3599,7 @@ pub struct MediaConvertOutputGroup {
 }
 /// Object `MediaConvertOutputGroupConfig`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "media-processing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "media-processing")))]
@@ -3587,6 +3620,7 @@ pub struct MediaConvertOutputGroupConfig {
 }
 /// Object `MediaConvertOutputGroupDetail`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaConvertOutputGroupDetail {
     /// The error code for the failed output group task.
@@ -3742,6 +3776,7 @@ impl MediaConvertOutputGroupDetail {
 impl ::ice_api::Validate for MediaConvertOutputGroupDetail {}
 /// Object `MediaConvertOutputGroupOutput`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "media-processing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "media-processing")))]
@@ -3767,6 +3802,7 @@ pub struct MediaConvertOutputGroupOutput {
 }
 /// Object `MediaConvertSegment`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaConvertSegment {
     /// The length of the segment.
@@ -3820,6 +3856,7 @@ impl MediaConvertSegment {
 impl ::ice_api::Validate for MediaConvertSegment {}
 /// Object `MediaConvertTransConfig`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaConvertTransConfig {
     /// The method for adjusting the resolution. This parameter takes effect only if both the Width and Height parameters are specified. You can use this parameter together with the LongShortMode parameter.
@@ -4004,6 +4041,7 @@ impl MediaConvertTransConfig {
 impl ::ice_api::Validate for MediaConvertTransConfig {}
 /// Object `MediaConvertVideo`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaConvertVideo {
     /// The average bitrate of the output. If you use the CRB, ABR, or VBR bitrate control mode, you must specify Bitrate, and you must set TransMode to a valid value.
@@ -4392,6 +4430,7 @@ impl MediaConvertVideo {
 impl ::ice_api::Validate for MediaConvertVideo {}
 /// Object `MediaConvertVolume`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaConvertVolume {
     /// The output volume.
@@ -4515,6 +4554,7 @@ impl MediaConvertVolume {
 impl ::ice_api::Validate for MediaConvertVolume {}
 /// Object `MediaObject`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "media-processing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "media-processing")))]
@@ -4535,6 +4575,7 @@ pub struct MediaObject {
 }
 /// Object `MediaQualityAnalysisJob`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaQualityAnalysisJob {
     /// `CreateTime`.
@@ -4722,6 +4763,7 @@ impl MediaQualityAnalysisJob {
 impl ::ice_api::Validate for MediaQualityAnalysisJob {}
 /// Object `MediaQualityAnalysisJobVqaResult`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaQualityAnalysisJobVqaResult {
     /// `Block`.
@@ -4836,6 +4878,7 @@ impl MediaQualityAnalysisJobVqaResult {
 impl ::ice_api::Validate for MediaQualityAnalysisJobVqaResult {}
 /// Object `MediaQualityAnalysisJobVqaScoreDetail`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaQualityAnalysisJobVqaScoreDetail {
     /// `IntensityValue`.
@@ -4877,6 +4920,7 @@ impl MediaQualityAnalysisJobVqaScoreDetail {
 impl ::ice_api::Validate for MediaQualityAnalysisJobVqaScoreDetail {}
 /// Object `Program`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Program {
     /// The ad breaks.
@@ -5083,6 +5127,7 @@ impl Program {
 impl ::ice_api::Validate for Program {}
 /// Object `ScheduleData`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ScheduleData {
     /// The information about ad breaks.
@@ -5247,6 +5292,7 @@ impl ScheduleData {
 impl ::ice_api::Validate for ScheduleData {}
 /// Object `Source`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Source {
     /// The ARN of the source.
@@ -5397,6 +5443,7 @@ impl Source {
 impl ::ice_api::Validate for Source {}
 /// Object `SourceLocation`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SourceLocation {
     /// The ARN of the source location.
@@ -5530,6 +5577,7 @@ impl SourceLocation {
 impl ::ice_api::Validate for SourceLocation {}
 /// Object `TranspositionResult`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "media-ai")]
 #[cfg_attr(docsrs, doc(cfg(feature = "media-ai")))]
@@ -5585,6 +5633,7 @@ impl TranspositionResult {
 impl ::ice_api::Validate for TranspositionResult {}
 /// Object `VodPackagingAsset`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "vod-packaging")]
 #[cfg_attr(docsrs, doc(cfg(feature = "vod-packaging")))]
@@ -5607,6 +5656,7 @@ pub struct VodPackagingAsset {
 }
 /// Object `VodPackagingConfig`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "vod-packaging")]
 #[cfg_attr(docsrs, doc(cfg(feature = "vod-packaging")))]
@@ -5626,6 +5676,7 @@ pub struct VodPackagingConfig {
 }
 /// Object `VodPackagingConfiguration`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "vod-packaging")]
 #[cfg_attr(docsrs, doc(cfg(feature = "vod-packaging")))]
@@ -5651,6 +5702,7 @@ pub struct VodPackagingConfiguration {
 }
 /// Object `VodPackagingGroup`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "vod-packaging")]
 #[cfg_attr(docsrs, doc(cfg(feature = "vod-packaging")))]
@@ -5676,6 +5728,7 @@ pub struct VodPackagingGroup {
 }
 /// Configuration for ambient sound during the call.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -5726,6 +5779,7 @@ impl AmbientSoundConfig {
 impl ::ice_api::Validate for AmbientSoundConfig {}
 /// Configuration for automatic speech recognition (ASR).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -5876,6 +5930,7 @@ impl ::ice_api::Validate for AsrConfig {
 }
 /// Configuration for the agent\\"s automatic speech, including prompts for LLM latency and long periods of user silence.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -5923,6 +5978,7 @@ impl AutoSpeechConfig {
 impl ::ice_api::Validate for AutoSpeechConfig {}
 /// Configuration for prompts to play during LLM response latency.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -5990,6 +6046,7 @@ impl LlmPending {
 impl ::ice_api::Validate for LlmPending {}
 /// Object `MessagesItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -6040,6 +6097,7 @@ impl MessagesItem {
 impl ::ice_api::Validate for MessagesItem {}
 /// Configuration for prompts to play when the user is silent for an extended period.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -6121,6 +6179,7 @@ impl UserIdle {
 impl ::ice_api::Validate for UserIdle {}
 /// Configuration for the avatar. This takes effect only if the workflow includes an avatar node.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -6157,6 +6216,7 @@ impl AvatarConfig {
 impl ::ice_api::Validate for AvatarConfig {}
 /// Object `BackChannelingConfigItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -6240,6 +6300,7 @@ impl BackChannelingConfigItem {
 impl ::ice_api::Validate for BackChannelingConfigItem {}
 /// Configuration for the speech interruption policy.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -6358,6 +6419,7 @@ impl ::ice_api::Validate for AiAgentConfigInterruptConfig {
 }
 /// Configuration for the large language model (LLM).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -6549,6 +6611,7 @@ impl AiAgentConfigLlmConfig {
 impl ::ice_api::Validate for AiAgentConfigLlmConfig {}
 /// Object `FunctionMapItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -6602,6 +6665,7 @@ impl FunctionMapItem {
 impl ::ice_api::Validate for FunctionMapItem {}
 /// Object `LlmHistoryItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -6667,6 +6731,7 @@ impl LlmHistoryItem {
 impl ::ice_api::Validate for LlmHistoryItem {}
 /// Configuration for text-to-speech (TTS).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -6905,6 +6970,7 @@ impl ::ice_api::Validate for TtsConfig {
 }
 /// Object `PronunciationRulesItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -6978,6 +7044,7 @@ impl PronunciationRulesItem {
 impl ::ice_api::Validate for PronunciationRulesItem {}
 /// Configuration for conversational turn detection.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -7104,6 +7171,7 @@ impl ::ice_api::Validate for TurnDetectionConfig {
 }
 /// Configuration for video content recognition. This enables the system to send callbacks to the client about events detected in the video stream.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -7213,6 +7281,7 @@ impl VcrConfig {
 impl ::ice_api::Validate for VcrConfig {}
 /// Configuration for device identification.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -7246,6 +7315,7 @@ impl Equipment {
 impl ::ice_api::Validate for Equipment {}
 /// Configuration for invalid frame detection.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -7293,6 +7363,7 @@ impl InvalidFrameMotion {
 impl ::ice_api::Validate for InvalidFrameMotion {}
 /// Configuration for voiceprint recognition.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -7367,6 +7438,7 @@ impl ::ice_api::Validate for VoiceprintConfig {}
 ///
 /// This parameter is deprecated. Use `BackChannelingConfigs` instead.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -7445,6 +7517,7 @@ impl BackChannelingConfig {
 impl ::ice_api::Validate for BackChannelingConfig {}
 /// The speech interruption policy configurations.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -7578,6 +7651,7 @@ impl ::ice_api::Validate for AiAgentOutboundCallConfigInterruptConfig {
 }
 /// The configurations of the large language model (LLM).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -7761,6 +7835,7 @@ impl AiAgentOutboundCallConfigLlmConfig {
 impl ::ice_api::Validate for AiAgentOutboundCallConfigLlmConfig {}
 /// The runtime parameters of the avatar call.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -7831,6 +7906,7 @@ impl AiAgentRuntimeConfigAvatarChat3D {
 impl ::ice_api::Validate for AiAgentRuntimeConfigAvatarChat3D {}
 /// 3D avatar parameters.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -8352,6 +8428,7 @@ impl ::ice_api::Validate for AiAgentTemplateConfigAvatarChat3D {
 }
 /// Vision agent parameters.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -8856,6 +8933,7 @@ impl ::ice_api::Validate for VisionChat {
 }
 /// Voice chat parameters.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "ai-agent")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-agent")))]
@@ -9395,6 +9473,7 @@ impl ::ice_api::Validate for VoiceChat {
 }
 /// Object `PlatformsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct PlatformsItem {
     /// `ItemId`.
@@ -9526,6 +9605,7 @@ impl ::ice_api::Validate for PlatformsItem {
 }
 /// Object `OutPutConfigListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct OutPutConfigListItem {
     /// The name of the channel.
@@ -9641,6 +9721,7 @@ impl OutPutConfigListItem {
 impl ::ice_api::Validate for OutPutConfigListItem {}
 /// Object `ChannelAssemblyProgramAdBreaksItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ChannelAssemblyProgramAdBreaksItem {
     /// The name of the channel.
@@ -9793,6 +9874,7 @@ impl ChannelAssemblyProgramAdBreaksItem {
 impl ::ice_api::Validate for ChannelAssemblyProgramAdBreaksItem {}
 /// Object `ChannelAssemblyScheduleDataAdBreaksItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ChannelAssemblyScheduleDataAdBreaksItem {
     /// The SCTE-35 message type.
@@ -9914,6 +9996,7 @@ impl ChannelAssemblyScheduleDataAdBreaksItem {
 impl ::ice_api::Validate for ChannelAssemblyScheduleDataAdBreaksItem {}
 /// Object `LicenseConfigsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct LicenseConfigsItem {
     /// `BusinessType`.
@@ -10057,6 +10140,7 @@ impl LicenseConfigsItem {
 impl ::ice_api::Validate for LicenseConfigsItem {}
 /// Object `ListMediaQualityAnalysisJobsResponseItemInput`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListMediaQualityAnalysisJobsResponseItemInput {
     /// `Media`.
@@ -10104,6 +10188,7 @@ impl ListMediaQualityAnalysisJobsResponseItemInput {
 impl ::ice_api::Validate for ListMediaQualityAnalysisJobsResponseItemInput {}
 /// Object `ListMediaQualityAnalysisJobsResponseItemScheduleConfig`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListMediaQualityAnalysisJobsResponseItemScheduleConfig {
     /// `PipelineId`.
@@ -10148,6 +10233,7 @@ impl ListMediaQualityAnalysisJobsResponseItemScheduleConfig {
 impl ::ice_api::Validate for ListMediaQualityAnalysisJobsResponseItemScheduleConfig {}
 /// Object `ListMediaQualityAnalysisJobsResponseItemTemplateConfig`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListMediaQualityAnalysisJobsResponseItemTemplateConfig {
     /// `TemplateId`.
@@ -10178,6 +10264,7 @@ impl ListMediaQualityAnalysisJobsResponseItemTemplateConfig {
 impl ::ice_api::Validate for ListMediaQualityAnalysisJobsResponseItemTemplateConfig {}
 /// The DRM encryption provider configuration. If encryption is not required, leave all fields empty.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "live-package")]
 #[cfg_attr(docsrs, doc(cfg(feature = "live-package")))]
@@ -10332,6 +10419,7 @@ impl ::ice_api::Validate for DrmConfig {
 }
 /// Object `MediaConvertJobConfigInputsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaConvertJobConfigInputsItem {
     /// The input file.
@@ -10379,6 +10467,7 @@ impl MediaConvertJobConfigInputsItem {
 impl ::ice_api::Validate for MediaConvertJobConfigInputsItem {}
 /// Object `MediaConvertJobConfigOutputGroupsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaConvertJobConfigOutputGroupsItem {
     /// The configuration for this output group.
@@ -10442,6 +10531,7 @@ impl MediaConvertJobConfigOutputGroupsItem {
 impl ::ice_api::Validate for MediaConvertJobConfigOutputGroupsItem {}
 /// The configuration for this output group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GroupConfig {
     /// Configures an extension to an existing manifest file. This allows you to reference an existing manifest and combine it with the results of the current output group to generate a new manifest.
@@ -10525,6 +10615,7 @@ impl GroupConfig {
 impl ::ice_api::Validate for GroupConfig {}
 /// Configures an extension to an existing manifest file. This allows you to reference an existing manifest and combine it with the results of the current output group to generate a new manifest.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ManifestExtend {
     /// Specifies streams to exclude from the referenced manifest. Multiple conditions within a single exclusion object are combined using AND logic. Multiple exclusion objects in the array are combined using OR logic.
@@ -10572,6 +10663,7 @@ impl ManifestExtend {
 impl ::ice_api::Validate for ManifestExtend {}
 /// Object `ExcludesItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ExcludesItem {
     /// Excludes streams based on their Language field. It must conform to RFC 5646.
@@ -10641,6 +10733,7 @@ impl ExcludesItem {
 impl ::ice_api::Validate for ExcludesItem {}
 /// Object `MediaConvertJobConfigOutputsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaConvertJobConfigOutputsItem {
     /// Additional feature parameters. See [MediaConvertJobFeature](https://help.aliyun.com/document_detail/2979993.html) for details.
@@ -10767,6 +10860,7 @@ impl MediaConvertJobConfigOutputsItem {
 impl ::ice_api::Validate for MediaConvertJobConfigOutputsItem {}
 /// HLS-specific settings for this stream\\"s behavior in the manifest. Effective only when the group Type is Hls.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct HlsGroupConfig {
     /// The audio group this video stream references. Effective when Type is video.
@@ -10948,6 +11042,7 @@ impl HlsGroupConfig {
 impl ::ice_api::Validate for HlsGroupConfig {}
 /// Clip settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Clip {
     /// Specifies whether to clip the first segment before concatenation.
@@ -11000,6 +11095,7 @@ impl Clip {
 impl ::ice_api::Validate for Clip {}
 /// The time span for the clip.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TimeSpan {
     /// Specifies the duration of the clip, relative to the `Seek` time. By default, the clip extends to the end of the video. You can specify either `Duration` or `End`, but not both. If `End` is specified, `Duration` is ignored.
@@ -11082,6 +11178,7 @@ impl TimeSpan {
 impl ::ice_api::Validate for TimeSpan {}
 /// Object `WatermarksItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct WatermarksItem {
     /// Specifies whether the font size of the text watermark adapts to the output video resolution.
@@ -11413,6 +11510,7 @@ impl WatermarksItem {
 impl ::ice_api::Validate for WatermarksItem {}
 /// Object `MediaConvertJobOverwiteParamsSubtitlesItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaConvertJobOverwiteParamsSubtitlesItem {
     /// The encoding format for the subtitle stream.
@@ -11443,6 +11541,7 @@ impl MediaConvertJobOverwiteParamsSubtitlesItem {
 impl ::ice_api::Validate for MediaConvertJobOverwiteParamsSubtitlesItem {}
 /// The task configuration.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "media-processing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "media-processing")))]
@@ -11462,6 +11561,7 @@ pub struct MediaConvertJobWithoutDetailConfig {
 }
 /// The detailed output results.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaConvertOutputDetailResult {
     /// The metadata of the audio and video streams.
@@ -11506,6 +11606,7 @@ impl MediaConvertOutputDetailResult {
 impl ::ice_api::Validate for MediaConvertOutputDetailResult {}
 /// Details about the generated output file.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct OutputFile {
     /// The value depends on the Type field:
@@ -11576,6 +11677,7 @@ impl OutputFile {
 impl ::ice_api::Validate for OutputFile {}
 /// Object `MediaConvertOutputDetailFileMetaAudioStreamInfoListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaConvertOutputDetailFileMetaAudioStreamInfoListItem {
     /// The bitrate.
@@ -11844,6 +11946,7 @@ impl MediaConvertOutputDetailFileMetaAudioStreamInfoListItem {
 impl ::ice_api::Validate for MediaConvertOutputDetailFileMetaAudioStreamInfoListItem {}
 /// The basic information of the media file.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaConvertOutputDetailFileMetaFileBasicInfo {
     /// The video bitrate.
@@ -12061,6 +12164,7 @@ impl MediaConvertOutputDetailFileMetaFileBasicInfo {
 impl ::ice_api::Validate for MediaConvertOutputDetailFileMetaFileBasicInfo {}
 /// Object `MediaConvertOutputDetailFileMetaVideoStreamInfoListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaConvertOutputDetailFileMetaVideoStreamInfoListItem {
     /// The average frame rate.
@@ -12469,6 +12573,7 @@ impl MediaConvertOutputDetailFileMetaVideoStreamInfoListItem {
 impl ::ice_api::Validate for MediaConvertOutputDetailFileMetaVideoStreamInfoListItem {}
 /// Object `ScoreResult`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ScoreResult {
     /// `Block`.
@@ -12566,6 +12671,7 @@ impl ScoreResult {
 impl ::ice_api::Validate for ScoreResult {}
 /// Object `Block`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Block {
     /// `IntensityValue`.
@@ -12607,6 +12713,7 @@ impl Block {
 impl ::ice_api::Validate for Block {}
 /// Object `DrmProvider`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "vod-packaging")]
 #[cfg_attr(docsrs, doc(cfg(feature = "vod-packaging")))]
@@ -12716,6 +12823,7 @@ impl ::ice_api::Validate for DrmProvider {
 }
 /// Object `StreamSelection`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(feature = "vod-packaging")]
 #[cfg_attr(docsrs, doc(cfg(feature = "vod-packaging")))]
@@ -12899,8 +13007,45 @@ impl ::ice_api::WireScalar for ProducingJobStatus {
     doc(cfg(any(feature = "editing-projects", feature = "media-production")))
 )]
 impl ::ice_api::Validate for ProducingJobStatus {}
+#[cfg(feature = "schemars")]
+#[cfg(any(feature = "editing-projects", feature = "media-production"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "editing-projects", feature = "media-production")))
+)]
+impl ::schemars::JsonSchema for ProducingJobStatus {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("ProducingJobStatus")
+    }
+    fn schema_id() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed(
+            ::std::concat!(::std::module_path!(), "::", "ProducingJobStatus"),
+        )
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::schemars::Schema::default();
+        schema
+            .insert(
+                "description".into(),
+                "State of a timeline producing job (`GetMediaProducingJob`), a live editing job and a project export job. [SDK]"
+                    .into(),
+            );
+        schema
+            .insert(
+                "anyOf".into(),
+                ::serde_json::json!(
+                    [{ "type" : "string", "enum" : ["Init", "Queuing", "Processing",
+                    "Success", "Failed"] }, { "type" : "string", "description" :
+                    "A value this SDK does not know yet." }]
+                ),
+            );
+        schema.insert("x-ice-open-enum".into(), true.into());
+        schema
+    }
+}
 /// Object `AddEditingProjectMaterialsFileInfoListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(any(feature = "editing-projects", feature = "media-assets", feature = "yike"))]
 #[cfg_attr(
@@ -12918,6 +13063,7 @@ pub struct AddEditingProjectMaterialsFileInfoListItem {
 }
 /// The basic file information, including the duration and size.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(any(feature = "editing-projects", feature = "media-assets", feature = "yike"))]
 #[cfg_attr(
@@ -12971,6 +13117,7 @@ pub struct AddEditingProjectMaterialsFileBasicInfo {
 }
 /// Object `BatchGetMediaInfosAudioStreamInfoListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(any(feature = "media-assets", feature = "yike"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "media-assets", feature = "yike"))))]
@@ -13032,6 +13179,7 @@ pub struct BatchGetMediaInfosAudioStreamInfoListItem {
 }
 /// Object `SubtitleStreamInfoListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(any(feature = "media-assets", feature = "yike"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "media-assets", feature = "yike"))))]
@@ -13069,6 +13217,7 @@ pub struct SubtitleStreamInfoListItem {
 }
 /// The basic information about the media asset.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(any(feature = "media-assets", feature = "yike"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "media-assets", feature = "yike"))))]
@@ -13133,6 +13282,7 @@ pub struct BatchGetMediaInfosMediaBasicInfo {
 }
 /// The response data.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(
     any(
@@ -13160,6 +13310,7 @@ pub struct CreateAvatarTrainingJobData {
 }
 /// The three key elements of OSS.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(any(feature = "media-ai", feature = "media-processing"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "media-ai", feature = "media-processing"))))]
@@ -13176,6 +13327,7 @@ pub struct OssFile {
 }
 /// Object `ResultsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(any(feature = "media-ai", feature = "media-assets", feature = "media-search"))]
 #[cfg_attr(
@@ -13196,6 +13348,7 @@ pub struct ResultsItem {
 }
 /// The basic file information, including duration and size.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(any(feature = "media-assets", feature = "yike"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "media-assets", feature = "yike"))))]
@@ -13242,6 +13395,7 @@ pub struct GetMediaInfoFileBasicInfo {
 }
 /// BasicInfo
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(any(feature = "media-assets", feature = "media-search"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "media-assets", feature = "media-search"))))]
@@ -13296,6 +13450,7 @@ pub struct GetPublicMediaInfoMediaBasicInfo {
 ///
 /// \> - The region of the Object Storage Service (OSS) file or media asset must match the region of the current Intelligent Media Service (IMS) instance.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 #[cfg(
     any(

@@ -60,6 +60,7 @@ impl ::ice_api::Validate for AddEditingProjectMaterialsRequest {
 }
 /// Response of `AddEditingProjectMaterials`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AddEditingProjectMaterialsResponse {
     /// The materials associated with the live stream.
@@ -253,6 +254,7 @@ impl ::ice_api::Validate for CreateEditingProjectRequest {
 }
 /// Response of `CreateEditingProject`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateEditingProjectResponse {
     /// The cloud editing project.
@@ -333,6 +335,7 @@ impl ::ice_api::Validate for DeleteEditingProjectMaterialsRequest {
 }
 /// Response of `DeleteEditingProjectMaterials`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteEditingProjectMaterialsResponse {
     /// The request ID.
@@ -377,6 +380,7 @@ impl ::ice_api::Operation for DeleteEditingProjectsRequest {
 impl ::ice_api::Validate for DeleteEditingProjectsRequest {}
 /// Response of `DeleteEditingProjects`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteEditingProjectsResponse {
     /// The request ID.
@@ -439,6 +443,7 @@ impl ::ice_api::Validate for GetEditingProjectRequest {
 }
 /// Response of `GetEditingProject`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetEditingProjectResponse {
     /// The information about the online editing project.
@@ -487,6 +492,7 @@ impl ::ice_api::Validate for GetEditingProjectMaterialsRequest {
 }
 /// Response of `GetEditingProjectMaterials`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetEditingProjectMaterialsResponse {
     /// Media assets associated with live streams.
@@ -584,6 +590,7 @@ impl ::ice_api::Operation for GetLiveEditingIndexFileRequest {
 impl ::ice_api::Validate for GetLiveEditingIndexFileRequest {}
 /// Response of `GetLiveEditingIndexFile`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetLiveEditingIndexFileResponse {
     /// The URL of the index file.
@@ -654,6 +661,7 @@ impl ::ice_api::runtime::waiter::Waitable for GetLiveEditingJobRequest {
 }
 /// Response of `GetLiveEditingJob`. `LiveEditingJob` must be present (a success without it is a decode error); every other field is optional, unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetLiveEditingJobResponse {
     /// The information about the live editing job.
@@ -724,6 +732,7 @@ impl ::ice_api::runtime::waiter::Waitable for GetProjectExportJobRequest {
 }
 /// Response of `GetProjectExportJob`. `ProjectExportJob` must be present (a success without it is a decode error); every other field is optional, unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetProjectExportJobResponse {
     /// The project export task.
@@ -936,6 +945,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListEditingProjectsRequest {
 }
 /// Response of `ListEditingProjects`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListEditingProjectsResponse {
     /// The maximum number of entries returned.
@@ -1156,6 +1166,7 @@ impl ::ice_api::runtime::pagination::Paginated for SearchEditingProjectRequest {
 }
 /// Response of `SearchEditingProject`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SearchEditingProjectResponse {
     /// The maximum number of entries returned on a single page. The value is set to the maximum number of entries returned on each page except for the last page.
@@ -1319,6 +1330,7 @@ impl ::ice_api::Validate for SubmitLiveEditingJobRequest {
 }
 /// Response of `SubmitLiveEditingJob`. `JobId` must be present (a success without it is a decode error); every other field is optional, unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitLiveEditingJobResponse {
     /// The ID of the live editing task.
@@ -1453,6 +1465,7 @@ impl ::ice_api::Validate for SubmitProjectExportJobRequest {
 }
 /// Response of `SubmitProjectExportJob`. `JobId` must be present (a success without it is a decode error); every other field is optional, unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitProjectExportJobResponse {
     /// The ID of the project export task.
@@ -1601,6 +1614,7 @@ impl ::ice_api::Validate for UpdateEditingProjectRequest {
 }
 /// Response of `UpdateEditingProject`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateEditingProjectResponse {
     /// The request ID.
@@ -1609,6 +1623,7 @@ pub struct UpdateEditingProjectResponse {
 }
 /// Object `LiveMaterialsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct LiveMaterialsItem {
     /// The application name of the live stream.
@@ -1626,6 +1641,7 @@ pub struct LiveMaterialsItem {
 }
 /// Object `AddEditingProjectMaterialsMediaInfosItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AddEditingProjectMaterialsMediaInfosItem {
     /// FileInfos
@@ -1646,6 +1662,7 @@ pub struct AddEditingProjectMaterialsMediaInfosItem {
 }
 /// The basic information about the media asset.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AddEditingProjectMaterialsMediaBasicInfo {
     /// The business type of the media asset.
@@ -1710,6 +1727,7 @@ pub struct AddEditingProjectMaterialsMediaBasicInfo {
 }
 /// The cloud editing project.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateEditingProjectProject {
     /// The business configuration of the project. This parameter can be ignored for standard editing projects.
@@ -1812,6 +1830,7 @@ pub struct CreateEditingProjectProject {
 }
 /// The information about the online editing project.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetEditingProjectProject {
     /// The business configuration of the project. This parameter can be ignored for general editing projects.
@@ -1932,6 +1951,7 @@ pub struct GetEditingProjectProject {
 }
 /// The information about the live editing job.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct LiveEditingJob {
     /// The clips.
@@ -1982,6 +2002,7 @@ pub struct LiveEditingJob {
 }
 /// The live editing configurations.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct LiveStreamConfig {
     /// The name of the application to which the live stream belongs.
@@ -1996,6 +2017,7 @@ pub struct LiveStreamConfig {
 }
 /// The production configurations.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaProduceConfig {
     /// The editing mode. Default value: Accurate.
@@ -2004,6 +2026,7 @@ pub struct MediaProduceConfig {
 }
 /// The storage configurations of the output file.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct OutputMediaConfig {
     /// The bitrate of the output file. Unit: Kbit/s. You can leave this parameter empty. The default value is the maximum bitrate of the input materials.
@@ -2030,6 +2053,7 @@ pub struct OutputMediaConfig {
 }
 /// The project export task.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ProjectExportJob {
     /// The error code of the project export task.
@@ -2068,6 +2092,7 @@ pub struct ProjectExportJob {
 }
 /// The export result.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ExportResult {
     /// `AudioUrl`.
@@ -2085,6 +2110,7 @@ pub struct ExportResult {
 }
 /// Object `SrtListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SrtListItem {
     /// `SrtUrl`.
@@ -2096,6 +2122,7 @@ pub struct SrtListItem {
 }
 /// Object `ListEditingProjectsProjectListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListEditingProjectsProjectListItem {
     /// The business configuration of the project. This parameter can be ignored for general editing projects.
@@ -2170,6 +2197,7 @@ pub struct ListEditingProjectsProjectListItem {
 }
 /// Object `SearchEditingProjectProjectListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SearchEditingProjectProjectListItem {
     /// The business configuration of the project. This parameter can be ignored for general editing projects.

@@ -57,6 +57,7 @@ impl ::ice_api::Validate for CancelIProductionJobRequest {
 }
 /// Response of `CancelIProductionJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CancelIProductionJobResponse {
     /// The details about the access denial. This field is returned only when RAM authentication fails.
@@ -109,6 +110,7 @@ impl ::ice_api::Operation for DeleteSmartJobRequest {
 impl ::ice_api::Validate for DeleteSmartJobRequest {}
 /// Response of `DeleteSmartJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteSmartJobResponse {
     /// The request ID.
@@ -153,6 +155,7 @@ impl ::ice_api::Operation for GetSmartHandleJobRequest {
 impl ::ice_api::Validate for GetSmartHandleJobRequest {}
 /// Response of `GetSmartHandleJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetSmartHandleJobResponse {
     /// The error code. This parameter is returned only if the job fails.
@@ -344,6 +347,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListSmartJobsRequest {
 }
 /// Response of `ListSmartJobs`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListSmartJobsResponse {
     /// The maximum number of entries returned on a single page. The value is set to the maximum number of entries returned on each page except for the last page. Valid example: 10,10,5. Invalid example: 10,5,10.
@@ -430,6 +434,7 @@ impl ::ice_api::runtime::waiter::Waitable for QueryIProductionJobRequest {
 }
 /// Response of `QueryIProductionJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QueryIProductionJobResponse {
     /// The time when the job was created, in UTC.
@@ -655,6 +660,7 @@ impl ::ice_api::Validate for SubmitAudioProduceJobRequest {
 }
 /// Response of `SubmitAudioProduceJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitAudioProduceJobResponse {
     /// The job ID.
@@ -869,6 +875,7 @@ impl ::ice_api::Validate for SubmitDynamicChartJobRequest {
 }
 /// Response of `SubmitDynamicChartJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitDynamicChartJobResponse {
     /// The Job ID.
@@ -958,6 +965,7 @@ impl ::ice_api::Operation for SubmitHighlightExtractionJobRequest {
 impl ::ice_api::Validate for SubmitHighlightExtractionJobRequest {}
 /// Response of `SubmitHighlightExtractionJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitHighlightExtractionJobResponse {
     /// The ID of the highlight extraction job.
@@ -1135,6 +1143,7 @@ impl ::ice_api::Validate for SubmitIProductionJobRequest {
 }
 /// Response of `SubmitIProductionJob`. `JobId` must be present (a success without it is a decode error); every other field is optional, unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitIProductionJobResponse {
     /// The intelligent production job ID.
@@ -1227,6 +1236,7 @@ impl ::ice_api::Operation for SubmitScreenMediaHighlightsJobRequest {
 impl ::ice_api::Validate for SubmitScreenMediaHighlightsJobRequest {}
 /// Response of `SubmitScreenMediaHighlightsJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitScreenMediaHighlightsJobResponse {
     /// The ID of the highlight compilation job.
@@ -1316,6 +1326,7 @@ impl ::ice_api::Operation for SubmitSportsHighlightsJobRequest {
 impl ::ice_api::Validate for SubmitSportsHighlightsJobRequest {}
 /// Response of `SubmitSportsHighlightsJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitSportsHighlightsJobResponse {
     /// The sports highlight job ID.
@@ -1439,6 +1450,7 @@ impl ::ice_api::Operation for SubmitTextGenerateJobRequest {
 impl ::ice_api::Validate for SubmitTextGenerateJobRequest {}
 /// Response of `SubmitTextGenerateJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitTextGenerateJobResponse {
     /// The smart job ID.
@@ -1573,6 +1585,7 @@ impl ::ice_api::Operation for SubmitVideoTranslationJobRequest {
 impl ::ice_api::Validate for SubmitVideoTranslationJobRequest {}
 /// Response of `SubmitVideoTranslationJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitVideoTranslationJobResponse {
     /// The data returned.
@@ -1660,8 +1673,39 @@ impl ::ice_api::WireScalar for IProductionJobStatus {
     }
 }
 impl ::ice_api::Validate for IProductionJobStatus {}
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for IProductionJobStatus {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("IProductionJobStatus")
+    }
+    fn schema_id() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed(
+            ::std::concat!(::std::module_path!(), "::", "IProductionJobStatus"),
+        )
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::schemars::Schema::default();
+        schema
+            .insert(
+                "description".into(),
+                "State of an intelligent production (IProduction) job. [SDK]".into(),
+            );
+        schema
+            .insert(
+                "anyOf".into(),
+                ::serde_json::json!(
+                    [{ "type" : "string", "enum" : ["Queuing", "Analyzing", "Success",
+                    "Fail"] }, { "type" : "string", "description" :
+                    "A value this SDK does not know yet." }]
+                ),
+            );
+        schema.insert("x-ice-open-enum".into(), true.into());
+        schema
+    }
+}
 /// The details about the access denial. This field is returned only when RAM authentication fails.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CancelIProductionJobAccessDeniedDetail {
     /// The authentication action.
@@ -1701,6 +1745,7 @@ pub struct CancelIProductionJobAccessDeniedDetail {
 }
 /// The job result.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetSmartHandleJobJobResult {
     /// The AI result.
@@ -1718,6 +1763,7 @@ pub struct GetSmartHandleJobJobResult {
 }
 /// The smart job information.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SmartJobInfo {
     /// The creation time.
@@ -1747,6 +1793,7 @@ pub struct SmartJobInfo {
 }
 /// The input configuration.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetSmartHandleJobInputConfig {
     /// The Object Storage Service (OSS) URL of the input file or the media ID.
@@ -1755,6 +1802,7 @@ pub struct GetSmartHandleJobInputConfig {
 }
 /// The output configuration.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetSmartHandleJobOutputConfig {
     /// The OSS bucket.
@@ -1766,6 +1814,7 @@ pub struct GetSmartHandleJobOutputConfig {
 }
 /// Object `SmartJobListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SmartJobListItem {
     /// The time when the job was created.
@@ -1825,6 +1874,7 @@ pub struct SmartJobListItem {
 }
 /// The input configurations.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListSmartJobsInputConfig {
     /// The information about the input file.
@@ -1836,6 +1886,7 @@ pub struct ListSmartJobsInputConfig {
 }
 /// The output media.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QueryIProductionJobOutput {
     /// The service that the media asset belongs to.
@@ -1866,6 +1917,7 @@ pub struct QueryIProductionJobOutput {
 ///
 /// Different algorithm functions produce different output files. For more information, see the supplementary description below.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitIProductionJobOutput {
     /// The business type to which the media asset belongs.

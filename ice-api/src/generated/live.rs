@@ -80,6 +80,7 @@ impl ::ice_api::Operation for AddStreamTagToSearchLibRequest {
 impl ::ice_api::Validate for AddStreamTagToSearchLibRequest {}
 /// Response of `AddStreamTagToSearchLib`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AddStreamTagToSearchLibResponse {
     /// The return code.
@@ -164,6 +165,7 @@ impl ::ice_api::Operation for CloseStreamToSearchLibRequest {
 impl ::ice_api::Validate for CloseStreamToSearchLibRequest {}
 /// Response of `CloseStreamToSearchLib`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CloseStreamToSearchLibResponse {
     /// The return code.
@@ -263,6 +265,7 @@ impl ::ice_api::Operation for CreateIpcOrderRequest {
 impl ::ice_api::Validate for CreateIpcOrderRequest {}
 /// Response of `CreateIpcOrder`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateIpcOrderResponse {
     /// The purchase status.
@@ -332,6 +335,7 @@ impl ::ice_api::Validate for CreateLiveRecordTemplateRequest {
 }
 /// Response of `CreateLiveRecordTemplate`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateLiveRecordTemplateResponse {
     /// The request ID.
@@ -425,6 +429,7 @@ impl ::ice_api::Validate for CreateLiveSnapshotTemplateRequest {
 }
 /// Response of `CreateLiveSnapshotTemplate`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateLiveSnapshotTemplateResponse {
     /// The request ID.
@@ -518,6 +523,7 @@ impl ::ice_api::Validate for CreateLiveTranscodeTemplateRequest {
 }
 /// Response of `CreateLiveTranscodeTemplate`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateLiveTranscodeTemplateResponse {
     /// The request ID.
@@ -592,6 +598,7 @@ impl ::ice_api::Operation for CreateStreamToSearchLibRequest {
 impl ::ice_api::Validate for CreateStreamToSearchLibRequest {}
 /// Response of `CreateStreamToSearchLib`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateStreamToSearchLibResponse {
     /// The status code returned.
@@ -737,6 +744,7 @@ impl ::ice_api::Operation for CreateUploadStreamRequest {
 impl ::ice_api::Validate for CreateUploadStreamRequest {}
 /// Response of `CreateUploadStream`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateUploadStreamResponse {
     /// The Object Storage Service (OSS) URL of the file. The URL does not contain the information used for authentication.
@@ -826,6 +834,7 @@ impl ::ice_api::Validate for DeleteLiveRecordFilesRequest {
 }
 /// Response of `DeleteLiveRecordFiles`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteLiveRecordFilesResponse {
     /// The list of files deleted.
@@ -879,6 +888,7 @@ impl ::ice_api::Validate for DeleteLiveRecordTemplateRequest {
 }
 /// Response of `DeleteLiveRecordTemplate`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteLiveRecordTemplateResponse {
     /// The request ID.
@@ -941,6 +951,7 @@ impl ::ice_api::Validate for DeleteLiveSnapshotFilesRequest {
 }
 /// Response of `DeleteLiveSnapshotFiles`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteLiveSnapshotFilesResponse {
     /// The list of deletion results.
@@ -991,6 +1002,7 @@ impl ::ice_api::Validate for DeleteLiveSnapshotTemplateRequest {
 }
 /// Response of `DeleteLiveSnapshotTemplate`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteLiveSnapshotTemplateResponse {
     /// The request ID.
@@ -1034,6 +1046,7 @@ impl ::ice_api::Validate for DeleteLiveTranscodeJobRequest {
 }
 /// Response of `DeleteLiveTranscodeJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteLiveTranscodeJobResponse {
     /// The request ID.
@@ -1079,6 +1092,7 @@ impl ::ice_api::Validate for DeleteLiveTranscodeTemplateRequest {
 }
 /// Response of `DeleteLiveTranscodeTemplate`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteLiveTranscodeTemplateResponse {
     /// The request ID.
@@ -1211,6 +1225,7 @@ impl ::ice_api::runtime::pagination::Paginated for GetIpcDeviceInfoRequest {
 }
 /// Response of `GetIpcDeviceInfo`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetIpcDeviceInfoResponse {
     /// List of device identity information.
@@ -1260,6 +1275,7 @@ impl ::ice_api::Validate for GetLiveRecordJobRequest {
 }
 /// Response of `GetLiveRecordJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetLiveRecordJobResponse {
     /// The details of the recording job.
@@ -1321,6 +1337,7 @@ impl ::ice_api::Validate for GetLiveRecordTemplateRequest {
 }
 /// Response of `GetLiveRecordTemplate`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetLiveRecordTemplateResponse {
     /// The recording template.
@@ -1367,6 +1384,7 @@ impl ::ice_api::Validate for GetLiveSnapshotJobRequest {
 }
 /// Response of `GetLiveSnapshotJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetLiveSnapshotJobResponse {
     /// The snapshot callback URL.
@@ -1459,6 +1477,7 @@ impl ::ice_api::Validate for GetLiveSnapshotTemplateRequest {
 }
 /// Response of `GetLiveSnapshotTemplate`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetLiveSnapshotTemplateResponse {
     /// The time when the configuration was modified.
@@ -1532,6 +1551,7 @@ impl ::ice_api::Validate for GetLiveTranscodeJobRequest {
 }
 /// Response of `GetLiveTranscodeJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetLiveTranscodeJobResponse {
     /// The information about the transcoding job.
@@ -1580,6 +1600,7 @@ impl ::ice_api::Validate for GetLiveTranscodeTemplateRequest {
 }
 /// Response of `GetLiveTranscodeTemplate`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetLiveTranscodeTemplateResponse {
     /// The request ID.
@@ -1697,6 +1718,7 @@ impl ::ice_api::runtime::pagination::Paginated for GetSnapshotUrlsRequest {
 }
 /// Response of `GetSnapshotUrls`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetSnapshotUrlsResponse {
     /// The request ID.
@@ -1879,6 +1901,7 @@ impl ::ice_api::runtime::pagination::Paginated for GetStreamTagListRequest {
 }
 /// Response of `GetStreamTagList`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetStreamTagListResponse {
     /// The return code.
@@ -2072,6 +2095,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListLiveRecordFilesRequest {
 }
 /// Response of `ListLiveRecordFiles`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListLiveRecordFilesResponse {
     /// The list of index files.
@@ -2244,6 +2268,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListLiveRecordJobsRequest {
 }
 /// Response of `ListLiveRecordJobs`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListLiveRecordJobsResponse {
     /// The list of live stream recording jobs.
@@ -2414,6 +2439,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListLiveRecordTemplatesReques
 }
 /// Response of `ListLiveRecordTemplates`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListLiveRecordTemplatesResponse {
     /// The page number.
@@ -2531,6 +2557,7 @@ impl ::ice_api::Validate for ListLiveSnapshotFilesRequest {
 }
 /// Response of `ListLiveSnapshotFiles`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListLiveSnapshotFilesResponse {
     /// The list of files.
@@ -2688,6 +2715,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListLiveSnapshotJobsRequest {
 }
 /// Response of `ListLiveSnapshotJobs`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListLiveSnapshotJobsResponse {
     /// The list of jobs.
@@ -2866,6 +2894,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListLiveSnapshotTemplatesRequ
 }
 /// Response of `ListLiveSnapshotTemplates`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListLiveSnapshotTemplatesResponse {
     /// The page number.
@@ -3031,6 +3060,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListLiveTranscodeJobsRequest 
 }
 /// Response of `ListLiveTranscodeJobs`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListLiveTranscodeJobsResponse {
     /// The list of transcoding tasks.
@@ -3196,6 +3226,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListLiveTranscodeTemplatesReq
 }
 /// Response of `ListLiveTranscodeTemplates`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListLiveTranscodeTemplatesResponse {
     /// The request ID.
@@ -3321,6 +3352,7 @@ impl ::ice_api::runtime::pagination::Paginated for QueryIpcQuotaRequest {
 }
 /// Response of `QueryIpcQuota`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QueryIpcQuotaResponse {
     /// List of IPC usage information.
@@ -3418,6 +3450,7 @@ impl ::ice_api::Operation for RegisterMediaStreamRequest {
 impl ::ice_api::Validate for RegisterMediaStreamRequest {}
 /// Response of `RegisterMediaStream`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RegisterMediaStreamResponse {
     /// The ID of the media asset.
@@ -3484,6 +3517,7 @@ impl ::ice_api::Validate for SendLiveSnapshotJobCommandRequest {
 }
 /// Response of `SendLiveSnapshotJobCommand`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SendLiveSnapshotJobCommandResponse {
     /// The request ID.
@@ -3543,6 +3577,7 @@ impl ::ice_api::Validate for SendLiveTranscodeJobCommandRequest {
 }
 /// Response of `SendLiveTranscodeJobCommand`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SendLiveTranscodeJobCommandResponse {
     /// The request ID.
@@ -3639,6 +3674,7 @@ impl ::ice_api::Validate for SubmitLiveRecordJobRequest {
 }
 /// Response of `SubmitLiveRecordJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitLiveRecordJobResponse {
     /// The recording task ID.
@@ -3741,6 +3777,7 @@ impl ::ice_api::Validate for SubmitLiveSnapshotJobRequest {
 }
 /// Response of `SubmitLiveSnapshotJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitLiveSnapshotJobResponse {
     /// The task ID.
@@ -3846,6 +3883,7 @@ impl ::ice_api::Validate for SubmitLiveTranscodeJobRequest {
 }
 /// Response of `SubmitLiveTranscodeJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitLiveTranscodeJobResponse {
     /// The ID of the transcoding job.
@@ -3927,6 +3965,7 @@ impl ::ice_api::Validate for UpdateLiveRecordTemplateRequest {
 }
 /// Response of `UpdateLiveRecordTemplate`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateLiveRecordTemplateResponse {
     /// The request ID.
@@ -4039,6 +4078,7 @@ impl ::ice_api::Validate for UpdateLiveSnapshotTemplateRequest {
 }
 /// Response of `UpdateLiveSnapshotTemplate`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateLiveSnapshotTemplateResponse {
     /// The request ID.
@@ -4149,6 +4189,7 @@ impl ::ice_api::Validate for UpdateLiveTranscodeJobRequest {
 }
 /// Response of `UpdateLiveTranscodeJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateLiveTranscodeJobResponse {
     /// The request ID.
@@ -4222,6 +4263,7 @@ impl ::ice_api::Validate for UpdateLiveTranscodeTemplateRequest {
 }
 /// Response of `UpdateLiveTranscodeTemplate`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateLiveTranscodeTemplateResponse {
     /// The request ID.
@@ -4369,6 +4411,7 @@ impl ::ice_api::Operation for UploadStreamByURLRequest {
 impl ::ice_api::Validate for UploadStreamByURLRequest {}
 /// Response of `UploadStreamByURL`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UploadStreamByURLResponse {
     /// The OSS URL of the file.
@@ -4389,6 +4432,7 @@ pub struct UploadStreamByURLResponse {
 }
 /// Object `RecordFormatItem`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RecordFormatItem {
     /// The cycle recording duration. Unit: seconds. If this parameter is not specified, the default value is 6 hours.
@@ -4498,6 +4542,7 @@ impl ::ice_api::Validate for RecordFormatItem {
 /// The template configuration.
 /// \> The pass parameter requirements vary based on the templatetype (Type). When Type is set to normal, at least one of the width and height parameters must be specified, and the frame rate and bitrate parameters are required. For other template types, specify the parameters based on your requirements.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateLiveTranscodeTemplateTemplateConfig {
     /// The audio parameters.
@@ -4539,6 +4584,7 @@ impl CreateLiveTranscodeTemplateTemplateConfig {
 impl ::ice_api::Validate for CreateLiveTranscodeTemplateTemplateConfig {}
 /// The audio parameters.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AudioParams {
     /// The bitrate of the transcoded audio. Unit: kbps. Valid values: 1 to 1000.
@@ -4650,6 +4696,7 @@ impl AudioParams {
 impl ::ice_api::Validate for AudioParams {}
 /// The video parameters.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct VideoParams {
     /// The bitrate of the transcoded video. Unit: kbps. Valid values: 1 to 6000.
@@ -4807,6 +4854,7 @@ impl VideoParams {
 impl ::ice_api::Validate for VideoParams {}
 /// Object `DeleteFileInfoListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteFileInfoListItem {
     /// The code that identifies the result of the deletion.
@@ -4821,6 +4869,7 @@ pub struct DeleteFileInfoListItem {
 }
 /// Object `DeleteFileResultListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteFileResultListItem {
     /// The creation timestamp.
@@ -4832,6 +4881,7 @@ pub struct DeleteFileResultListItem {
 }
 /// Object `DeviceInfosItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeviceInfosItem {
     /// Capability. Valid values:
@@ -4852,6 +4902,7 @@ pub struct DeviceInfosItem {
 }
 /// The details of the recording job.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RecordJob {
     /// The time when the job was created.
@@ -4894,6 +4945,7 @@ pub struct RecordJob {
 }
 /// The storage address of the recording.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetLiveRecordJobRecordOutput {
     /// The bucket name.
@@ -4914,6 +4966,7 @@ pub struct GetLiveRecordJobRecordOutput {
 }
 /// The URL of the live stream.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetLiveRecordJobStreamInput {
     /// The type of the live stream. The value can only be rtmp.
@@ -4925,6 +4978,7 @@ pub struct GetLiveRecordJobStreamInput {
 }
 /// The recording template.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RecordTemplate {
     /// The time when the job was created.
@@ -4958,6 +5012,7 @@ pub struct RecordTemplate {
 }
 /// Object `RecordFormatListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RecordFormatListItem {
     /// The duration of the recording cycle. Unit: seconds. If you do not specify this parameter, the default value 6 hours is used.
@@ -4978,6 +5033,7 @@ pub struct RecordFormatListItem {
 }
 /// The output information.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetLiveSnapshotJobSnapshotOutput {
     /// The bucket of the output endpoint. If the storage type is set to oss, the OSS bucket is returned.
@@ -4992,6 +5048,7 @@ pub struct GetLiveSnapshotJobSnapshotOutput {
 }
 /// The information about the transcoding job.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetLiveTranscodeJobJob {
     /// The time when the job was created.
@@ -5033,6 +5090,7 @@ pub struct GetLiveTranscodeJobJob {
 }
 /// The information about the output stream.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct OutputStream {
     /// The information about the output stream.
@@ -5041,6 +5099,7 @@ pub struct OutputStream {
 }
 /// Object `StreamInfosItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StreamInfosItem {
     /// The URL of the output stream.
@@ -5052,6 +5111,7 @@ pub struct StreamInfosItem {
 }
 /// The information about the input stream.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetLiveTranscodeJobStreamInput {
     /// The URL of the input stream.
@@ -5063,6 +5123,7 @@ pub struct GetLiveTranscodeJobStreamInput {
 }
 /// The content of the template.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TemplateContent {
     /// The category of the template. Valid values:
@@ -5092,6 +5153,7 @@ pub struct TemplateContent {
 }
 /// Object `StreamTagListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StreamTagListItem {
     /// The end time. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
@@ -5106,6 +5168,7 @@ pub struct StreamTagListItem {
 }
 /// Object `FilesItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct FilesItem {
     /// The time when the file was created in UTC.
@@ -5150,6 +5213,7 @@ pub struct FilesItem {
 }
 /// Object `ListLiveSnapshotFilesFileListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListLiveSnapshotFilesFileListItem {
     /// The time when the template was created.
@@ -5173,6 +5237,7 @@ pub struct ListLiveSnapshotFilesFileListItem {
 }
 /// Object `ListLiveSnapshotJobsJobListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListLiveSnapshotJobsJobListItem {
     /// The creation time of the job.
@@ -5202,6 +5267,7 @@ pub struct ListLiveSnapshotJobsJobListItem {
 }
 /// Object `TemplateListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TemplateListItem {
     /// The time when the template was created. The time format is UTC.
@@ -5222,6 +5288,7 @@ pub struct TemplateListItem {
 }
 /// Object `IpcQuotaInfosItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct IpcQuotaInfosItem {
     /// Capability. Valid values:
@@ -5245,6 +5312,7 @@ pub struct IpcQuotaInfosItem {
 }
 /// The recording storage address.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitLiveRecordJobRecordOutput {
     /// The name of the storage space.
@@ -5306,6 +5374,7 @@ impl ::ice_api::Validate for SubmitLiveRecordJobRecordOutput {
 }
 /// The live stream address.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitLiveRecordJobStreamInput {
     /// The type of the live stream address. Currently, only rtmp is supported.
@@ -5350,6 +5419,7 @@ impl ::ice_api::Validate for SubmitLiveRecordJobStreamInput {
 }
 /// The snapshot output information.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitLiveSnapshotJobSnapshotOutput {
     /// The bucket of the snapshot output endpoint.
@@ -5403,6 +5473,7 @@ impl ::ice_api::Validate for SubmitLiveSnapshotJobSnapshotOutput {
 }
 /// The stream input information.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitLiveSnapshotJobStreamInput {
     /// The stream input type. Currently, only rtmp is supported.
@@ -5445,6 +5516,7 @@ impl ::ice_api::Validate for SubmitLiveSnapshotJobStreamInput {
 }
 /// The information about the input stream.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitLiveTranscodeJobStreamInput {
     /// The URL of the input stream.
@@ -5486,6 +5558,7 @@ impl ::ice_api::Validate for SubmitLiveTranscodeJobStreamInput {
 }
 /// The configuration of a timed transcoding job. This parameter is required if you set StartMode to 1.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TimedConfig {
     /// The stop time of the transcoding job. Note: The time span between the stop time and the current time cannot exceed seven days.
@@ -5533,6 +5606,7 @@ impl TimedConfig {
 impl ::ice_api::Validate for TimedConfig {}
 /// The information about the transcoding output.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitLiveTranscodeJobTranscodeOutput {
     /// The streaming domain name of ApsaraVideo Live.
@@ -5577,6 +5651,7 @@ impl ::ice_api::Validate for SubmitLiveTranscodeJobTranscodeOutput {
 }
 /// The information about the transcoding output.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateLiveTranscodeJobTranscodeOutput {
     /// The streaming domain name of ApsaraVideo Live.

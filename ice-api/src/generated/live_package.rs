@@ -116,6 +116,7 @@ impl ::ice_api::Validate for CreateLivePackageChannelRequest {
 }
 /// Response of `CreateLivePackageChannel`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateLivePackageChannelResponse {
     /// The details of the live packaging channel.
@@ -193,6 +194,7 @@ impl ::ice_api::Validate for CreateLivePackageChannelGroupRequest {
 }
 /// Response of `CreateLivePackageChannelGroup`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateLivePackageChannelGroupResponse {
     /// The information about the channel group.
@@ -393,6 +395,7 @@ impl ::ice_api::Validate for CreateLivePackageOriginEndpointRequest {
 }
 /// Response of `CreateLivePackageOriginEndpoint`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateLivePackageOriginEndpointResponse {
     /// The LivePackageOriginEndpoint object.
@@ -455,6 +458,7 @@ impl ::ice_api::Validate for DeleteLivePackageChannelRequest {
 }
 /// Response of `DeleteLivePackageChannel`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteLivePackageChannelResponse {
     /// The request ID.
@@ -500,6 +504,7 @@ impl ::ice_api::Validate for DeleteLivePackageChannelGroupRequest {
 }
 /// Response of `DeleteLivePackageChannelGroup`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteLivePackageChannelGroupResponse {
     /// The request ID.
@@ -571,6 +576,7 @@ impl ::ice_api::Validate for DeleteLivePackageOriginEndpointRequest {
 }
 /// Response of `DeleteLivePackageOriginEndpoint`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteLivePackageOriginEndpointResponse {
     /// The request ID.
@@ -630,6 +636,7 @@ impl ::ice_api::Validate for GetLivePackageChannelRequest {
 }
 /// Response of `GetLivePackageChannel`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetLivePackageChannelResponse {
     /// Details of the live package channel.
@@ -678,6 +685,7 @@ impl ::ice_api::Validate for GetLivePackageChannelGroupRequest {
 }
 /// Response of `GetLivePackageChannelGroup`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetLivePackageChannelGroupResponse {
     /// Details of the channel group.
@@ -752,6 +760,7 @@ impl ::ice_api::Validate for GetLivePackageOriginEndpointRequest {
 }
 /// Response of `GetLivePackageOriginEndpoint`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetLivePackageOriginEndpointResponse {
     /// The origin endpoint type.
@@ -855,6 +864,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListLivePackageChannelGroupsR
 }
 /// Response of `ListLivePackageChannelGroups`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListLivePackageChannelGroupsResponse {
     /// The channel groups returned.
@@ -992,6 +1002,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListLivePackageChannelsReques
 }
 /// Response of `ListLivePackageChannels`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListLivePackageChannelsResponse {
     /// The live package channels.
@@ -1138,6 +1149,7 @@ for ListLivePackageOriginEndpointsRequest {
 }
 /// Response of `ListLivePackageOriginEndpoints`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListLivePackageOriginEndpointsResponse {
     /// The origin endpoints returned.
@@ -1259,6 +1271,7 @@ impl ::ice_api::Validate for UpdateLivePackageChannelRequest {
 }
 /// Response of `UpdateLivePackageChannel`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateLivePackageChannelResponse {
     /// The details of the live packaging channel.
@@ -1326,6 +1339,7 @@ impl ::ice_api::Validate for UpdateLivePackageChannelCredentialsRequest {
 }
 /// Response of `UpdateLivePackageChannelCredentials`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateLivePackageChannelCredentialsResponse {
     /// The information about the ingest endpoint.
@@ -1387,6 +1401,7 @@ impl ::ice_api::Validate for UpdateLivePackageChannelGroupRequest {
 }
 /// Response of `UpdateLivePackageChannelGroup`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateLivePackageChannelGroupResponse {
     /// The information about the channel group.
@@ -1571,6 +1586,7 @@ impl ::ice_api::Validate for UpdateLivePackageOriginEndpointRequest {
 }
 /// Response of `UpdateLivePackageOriginEndpoint`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateLivePackageOriginEndpointResponse {
     /// The origin endpoint information.
@@ -1582,6 +1598,7 @@ pub struct UpdateLivePackageOriginEndpointResponse {
 }
 /// The details of the live packaging channel.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct LivePackageChannel {
     /// The channel name.
@@ -1614,6 +1631,7 @@ pub struct LivePackageChannel {
 }
 /// Object `IngestEndpointsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct IngestEndpointsItem {
     /// The ingest endpoint ID.
@@ -1631,6 +1649,7 @@ pub struct IngestEndpointsItem {
 }
 /// The information about the channel group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct LivePackageChannelGroup {
     /// The time when the channel group was created. It is in the yyyy-MM-ddTHH:mm:ssZ format and displayed in UTC.
@@ -1651,6 +1670,7 @@ pub struct LivePackageChannelGroup {
 }
 /// The LivePackageOriginEndpoint object.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct LivePackageOriginEndpoint {
     /// The authorization code.
@@ -1700,6 +1720,7 @@ pub struct LivePackageOriginEndpoint {
 }
 /// Object `LivePackageOriginEndpointsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct LivePackageOriginEndpointsItem {
     /// The authorization code.

@@ -89,6 +89,7 @@ impl ::ice_api::Validate for CancelDNAJobRequest {
 }
 /// Response of `CancelDNAJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CancelDNAJobResponse {
     /// The job ID.
@@ -137,6 +138,7 @@ impl ::ice_api::Validate for CreateAuditRequest {
 }
 /// Response of `CreateAudit`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateAuditResponse {
     /// The request ID.
@@ -264,6 +266,7 @@ impl ::ice_api::Validate for CreateDNADBRequest {
 }
 /// Response of `CreateDNADB`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateDNADBResponse {
     /// The details of the DNA database.
@@ -354,6 +357,7 @@ impl ::ice_api::Validate for CreateHotwordLibraryRequest {
 }
 /// Response of `CreateHotwordLibrary`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateHotwordLibraryResponse {
     /// The ID of the hotword library.
@@ -450,6 +454,7 @@ impl ::ice_api::Validate for DeleteDNADBRequest {
 }
 /// Response of `DeleteDNADB`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteDNADBResponse {
     /// The request ID.
@@ -557,6 +562,7 @@ impl ::ice_api::Validate for DeleteDNAFilesRequest {
 }
 /// Response of `DeleteDNAFiles`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteDNAFilesResponse {
     /// The request ID.
@@ -601,6 +607,7 @@ impl ::ice_api::Operation for DeleteHotwordLibraryRequest {
 impl ::ice_api::Validate for DeleteHotwordLibraryRequest {}
 /// Response of `DeleteHotwordLibrary`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteHotwordLibraryResponse {
     /// The ID of the request.
@@ -633,6 +640,7 @@ impl ::ice_api::Operation for GetContentAnalyzeConfigRequest {
 impl ::ice_api::Validate for GetContentAnalyzeConfigRequest {}
 /// Response of `GetContentAnalyzeConfig`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetContentAnalyzeConfigResponse {
     /// The configuration for Intelligent Content Analysis.
@@ -683,6 +691,7 @@ impl ::ice_api::Validate for GetHotwordLibraryRequest {
 }
 /// Response of `GetHotwordLibrary`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetHotwordLibraryResponse {
     /// The time when the hotword library was created.
@@ -795,6 +804,7 @@ impl ::ice_api::Operation for ListDNADBRequest {
 impl ::ice_api::Validate for ListDNADBRequest {}
 /// Response of `ListDNADB`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListDNADBResponse {
     /// The queried media fingerprint libraries.
@@ -937,6 +947,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListDNAFilesRequest {
 }
 /// Response of `ListDNAFiles`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListDNAFilesResponse {
     /// The queried files.
@@ -1116,6 +1127,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListHotwordLibrariesRequest {
 }
 /// Response of `ListHotwordLibraries`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListHotwordLibrariesResponse {
     /// The hotword libraries.
@@ -1173,6 +1185,7 @@ impl ::ice_api::Validate for QueryCopyrightExtractJobRequest {
 }
 /// Response of `QueryCopyrightExtractJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QueryCopyrightExtractJobResponse {
     /// The data returned.
@@ -1296,6 +1309,7 @@ impl ::ice_api::runtime::pagination::Paginated for QueryCopyrightJobListRequest 
 }
 /// Response of `QueryCopyrightJobList`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QueryCopyrightJobListResponse {
     /// The data returned.
@@ -1397,6 +1411,7 @@ impl ::ice_api::Operation for QueryDNAJobListRequest {
 impl ::ice_api::Validate for QueryDNAJobListRequest {}
 /// Response of `QueryDNAJobList`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QueryDNAJobListResponse {
     /// The queried media fingerprint analysis jobs.
@@ -1520,6 +1535,7 @@ impl ::ice_api::Validate for QueryMediaCensorJobDetailRequest {
 }
 /// Response of `QueryMediaCensorJobDetail`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QueryMediaCensorJobDetailResponse {
     /// The results of the content moderation job.
@@ -1716,6 +1732,7 @@ impl ::ice_api::Operation for QueryMediaCensorJobListRequest {
 impl ::ice_api::Validate for QueryMediaCensorJobListRequest {}
 /// Response of `QueryMediaCensorJobList`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QueryMediaCensorJobListResponse {
     /// `MediaCensorJobList`.
@@ -1800,6 +1817,7 @@ impl ::ice_api::runtime::waiter::Waitable for QuerySmarttagJobRequest {
 }
 /// Response of `QuerySmarttagJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QuerySmarttagJobResponse {
     /// The job status. Valid values:
@@ -1937,6 +1955,7 @@ impl ::ice_api::runtime::pagination::Paginated for QueryTraceAbJobListRequest {
 }
 /// Response of `QueryTraceAbJobList`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QueryTraceAbJobListResponse {
     /// The data returned.
@@ -1989,6 +2008,7 @@ impl ::ice_api::Validate for QueryTraceExtractJobRequest {
 }
 /// Response of `QueryTraceExtractJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QueryTraceExtractJobResponse {
     /// The data returned.
@@ -2102,6 +2122,7 @@ impl ::ice_api::runtime::pagination::Paginated for QueryTraceM3u8JobListRequest 
 }
 /// Response of `QueryTraceM3u8JobList`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QueryTraceM3u8JobListResponse {
     /// The data returned.
@@ -2192,6 +2213,7 @@ impl ::ice_api::runtime::waiter::Waitable for QueryVideoCognitionJobRequest {
 }
 /// Response of `QueryVideoCognitionJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QueryVideoCognitionJobResponse {
     /// The input file.
@@ -2307,6 +2329,7 @@ impl ::ice_api::Operation for SetContentAnalyzeConfigRequest {
 impl ::ice_api::Validate for SetContentAnalyzeConfigRequest {}
 /// Response of `SetContentAnalyzeConfig`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SetContentAnalyzeConfigResponse {
     /// The Request ID.
@@ -2440,6 +2463,7 @@ impl ::ice_api::Operation for SubmitASRJobRequest {
 impl ::ice_api::Validate for SubmitASRJobRequest {}
 /// Response of `SubmitASRJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitASRJobResponse {
     /// The intelligent task ID.
@@ -2531,6 +2555,7 @@ impl ::ice_api::Validate for SubmitCopyrightExtractJobRequest {
 }
 /// Response of `SubmitCopyrightExtractJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitCopyrightExtractJobResponse {
     /// The returned data.
@@ -2692,6 +2717,7 @@ impl ::ice_api::Validate for SubmitCopyrightJobRequest {
 }
 /// Response of `SubmitCopyrightJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitCopyrightJobResponse {
     /// The returned data.
@@ -2874,6 +2900,7 @@ impl ::ice_api::Validate for SubmitDNAJobRequest {
 }
 /// Response of `SubmitDNAJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitDNAJobResponse {
     /// The ID of the DNA job. Save this ID for subsequent API calls.
@@ -2947,6 +2974,7 @@ impl ::ice_api::Operation for SubmitMediaAiAnalysisJobRequest {
 impl ::ice_api::Validate for SubmitMediaAiAnalysisJobRequest {}
 /// Response of `SubmitMediaAiAnalysisJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitMediaAiAnalysisJobResponse {
     /// The ID of the media asset.
@@ -3127,6 +3155,7 @@ impl ::ice_api::Operation for SubmitMediaCensorJobRequest {
 impl ::ice_api::Validate for SubmitMediaCensorJobRequest {}
 /// Response of `SubmitMediaCensorJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitMediaCensorJobResponse {
     /// The ID of the video censor job. We recommend saving this ID for subsequent API calls.
@@ -3229,6 +3258,7 @@ impl ::ice_api::Operation for SubmitSegmentationJobRequest {
 impl ::ice_api::Validate for SubmitSegmentationJobRequest {}
 /// Response of `SubmitSegmentationJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitSegmentationJobResponse {
     /// The ID of the segmentation job.
@@ -3428,6 +3458,7 @@ impl ::ice_api::Operation for SubmitSmarttagJobRequest {
 impl ::ice_api::Validate for SubmitSmarttagJobRequest {}
 /// Response of `SubmitSmarttagJob`. `JobId` must be present (a success without it is a decode error); every other field is optional, unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitSmarttagJobResponse {
     /// The ID of the smart tagging job. Save this ID for subsequent API calls.
@@ -3556,6 +3587,7 @@ impl ::ice_api::Validate for SubmitTraceAbJobRequest {
 }
 /// Response of `SubmitTraceAbJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitTraceAbJobResponse {
     /// Contains the IDs for the submitted job and the output media asset.
@@ -3646,6 +3678,7 @@ impl ::ice_api::Validate for SubmitTraceExtractJobRequest {
 }
 /// Response of `SubmitTraceExtractJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitTraceExtractJobResponse {
     /// The data returned.
@@ -3764,6 +3797,7 @@ impl ::ice_api::Validate for SubmitTraceM3u8JobRequest {
 }
 /// Response of `SubmitTraceM3u8Job`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitTraceM3u8JobResponse {
     /// The response data.
@@ -3883,6 +3917,7 @@ impl ::ice_api::Operation for SubmitVideoCognitionJobRequest {
 impl ::ice_api::Validate for SubmitVideoCognitionJobRequest {}
 /// Response of `SubmitVideoCognitionJob`. `JobId` must be present (a success without it is a decode error); every other field is optional, unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitVideoCognitionJobResponse {
     /// The ID of the job.
@@ -3982,6 +4017,7 @@ impl ::ice_api::Validate for UpdateHotwordLibraryRequest {
 }
 /// Response of `UpdateHotwordLibrary`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateHotwordLibraryResponse {
     /// The ID of the request.
@@ -4058,8 +4094,39 @@ impl ::ice_api::WireScalar for AnalysisJobStatus {
     }
 }
 impl ::ice_api::Validate for AnalysisJobStatus {}
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for AnalysisJobStatus {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("AnalysisJobStatus")
+    }
+    fn schema_id() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed(
+            ::std::concat!(::std::module_path!(), "::", "AnalysisJobStatus"),
+        )
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::schemars::Schema::default();
+        schema
+            .insert(
+                "description".into(),
+                "State of a smart-tagging or video-cognition job. [SDK]".into(),
+            );
+        schema
+            .insert(
+                "anyOf".into(),
+                ::serde_json::json!(
+                    [{ "type" : "string", "enum" : ["Submitted", "Processing", "Success",
+                    "Fail"] }, { "type" : "string", "description" :
+                    "A value this SDK does not know yet." }]
+                ),
+            );
+        schema.insert("x-ice-open-enum".into(), true.into());
+        schema
+    }
+}
 /// The details of the DNA database.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DbInfo {
     /// The DNA database ID. Save this ID for use in subsequent API calls.
@@ -4080,6 +4147,7 @@ pub struct DbInfo {
 }
 /// The configuration for Intelligent Content Analysis.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ContentAnalyzeConfig {
     /// Specifies if Intelligent Content Analysis starts automatically after a Media Asset is registered.
@@ -4114,6 +4182,7 @@ pub struct ContentAnalyzeConfig {
 }
 /// Object `ListDnaFilesFileListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListDnaFilesFileListItem {
     /// The Object Storage Service (OSS) information about the input file.
@@ -4125,6 +4194,7 @@ pub struct ListDnaFilesFileListItem {
 }
 /// Object `HotwordLibraryListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct HotwordLibraryListItem {
     /// The time when the hotword library was created.
@@ -4154,6 +4224,7 @@ pub struct HotwordLibraryListItem {
 }
 /// The data returned.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QueryCopyrightExtractJobData {
     /// The copyright watermark information.
@@ -4162,6 +4233,7 @@ pub struct QueryCopyrightExtractJobData {
 }
 /// Object `QueryCopyrightJobListDataItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QueryCopyrightJobListDataItem {
     /// The creation time of the job.
@@ -4204,6 +4276,7 @@ pub struct QueryCopyrightJobListDataItem {
 }
 /// Object `QueryDnaJobListJobListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QueryDnaJobListJobListItem {
     /// The response code.
@@ -4255,6 +4328,7 @@ pub struct QueryDnaJobListJobListItem {
 }
 /// The results of the content moderation job.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaCensorJobDetail {
     /// The moderation results of live comments.
@@ -4316,6 +4390,7 @@ pub struct MediaCensorJobDetail {
 }
 /// The moderation results of live comments.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct BarrageCensorResult {
     /// The label of the moderation result. Valid values:
@@ -4353,6 +4428,7 @@ pub struct BarrageCensorResult {
 }
 /// Object `CoverImageCensorResults`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CoverImageCensorResults {
     /// `CoverImageCensorResult`.
@@ -4363,6 +4439,7 @@ pub struct CoverImageCensorResults {
 }
 /// Object `CoverImageCensorResultItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CoverImageCensorResultItem {
     /// `Bucket`.
@@ -4380,6 +4457,7 @@ pub struct CoverImageCensorResultItem {
 }
 /// Object `QueryMediaCensorJobDetailResults`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QueryMediaCensorJobDetailResults {
     /// `Result`.
@@ -4388,6 +4466,7 @@ pub struct QueryMediaCensorJobDetailResults {
 }
 /// The moderation results of videos.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct VensorCensorResult {
     /// `CensorResults`.
@@ -4402,6 +4481,7 @@ pub struct VensorCensorResult {
 }
 /// Object `CensorResults`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CensorResults {
     /// `CensorResult`.
@@ -4410,6 +4490,7 @@ pub struct CensorResults {
 }
 /// Object `VideoTimelines`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct VideoTimelines {
     /// `VideoTimeline`.
@@ -4418,6 +4499,7 @@ pub struct VideoTimelines {
 }
 /// Object `VideoTimelineItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct VideoTimelineItem {
     /// `CensorResults`.
@@ -4432,6 +4514,7 @@ pub struct VideoTimelineItem {
 }
 /// The video moderation configurations.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct VideoCensorConfig {
     /// The custom business type. Default value: common.
@@ -4450,6 +4533,7 @@ pub struct VideoCensorConfig {
 }
 /// Object `MediaCensorJobList`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaCensorJobList {
     /// `MediaCensorJob`.
@@ -4458,6 +4542,7 @@ pub struct MediaCensorJobList {
 }
 /// Object `NonExistIds`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct NonExistIds {
     /// `String`.
@@ -4466,6 +4551,7 @@ pub struct NonExistIds {
 }
 /// Object `QuerySmarttagJobResults`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QuerySmarttagJobResults {
     /// `Result`.
@@ -4476,6 +4562,7 @@ pub struct QuerySmarttagJobResults {
 }
 /// Object `Usages`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Usages {
     /// `Usage`.
@@ -4484,6 +4571,7 @@ pub struct Usages {
 }
 /// Object `UsageItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UsageItem {
     /// `Quota`.
@@ -4495,6 +4583,7 @@ pub struct UsageItem {
 }
 /// Object `QueryTraceAbJobListDataItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QueryTraceAbJobListDataItem {
     /// The creation time of the job.
@@ -4537,6 +4626,7 @@ pub struct QueryTraceAbJobListDataItem {
 }
 /// The data returned.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QueryTraceExtractJobData {
     /// The trace watermark information.
@@ -4545,6 +4635,7 @@ pub struct QueryTraceExtractJobData {
 }
 /// Object `QueryTraceM3u8JobListDataItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QueryTraceM3u8JobListDataItem {
     /// The creation time of the job.
@@ -4579,6 +4670,7 @@ pub struct QueryTraceM3u8JobListDataItem {
 }
 /// A container for parameters that determine which algorithm results to include in the response.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct IncludeResults {
     /// Specifies whether to return the ASR results.
@@ -4634,6 +4726,7 @@ impl IncludeResults {
 impl ::ice_api::Validate for IncludeResults {}
 /// Object `QueryVideoCognitionJobResults`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QueryVideoCognitionJobResults {
     /// `result`.
@@ -4644,6 +4737,7 @@ pub struct QueryVideoCognitionJobResults {
 }
 /// The scheduling configurations.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitSmarttagJobScheduleConfig {
     /// The ID of the pipeline. Pipelines separate business workloads and bind message notifications.
@@ -4693,6 +4787,7 @@ impl SubmitSmarttagJobScheduleConfig {
 impl ::ice_api::Validate for SubmitSmarttagJobScheduleConfig {}
 /// Contains the IDs for the submitted job and the output media asset.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitTraceAbJobData {
     /// The job ID.

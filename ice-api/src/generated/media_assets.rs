@@ -68,6 +68,7 @@ impl ::ice_api::Validate for AddCategoryRequest {
 }
 /// Response of `AddCategory`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AddCategoryResponse {
     /// The media asset category information.
@@ -116,6 +117,7 @@ impl ::ice_api::Operation for AddFavoritePublicMediaRequest {
 impl ::ice_api::Validate for AddFavoritePublicMediaRequest {}
 /// Response of `AddFavoritePublicMedia`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AddFavoritePublicMediaResponse {
     /// `IgnoredList`.
@@ -178,6 +180,7 @@ impl ::ice_api::Validate for AddMediaMarksRequest {
 }
 /// Response of `AddMediaMarks`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AddMediaMarksResponse {
     /// The ID of the media asset.
@@ -258,6 +261,7 @@ impl ::ice_api::Operation for BatchGetMediaInfosRequest {
 impl ::ice_api::Validate for BatchGetMediaInfosRequest {}
 /// Response of `BatchGetMediaInfos`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct BatchGetMediaInfosResponse {
     /// The list of media assets that failed to be retrieved.
@@ -311,6 +315,7 @@ impl ::ice_api::Operation for CancelFavoritePublicMediaRequest {
 impl ::ice_api::Validate for CancelFavoritePublicMediaRequest {}
 /// Response of `CancelFavoritePublicMedia`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CancelFavoritePublicMediaResponse {
     /// The list of IDs that failed to be removed from favorites.
@@ -481,6 +486,7 @@ impl ::ice_api::Operation for CreateUploadMediaRequest {
 impl ::ice_api::Validate for CreateUploadMediaRequest {}
 /// Response of `CreateUploadMedia`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateUploadMediaResponse {
     /// The OSS URL of the file (without authentication).
@@ -536,6 +542,7 @@ impl ::ice_api::Operation for DeleteCategoryRequest {
 impl ::ice_api::Validate for DeleteCategoryRequest {}
 /// Response of `DeleteCategory`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteCategoryResponse {
     /// The request ID.
@@ -614,6 +621,7 @@ impl ::ice_api::Operation for DeleteMediaInfosRequest {
 impl ::ice_api::Validate for DeleteMediaInfosRequest {}
 /// Response of `DeleteMediaInfos`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteMediaInfosResponse {
     /// The IDs or URLs of media assets that cannot be deleted. Generally, media assets cannot be deleted if you do not have the required permissions.
@@ -679,6 +687,7 @@ impl ::ice_api::Operation for DeleteMediaMarksRequest {
 impl ::ice_api::Validate for DeleteMediaMarksRequest {}
 /// Response of `DeleteMediaMarks`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteMediaMarksResponse {
     /// The media asset ID.
@@ -756,6 +765,7 @@ impl ::ice_api::Operation for DeletePlayInfoRequest {
 impl ::ice_api::Validate for DeletePlayInfoRequest {}
 /// Response of `DeletePlayInfo`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeletePlayInfoResponse {
     /// The URLs of the media streams that cannot be deleted. Generally, media streams cannot be deleted if you do not have the required permissions.
@@ -883,6 +893,7 @@ impl ::ice_api::runtime::pagination::Paginated for GetCategoriesRequest {
 }
 /// Response of `GetCategories`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetCategoriesResponse {
     /// The information about the category.
@@ -921,6 +932,7 @@ impl ::ice_api::Operation for GetDefaultStorageLocationRequest {
 impl ::ice_api::Validate for GetDefaultStorageLocationRequest {}
 /// Response of `GetDefaultStorageLocation`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetDefaultStorageLocationResponse {
     /// OSS bucket name
@@ -1041,6 +1053,7 @@ impl ::ice_api::Operation for GetMediaInfoRequest {
 impl ::ice_api::Validate for GetMediaInfoRequest {}
 /// Response of `GetMediaInfo`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaInfoResponse {
     /// The media asset information.
@@ -1101,6 +1114,7 @@ impl ::ice_api::Operation for GetMediaMarksRequest {
 impl ::ice_api::Validate for GetMediaMarksRequest {}
 /// Response of `GetMediaMarks`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaMarksResponse {
     /// The ID of the media asset.
@@ -1180,6 +1194,7 @@ impl ::ice_api::Operation for GetPlayInfoRequest {
 impl ::ice_api::Validate for GetPlayInfoRequest {}
 /// Response of `GetPlayInfo`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetPlayInfoResponse {
     /// The media asset information.
@@ -1230,6 +1245,7 @@ impl ::ice_api::Operation for GetPublicMediaInfoRequest {
 impl ::ice_api::Validate for GetPublicMediaInfoRequest {}
 /// Response of `GetPublicMediaInfo`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetPublicMediaInfoResponse {
     /// Media asset information
@@ -1303,6 +1319,7 @@ impl ::ice_api::Operation for GetStorageListRequest {
 impl ::ice_api::Validate for GetStorageListRequest {}
 /// Response of `GetStorageList`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetStorageListResponse {
     /// The ID of the request.
@@ -1377,6 +1394,7 @@ impl ::ice_api::Operation for GetUrlUploadInfosRequest {
 impl ::ice_api::Validate for GetUrlUploadInfosRequest {}
 /// Response of `GetUrlUploadInfos`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetUrlUploadInfosResponse {
     /// The job IDs or upload URLs that do not exist.
@@ -1550,6 +1568,7 @@ impl ::ice_api::runtime::pagination::Paginated for GetVideoListRequest {
 }
 /// Response of `GetVideoList`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetVideoListResponse {
     /// The status code returned.
@@ -1625,6 +1644,7 @@ impl ::ice_api::Operation for ListAllPublicMediaTagsRequest {
 impl ::ice_api::Validate for ListAllPublicMediaTagsRequest {}
 /// Response of `ListAllPublicMediaTags`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListAllPublicMediaTagsResponse {
     /// The tags of media assets in the public media library.
@@ -1891,6 +1911,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListMediaBasicInfosRequest {
 }
 /// Response of `ListMediaBasicInfos`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListMediaBasicInfosResponse {
     /// The maximum number of entries returned per page.
@@ -1962,6 +1983,7 @@ impl ::ice_api::Operation for ListMediaMarksRequest {
 impl ::ice_api::Validate for ListMediaMarksRequest {}
 /// Response of `ListMediaMarks`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListMediaMarksResponse {
     /// The ID of the media asset.
@@ -2157,6 +2179,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListPublicMediaBasicInfosRequ
 }
 /// Response of `ListPublicMediaBasicInfos`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListPublicMediaBasicInfosResponse {
     /// The maximum number of entries returned.
@@ -2215,6 +2238,7 @@ impl ::ice_api::Operation for RefreshUploadMediaRequest {
 impl ::ice_api::Validate for RefreshUploadMediaRequest {}
 /// Response of `RefreshUploadMedia`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RefreshUploadMediaResponse {
     /// The ID of the media asset.
@@ -2527,6 +2551,7 @@ impl ::ice_api::Validate for RegisterMediaInfoRequest {
 }
 /// Response of `RegisterMediaInfo`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RegisterMediaInfoResponse {
     /// The IMS media asset ID.
@@ -2603,6 +2628,7 @@ impl ::ice_api::Operation for SetDefaultStorageLocationRequest {
 impl ::ice_api::Validate for SetDefaultStorageLocationRequest {}
 /// Response of `SetDefaultStorageLocation`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SetDefaultStorageLocationResponse {
     /// The request ID.
@@ -2663,6 +2689,7 @@ impl ::ice_api::Validate for UpdateCategoryRequest {
 }
 /// Response of `UpdateCategory`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateCategoryResponse {
     /// The request ID.
@@ -2888,6 +2915,7 @@ impl ::ice_api::Operation for UpdateMediaInfoRequest {
 impl ::ice_api::Validate for UpdateMediaInfoRequest {}
 /// Response of `UpdateMediaInfo`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateMediaInfoResponse {
     /// The ID of the media asset in IMS.
@@ -2950,6 +2978,7 @@ impl ::ice_api::Validate for UpdateMediaMarksRequest {
 }
 /// Response of `UpdateMediaMarks`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateMediaMarksResponse {
     /// The media asset ID.
@@ -3095,6 +3124,7 @@ impl ::ice_api::Operation for UploadMediaByURLRequest {
 impl ::ice_api::Validate for UploadMediaByURLRequest {}
 /// Response of `UploadMediaByURL`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UploadMediaByURLResponse {
     /// The request ID.
@@ -3106,6 +3136,7 @@ pub struct UploadMediaByURLResponse {
 }
 /// The media asset category information.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Category {
     /// The ID of the created category.
@@ -3128,6 +3159,7 @@ pub struct Category {
 }
 /// Object `BatchGetMediaInfosMediaInfosItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct BatchGetMediaInfosMediaInfosItem {
     /// The list of file basic information.
@@ -3149,6 +3181,7 @@ pub struct BatchGetMediaInfosMediaInfosItem {
 }
 /// Object `BatchGetMediaInfosFileInfoListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct BatchGetMediaInfosFileInfoListItem {
     /// The audio stream information. A media asset may have multiple audio streams.
@@ -3176,6 +3209,7 @@ pub struct BatchGetMediaInfosFileInfoListItem {
 }
 /// Object `BatchGetMediaInfosVideoStreamInfoListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct BatchGetMediaInfosVideoStreamInfoListItem {
     /// The average frame rate.
@@ -3253,6 +3287,7 @@ pub struct BatchGetMediaInfosVideoStreamInfoListItem {
 }
 /// The media asset type.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaDynamicInfo {
     /// The type. Valid values:
@@ -3269,6 +3304,7 @@ pub struct MediaDynamicInfo {
 /// - "user-defined": user-defined metadata.
 /// - "system": system built-in metadata.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DynamicMetaData {
     /// The media asset type.
@@ -3277,6 +3313,7 @@ pub struct DynamicMetaData {
 }
 /// Object `SubCategories`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubCategories {
     /// `Category`.
@@ -3285,6 +3322,7 @@ pub struct SubCategories {
 }
 /// Object `CategoryItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CategoryItem {
     /// `CateId`.
@@ -3308,6 +3346,7 @@ pub struct CategoryItem {
 }
 /// The media asset information.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaInfoMediaInfo {
     /// The AI analysis raw data.
@@ -3327,6 +3366,7 @@ pub struct GetMediaInfoMediaInfo {
 }
 /// The AI analysis raw data.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaInfoAiRoughData {
     /// The AI category. Valid values:
@@ -3350,6 +3390,7 @@ pub struct GetMediaInfoAiRoughData {
 }
 /// The smart tagging job.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StandardSmartTagJob {
     /// The AI job ID.
@@ -3369,6 +3410,7 @@ pub struct StandardSmartTagJob {
 }
 /// Object `GetMediaInfoFileInfoListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaInfoFileInfoListItem {
     /// The audio stream information. A media asset may have multiple audio streams.
@@ -3396,6 +3438,7 @@ pub struct GetMediaInfoFileInfoListItem {
 }
 /// BasicInfo
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaInfoMediaBasicInfo {
     /// The business to which the media asset belongs.
@@ -3467,6 +3510,7 @@ pub struct GetMediaInfoMediaBasicInfo {
 }
 /// The media asset information.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaBase {
     /// The category ID. You can obtain the category ID by using the following methods:
@@ -3521,6 +3565,7 @@ pub struct MediaBase {
 }
 /// Object `PlayInfoListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct PlayInfoListItem {
     /// The color bit depth.
@@ -3637,6 +3682,7 @@ pub struct PlayInfoListItem {
 }
 /// Media asset information
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetPublicMediaInfoMediaInfo {
     /// Public media asset dynamic metadata
@@ -3660,6 +3706,7 @@ pub struct GetPublicMediaInfoMediaInfo {
 }
 /// Object `StorageInfoListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StorageInfoListItem {
     /// The application ID.
@@ -3692,6 +3739,7 @@ pub struct StorageInfoListItem {
 }
 /// Object `UrlUploadInfoListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UrlUploadInfoListItem {
     /// The time when the upload job was complete. The time follows the ISO 8601 standard in the *yyyy-MM-dd*T*HH:mm:ss*Z format. The time is displayed in UTC.
@@ -3729,6 +3777,7 @@ pub struct UrlUploadInfoListItem {
 }
 /// Object `GetVideoListMediaListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetVideoListMediaListItem {
     /// The ID of the application. Default value: app-1000000.
@@ -3803,6 +3852,7 @@ pub struct GetVideoListMediaListItem {
 }
 /// Object `MediaTagListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaTagListItem {
     /// The ID of the media tag.
@@ -3820,6 +3870,7 @@ pub struct MediaTagListItem {
 }
 /// Object `OptionsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct OptionsItem {
     /// The option name in Chinese.
@@ -3834,6 +3885,7 @@ pub struct OptionsItem {
 }
 /// Object `ListMediaBasicInfosMediaInfosItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListMediaBasicInfosMediaInfosItem {
     /// A list of file information objects.
@@ -3850,6 +3902,7 @@ pub struct ListMediaBasicInfosMediaInfosItem {
 }
 /// Object `ListMediaBasicInfosFileInfoListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListMediaBasicInfosFileInfoListItem {
     /// Basic information about the file, such as its duration and size.
@@ -3860,6 +3913,7 @@ pub struct ListMediaBasicInfosFileInfoListItem {
 }
 /// The basic information about the media asset.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListMediaBasicInfosMediaBasicInfo {
     /// The associated business.
@@ -3931,6 +3985,7 @@ pub struct ListMediaBasicInfosMediaBasicInfo {
 }
 /// Object `ListPublicMediaBasicInfosMediaInfosItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListPublicMediaBasicInfosMediaInfosItem {
     /// The file information of the media asset.
@@ -3949,6 +4004,7 @@ pub struct ListPublicMediaBasicInfosMediaInfosItem {
 }
 /// The basic information of the media asset.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListPublicMediaBasicInfosMediaBasicInfo {
     /// The business type of the media asset.
@@ -4005,6 +4061,7 @@ pub struct ListPublicMediaBasicInfosMediaBasicInfo {
 }
 /// Object `UploadJobsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UploadJobsItem {
     /// The upload task ID.

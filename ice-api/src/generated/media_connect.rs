@@ -178,6 +178,7 @@ impl ::ice_api::Validate for AddMediaConnectFlowInputRequest {
 }
 /// Response of `AddMediaConnectFlowInput`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AddMediaConnectFlowInputResponse {
     /// Response body
@@ -368,6 +369,7 @@ impl ::ice_api::Validate for AddMediaConnectFlowOutputRequest {
 }
 /// Response of `AddMediaConnectFlowOutput`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AddMediaConnectFlowOutputResponse {
     /// The response body.
@@ -421,6 +423,7 @@ impl ::ice_api::Operation for CloseMediaConnectFlowFailoverRequest {
 impl ::ice_api::Validate for CloseMediaConnectFlowFailoverRequest {}
 /// Response of `CloseMediaConnectFlowFailover`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CloseMediaConnectFlowFailoverResponse {
     /// The response body.
@@ -489,6 +492,7 @@ impl ::ice_api::Validate for CreateMediaConnectFlowRequest {
 }
 /// Response of `CreateMediaConnectFlow`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateMediaConnectFlowResponse {
     /// The response body.
@@ -541,6 +545,7 @@ impl ::ice_api::Validate for DeleteMediaConnectFlowRequest {
 }
 /// Response of `DeleteMediaConnectFlow`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteMediaConnectFlowResponse {
     /// The response body.
@@ -608,6 +613,7 @@ impl ::ice_api::Validate for DeleteMediaConnectFlowInputRequest {
 }
 /// Response of `DeleteMediaConnectFlowInput`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteMediaConnectFlowInputResponse {
     /// The response body.
@@ -676,6 +682,7 @@ impl ::ice_api::Validate for DeleteMediaConnectFlowOutputRequest {
 }
 /// Response of `DeleteMediaConnectFlowOutput`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteMediaConnectFlowOutputResponse {
     /// The response body.
@@ -742,6 +749,7 @@ impl ::ice_api::Operation for ForbidMediaConnectFlowOutputRequest {
 impl ::ice_api::Validate for ForbidMediaConnectFlowOutputRequest {}
 /// Response of `ForbidMediaConnectFlowOutput`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ForbidMediaConnectFlowOutputResponse {
     /// The response body.
@@ -780,6 +788,7 @@ impl ::ice_api::Operation for GetMediaConnectAvailableRegionRequest {
 impl ::ice_api::Validate for GetMediaConnectAvailableRegionRequest {}
 /// Response of `GetMediaConnectAvailableRegion`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaConnectAvailableRegionResponse {
     /// The rsponse body.
@@ -832,6 +841,7 @@ impl ::ice_api::Validate for GetMediaConnectFlowRequest {
 }
 /// Response of `GetMediaConnectFlow`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaConnectFlowResponse {
     /// The response body.
@@ -884,6 +894,7 @@ impl ::ice_api::Validate for GetMediaConnectFlowAllOutputNameRequest {
 }
 /// Response of `GetMediaConnectFlowAllOutputName`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaConnectFlowAllOutputNameResponse {
     /// The response body, as an array of strings.
@@ -951,6 +962,7 @@ impl ::ice_api::Validate for GetMediaConnectFlowInputRequest {
 }
 /// Response of `GetMediaConnectFlowInput`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaConnectFlowInputResponse {
     /// The response body.
@@ -1019,6 +1031,7 @@ impl ::ice_api::Validate for GetMediaConnectFlowOutputRequest {
 }
 /// Response of `GetMediaConnectFlowOutput`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaConnectFlowOutputResponse {
     /// The response body.
@@ -1072,6 +1085,7 @@ impl ::ice_api::Operation for OpenMediaConnectFlowFailoverRequest {
 impl ::ice_api::Validate for OpenMediaConnectFlowFailoverRequest {}
 /// Response of `OpenMediaConnectFlowFailover`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct OpenMediaConnectFlowFailoverResponse {
     /// The response body.
@@ -1138,6 +1152,7 @@ impl ::ice_api::Operation for ResumeMediaConnectFlowOutputRequest {
 impl ::ice_api::Validate for ResumeMediaConnectFlowOutputRequest {}
 /// Response of `ResumeMediaConnectFlowOutput`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ResumeMediaConnectFlowOutputResponse {
     /// The response body.
@@ -1274,6 +1289,7 @@ impl ::ice_api::Validate for UpdateMediaConnectFlowInputRequest {
 }
 /// Response of `UpdateMediaConnectFlowInput`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateMediaConnectFlowInputResponse {
     /// The response body.
@@ -1420,6 +1436,7 @@ impl ::ice_api::Validate for UpdateMediaConnectFlowOutputRequest {
 }
 /// Response of `UpdateMediaConnectFlowOutput`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateMediaConnectFlowOutputResponse {
     /// The response body.
@@ -1492,6 +1509,7 @@ impl ::ice_api::Validate for UpdateMediaConnectFlowStatusRequest {
 }
 /// Response of `UpdateMediaConnectFlowStatus`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateMediaConnectFlowStatusResponse {
     /// The response body.
@@ -1509,6 +1527,7 @@ pub struct UpdateMediaConnectFlowStatusResponse {
 }
 /// Response body
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AddMediaConnectFlowInputContent {
     /// `InnerInputUrl`.
@@ -1520,6 +1539,7 @@ pub struct AddMediaConnectFlowInputContent {
 }
 /// The response body.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AddMediaConnectFlowOutputContent {
     /// The output URL.
@@ -1528,6 +1548,7 @@ pub struct AddMediaConnectFlowOutputContent {
 }
 /// The response body.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateMediaConnectFlowContent {
     /// The flow ID.
@@ -1536,6 +1557,7 @@ pub struct CreateMediaConnectFlowContent {
 }
 /// The rsponse body.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaConnectAvailableRegionContent {
     /// The default region. You can ignore the parameter.
@@ -1547,6 +1569,7 @@ pub struct GetMediaConnectAvailableRegionContent {
 }
 /// The response body.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaConnectFlowContent {
     /// The creation time of the MediaConnect Flow instance.
@@ -1573,6 +1596,7 @@ pub struct GetMediaConnectFlowContent {
 }
 /// The response body.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaConnectFlowInputContent {
     /// The IP address whitelist for the backup input.
@@ -1647,6 +1671,7 @@ pub struct GetMediaConnectFlowInputContent {
 }
 /// The response body.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaConnectFlowOutputContent {
     /// The IP address whitelist in CIDR format. CIDR blocks are separated with commas (,).

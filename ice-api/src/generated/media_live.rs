@@ -153,6 +153,7 @@ impl ::ice_api::Validate for CreateMediaLiveChannelRequest {
 }
 /// Response of `CreateMediaLiveChannel`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateMediaLiveChannelResponse {
     /// The ID of the channel.
@@ -254,6 +255,7 @@ impl ::ice_api::Validate for CreateMediaLiveInputRequest {
 }
 /// Response of `CreateMediaLiveInput`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateMediaLiveInputResponse {
     /// The ID of the input.
@@ -328,6 +330,7 @@ impl ::ice_api::Validate for CreateMediaLiveInputSecurityGroupRequest {
 }
 /// Response of `CreateMediaLiveInputSecurityGroup`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateMediaLiveInputSecurityGroupResponse {
     /// The ID of the request.
@@ -376,6 +379,7 @@ impl ::ice_api::Validate for DeleteMediaLiveChannelRequest {
 }
 /// Response of `DeleteMediaLiveChannel`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteMediaLiveChannelResponse {
     /// The ID of the request.
@@ -419,6 +423,7 @@ impl ::ice_api::Validate for DeleteMediaLiveInputRequest {
 }
 /// Response of `DeleteMediaLiveInput`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteMediaLiveInputResponse {
     /// The ID of the request.
@@ -466,6 +471,7 @@ impl ::ice_api::Validate for DeleteMediaLiveInputSecurityGroupRequest {
 }
 /// Response of `DeleteMediaLiveInputSecurityGroup`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteMediaLiveInputSecurityGroupResponse {
     /// The ID of the request.
@@ -511,6 +517,7 @@ impl ::ice_api::Validate for GetMediaLiveChannelRequest {
 }
 /// Response of `GetMediaLiveChannel`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaLiveChannelResponse {
     /// The channel information.
@@ -557,6 +564,7 @@ impl ::ice_api::Validate for GetMediaLiveInputRequest {
 }
 /// Response of `GetMediaLiveInput`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaLiveInputResponse {
     /// The input information.
@@ -607,6 +615,7 @@ impl ::ice_api::Validate for GetMediaLiveInputSecurityGroupRequest {
 }
 /// Response of `GetMediaLiveInputSecurityGroup`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaLiveInputSecurityGroupResponse {
     /// The ID of the request.
@@ -743,6 +752,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListMediaLiveChannelsRequest 
 }
 /// Response of `ListMediaLiveChannels`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListMediaLiveChannelsResponse {
     /// The channels.
@@ -872,6 +882,7 @@ for ListMediaLiveInputSecurityGroupsRequest {
 }
 /// Response of `ListMediaLiveInputSecurityGroups`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListMediaLiveInputSecurityGroupsResponse {
     /// The number of entries returned per page.
@@ -1013,6 +1024,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListMediaLiveInputsRequest {
 }
 /// Response of `ListMediaLiveInputs`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListMediaLiveInputsResponse {
     /// The inputs.
@@ -1070,6 +1082,7 @@ impl ::ice_api::Validate for StartMediaLiveChannelRequest {
 }
 /// Response of `StartMediaLiveChannel`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StartMediaLiveChannelResponse {
     /// The ID of the request.
@@ -1115,6 +1128,7 @@ impl ::ice_api::Validate for StopMediaLiveChannelRequest {
 }
 /// Response of `StopMediaLiveChannel`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StopMediaLiveChannelResponse {
     /// The ID of the request.
@@ -1284,6 +1298,7 @@ impl ::ice_api::Validate for UpdateMediaLiveChannelRequest {
 }
 /// Response of `UpdateMediaLiveChannel`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateMediaLiveChannelResponse {
     /// The ID of the request.
@@ -1382,6 +1397,7 @@ impl ::ice_api::Validate for UpdateMediaLiveInputRequest {
 }
 /// Response of `UpdateMediaLiveInput`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateMediaLiveInputResponse {
     /// The ID of the request.
@@ -1465,6 +1481,7 @@ impl ::ice_api::Validate for UpdateMediaLiveInputSecurityGroupRequest {
 }
 /// Response of `UpdateMediaLiveInputSecurityGroup`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateMediaLiveInputSecurityGroupResponse {
     /// The ID of the request.
@@ -1473,6 +1490,7 @@ pub struct UpdateMediaLiveInputSecurityGroupResponse {
 }
 /// Object `CreateMediaLiveChannelAudioSettingsItem`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateMediaLiveChannelAudioSettingsItem {
     /// The audio codec. If it is not specified, the source specification is used. Valid values: aac and libfdk_aac.
@@ -1597,6 +1615,7 @@ impl ::ice_api::Validate for CreateMediaLiveChannelAudioSettingsItem {
 }
 /// The audio encoding settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AudioCodecSetting {
     /// The audio bitrate. Unit: bit/s. Valid values: 8000 to 1000000. The value must be divisible by 1000.
@@ -1655,6 +1674,7 @@ impl AudioCodecSetting {
 impl ::ice_api::Validate for AudioCodecSetting {}
 /// Object `CreateMediaLiveChannelInputAttachmentsItem`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateMediaLiveChannelInputAttachmentsItem {
     /// The audio selectors.
@@ -1747,6 +1767,7 @@ impl ::ice_api::Validate for CreateMediaLiveChannelInputAttachmentsItem {
 }
 /// Object `CreateMediaLiveChannelAudioSelectorsItem`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateMediaLiveChannelAudioSelectorsItem {
     /// The audio language selection.
@@ -1845,6 +1866,7 @@ impl ::ice_api::Validate for CreateMediaLiveChannelAudioSelectorsItem {
 }
 /// The audio language selection.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateMediaLiveChannelAudioLanguageSelection {
     /// Enter a three-letter ISO 639-2 language code from within an audio source.
@@ -1872,6 +1894,7 @@ impl ::ice_api::Validate for CreateMediaLiveChannelAudioLanguageSelection {
 }
 /// The audio PID selection.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateMediaLiveChannelAudioPidSelection {
     /// Enter a specific PID from within a source.
@@ -1887,6 +1910,7 @@ impl CreateMediaLiveChannelAudioPidSelection {
 impl ::ice_api::Validate for CreateMediaLiveChannelAudioPidSelection {}
 /// Object `CreateMediaLiveChannelAudioTrackSelectionItem`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateMediaLiveChannelAudioTrackSelectionItem {
     /// Specify one or more audio tracks from within a source using Track ID.
@@ -1902,6 +1926,7 @@ impl CreateMediaLiveChannelAudioTrackSelectionItem {
 impl ::ice_api::Validate for CreateMediaLiveChannelAudioTrackSelectionItem {}
 /// Object `CreateMediaLiveChannelOutputGroupsItem`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateMediaLiveChannelOutputGroupsItem {
     /// The MediaPackage destination.
@@ -1993,6 +2018,7 @@ impl ::ice_api::Validate for CreateMediaLiveChannelOutputGroupsItem {
 }
 /// The MediaPackage destination.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateMediaLiveChannelMediaPackageGroupSetting {
     /// ChannelName in MediaPackage.
@@ -2034,6 +2060,7 @@ impl ::ice_api::Validate for CreateMediaLiveChannelMediaPackageGroupSetting {
 }
 /// Object `CreateMediaLiveChannelOutputsItem`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateMediaLiveChannelOutputsItem {
     /// The referenced AudioSettings.
@@ -2155,6 +2182,7 @@ impl ::ice_api::Validate for CreateMediaLiveChannelOutputsItem {
 }
 /// The settings of the output delivered to MediaPackage.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaPackageOutputSetting {
     /// The manifest audio group ID. To associate several audio tracks into one group, assign the same audio group ID. Viewers can select a track as needed. Letters, digits, hyphens (-), and underscores (_) are supported. It can be up to 40 characters in length.
@@ -2202,6 +2230,7 @@ impl MediaPackageOutputSetting {
 impl ::ice_api::Validate for MediaPackageOutputSetting {}
 /// Object `CreateMediaLiveChannelVideoSettingsItem`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateMediaLiveChannelVideoSettingsItem {
     /// The height of the output. If you set it to 0 or leave it empty, the height automatically adapts to the specified width to maintain the original aspect ratio.
@@ -2326,6 +2355,7 @@ impl ::ice_api::Validate for CreateMediaLiveChannelVideoSettingsItem {
 }
 /// The video encoding settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct VideoCodecSetting {
     /// The video encoding settings.
@@ -2395,6 +2425,7 @@ impl VideoCodecSetting {
 impl ::ice_api::Validate for VideoCodecSetting {}
 /// The video encoding settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CodecDetail {
     /// The video encoding level. It is not supported yet.
@@ -2442,6 +2473,7 @@ impl CodecDetail {
 impl ::ice_api::Validate for CodecDetail {}
 /// The frame rate. If it is not specified, the source specification is used.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Framerate {
     /// The frame rate mode. Valid values: SPECIFIED (fixed frame rate) and FROM_SOURCE (use source specification).
@@ -2500,6 +2532,7 @@ impl Framerate {
 impl ::ice_api::Validate for Framerate {}
 /// The GOP setting. If it is not specified, the source specification is used.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Gop {
     /// The number of B frames. Valid values: 1 to 3.
@@ -2558,6 +2591,7 @@ impl Gop {
 impl ::ice_api::Validate for Gop {}
 /// The video encoding rate. If it is not specified, the source specification is used.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Rate {
     /// The video bitrate. Unit: bit/s. If you set it to 0 or leave it empty, the source specification is used. Valid values: 50000 to 6000000. The value must be divisible by 1000.
@@ -2630,6 +2664,7 @@ impl Rate {
 impl ::ice_api::Validate for Rate {}
 /// Object `InputSettingsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct InputSettingsItem {
     /// The ID of the flow from MediaConnect. This parameter is required when Type is set to MEDIA_CONNECT.
@@ -2772,6 +2807,7 @@ impl InputSettingsItem {
 impl ::ice_api::Validate for InputSettingsItem {}
 /// The channel information.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaLiveChannelChannel {
     /// The audio settings.
@@ -2815,6 +2851,7 @@ pub struct GetMediaLiveChannelChannel {
 }
 /// Object `GetMediaLiveChannelAudioSettingsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaLiveChannelAudioSettingsItem {
     /// The audio codec.
@@ -2838,6 +2875,7 @@ pub struct GetMediaLiveChannelAudioSettingsItem {
 }
 /// Object `GetMediaLiveChannelInputAttachmentsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaLiveChannelInputAttachmentsItem {
     /// The audio selectors.
@@ -2857,6 +2895,7 @@ pub struct GetMediaLiveChannelInputAttachmentsItem {
 }
 /// Object `GetMediaLiveChannelAudioSelectorsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaLiveChannelAudioSelectorsItem {
     /// The audio language selection.
@@ -2878,6 +2917,7 @@ pub struct GetMediaLiveChannelAudioSelectorsItem {
 }
 /// The audio language selection.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaLiveChannelAudioLanguageSelection {
     /// A three-letter ISO 639-2 language code from within an audio source.
@@ -2886,6 +2926,7 @@ pub struct GetMediaLiveChannelAudioLanguageSelection {
 }
 /// The audio PID selection.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaLiveChannelAudioPidSelection {
     /// A PID from within a source.
@@ -2894,6 +2935,7 @@ pub struct GetMediaLiveChannelAudioPidSelection {
 }
 /// Object `GetMediaLiveChannelAudioTrackSelectionItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaLiveChannelAudioTrackSelectionItem {
     /// The track ID from within a source.
@@ -2902,6 +2944,7 @@ pub struct GetMediaLiveChannelAudioTrackSelectionItem {
 }
 /// Object `GetMediaLiveChannelOutputGroupsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaLiveChannelOutputGroupsItem {
     /// The MediaPackage destination.
@@ -2924,6 +2967,7 @@ pub struct GetMediaLiveChannelOutputGroupsItem {
 }
 /// The MediaPackage destination.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaLiveChannelMediaPackageGroupSetting {
     /// ChannelName in MediaPackage.
@@ -2935,6 +2979,7 @@ pub struct GetMediaLiveChannelMediaPackageGroupSetting {
 }
 /// Object `GetMediaLiveChannelOutputsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaLiveChannelOutputsItem {
     /// The referenced AudioSettings.
@@ -2957,6 +3002,7 @@ pub struct GetMediaLiveChannelOutputsItem {
 }
 /// Object `GetMediaLiveChannelVideoSettingsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaLiveChannelVideoSettingsItem {
     /// The height of the video in pixels.
@@ -2980,6 +3026,7 @@ pub struct GetMediaLiveChannelVideoSettingsItem {
 }
 /// The input information.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaLiveInputInput {
     /// The IDs of the channels associated with the input.
@@ -3008,6 +3055,7 @@ pub struct GetMediaLiveInputInput {
 }
 /// Object `InputInfosItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct InputInfosItem {
     /// The endpoint that the stream is pushed to. This parameter is returned for PUSH inputs.
@@ -3043,6 +3091,7 @@ pub struct InputInfosItem {
 }
 /// The security group information.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SecurityGroup {
     /// The time when the security group was created. It follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.

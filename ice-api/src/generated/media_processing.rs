@@ -102,6 +102,7 @@ impl ::ice_api::Validate for CreateCustomTemplateRequest {
 }
 /// Response of `CreateCustomTemplate`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateCustomTemplateResponse {
     /// The template information.
@@ -180,6 +181,7 @@ impl ::ice_api::Validate for CreatePipelineRequest {
 }
 /// Response of `CreatePipeline`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreatePipelineResponse {
     /// The pipeline information.
@@ -230,6 +232,7 @@ impl ::ice_api::Validate for DecryptKMSDataKeyRequest {
 }
 /// Response of `DecryptKMSDataKey`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DecryptKMSDataKeyResponse {
     /// The decryption result.
@@ -278,6 +281,7 @@ impl ::ice_api::Validate for DeleteCustomTemplateRequest {
 }
 /// Response of `DeleteCustomTemplate`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteCustomTemplateResponse {
     /// The request ID.
@@ -326,6 +330,7 @@ impl ::ice_api::Validate for DeletePipelineRequest {
 }
 /// Response of `DeletePipeline`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeletePipelineResponse {
     /// The request ID.
@@ -358,6 +363,7 @@ impl ::ice_api::Operation for GenerateKMSDataKeyRequest {
 impl ::ice_api::Validate for GenerateKMSDataKeyRequest {}
 /// Response of `GenerateKMSDataKey`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GenerateKMSDataKeyResponse {
     /// The data key (DK) information.
@@ -425,6 +431,7 @@ impl ::ice_api::Operation for GetCustomTemplateRequest {
 impl ::ice_api::Validate for GetCustomTemplateRequest {}
 /// Response of `GetCustomTemplate`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetCustomTemplateResponse {
     /// The template details.
@@ -495,6 +502,7 @@ impl ::ice_api::runtime::waiter::Waitable for GetDynamicImageJobRequest {
 }
 /// Response of `GetDynamicImageJob`. `DynamicImageJob` must be present (a success without it is a decode error); every other field is optional, unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetDynamicImageJobResponse {
     /// The information about the snapshot job.
@@ -562,6 +570,7 @@ impl ::ice_api::runtime::waiter::Waitable for GetMediaConvertJobRequest {
 }
 /// Response of `GetMediaConvertJob`. `Job` must be present (a success without it is a decode error); every other field is optional, unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaConvertJobResponse {
     /// The media transcoding job.
@@ -621,6 +630,7 @@ impl ::ice_api::runtime::waiter::Waitable for GetMediaInfoJobRequest {
 }
 /// Response of `GetMediaInfoJob`. `MediaInfoJob` must be present (a success without it is a decode error); every other field is optional, unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaInfoJobResponse {
     /// MediaInfoJobDTO
@@ -667,6 +677,7 @@ impl ::ice_api::Validate for GetPackageJobRequest {
 }
 /// Response of `GetPackageJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetPackageJobResponse {
     /// The information about the packaging job.
@@ -715,6 +726,7 @@ impl ::ice_api::Validate for GetPipelineRequest {
 }
 /// Response of `GetPipeline`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetPipelineResponse {
     /// The information about the MPS queue.
@@ -785,6 +797,7 @@ impl ::ice_api::runtime::waiter::Waitable for GetSnapshotJobRequest {
 }
 /// Response of `GetSnapshotJob`. `SnapshotJob` must be present (a success without it is a decode error); every other field is optional, unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetSnapshotJobResponse {
     /// The request ID.
@@ -833,6 +846,7 @@ impl ::ice_api::Validate for GetSystemTemplateRequest {
 }
 /// Response of `GetSystemTemplate`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetSystemTemplateResponse {
     /// The request ID.
@@ -911,6 +925,7 @@ impl ::ice_api::runtime::waiter::Waitable for GetTranscodeJobRequest {
 }
 /// Response of `GetTranscodeJob`. `TranscodeParentJob` must be present (a success without it is a decode error); every other field is optional, unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetTranscodeJobResponse {
     /// Request ID.
@@ -958,6 +973,7 @@ impl ::ice_api::Operation for GetWorkflowTaskRequest {
 impl ::ice_api::Validate for GetWorkflowTaskRequest {}
 /// Response of `GetWorkflowTask`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetWorkflowTaskResponse {
     /// The request ID.
@@ -1157,6 +1173,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListCustomTemplatesRequest {
 }
 /// Response of `ListCustomTemplates`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListCustomTemplatesResponse {
     /// An array of custom template objects.
@@ -1321,6 +1338,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListDynamicImageJobsRequest {
 }
 /// Response of `ListDynamicImageJobs`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListDynamicImageJobsResponse {
     /// The list of jobs.
@@ -1479,6 +1497,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListMediaConvertJobsRequest {
 }
 /// Response of `ListMediaConvertJobs`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListMediaConvertJobsResponse {
     /// A list of media convert jobs.
@@ -1633,6 +1652,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListMediaInfoJobsRequest {
 }
 /// Response of `ListMediaInfoJobs`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListMediaInfoJobsResponse {
     /// The list of media information jobs.
@@ -1794,6 +1814,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListPackageJobsRequest {
 }
 /// Response of `ListPackageJobs`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListPackageJobsResponse {
     /// The list of packaging jobs.
@@ -1849,6 +1870,7 @@ impl ::ice_api::Operation for ListPipelinesRequest {
 impl ::ice_api::Validate for ListPipelinesRequest {}
 /// Response of `ListPipelines`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListPipelinesResponse {
     /// The queried MPS queues.
@@ -2014,6 +2036,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListSnapshotJobsRequest {
 }
 /// Response of `ListSnapshotJobs`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListSnapshotJobsResponse {
     /// The list of jobs.
@@ -2160,6 +2183,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListSystemTemplatesRequest {
 }
 /// Response of `ListSystemTemplates`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListSystemTemplatesResponse {
     /// The request ID.
@@ -2320,6 +2344,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListTranscodeJobsRequest {
 }
 /// Response of `ListTranscodeJobs`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListTranscodeJobsResponse {
     /// The list of jobs.
@@ -2473,6 +2498,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListWorkflowTasksRequest {
 }
 /// Response of `ListWorkflowTasks`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListWorkflowTasksResponse {
     /// The maximum number of entries returned in this response.
@@ -2530,6 +2556,7 @@ impl ::ice_api::Validate for SetDefaultCustomTemplateRequest {
 }
 /// Response of `SetDefaultCustomTemplate`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SetDefaultCustomTemplateResponse {
     /// The request ID.
@@ -2634,6 +2661,7 @@ impl ::ice_api::Operation for StartWorkflowRequest {
 impl ::ice_api::Validate for StartWorkflowRequest {}
 /// Response of `StartWorkflow`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StartWorkflowResponse {
     /// The request ID.
@@ -2749,6 +2777,7 @@ impl ::ice_api::Validate for SubmitDynamicImageJobRequest {
 }
 /// Response of `SubmitDynamicImageJob`. `JobId` must be present (a success without it is a decode error); every other field is optional, unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitDynamicImageJobResponse {
     /// The ID of the job.
@@ -2845,6 +2874,7 @@ impl ::ice_api::Validate for SubmitMediaConvertJobRequest {
 }
 /// Response of `SubmitMediaConvertJob`. `Job` must be present (a success without it is a decode error); every other field is optional, unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitMediaConvertJobResponse {
     /// The media transcoding task.
@@ -2942,6 +2972,7 @@ impl ::ice_api::Validate for SubmitMediaInfoJobRequest {
 }
 /// Response of `SubmitMediaInfoJob`. `MediaInfoJob` must be present (a success without it is a decode error); every other field is optional, unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitMediaInfoJobResponse {
     /// The media information job.
@@ -3058,6 +3089,7 @@ impl ::ice_api::Validate for SubmitPackageJobRequest {
 }
 /// Response of `SubmitPackageJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitPackageJobResponse {
     /// The job ID.
@@ -3171,6 +3203,7 @@ impl ::ice_api::Validate for SubmitSnapshotJobRequest {
 }
 /// Response of `SubmitSnapshotJob`. `JobId` must be present (a success without it is a decode error); every other field is optional, unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitSnapshotJobResponse {
     /// The ID of the submitted job.
@@ -3268,6 +3301,7 @@ impl ::ice_api::Validate for SubmitSyncMediaInfoJobRequest {
 }
 /// Response of `SubmitSyncMediaInfoJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitSyncMediaInfoJobResponse {
     /// MediaInfoJobDTO
@@ -3403,6 +3437,7 @@ impl ::ice_api::Validate for SubmitTranscodeJobRequest {
 }
 /// Response of `SubmitTranscodeJob`. `TranscodeParentJob` must be present (a success without it is a decode error); every other field is optional, unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitTranscodeJobResponse {
     /// The request ID.
@@ -3483,6 +3518,7 @@ impl ::ice_api::Validate for UpdateCustomTemplateRequest {
 }
 /// Response of `UpdateCustomTemplate`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateCustomTemplateResponse {
     /// The request ID.
@@ -3573,6 +3609,7 @@ impl ::ice_api::Validate for UpdatePipelineRequest {
 }
 /// Response of `UpdatePipeline`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdatePipelineResponse {
     /// The request ID.
@@ -3653,6 +3690,36 @@ impl ::ice_api::WireScalar for TranscodeJobStatus {
     }
 }
 impl ::ice_api::Validate for TranscodeJobStatus {}
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for TranscodeJobStatus {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("TranscodeJobStatus")
+    }
+    fn schema_id() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed(
+            ::std::concat!(::std::module_path!(), "::", "TranscodeJobStatus"),
+        )
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::schemars::Schema::default();
+        schema
+            .insert(
+                "description".into(),
+                "State of a transcoding job and of each of its sub-jobs. [SDK]".into(),
+            );
+        schema
+            .insert(
+                "anyOf".into(),
+                ::serde_json::json!(
+                    [{ "type" : "string", "enum" : ["Init", "Processing", "Success",
+                    "Fail", "Deleted"] }, { "type" : "string", "description" :
+                    "A value this SDK does not know yet." }]
+                ),
+            );
+        schema.insert("x-ice-open-enum".into(), true.into());
+        schema
+    }
+}
 /// State of a snapshot, animated-image or media-info job. \[SDK\]
 ///
 /// Open: a value this SDK does not know yet is kept in `Unknown` instead of failing; compare with [`as_str`](Self::as_str) when in doubt.
@@ -3716,6 +3783,36 @@ impl ::ice_api::WireScalar for MediaJobStatus {
     }
 }
 impl ::ice_api::Validate for MediaJobStatus {}
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for MediaJobStatus {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("MediaJobStatus")
+    }
+    fn schema_id() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed(
+            ::std::concat!(::std::module_path!(), "::", "MediaJobStatus"),
+        )
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::schemars::Schema::default();
+        schema
+            .insert(
+                "description".into(),
+                "State of a snapshot, animated-image or media-info job. [SDK]".into(),
+            );
+        schema
+            .insert(
+                "anyOf".into(),
+                ::serde_json::json!(
+                    [{ "type" : "string", "enum" : ["Init", "Success", "Fail"] }, {
+                    "type" : "string", "description" :
+                    "A value this SDK does not know yet." }]
+                ),
+            );
+        schema.insert("x-ice-open-enum".into(), true.into());
+        schema
+    }
+}
 /// State of a media conversion job. \[SDK\]
 ///
 /// Open: a value this SDK does not know yet is kept in `Unknown` instead of failing; compare with [`as_str`](Self::as_str) when in doubt.
@@ -3787,8 +3884,39 @@ impl ::ice_api::WireScalar for MediaConvertJobState {
     }
 }
 impl ::ice_api::Validate for MediaConvertJobState {}
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for MediaConvertJobState {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("MediaConvertJobState")
+    }
+    fn schema_id() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed(
+            ::std::concat!(::std::module_path!(), "::", "MediaConvertJobState"),
+        )
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::schemars::Schema::default();
+        schema
+            .insert(
+                "description".into(),
+                "State of a media conversion job. [SDK]".into(),
+            );
+        schema
+            .insert(
+                "anyOf".into(),
+                ::serde_json::json!(
+                    [{ "type" : "string", "enum" : ["Inited", "Running", "Complete",
+                    "Error", "Cancelled"] }, { "type" : "string", "description" :
+                    "A value this SDK does not know yet." }]
+                ),
+            );
+        schema.insert("x-ice-open-enum".into(), true.into());
+        schema
+    }
+}
 /// The template information.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateCustomTemplateCustomTemplate {
     /// The time when the template was created.
@@ -3824,6 +3952,7 @@ pub struct CreateCustomTemplateCustomTemplate {
 }
 /// The pipeline information.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Pipeline {
     /// The time when the pipeline was created.
@@ -3850,6 +3979,7 @@ pub struct Pipeline {
 }
 /// The decryption result.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DecryptKmsDataKeyDataKey {
     /// The ID of the master key used to decrypt the ciphertext.
@@ -3861,6 +3991,7 @@ pub struct DecryptKmsDataKeyDataKey {
 }
 /// The data key (DK) information.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GenerateKmsDataKeyDataKey {
     /// The ciphertext of the encrypted data key (DK). This value is used for the CipherText parameter when you submit a transcoding job.
@@ -3875,6 +4006,7 @@ pub struct GenerateKmsDataKeyDataKey {
 }
 /// The template details.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetCustomTemplateCustomTemplate {
     /// The time when the template was created.
@@ -3916,6 +4048,7 @@ pub struct GetCustomTemplateCustomTemplate {
 }
 /// Reserved for frontend display.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct FrontendHint {
     /// Hint for transcoding templates.
@@ -3924,6 +4057,7 @@ pub struct FrontendHint {
 }
 /// Hint for transcoding templates.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TranscodeTemplateHint {
     /// The bitrate control type.
@@ -3932,6 +4066,7 @@ pub struct TranscodeTemplateHint {
 }
 /// The information about the snapshot job.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DynamicImageJob {
     /// Error codes
@@ -4004,6 +4139,7 @@ pub struct DynamicImageJob {
 }
 /// The input of the job.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetDynamicImageJobInput {
     /// The input file. If Type is set to OSS, the URL of an OSS object is returned. If Type is set to Media, the ID of a media asset is returned. The URL of an OSS object can be in one of the following formats:
@@ -4028,6 +4164,7 @@ pub struct GetDynamicImageJobInput {
 }
 /// The media transcoding job.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaConvertJobJob {
     /// The idempotency parameter for the job creation request.
@@ -4091,6 +4228,7 @@ pub struct GetMediaConvertJobJob {
 }
 /// MediaInfoJobDTO
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaInfoJobMediaInfoJob {
     /// Indicates whether asynchronous processing was performed.
@@ -4141,6 +4279,7 @@ pub struct GetMediaInfoJobMediaInfoJob {
 }
 /// The details of the media information.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaInfoProperty {
     /// The information about the audio stream.
@@ -4165,6 +4304,7 @@ pub struct MediaInfoProperty {
 }
 /// The information about the packaging job.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct PackageJob {
     /// The error code returned if the job fails.
@@ -4226,6 +4366,7 @@ pub struct PackageJob {
 }
 /// Object `GetPackageJobInputsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetPackageJobInputsItem {
     /// The information about the input stream file.
@@ -4236,6 +4377,7 @@ pub struct GetPackageJobInputsItem {
 }
 /// The information about the snapshot job.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SnapshotJob {
     /// Indicates whether the snapshots were captured in asynchronous mode. Default value: true.
@@ -4322,6 +4464,7 @@ pub struct SnapshotJob {
 }
 /// The template information.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SystemTemplate {
     /// The template state.
@@ -4351,6 +4494,7 @@ pub struct SystemTemplate {
 }
 /// TranscodeParentJobWithSubJobDTO
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetTranscodeJobTranscodeParentJob {
     /// Job creation time. Format: yyyy-MM-ddTHH:mm:ssZ.
@@ -4421,6 +4565,7 @@ pub struct GetTranscodeJobTranscodeParentJob {
 }
 /// Object `GetTranscodeJobOutputGroupItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetTranscodeJobOutputGroupItem {
     /// Output media configuration.
@@ -4432,6 +4577,7 @@ pub struct GetTranscodeJobOutputGroupItem {
 }
 /// Output media configuration.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetTranscodeJobOutput {
     /// Media value:
@@ -4455,6 +4601,7 @@ pub struct GetTranscodeJobOutput {
 }
 /// Job processing configuration.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetTranscodeJobProcessConfig {
     /// Multi-input merging configuration
@@ -4484,6 +4631,7 @@ pub struct GetTranscodeJobProcessConfig {
 }
 /// Object `GetTranscodeJobCombineConfigsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetTranscodeJobCombineConfigsItem {
     /// Audio stream index
@@ -4501,6 +4649,7 @@ pub struct GetTranscodeJobCombineConfigsItem {
 }
 /// Encryption configuration.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetTranscodeJobEncryption {
     /// Ciphertext of the encryption key for standard encryption.
@@ -4582,6 +4731,7 @@ impl GetTranscodeJobEncryption {
 impl ::ice_api::Validate for GetTranscodeJobEncryption {}
 /// Object `GetTranscodeJobImageWatermarksItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetTranscodeJobImageWatermarksItem {
     /// Override parameters. If specified, these parameters override the corresponding template parameters.
@@ -4593,6 +4743,7 @@ pub struct GetTranscodeJobImageWatermarksItem {
 }
 /// Override parameters. If specified, these parameters override the corresponding template parameters.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetTranscodeJobOverwriteParams {
     /// Watermark position, x.
@@ -4724,6 +4875,7 @@ impl GetTranscodeJobOverwriteParams {
 impl ::ice_api::Validate for GetTranscodeJobOverwriteParams {}
 /// Display time settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Timeline {
     /// Display duration in seconds or "ToEND".
@@ -4771,6 +4923,7 @@ impl Timeline {
 impl ::ice_api::Validate for Timeline {}
 /// Object `GetTranscodeJobSubtitlesItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetTranscodeJobSubtitlesItem {
     /// Override parameters. If specified, these parameters override the corresponding template parameters.
@@ -4782,6 +4935,7 @@ pub struct GetTranscodeJobSubtitlesItem {
 }
 /// Override parameters. If specified, these parameters override the corresponding template parameters.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubtitlesItemOverwriteParams {
     /// File encoding format.
@@ -4848,6 +5002,7 @@ impl SubtitlesItemOverwriteParams {
 impl ::ice_api::Validate for SubtitlesItemOverwriteParams {}
 /// Object `GetTranscodeJobTextWatermarksItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetTranscodeJobTextWatermarksItem {
     /// Override parameters. If specified, these parameters override the corresponding template parameters.
@@ -4859,6 +5014,7 @@ pub struct GetTranscodeJobTextWatermarksItem {
 }
 /// Override parameters. If specified, these parameters override the corresponding template parameters.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TextWatermarksItemOverwriteParams {
     /// Adjust font size based on output video size. Valid values: true / false. Default: false.
@@ -5036,6 +5192,7 @@ impl TextWatermarksItemOverwriteParams {
 impl ::ice_api::Validate for TextWatermarksItemOverwriteParams {}
 /// Transcoding configuration.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetTranscodeJobTranscode {
     /// Override parameters. If specified, these parameters override the corresponding template parameters.
@@ -5047,6 +5204,7 @@ pub struct GetTranscodeJobTranscode {
 }
 /// Override parameters. If specified, these parameters override the corresponding template parameters.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetTranscodeJobTranscodeOverwriteParams {
     /// Audio settings.
@@ -5130,6 +5288,7 @@ impl GetTranscodeJobTranscodeOverwriteParams {
 impl ::ice_api::Validate for GetTranscodeJobTranscodeOverwriteParams {}
 /// Audio settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Audio {
     /// Audio bitrate of the output file.
@@ -5274,6 +5433,7 @@ impl Audio {
 impl ::ice_api::Validate for Audio {}
 /// Volume control.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Volume {
     /// Target volume.
@@ -5359,6 +5519,7 @@ impl Volume {
 impl ::ice_api::Validate for Volume {}
 /// Container format settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Container {
     /// Container format.
@@ -5389,6 +5550,7 @@ impl Container {
 impl ::ice_api::Validate for Container {}
 /// Muxing settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MuxConfig {
     /// Segmentation settings.
@@ -5416,6 +5578,7 @@ impl MuxConfig {
 impl ::ice_api::Validate for MuxConfig {}
 /// Segmentation settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Segment {
     /// Segment length.
@@ -5463,6 +5626,7 @@ impl Segment {
 impl ::ice_api::Validate for Segment {}
 /// Conditional transcoding parameters.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TransConfig {
     /// Resolution adjustment method. This parameter takes effect only when both Width and Height are specified. It can be used together with LongShortMode.
@@ -5672,6 +5836,7 @@ impl TransConfig {
 impl ::ice_api::Validate for TransConfig {}
 /// Video settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Video {
     /// Maximum ABR bitrate (valid only for narrow-high 1)
@@ -6058,6 +6223,7 @@ impl Video {
 impl ::ice_api::Validate for Video {}
 /// Object `GetTranscodeJobTranscodeJobListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetTranscodeJobTranscodeJobListItem {
     /// Job creation time.
@@ -6127,6 +6293,7 @@ pub struct GetTranscodeJobTranscodeJobListItem {
 }
 /// Object `TranscodeJobListItemInputGroupItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TranscodeJobListItemInputGroupItem {
     /// Media stream URL. Specify this parameter only when transcoding a media stream.
@@ -6150,6 +6317,7 @@ pub struct TranscodeJobListItemInputGroupItem {
 }
 /// Transcoding processing configuration.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TranscodeJobListItemProcessConfig {
     /// Multi-input merging configuration
@@ -6184,6 +6352,7 @@ pub struct TranscodeJobListItemProcessConfig {
 }
 /// Transcoding configuration.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TranscodeJobListItemProcessConfigTranscode {
     /// Override parameters. If specified, these parameters override the corresponding template parameters.
@@ -6197,6 +6366,7 @@ pub struct TranscodeJobListItemProcessConfigTranscode {
 }
 /// Override parameters. If specified, these parameters override the corresponding template parameters.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TranscodeJobListItemProcessConfigTranscodeOverwriteParams {
     /// Audio settings.
@@ -6222,6 +6392,7 @@ pub struct TranscodeJobListItemProcessConfigTranscodeOverwriteParams {
 }
 /// The information about the workflow task.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetWorkflowTaskWorkflowTask {
     /// The results for all nodes of the workflow task.
@@ -6263,6 +6434,7 @@ pub struct GetWorkflowTaskWorkflowTask {
 }
 /// The workflow Information.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetWorkflowTaskWorkflow {
     /// The time when the workflow was created.
@@ -6300,6 +6472,7 @@ pub struct GetWorkflowTaskWorkflow {
 }
 /// Object `ListDynamicImageJobsJobsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListDynamicImageJobsJobsItem {
     /// The time when the job was created.
@@ -6359,6 +6532,7 @@ pub struct ListDynamicImageJobsJobsItem {
 }
 /// Object `ListMediaInfoJobsJobsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListMediaInfoJobsJobsItem {
     /// Indicates whether the job is processed asynchronously.
@@ -6409,6 +6583,7 @@ pub struct ListMediaInfoJobsJobsItem {
 }
 /// The list of packaging jobs.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct PackageJobList {
     /// The pagination token that is used in the next request to retrieve a new page of results. You do not need to specify this parameter for the first request. The token of the next page is returned after you call this operation for the first time.
@@ -6420,6 +6595,7 @@ pub struct PackageJobList {
 }
 /// Object `PackageJobsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct PackageJobsItem {
     /// The error code returned if the job fails.
@@ -6478,6 +6654,7 @@ pub struct PackageJobsItem {
 }
 /// Object `ListSnapshotJobsJobsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListSnapshotJobsJobsItem {
     /// Indicates whether the snapshots were captured in asynchronous mode.
@@ -6554,6 +6731,7 @@ pub struct ListSnapshotJobsJobsItem {
 }
 /// Object `ListTranscodeJobsJobsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListTranscodeJobsJobsItem {
     /// The time when the job was created. The time is in the `yyyy-MM-ddTHH:mm:ssZ` format. The time is displayed in UTC.
@@ -6617,6 +6795,7 @@ pub struct ListTranscodeJobsJobsItem {
 }
 /// Object `ListTranscodeJobsOutputGroupItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListTranscodeJobsOutputGroupItem {
     /// The output media configuration.
@@ -6628,6 +6807,7 @@ pub struct ListTranscodeJobsOutputGroupItem {
 }
 /// The job processing configuration.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListTranscodeJobsProcessConfig {
     /// The configurations for combining multiple inputs.
@@ -6660,6 +6840,7 @@ pub struct ListTranscodeJobsProcessConfig {
 }
 /// The encryption settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListTranscodeJobsEncryption {
     /// The key ciphertext for standard encryption.
@@ -6674,6 +6855,7 @@ pub struct ListTranscodeJobsEncryption {
 }
 /// The transcoding configuration.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListTranscodeJobsTranscode {
     /// The override parameter. If you specify this parameter, the corresponding parameter in the template is overwritten.
@@ -6687,6 +6869,7 @@ pub struct ListTranscodeJobsTranscode {
 }
 /// The override parameter. If you specify this parameter, the corresponding parameter in the template is overwritten.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListTranscodeJobsTranscodeOverwriteParams {
     /// The audio settings.
@@ -6709,6 +6892,7 @@ pub struct ListTranscodeJobsTranscodeOverwriteParams {
 }
 /// Object `TaskListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TaskListItem {
     /// The time the task was created. The time follows the ISO 8601 standard in the yyyy-MM-ddTHH:mm:ssZ format. The time is displayed in UTC.
@@ -6747,6 +6931,7 @@ pub struct TaskListItem {
 }
 /// The information about the workflow template.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListWorkflowTasksWorkflow {
     /// The creation time of the workflow template.
@@ -6777,6 +6962,7 @@ pub struct ListWorkflowTasksWorkflow {
 }
 /// The snapshot template configuration.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitDynamicImageJobTemplateConfig {
     /// The overwrite parameters.
@@ -6821,6 +7007,7 @@ impl ::ice_api::Validate for SubmitDynamicImageJobTemplateConfig {
 }
 /// The overwrite parameters.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitDynamicImageJobOverwriteParams {
     /// The animated image format. Valid values:
@@ -6957,6 +7144,7 @@ impl SubmitDynamicImageJobOverwriteParams {
 impl ::ice_api::Validate for SubmitDynamicImageJobOverwriteParams {}
 /// The media transcoding task.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitMediaConvertJobJob {
     /// The idempotency parameter for the media transcoding task creation request.
@@ -7006,6 +7194,7 @@ pub struct SubmitMediaConvertJobJob {
 }
 /// The media information job.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitMediaInfoJobMediaInfoJob {
     /// Indicates whether to process the job asynchronously.
@@ -7068,6 +7257,7 @@ pub struct SubmitMediaInfoJobMediaInfoJob {
 }
 /// Object `SubmitPackageJobInputsItem`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitPackageJobInputsItem {
     /// The information about the input stream file.
@@ -7095,6 +7285,7 @@ impl ::ice_api::Validate for SubmitPackageJobInputsItem {
 }
 /// The scheduling configuration.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitSnapshotJobScheduleConfig {
     /// The pipeline ID.
@@ -7125,6 +7316,7 @@ impl SubmitSnapshotJobScheduleConfig {
 impl ::ice_api::Validate for SubmitSnapshotJobScheduleConfig {}
 /// The snapshot template configuration.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitSnapshotJobTemplateConfig {
     /// Parameters used to override settings in the specified template.
@@ -7169,6 +7361,7 @@ impl ::ice_api::Validate for SubmitSnapshotJobTemplateConfig {
 }
 /// Parameters used to override settings in the specified template.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitSnapshotJobOverwriteParams {
     /// The threshold for detecting and filtering black content in the first frame. This applies only to multi-frame snapshots.
@@ -7347,6 +7540,7 @@ impl SubmitSnapshotJobOverwriteParams {
 impl ::ice_api::Validate for SubmitSnapshotJobOverwriteParams {}
 /// The sprite configuration.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SpriteSnapshotConfig {
     /// The height of each tile. Default: the height of the output snapshot.
@@ -7461,6 +7655,7 @@ impl SpriteSnapshotConfig {
 impl ::ice_api::Validate for SpriteSnapshotConfig {}
 /// Object `InputGroupItem`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct InputGroupItem {
     /// The input stream path. This parameter takes effect only when Type is set to Media, which allows you to specify a specific file under the media asset as the input. The system checks whether the specified inputUrl exists under the media asset.
@@ -7519,6 +7714,7 @@ impl ::ice_api::Validate for InputGroupItem {
 }
 /// Object `SubmitTranscodeJobOutputGroupItem`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitTranscodeJobOutputGroupItem {
     /// The output media configuration.
@@ -7557,6 +7753,7 @@ impl ::ice_api::Validate for SubmitTranscodeJobOutputGroupItem {
 }
 /// The output media configuration.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitTranscodeJobOutput {
     /// The media value.
@@ -7615,6 +7812,7 @@ impl ::ice_api::Validate for SubmitTranscodeJobOutput {
 }
 /// The task processing configuration.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitTranscodeJobProcessConfig {
     /// The multi-input stream merging configuration.
@@ -7804,6 +8002,7 @@ impl ::ice_api::Validate for SubmitTranscodeJobProcessConfig {
 }
 /// Object `SubmitTranscodeJobCombineConfigsItem`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitTranscodeJobCombineConfigsItem {
     /// The audio stream index.
@@ -7873,6 +8072,7 @@ impl ::ice_api::Validate for SubmitTranscodeJobCombineConfigsItem {
 }
 /// Object `SubmitTranscodeJobImageWatermarksItem`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitTranscodeJobImageWatermarksItem {
     /// The override parameters. If specified, these parameters overwrite the corresponding template parameters.
@@ -7917,6 +8117,7 @@ impl ::ice_api::Validate for SubmitTranscodeJobImageWatermarksItem {
 }
 /// Object `SubmitTranscodeJobSubtitlesItem`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitTranscodeJobSubtitlesItem {
     /// The override parameters. If specified, these parameters overwrite the corresponding template parameters.
@@ -7961,6 +8162,7 @@ impl ::ice_api::Validate for SubmitTranscodeJobSubtitlesItem {
 }
 /// Object `SubmitTranscodeJobTextWatermarksItem`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitTranscodeJobTextWatermarksItem {
     /// The override parameters. If specified, these parameters overwrite the corresponding template parameters.
@@ -8005,6 +8207,7 @@ impl ::ice_api::Validate for SubmitTranscodeJobTextWatermarksItem {
 }
 /// The transcoding configuration.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitTranscodeJobTranscode {
     /// The override parameters. If specified, these parameters overwrite the corresponding template parameters.
@@ -8049,6 +8252,7 @@ impl ::ice_api::Validate for SubmitTranscodeJobTranscode {
 }
 /// TranscodeParentJobWithSubJobDTO
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitTranscodeJobTranscodeParentJob {
     /// The job creation time. The time is in the yyyy-MM-ddTHH:mm:ssZ format.
@@ -8117,6 +8321,7 @@ pub struct SubmitTranscodeJobTranscodeParentJob {
 }
 /// Object `TranscodeParentJobOutputGroupItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TranscodeParentJobOutputGroupItem {
     /// The output media configuration.
@@ -8130,6 +8335,7 @@ pub struct TranscodeParentJobOutputGroupItem {
 }
 /// Object `SubmitTranscodeJobTranscodeJobListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitTranscodeJobTranscodeJobListItem {
     /// The time when the task was created.

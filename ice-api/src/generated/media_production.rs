@@ -145,6 +145,7 @@ impl ::ice_api::Operation for AddTemplateRequest {
 impl ::ice_api::Validate for AddTemplateRequest {}
 /// Response of `AddTemplate`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AddTemplateResponse {
     /// Id of the request
@@ -192,6 +193,7 @@ impl ::ice_api::Operation for DeleteTemplateRequest {
 impl ::ice_api::Validate for DeleteTemplateRequest {}
 /// Response of `DeleteTemplate`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteTemplateResponse {
     /// The request ID.
@@ -287,6 +289,7 @@ impl ::ice_api::runtime::waiter::Waitable for GetBatchMediaProducingJobRequest {
 }
 /// Response of `GetBatchMediaProducingJob`. `EditingBatchJob` must be present (a success without it is a decode error); every other field is optional, unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetBatchMediaProducingJobResponse {
     /// The information about the quick video production job.
@@ -357,6 +360,7 @@ impl ::ice_api::runtime::waiter::Waitable for GetMediaProducingJobRequest {
 }
 /// Response of `GetMediaProducingJob`. `MediaProducingJob` must be present (a success without it is a decode error); every other field is optional, unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetMediaProducingJobResponse {
     /// The media producing job information.
@@ -419,6 +423,7 @@ impl ::ice_api::Operation for GetTemplateRequest {
 impl ::ice_api::Validate for GetTemplateRequest {}
 /// Response of `GetTemplate`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetTemplateResponse {
     /// The request ID.
@@ -480,6 +485,7 @@ impl ::ice_api::Validate for GetTemplateMaterialsRequest {
 }
 /// Response of `GetTemplateMaterials`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetTemplateMaterialsResponse {
     /// The URLs of the associated materials.
@@ -527,6 +533,7 @@ impl ::ice_api::Operation for GetTemplateParamsRequest {
 impl ::ice_api::Validate for GetTemplateParamsRequest {}
 /// Response of `GetTemplateParams`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetTemplateParamsResponse {
     /// The parameter list.
@@ -715,6 +722,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListBatchMediaProducingJobsRe
 }
 /// Response of `ListBatchMediaProducingJobs`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListBatchMediaProducingJobsResponse {
     /// The queried quick video production jobs.
@@ -950,6 +958,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListMediaProducingJobsRequest
 }
 /// Response of `ListMediaProducingJobs`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListMediaProducingJobsResponse {
     /// The maximum number of entries returned.
@@ -1136,6 +1145,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListTemplatesRequest {
 }
 /// Response of `ListTemplates`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListTemplatesResponse {
     /// The request ID.
@@ -1341,6 +1351,7 @@ impl ::ice_api::Validate for SubmitBatchMediaProducingJobRequest {
 }
 /// Response of `SubmitBatchMediaProducingJob`. `JobId` must be present (a success without it is a decode error); every other field is optional, unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitBatchMediaProducingJobResponse {
     /// The batch intelligent one-click video production job ID.
@@ -1587,6 +1598,7 @@ impl ::ice_api::Validate for SubmitMediaProducingJobRequest {
 }
 /// Response of `SubmitMediaProducingJob`. `JobId` must be present (a success without it is a decode error); every other field is optional, unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitMediaProducingJobResponse {
     /// The producing job ID.
@@ -1722,6 +1734,7 @@ impl ::ice_api::Validate for SubmitSceneBatchEditingJobRequest {
 }
 /// Response of `SubmitSceneBatchEditingJob`. `JobId` must be present (a success without it is a decode error); every other field is optional, unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitSceneBatchEditingJobResponse {
     /// The job ID.
@@ -1789,6 +1802,7 @@ impl ::ice_api::Validate for SubmitSceneMediaSelectionJobRequest {
 }
 /// Response of `SubmitSceneMediaSelectionJob`. `JobId` must be present (a success without it is a decode error); every other field is optional, unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitSceneMediaSelectionJobResponse {
     /// The job ID.
@@ -1857,6 +1871,7 @@ impl ::ice_api::Validate for SubmitSceneTimelineOrganizationJobRequest {
 }
 /// Response of `SubmitSceneTimelineOrganizationJob`. `JobId` must be present (a success without it is a decode error); every other field is optional, unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitSceneTimelineOrganizationJobResponse {
     /// The job ID.
@@ -2021,6 +2036,7 @@ impl ::ice_api::Operation for UpdateTemplateRequest {
 impl ::ice_api::Validate for UpdateTemplateRequest {}
 /// Response of `UpdateTemplate`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateTemplateResponse {
     /// The request ID.
@@ -2032,6 +2048,7 @@ pub struct UpdateTemplateResponse {
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Media {
     /// Media asset ID. \[DOC\]
@@ -2155,6 +2172,7 @@ impl ::ice_api::Validate for Media {
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubHeading {
     /// Subheading level, 1 to 5. \[DOC\]
@@ -2244,6 +2262,7 @@ impl ::ice_api::Validate for SubHeading {
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Sticker {
     /// Media asset ID of the sticker. \[DOC\]
@@ -2536,6 +2555,7 @@ impl ::ice_api::Validate for Sticker {
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct LibSearchCondition {
     /// Search library names, e.g. `ims-default-search-lib`. \[DOC\]
@@ -2639,6 +2659,7 @@ impl ::ice_api::Validate for LibSearchCondition {
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaSearchInput {
     /// The search. \[DOC\]
@@ -2704,6 +2725,7 @@ impl ::ice_api::Validate for MediaSearchInput {
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SmartMixInputConfig {
     /// Media IDs or OSS URLs of videos and images; total video length at most 2 hours. \[DOC\]
@@ -3185,12 +3207,14 @@ impl ::ice_api::Validate for SmartMixInputConfig {
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct HighlightIntroConfig {
     /// `Auto` (most intense clip first) or `Disabled` (default). \[DOC\]
     ///
     /// Checked before sending: one of `Auto`, `Disabled`.
     #[serde(rename = "Mode")]
+    #[cfg_attr(feature = "schemars", schemars(extend("enum" = ["Auto", "Disabled"])))]
     pub mode: ::std::string::String,
     /// Keys this model does not know yet, in arrival (or insertion) order.
     #[serde(flatten)]
@@ -3234,6 +3258,7 @@ impl ::ice_api::Validate for HighlightIntroConfig {
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct HighlightStrategy {
     /// Intro behaviour. \[DOC\]
@@ -3454,6 +3479,7 @@ impl ::ice_api::Validate for HighlightStrategy {
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct HighlightsInputConfig {
     /// Videos only (drama, film): media IDs or OSS URLs; at most 30 videos (an older version
@@ -3875,6 +3901,7 @@ impl ::ice_api::Validate for HighlightsInputConfig {
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaGroup {
     /// Group name, at most 50 characters, no emoji. \[DOC\]
@@ -4176,6 +4203,7 @@ impl ::ice_api::Validate for MediaGroup {
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ScriptInputConfig {
     /// Script nodes; at most 40 groups. \[DOC\]
@@ -4569,6 +4597,7 @@ impl ::ice_api::Validate for ScriptInputConfig {
 /// present (`MediaGroupArray` → `Script`, `MediaArray` / `MediaSearchInput` → `Smart_Mix`), so
 /// the variant *is* the job type; it is serialized as the variant's own JSON. \[DOC\]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum BatchInputConfig {
     /// Script-to-video (job type `Script`).
@@ -4598,6 +4627,7 @@ impl ::ice_api::Validate for BatchInputConfig {
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TimeRange {
     /// In point in seconds. \[DOC\]
@@ -4656,6 +4686,7 @@ impl ::ice_api::Validate for TimeRange {
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaMetaData {
     /// Media ID or OSS URL; must match one in `InputConfig`. \[DOC\]
@@ -4779,6 +4810,7 @@ impl ::ice_api::Validate for MediaMetaData {
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaConfig {
     /// Volume of the input videos, 0 to 10 with 2 decimals; default 0 (muted). The docs type it
@@ -4890,6 +4922,7 @@ impl ::ice_api::Validate for MediaConfig {
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SpeechConfig {
     /// Voice-over volume (example 1); range assumed to be that of `MediaConfig.Volume`, 0 to 10. \[SDK\]/\[INF\]
@@ -5174,6 +5207,7 @@ impl ::ice_api::Validate for SpeechConfig {
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct BackgroundMusicConfig {
     /// Music volume (example 0.3); range assumed 0 to 10 like `MediaConfig.Volume`. \[SDK\]/\[INF\]
@@ -5309,6 +5343,7 @@ impl ::ice_api::Validate for BackgroundMusicConfig {
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ProcessConfig {
     /// `AutoSpeed` (default: video scaled to the audio) or `Cut` (video cut to the audio). \[DOC\]
@@ -5318,6 +5353,10 @@ pub struct ProcessConfig {
         rename = "AlignmentMode",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(extend("enum" = ["AutoSpeed", "Cut", null]))
     )]
     pub alignment_mode: ::std::option::Option<::std::string::String>,
     /// Shot detection for movie collections; default true. \[DOC\]
@@ -5665,6 +5704,7 @@ impl ::ice_api::Validate for ProcessConfig {
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct EditingConfig {
     /// Input material settings. \[DOC\]
@@ -5871,6 +5911,7 @@ impl ::ice_api::Validate for EditingConfig {
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct OutputConfig {
     /// OSS URL pattern of the outputs; `{index}` is replaced per output video. \[SDK\]
@@ -6131,6 +6172,7 @@ impl ::ice_api::Validate for OutputConfig {
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct BatchEditingOutputConfig {
     /// OSS URL pattern; `{index}` is replaced per project. \[SDK\]
@@ -6318,6 +6360,7 @@ impl ::ice_api::Validate for BatchEditingOutputConfig {
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UserData {
     /// Where the completion event goes: an `http://` / `https://` URL, or the name of an MNS
@@ -6380,6 +6423,7 @@ impl ::ice_api::Validate for UserData {
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MatchClip {
     /// Clip ID (e.g. `null-2`); optional on input. \[SDK\]/\[INF\]
@@ -6542,6 +6586,7 @@ impl ::ice_api::Validate for MatchClip {
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SentenceMatch {
     /// Sentence duration in seconds (probably its TTS length). \[SDK\]/\[INF\]
@@ -6678,6 +6723,7 @@ impl ::ice_api::Validate for SentenceMatch {
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TextMatch {
     /// Sentences of the text. \[SDK\]
@@ -6766,6 +6812,7 @@ impl ::ice_api::Validate for TextMatch {
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaSelectResult {
     /// One entry per voice-over text (image-text matching). \[SDK\]
@@ -6927,6 +6974,41 @@ impl ::ice_api::WireScalar for BatchJobType {
     }
 }
 impl ::ice_api::Validate for BatchJobType {}
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for BatchJobType {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("BatchJobType")
+    }
+    fn schema_id() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed(
+            ::std::concat!(::std::module_path!(), "::", "BatchJobType"),
+        )
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::schemars::Schema::default();
+        schema
+            .insert(
+                "description".into(),
+                "The job type reported by `GetBatchMediaProducingJob` / `ListBatchMediaProducingJobs`. [SDK]"
+                    .into(),
+            );
+        schema
+            .insert(
+                "anyOf".into(),
+                ::serde_json::json!(
+                    [{ "type" : "string", "enum" : ["Script", "Smart_Mix",
+                    "Sports_Highlights", "Screen_Media_Highlights",
+                    "Smart_Mix_Media_Select", "Smart_Mix_Timeline_Organize",
+                    "Screen_Media_Highlights_Media_Select",
+                    "Screen_Media_Highlights_Timeline_Organize", "Scene_Batch_Editing"]
+                    }, { "type" : "string", "description" :
+                    "A value this SDK does not know yet." }]
+                ),
+            );
+        schema.insert("x-ice-open-enum".into(), true.into());
+        schema
+    }
+}
 /// State of a batch job. `Finished` does not mean every sub-job succeeded; check `SubJobList`. \[SDK\]
 ///
 /// Open: a value this SDK does not know yet is kept in `Unknown` instead of failing; compare with [`as_str`](Self::as_str) when in doubt.
@@ -6994,6 +7076,37 @@ impl ::ice_api::WireScalar for BatchJobStatus {
     }
 }
 impl ::ice_api::Validate for BatchJobStatus {}
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for BatchJobStatus {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("BatchJobStatus")
+    }
+    fn schema_id() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed(
+            ::std::concat!(::std::module_path!(), "::", "BatchJobStatus"),
+        )
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::schemars::Schema::default();
+        schema
+            .insert(
+                "description".into(),
+                "State of a batch job. `Finished` does not mean every sub-job succeeded; check `SubJobList`. [SDK]"
+                    .into(),
+            );
+        schema
+            .insert(
+                "anyOf".into(),
+                ::serde_json::json!(
+                    [{ "type" : "string", "enum" : ["Init", "Processing", "Finished",
+                    "Failed"] }, { "type" : "string", "description" :
+                    "A value this SDK does not know yet." }]
+                ),
+            );
+        schema.insert("x-ice-open-enum".into(), true.into());
+        schema
+    }
+}
 /// State of one output of a batch job. \[SDK\]
 ///
 /// Open: a value this SDK does not know yet is kept in `Unknown` instead of failing; compare with [`as_str`](Self::as_str) when in doubt.
@@ -7061,6 +7174,36 @@ impl ::ice_api::WireScalar for SubJobStatus {
     }
 }
 impl ::ice_api::Validate for SubJobStatus {}
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for SubJobStatus {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed("SubJobStatus")
+    }
+    fn schema_id() -> ::std::borrow::Cow<'static, str> {
+        ::std::borrow::Cow::Borrowed(
+            ::std::concat!(::std::module_path!(), "::", "SubJobStatus"),
+        )
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        let mut schema = ::schemars::Schema::default();
+        schema
+            .insert(
+                "description".into(),
+                "State of one output of a batch job. [SDK]".into(),
+            );
+        schema
+            .insert(
+                "anyOf".into(),
+                ::serde_json::json!(
+                    [{ "type" : "string", "enum" : ["Init", "Processing", "Success",
+                    "Failed"] }, { "type" : "string", "description" :
+                    "A value this SDK does not know yet." }]
+                ),
+            );
+        schema.insert("x-ice-open-enum".into(), true.into());
+        schema
+    }
+}
 /// Main-job error information carried in `Extend`, e.g. `{"ErrorCode":"InvalidMaterial.NotFound",…}`. \[SDK\]
 ///
 /// # Example
@@ -7072,6 +7215,7 @@ impl ::ice_api::Validate for SubJobStatus {}
 /// }
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct JobExtend {
     /// Error code of the main job. \[SDK\]
@@ -7490,6 +7634,7 @@ impl ::ice_api::Validate for SceneTimelineOrganization {
 }
 /// The template information.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AddTemplateTemplate {
     /// See the Timeline template Config documentation.
@@ -7522,6 +7667,7 @@ pub struct AddTemplateTemplate {
 }
 /// The information about the quick video production job.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct EditingBatchJob {
     /// The time when the job was complete.
@@ -7534,6 +7680,12 @@ pub struct EditingBatchJob {
     pub create_time: ::std::option::Option<::std::string::String>,
     /// The editing configurations. For more information, see [EditingConfig](https://help.aliyun.com/document_detail/2692547.html#1be9bba03b7qu).
     #[serde(rename = "EditingConfig", default)]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            schema_with = "crate::runtime::json_field::json_string_schema::<EditingConfig>"
+        )
+    )]
     pub editing_config: ::std::option::Option<::std::string::String>,
     /// The extended information. This parameter contains the following fields:
     ///
@@ -7541,6 +7693,12 @@ pub struct EditingBatchJob {
     ///
     /// ErrorMessage: the error message of the main job.
     #[serde(rename = "Extend", default)]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            schema_with = "crate::runtime::json_field::json_string_schema::<JobExtend>"
+        )
+    )]
     pub extend: ::std::option::Option<::std::string::String>,
     /// Additional input.
     ///
@@ -7548,14 +7706,32 @@ pub struct EditingBatchJob {
     ///
     /// - When JobType is Scene_Batch_Editing, the additional input is a list of video editing project IDs.
     #[serde(rename = "ExtendInput", default)]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            schema_with = "crate::runtime::json_field::json_string_schema::<::serde_json::Value>"
+        )
+    )]
     pub extend_input: ::std::option::Option<::std::string::String>,
     /// Additional outputs.
     ///
     /// - When JobType is Smart_Mix_Media_Select or Screen_Media_Highlights_Media_Select, material selection results are additionally returned.
     #[serde(rename = "ExtendOutput", default)]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            schema_with = "crate::runtime::json_field::json_string_schema::<MediaSelectResult>"
+        )
+    )]
     pub extend_output: ::std::option::Option<::std::string::String>,
     /// The input configurations. For more information, see [InputConfig](https://help.aliyun.com/document_detail/2692547.html#2faed1559549n).
     #[serde(rename = "InputConfig", default)]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            schema_with = "crate::runtime::json_field::json_string_schema::<::serde_json::Value>"
+        )
+    )]
     pub input_config: ::std::option::Option<::std::string::String>,
     /// The job ID.
     #[serde(rename = "JobId", default)]
@@ -7588,6 +7764,12 @@ pub struct EditingBatchJob {
     pub modified_time: ::std::option::Option<::std::string::String>,
     /// The output configurations. For more information, see [OutputConfig](https://help.aliyun.com/document_detail/2692547.html#447b928fcbuoa).
     #[serde(rename = "OutputConfig", default)]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            schema_with = "crate::runtime::json_field::json_string_schema::<::serde_json::Value>"
+        )
+    )]
     pub output_config: ::std::option::Option<::std::string::String>,
     /// The job state. Valid values:
     ///
@@ -7603,6 +7785,12 @@ pub struct EditingBatchJob {
     pub sub_job_list: ::std::option::Option<::std::vec::Vec<SubJob>>,
     /// The user-defined data, including the business and callback configurations. For more information, see [UserData](https://help.aliyun.com/document_detail/357745.html).
     #[serde(rename = "UserData", default)]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            schema_with = "crate::runtime::json_field::json_string_schema::<UserData>"
+        )
+    )]
     pub user_data: ::std::option::Option<::std::string::String>,
 }
 impl EditingBatchJob {
@@ -7681,6 +7869,7 @@ impl EditingBatchJob {
 }
 /// Object `SubJob`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubJob {
     /// The duration of the output video, in seconds (s).
@@ -7718,6 +7907,7 @@ pub struct SubJob {
 }
 /// The media producing job information.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaProducingJob {
     /// The template parameters of the media producing job.
@@ -7793,6 +7983,7 @@ pub struct MediaProducingJob {
 }
 /// The template information.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetTemplateTemplate {
     /// The clip parameters for submitting a video production job. You can replace mediaId and text with real values to submit a job. References:
@@ -7884,6 +8075,7 @@ pub struct GetTemplateTemplate {
 }
 /// Object `ParamListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ParamListItem {
     /// The original subtitle content.
@@ -7922,6 +8114,7 @@ pub struct ParamListItem {
 }
 /// Object `MediaProducingJobListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaProducingJobListItem {
     /// The template material parameters.
@@ -7969,6 +8162,7 @@ pub struct MediaProducingJobListItem {
 }
 /// Object `TemplatesItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TemplatesItem {
     /// The clip parameters.

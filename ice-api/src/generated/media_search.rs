@@ -92,6 +92,7 @@ impl ::ice_api::Validate for AlterSearchIndexRequest {
 }
 /// Response of `AlterSearchIndex`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AlterSearchIndexResponse {
     /// The return code.
@@ -163,6 +164,7 @@ impl ::ice_api::Validate for AlterSearchLibRequest {
 }
 /// Response of `AlterSearchLib`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AlterSearchLibResponse {
     /// The status code.
@@ -318,6 +320,7 @@ impl ::ice_api::Validate for CreateRecognitionEntityRequest {
 }
 /// Response of `CreateRecognitionEntity`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateRecognitionEntityResponse {
     /// The ID of the created entity.
@@ -451,6 +454,7 @@ impl ::ice_api::Validate for CreateRecognitionLibRequest {
 }
 /// Response of `CreateRecognitionLib`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateRecognitionLibResponse {
     /// The ID of the recognition library created.
@@ -609,6 +613,7 @@ impl ::ice_api::Validate for CreateRecognitionSampleRequest {
 }
 /// Response of `CreateRecognitionSample`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateRecognitionSampleResponse {
     /// The request ID.
@@ -709,6 +714,7 @@ impl ::ice_api::Validate for CreateSearchIndexRequest {
 }
 /// Response of `CreateSearchIndex`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateSearchIndexResponse {
     /// The return code.
@@ -779,6 +785,7 @@ impl ::ice_api::Validate for CreateSearchLibRequest {
 }
 /// Response of `CreateSearchLib`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateSearchLibResponse {
     /// The return code.
@@ -875,6 +882,7 @@ impl ::ice_api::Validate for DeleteMediaFromSearchLibRequest {
 }
 /// Response of `DeleteMediaFromSearchLib`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteMediaFromSearchLibResponse {
     /// The status code returned.
@@ -1017,6 +1025,7 @@ impl ::ice_api::Validate for DeleteRecognitionEntityRequest {
 }
 /// Response of `DeleteRecognitionEntity`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteRecognitionEntityResponse {
     /// The request ID.
@@ -1134,6 +1143,7 @@ impl ::ice_api::Validate for DeleteRecognitionLibRequest {
 }
 /// Response of `DeleteRecognitionLib`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteRecognitionLibResponse {
     /// The ID of the request.
@@ -1275,6 +1285,7 @@ impl ::ice_api::Validate for DeleteRecognitionSampleRequest {
 }
 /// Response of `DeleteRecognitionSample`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteRecognitionSampleResponse {
     /// The request ID.
@@ -1344,6 +1355,7 @@ impl ::ice_api::Validate for DropSearchIndexRequest {
 }
 /// Response of `DropSearchIndex`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DropSearchIndexResponse {
     /// The status code returned.
@@ -1402,6 +1414,7 @@ impl ::ice_api::Validate for DropSearchLibRequest {
 }
 /// Response of `DropSearchLib`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DropSearchLibResponse {
     /// The status code returned.
@@ -1548,6 +1561,7 @@ impl ::ice_api::Validate for InsertMediaToSearchLibRequest {
 }
 /// Response of `InsertMediaToSearchLib`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct InsertMediaToSearchLibResponse {
     /// The status code returned.
@@ -1712,6 +1726,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListRecognitionEntitiesReques
 }
 /// Response of `ListRecognitionEntities`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListRecognitionEntitiesResponse {
     /// `Entities`.
@@ -1876,6 +1891,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListRecognitionLibsRequest {
 }
 /// Response of `ListRecognitionLibs`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListRecognitionLibsResponse {
     /// `Libs`.
@@ -2062,6 +2078,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListRecognitionSamplesRequest
 }
 /// Response of `ListRecognitionSamples`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListRecognitionSamplesResponse {
     /// The page number.
@@ -2149,6 +2166,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListSearchLibRequest {
 }
 /// Response of `ListSearchLib`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListSearchLibResponse {
     /// The status code.
@@ -2222,6 +2240,7 @@ impl ::ice_api::Validate for QueryMediaIndexJobRequest {
 }
 /// Response of `QueryMediaIndexJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QueryMediaIndexJobResponse {
     /// The response code.
@@ -2306,6 +2325,7 @@ impl ::ice_api::Validate for QuerySearchIndexRequest {
 }
 /// Response of `QuerySearchIndex`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QuerySearchIndexResponse {
     /// The status code returned.
@@ -2386,6 +2406,7 @@ impl ::ice_api::Validate for QuerySearchLibRequest {
 }
 /// Response of `QuerySearchLib`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct QuerySearchLibResponse {
     /// The status code.
@@ -2496,6 +2517,7 @@ impl ::ice_api::Validate for SearchIndexJobRerunRequest {
 }
 /// Response of `SearchIndexJobRerun`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SearchIndexJobRerunResponse {
     /// The return code.
@@ -2660,6 +2682,7 @@ impl ::ice_api::runtime::pagination::Paginated for SearchMediaRequest {
 }
 /// Response of `SearchMedia`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SearchMediaResponse {
     /// The return code.
@@ -2928,6 +2951,7 @@ impl ::ice_api::runtime::pagination::Paginated for SearchMediaByAILabelRequest {
 }
 /// Response of `SearchMediaByAILabel`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SearchMediaByAILabelResponse {
     /// The status code returned.
@@ -3129,6 +3153,7 @@ impl ::ice_api::runtime::pagination::Paginated for SearchMediaByFaceRequest {
 }
 /// Response of `SearchMediaByFace`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SearchMediaByFaceResponse {
     /// The return code.
@@ -3321,6 +3346,7 @@ impl ::ice_api::runtime::pagination::Paginated for SearchMediaByHybridRequest {
 }
 /// Response of `SearchMediaByHybrid`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SearchMediaByHybridResponse {
     /// The status code returned.
@@ -3502,6 +3528,7 @@ impl ::ice_api::runtime::pagination::Paginated for SearchMediaByMultimodalReques
 }
 /// Response of `SearchMediaByMultimodal`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SearchMediaByMultimodalResponse {
     /// The status code returned.
@@ -3645,6 +3672,7 @@ impl ::ice_api::runtime::pagination::Paginated for SearchMediaClipByFaceRequest 
 }
 /// Response of `SearchMediaClipByFace`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SearchMediaClipByFaceResponse {
     /// The return code.
@@ -3814,6 +3842,7 @@ impl ::ice_api::runtime::pagination::Paginated for SearchPublicMediaInfoRequest 
 }
 /// Response of `SearchPublicMediaInfo`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SearchPublicMediaInfoResponse {
     /// The public copyright media asset information.
@@ -3906,6 +3935,7 @@ impl ::ice_api::Validate for UpdateMediaToSearchLibRequest {
 }
 /// Response of `UpdateMediaToSearchLib`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UpdateMediaToSearchLibResponse {
     /// The status code returned.
@@ -3927,6 +3957,7 @@ pub struct UpdateMediaToSearchLibResponse {
 }
 /// Object `Entities`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Entities {
     /// `Entity`.
@@ -3935,6 +3966,7 @@ pub struct Entities {
 }
 /// Object `EntityItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct EntityItem {
     /// `EntityId`.
@@ -3949,6 +3981,7 @@ pub struct EntityItem {
 }
 /// Object `Libs`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Libs {
     /// `Lib`.
@@ -3957,6 +3990,7 @@ pub struct Libs {
 }
 /// Object `LibItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct LibItem {
     /// `LibDescription`.
@@ -3971,6 +4005,7 @@ pub struct LibItem {
 }
 /// Object `Samples`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Samples {
     /// `Sample`.
@@ -3979,6 +4014,7 @@ pub struct Samples {
 }
 /// Object `SampleItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SampleItem {
     /// `EntityId`.
@@ -3996,6 +4032,7 @@ pub struct SampleItem {
 }
 /// Object `SearchLibInfoListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SearchLibInfoListItem {
     /// The index information.
@@ -4013,6 +4050,7 @@ pub struct SearchLibInfoListItem {
 }
 /// Object `IndexInfoItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct IndexInfoItem {
     /// The readiness status of the index. Valid values:
@@ -4045,6 +4083,7 @@ pub struct IndexInfoItem {
 }
 /// Object `IndexJobInfoListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct IndexJobInfoListItem {
     /// The end time of the indexing job.
@@ -4074,6 +4113,7 @@ pub struct IndexJobInfoListItem {
 }
 /// The response data.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SearchIndexJobRerunData {
     /// The list of media asset IDs that do not exist.
@@ -4084,6 +4124,7 @@ pub struct SearchIndexJobRerunData {
 }
 /// Object `SearchMediaMediaInfoListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SearchMediaMediaInfoListItem {
     /// The AI details.
@@ -4112,6 +4153,7 @@ pub struct SearchMediaMediaInfoListItem {
 }
 /// The AI details.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SearchMediaAiData {
     /// The list of AI label information.
@@ -4128,6 +4170,7 @@ pub struct SearchMediaAiData {
 }
 /// Object `SearchMediaAiLabelInfoItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SearchMediaAiLabelInfoItem {
     /// The category.
@@ -4154,6 +4197,7 @@ pub struct SearchMediaAiLabelInfoItem {
 }
 /// Object `SearchMediaOccurrencesItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SearchMediaOccurrencesItem {
     /// The text content.
@@ -4189,6 +4233,7 @@ pub struct SearchMediaOccurrencesItem {
 }
 /// Object `TracksItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TracksItem {
     /// The position coordinates of the bounding box.
@@ -4203,6 +4248,7 @@ pub struct TracksItem {
 }
 /// Object `AsrInfoItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AsrInfoItem {
     /// The segment ID.
@@ -4223,6 +4269,7 @@ pub struct AsrInfoItem {
 }
 /// The AI summary data.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SearchMediaAiRoughData {
     /// The AI category.
@@ -4243,6 +4290,7 @@ pub struct SearchMediaAiRoughData {
 }
 /// Object `SearchMediaFileInfoListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SearchMediaFileInfoListItem {
     /// The basic file information, including duration and size.
@@ -4251,6 +4299,7 @@ pub struct SearchMediaFileInfoListItem {
 }
 /// The basic file information, including duration and size.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SearchMediaFileBasicInfo {
     /// The bitrate.
@@ -4298,6 +4347,7 @@ pub struct SearchMediaFileBasicInfo {
 }
 /// Object `IndexStatusListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct IndexStatusListItem {
     /// The index status. Valid values:
@@ -4309,6 +4359,7 @@ pub struct IndexStatusListItem {
 }
 /// The basic information of the media asset.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SearchMediaMediaBasicInfo {
     /// The business to which the media asset belongs.
@@ -4392,6 +4443,7 @@ pub struct SearchMediaMediaBasicInfo {
 }
 /// Object `SearchMediaByAiLabelMediaListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SearchMediaByAiLabelMediaListItem {
     /// The details of the AI job.
@@ -4465,6 +4517,7 @@ pub struct SearchMediaByAiLabelMediaListItem {
 }
 /// The details of the AI job.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SearchMediaByAiLabelAiData {
     /// The tags of the AI job.
@@ -4481,6 +4534,7 @@ pub struct SearchMediaByAiLabelAiData {
 }
 /// Object `SearchMediaByAiLabelAiLabelInfoItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SearchMediaByAiLabelAiLabelInfoItem {
     /// The category.
@@ -4509,6 +4563,7 @@ pub struct SearchMediaByAiLabelAiLabelInfoItem {
 }
 /// Object `SearchMediaByAiLabelOccurrencesItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SearchMediaByAiLabelOccurrencesItem {
     /// The ID of the clip.
@@ -4544,6 +4599,7 @@ pub struct SearchMediaByAiLabelOccurrencesItem {
 }
 /// Object `SearchMediaByFaceMediaInfoListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SearchMediaByFaceMediaInfoListItem {
     /// The media asset ID.
@@ -4552,6 +4608,7 @@ pub struct SearchMediaByFaceMediaInfoListItem {
 }
 /// Object `SearchMediaByHybridMediaListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SearchMediaByHybridMediaListItem {
     /// The information about the relevant clips.
@@ -4563,6 +4620,7 @@ pub struct SearchMediaByHybridMediaListItem {
 }
 /// Object `ClipInfoItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ClipInfoItem {
     /// The start time of the relevant clip.
@@ -4577,6 +4635,7 @@ pub struct ClipInfoItem {
 }
 /// Object `MediaClipListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MediaClipListItem {
     /// The person type. Valid values:
@@ -4603,6 +4662,7 @@ pub struct MediaClipListItem {
 }
 /// Object `OccurrencesInfosItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct OccurrencesInfosItem {
     /// The end time of the matched clip, in seconds. The value is of the Float type.
@@ -4620,6 +4680,7 @@ pub struct OccurrencesInfosItem {
 }
 /// Object `TrackDataItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TrackDataItem {
     /// The face coordinate information.
@@ -4631,6 +4692,7 @@ pub struct TrackDataItem {
 }
 /// The face coordinate information.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct BoxPosition {
     /// The height of the bounding box, in pixels.
@@ -4648,6 +4710,7 @@ pub struct BoxPosition {
 }
 /// Object `PublicMediaInfosItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct PublicMediaInfosItem {
     /// Indicates whether a resource plan that includes this media asset has been purchased.
@@ -4665,6 +4728,7 @@ pub struct PublicMediaInfosItem {
 }
 /// The media asset information.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SearchPublicMediaInfoMediaInfo {
     /// The dynamic metadata.

@@ -57,6 +57,7 @@ impl ::ice_api::Operation for BatchCreateVodPackagingAssetRequest {
 impl ::ice_api::Validate for BatchCreateVodPackagingAssetRequest {}
 /// Response of `BatchCreateVodPackagingAsset`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct BatchCreateVodPackagingAssetResponse {
     /// The name of the packaging group.
@@ -161,6 +162,7 @@ impl ::ice_api::Operation for CreateVodPackagingAssetRequest {
 impl ::ice_api::Validate for CreateVodPackagingAssetRequest {}
 /// Response of `CreateVodPackagingAsset`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateVodPackagingAssetResponse {
     /// The information about the asset.
@@ -274,6 +276,7 @@ impl ::ice_api::Validate for CreateVodPackagingConfigurationRequest {
 }
 /// Response of `CreateVodPackagingConfiguration`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateVodPackagingConfigurationResponse {
     /// The packaging configuration.
@@ -336,6 +339,7 @@ impl ::ice_api::Operation for CreateVodPackagingGroupRequest {
 impl ::ice_api::Validate for CreateVodPackagingGroupRequest {}
 /// Response of `CreateVodPackagingGroup`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateVodPackagingGroupResponse {
     /// The packaging group information.
@@ -385,6 +389,7 @@ impl ::ice_api::Operation for DeleteVodPackagingAssetRequest {
 impl ::ice_api::Validate for DeleteVodPackagingAssetRequest {}
 /// Response of `DeleteVodPackagingAsset`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteVodPackagingAssetResponse {
     /// The ID of the request.
@@ -429,6 +434,7 @@ impl ::ice_api::Operation for DeleteVodPackagingConfigurationRequest {
 impl ::ice_api::Validate for DeleteVodPackagingConfigurationRequest {}
 /// Response of `DeleteVodPackagingConfiguration`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteVodPackagingConfigurationResponse {
     /// The ID of the request.
@@ -473,6 +479,7 @@ impl ::ice_api::Operation for DeleteVodPackagingGroupRequest {
 impl ::ice_api::Validate for DeleteVodPackagingGroupRequest {}
 /// Response of `DeleteVodPackagingGroup`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteVodPackagingGroupResponse {
     /// The ID of the request.
@@ -517,6 +524,7 @@ impl ::ice_api::Operation for GetVodPackagingAssetRequest {
 impl ::ice_api::Validate for GetVodPackagingAssetRequest {}
 /// Response of `GetVodPackagingAsset`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetVodPackagingAssetResponse {
     /// The information about the asset.
@@ -564,6 +572,7 @@ impl ::ice_api::Operation for GetVodPackagingConfigurationRequest {
 impl ::ice_api::Validate for GetVodPackagingConfigurationRequest {}
 /// Response of `GetVodPackagingConfiguration`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetVodPackagingConfigurationResponse {
     /// The information about the packaging configuration.
@@ -613,6 +622,7 @@ impl ::ice_api::Operation for GetVodPackagingGroupRequest {
 impl ::ice_api::Validate for GetVodPackagingGroupRequest {}
 /// Response of `GetVodPackagingGroup`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetVodPackagingGroupResponse {
     /// The information about the packaging group.
@@ -735,6 +745,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListVodPackagingAssetsRequest
 }
 /// Response of `ListVodPackagingAssets`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListVodPackagingAssetsResponse {
     /// The VOD packaging assets.
@@ -872,6 +883,7 @@ for ListVodPackagingConfigurationsRequest {
 }
 /// Response of `ListVodPackagingConfigurations`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListVodPackagingConfigurationsResponse {
     /// The packaging configurations.
@@ -997,6 +1009,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListVodPackagingGroupsRequest
 }
 /// Response of `ListVodPackagingGroups`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListVodPackagingGroupsResponse {
     /// The packaging groups.
@@ -1026,6 +1039,7 @@ pub struct ListVodPackagingGroupsResponse {
 }
 /// Object `BatchCreateVodPackagingAssetAssetsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct BatchCreateVodPackagingAssetAssetsItem {
     /// The name of the asset. The name must be unique and can be up to 128 characters in length. Letters, digits, underscores (_), and hyphens (-) are supported.
@@ -1092,6 +1106,7 @@ impl BatchCreateVodPackagingAssetAssetsItem {
 impl ::ice_api::Validate for BatchCreateVodPackagingAssetAssetsItem {}
 /// Object `ResultListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ResultListItem {
     /// The information about the ingested asset.
@@ -1106,6 +1121,7 @@ pub struct ResultListItem {
 }
 /// The packaging configuration.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct PackageConfig {
     /// The settings of digital rights management (DRM) encryption.
@@ -1197,6 +1213,7 @@ impl ::ice_api::Validate for PackageConfig {
 }
 /// The information about the asset.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Asset {
     /// The name of the asset.
@@ -1222,6 +1239,7 @@ pub struct Asset {
 }
 /// Object `EgressEndpointsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct EgressEndpointsItem {
     /// The name of the packaging configuration.
@@ -1242,6 +1260,7 @@ pub struct EgressEndpointsItem {
 }
 /// Object `ListVodPackagingAssetsAssetsItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListVodPackagingAssetsAssetsItem {
     /// The name of the VOD packaging asset.

@@ -48,6 +48,7 @@ impl ::ice_api::Validate for AddYikeUserCreditRequest {
 }
 /// Response of `AddYikeUserCredit`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AddYikeUserCreditResponse {
     /// The error code returned if the operation fails. The following value is supported:
@@ -104,6 +105,7 @@ impl ::ice_api::Operation for BatchGetYikeAIAppJobRequest {
 impl ::ice_api::Validate for BatchGetYikeAIAppJobRequest {}
 /// Response of `BatchGetYikeAIAppJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct BatchGetYikeAIAppJobResponse {
     /// The list of jobs. Each object mirrors the details returned by the `GetYikeAIAppJob` operation.
@@ -153,6 +155,7 @@ impl ::ice_api::Operation for BatchGetYikeAssetMediaInfosRequest {
 impl ::ice_api::Validate for BatchGetYikeAssetMediaInfosRequest {}
 /// Response of `BatchGetYikeAssetMediaInfos`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct BatchGetYikeAssetMediaInfosResponse {
     /// The list of IDs that failed to be retrieved.
@@ -219,6 +222,7 @@ impl ::ice_api::Validate for CreateYikeAssetUploadRequest {
 }
 /// Response of `CreateYikeAssetUpload`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateYikeAssetUploadResponse {
     /// The OSS URL of the file (without authentication).
@@ -286,6 +290,7 @@ impl ::ice_api::Validate for CreateYikeProductionRequest {
 }
 /// Response of `CreateYikeProduction`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateYikeProductionResponse {
     /// The production ID.
@@ -390,6 +395,7 @@ impl ::ice_api::Validate for CreateYikeUserRequest {
 }
 /// Response of `CreateYikeUser`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateYikeUserResponse {
     /// The request ID.
@@ -445,6 +451,7 @@ impl ::ice_api::Validate for CreateYikeWorkspaceRequest {
 }
 /// Response of `CreateYikeWorkspace`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateYikeWorkspaceResponse {
     /// The ID of the project.
@@ -508,6 +515,7 @@ impl ::ice_api::Operation for DeleteYikeAssetMediaInfosRequest {
 impl ::ice_api::Validate for DeleteYikeAssetMediaInfosRequest {}
 /// Response of `DeleteYikeAssetMediaInfos`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DeleteYikeAssetMediaInfosResponse {
     /// The list of IDs or InputUrls that failed to be deleted.
@@ -555,6 +563,7 @@ impl ::ice_api::Operation for GetYikeAIAppJobRequest {
 impl ::ice_api::Validate for GetYikeAIAppJobRequest {}
 /// Response of `GetYikeAIAppJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetYikeAIAppJobResponse {
     /// The AI application ID.
@@ -630,6 +639,7 @@ impl ::ice_api::Validate for GetYikeAssetMediaInfoRequest {
 }
 /// Response of `GetYikeAssetMediaInfo`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetYikeAssetMediaInfoResponse {
     /// The media asset information.
@@ -677,6 +687,7 @@ impl ::ice_api::Operation for GetYikeStoryboardJobRequest {
 impl ::ice_api::Validate for GetYikeStoryboardJobRequest {}
 /// Response of `GetYikeStoryboardJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetYikeStoryboardJobResponse {
     /// The job ID. You can obtain this value from the response parameters of [Submit a packaging job](https://help.aliyun.com/document_detail/461964.html).
@@ -739,6 +750,7 @@ impl ::ice_api::Operation for GetYikeUserRequest {
 impl ::ice_api::Validate for GetYikeUserRequest {}
 /// Response of `GetYikeUser`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetYikeUserResponse {
     /// The request ID.
@@ -787,6 +799,7 @@ impl ::ice_api::Validate for GetYikeUserCreditRequest {
 }
 /// Response of `GetYikeUserCredit`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetYikeUserCreditResponse {
     /// The total allocated credit.
@@ -880,6 +893,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListYikeAssetFoldersRequest {
 }
 /// Response of `ListYikeAssetFolders`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListYikeAssetFoldersResponse {
     /// The folder list.
@@ -1002,6 +1016,7 @@ impl ::ice_api::runtime::pagination::Paginated for ListYikeProductionsRequest {
 }
 /// Response of `ListYikeProductions`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ListYikeProductionsResponse {
     /// The maximum number of results to return.
@@ -1068,6 +1083,7 @@ impl ::ice_api::Operation for PrecheckYikeAIAppJobRequest {
 impl ::ice_api::Validate for PrecheckYikeAIAppJobRequest {}
 /// Response of `PrecheckYikeAIAppJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct PrecheckYikeAIAppJobResponse {
     /// Request ID.
@@ -1163,6 +1179,7 @@ impl ::ice_api::Validate for RegisterYikeAssetMediaInfoRequest {
 }
 /// Response of `RegisterYikeAssetMediaInfo`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RegisterYikeAssetMediaInfoResponse {
     /// The media asset ID.
@@ -1210,6 +1227,7 @@ impl ::ice_api::Operation for ResumeYikeStoryboardJobRequest {
 impl ::ice_api::Validate for ResumeYikeStoryboardJobRequest {}
 /// Response of `ResumeYikeStoryboardJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ResumeYikeStoryboardJobResponse {
     /// The ID of the storyboard job. This ID is returned in the response when you submit the job.
@@ -1276,6 +1294,7 @@ impl ::ice_api::Operation for SetYikeUserRoleRequest {
 impl ::ice_api::Validate for SetYikeUserRoleRequest {}
 /// Response of `SetYikeUserRole`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SetYikeUserRoleResponse {
     /// The request ID.
@@ -1335,6 +1354,7 @@ impl ::ice_api::Validate for SubYikeUserCreditRequest {
 }
 /// Response of `SubYikeUserCredit`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubYikeUserCreditResponse {
     /// The error code returned when the deduction fails. Valid values:
@@ -1428,6 +1448,7 @@ impl ::ice_api::Validate for SubmitYikeAIAppJobRequest {
 }
 /// Response of `SubmitYikeAIAppJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitYikeAIAppJobResponse {
     /// The task ID.
@@ -1646,6 +1667,7 @@ impl ::ice_api::Operation for SubmitYikeStoryboardJobRequest {
 impl ::ice_api::Validate for SubmitYikeStoryboardJobRequest {}
 /// Response of `SubmitYikeStoryboardJob`. Every field is optional; unknown fields are ignored.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SubmitYikeStoryboardJobResponse {
     /// The job ID.
@@ -1657,6 +1679,7 @@ pub struct SubmitYikeStoryboardJobResponse {
 }
 /// Object `BatchGetYikeAiAppJobJobListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct BatchGetYikeAiAppJobJobListItem {
     /// The ID of the application.
@@ -1699,6 +1722,7 @@ pub struct BatchGetYikeAiAppJobJobListItem {
 }
 /// The execution result of the job.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct JobListItemResult {
     /// The audio result.
@@ -1713,6 +1737,7 @@ pub struct JobListItemResult {
 }
 /// Object `AudioResultItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AudioResultItem {
     /// The ID of the media asset.
@@ -1724,6 +1749,7 @@ pub struct AudioResultItem {
 }
 /// Object `BatchGetYikeAssetMediaInfosMediaInfosItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct BatchGetYikeAssetMediaInfosMediaInfosItem {
     /// The business information.
@@ -1747,6 +1773,7 @@ pub struct BatchGetYikeAssetMediaInfosMediaInfosItem {
 }
 /// The business information.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct BatchGetYikeAssetMediaInfosBizData {
     /// The audit label.
@@ -1788,6 +1815,7 @@ pub struct BatchGetYikeAssetMediaInfosBizData {
 }
 /// The user information.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CreateYikeUserUserInfo {
     /// The user\\"s nickname.
@@ -1805,6 +1833,7 @@ pub struct CreateYikeUserUserInfo {
 }
 /// The media asset information.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetYikeAssetMediaInfoMediaInfo {
     /// The custom business information.
@@ -1824,6 +1853,7 @@ pub struct GetYikeAssetMediaInfoMediaInfo {
 }
 /// The custom business information.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetYikeAssetMediaInfoBizData {
     /// The audit label.
@@ -1868,6 +1898,7 @@ pub struct GetYikeAssetMediaInfoBizData {
 }
 /// Object `GetYikeAssetMediaInfoFileInfoListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetYikeAssetMediaInfoFileInfoListItem {
     /// The audio stream information. A media asset may have multiple audio streams.
@@ -1895,6 +1926,7 @@ pub struct GetYikeAssetMediaInfoFileInfoListItem {
 }
 /// Object `GetYikeAssetMediaInfoVideoStreamInfoListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetYikeAssetMediaInfoVideoStreamInfoListItem {
     /// The average frame rate.
@@ -1969,6 +2001,7 @@ pub struct GetYikeAssetMediaInfoVideoStreamInfoListItem {
 }
 /// The basic information of the media asset.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetYikeAssetMediaInfoMediaBasicInfo {
     /// The business to which the media asset belongs.
@@ -2046,6 +2079,7 @@ pub struct GetYikeAssetMediaInfoMediaBasicInfo {
 }
 /// The algorithm job parameters. This is a JSON object whose content varies depending on the algorithm.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct JobParams {
     /// The aspect ratio of the video.
@@ -2088,6 +2122,7 @@ pub struct JobParams {
 }
 /// The job result.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetYikeStoryboardJobJobResult {
     /// The list of exception storyboard IDs.
@@ -2111,6 +2146,7 @@ pub struct GetYikeStoryboardJobJobResult {
 }
 /// The user information.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct GetYikeUserUserInfo {
     /// The user\\"s nickname.
@@ -2128,6 +2164,7 @@ pub struct GetYikeUserUserInfo {
 }
 /// Object `FolderListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct FolderListItem {
     /// The creation time.
@@ -2151,6 +2188,7 @@ pub struct FolderListItem {
 }
 /// Object `ProductionListItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ProductionListItem {
     /// The authentication method.
@@ -2180,6 +2218,7 @@ pub struct ProductionListItem {
 }
 /// Object `ResultItem`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ResultItem {
     /// The cause of the parameter validation error.

@@ -79,3 +79,21 @@ pub(crate) fn parse_json_field<T: DeserializeOwned>(
     };
     Err(err.into())
 }
+
+/// JSON Schema of a string field that carries the JSON document `T` (feature `schemars`; the
+/// generated `#[schemars(schema_with)]` of such fields): a string whose `contentSchema` is `T`'s,
+/// as `cargo xtask schema` exports it.
+#[cfg(feature = "schemars")]
+#[allow(dead_code)] // Used by the generated code of whichever groups are enabled.
+pub(crate) fn json_string_schema<T: schemars::JsonSchema>(
+    generator: &mut schemars::SchemaGenerator,
+) -> schemars::Schema {
+    let mut schema = schemars::Schema::default();
+    schema.insert("type".into(), "string".into());
+    schema.insert("contentMediaType".into(), "application/json".into());
+    schema.insert(
+        "contentSchema".into(),
+        generator.subschema_for::<T>().to_value(),
+    );
+    schema
+}

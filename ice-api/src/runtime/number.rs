@@ -175,6 +175,45 @@ impl From<String> for NumberOrString {
     }
 }
 
+/// JSON Schema as `cargo xtask schema` exports these types: inlined (a plain number; a number or
+/// a string), never a `$defs` entry of their own.
+#[cfg(feature = "schemars")]
+mod json_schema {
+    use std::borrow::Cow;
+
+    use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+
+    use super::{Number, NumberOrString};
+
+    impl JsonSchema for Number {
+        fn inline_schema() -> bool {
+            true
+        }
+
+        fn schema_name() -> Cow<'static, str> {
+            Cow::Borrowed("Number")
+        }
+
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({ "type": "number" })
+        }
+    }
+
+    impl JsonSchema for NumberOrString {
+        fn inline_schema() -> bool {
+            true
+        }
+
+        fn schema_name() -> Cow<'static, str> {
+            Cow::Borrowed("NumberOrString")
+        }
+
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({ "type": ["number", "string"] })
+        }
+    }
+}
+
 impl Validate for NumberOrString {
     fn validate(&self, v: &mut Validator) {
         match self {

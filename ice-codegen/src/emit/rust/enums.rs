@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::types::{doc_attrs, named_path, From};
+use super::types::{doc_attrs, named_path, schemars_derive, From};
 use super::Ctx;
 use crate::ir::TypeKind;
 
@@ -39,6 +39,7 @@ pub fn open_enum(ctx: &Ctx<'_>, idx: usize) -> TokenStream {
         let s = &v.value;
         quote! { #s => Self::#r, }
     });
+    let schema = open_enum_schema(&t.name, t.docs.as_deref(), values);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -94,6 +95,50 @@ pub fn open_enum(ctx: &Ctx<'_>, idx: usize) -> TokenStream {
         }
 
         impl ::ice_api::Validate for #name {}
+
+        #schema
+    }
+}
+
+/// `JsonSchema` of an open enum, written by hand like its serde impls: a string, the known values
+/// listed (as `cargo xtask schema` lists them, with the same `x-ice-open-enum` marker), and any
+/// other string accepted, since `Unknown` keeps it.
+fn open_enum_schema(
+    name: &str,
+    docs: Option<&str>,
+    values: &[crate::ir::EnumValue],
+) -> TokenStream {
+    let ident = format_ident!("{}", name);
+    let known = values.iter().map(|v| &v.value);
+    let description = docs
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(|d| quote! { schema.insert("description".into(), #d.into()); });
+    quote! {
+        #[cfg(feature = "schemars")]
+        impl ::schemars::JsonSchema for #ident {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed(#name)
+            }
+
+            fn schema_id() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed(::std::concat!(::std::module_path!(), "::", #name))
+            }
+
+            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                let mut schema = ::schemars::Schema::default();
+                #description
+                schema.insert(
+                    "anyOf".into(),
+                    ::serde_json::json!([
+                        { "type": "string", "enum": [#(#known),*] },
+                        { "type": "string", "description": "A value this SDK does not know yet." }
+                    ]),
+                );
+                schema.insert("x-ice-open-enum".into(), true.into());
+                schema
+            }
+        }
     }
 }
 
@@ -127,9 +172,11 @@ pub fn untagged(ctx: &Ctx<'_>, idx: usize) -> TokenStream {
         let r = format_ident!("{}", v.rust);
         quote! { Self::#r(x) => ::ice_api::Validate::validate(x, v), }
     });
+    let schemars = schemars_derive();
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #schemars
         #[serde(untagged)]
         pub enum #name {
             #(#items)*

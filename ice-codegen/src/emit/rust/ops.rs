@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::types::{
     builder_methods, doc_attrs, field_docs, field_ident, field_type, ice_attr, json_accessors,
-    rust_type, validate_impl, From,
+    rust_type, schemars_derive, schemars_field_attr, validate_impl, From,
 };
 use super::validate::field_validations;
 use super::Ctx;
@@ -243,7 +243,8 @@ fn response_struct(ctx: &Ctx<'_>, op: &Operation, home: &TypeHome) -> TokenStrea
         } else {
             quote!(#[serde(rename = #wire, default)])
         };
-        quote! { #fdocs #attr pub #id: #t }
+        let schema = schemars_field_attr(ctx, f, home);
+        quote! { #fdocs #attr #schema pub #id: #t }
     });
     let default = if required.is_empty() {
         quote!(Default,)
@@ -252,9 +253,11 @@ fn response_struct(ctx: &Ctx<'_>, op: &Operation, home: &TypeHome) -> TokenStrea
     };
     let accessors = json_accessors(ctx, &op.response, home);
     let imp = (!accessors.is_empty()).then(|| quote!(impl #resp { #(#accessors)* }));
+    let schemars = schemars_derive();
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default ::serde::Deserialize)]
+        #schemars
         #[non_exhaustive]
         pub struct #resp {
             #(#members,)*

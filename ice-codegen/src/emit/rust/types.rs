@@ -91,6 +91,35 @@ fn checks_summary(f: &Field) -> Option<String> {
     (!out.is_empty()).then(|| out.join("; "))
 }
 
+/// `derive(JsonSchema)` behind the opt-in `schemars` feature, for the types users embed in their
+/// own API documents (configs, responses and what they hold). schemars reads the serde
+/// attributes, so names and required keys follow the wire form.
+pub fn schemars_derive() -> TokenStream {
+    quote!(#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))])
+}
+
+/// The schemars attribute of a struct field, where the Rust type alone says less than `cargo
+/// xtask schema` exports: a JSON-string field is described as the document it carries
+/// (`contentSchema`), a string checked against a list of values lists them (plus `null` when the
+/// field is optional, as `Option` accepts it).
+pub fn schemars_field_attr(ctx: &Ctx<'_>, f: &Field, home: &TypeHome) -> TokenStream {
+    match &f.ty {
+        TypeRef::JsonString(inner) => {
+            let t = rust_type(ctx, inner, From::Inside(home))
+                .to_string()
+                .replace(' ', "");
+            let with = format!("crate::runtime::json_field::json_string_schema::<{t}>");
+            quote!(#[cfg_attr(feature = "schemars", schemars(schema_with = #with))])
+        }
+        TypeRef::String if !f.checks.own.enum_values.is_empty() => {
+            let values = f.checks.own.enum_values.iter();
+            let null = (!f.required).then(|| quote!(, null));
+            quote!(#[cfg_attr(feature = "schemars", schemars(extend("enum" = [#(#values),* #null])))])
+        }
+        _ => TokenStream::new(),
+    }
+}
+
 /// Where a type path is written from.
 #[derive(Clone, Copy)]
 pub enum From<'a> {
@@ -378,8 +407,9 @@ fn object(ctx: &Ctx<'_>, idx: usize) -> TokenStream {
         let id = field_ident(&f.rust_name);
         let ty = field_type(ctx, f, &t.home);
         let attr = serde_field_attr(ctx, f, in_request, in_response);
+        let schema = schemars_field_attr(ctx, f, &t.home);
         let fdocs = field_docs(f, in_request);
-        quote! { #fdocs #attr pub #id: #ty }
+        quote! { #fdocs #attr #schema pub #id: #ty }
     });
     let mut impls = Vec::new();
     if in_request {
@@ -392,9 +422,11 @@ fn object(ctx: &Ctx<'_>, idx: usize) -> TokenStream {
     if !accessors.is_empty() {
         impls.push(quote!(impl #name { #(#accessors)* }));
     }
+    let schemars = schemars_derive();
     quote! {
         #docs
         #[derive(#(#derives),*)]
+        #schemars
         #[non_exhaustive]
         pub struct #name {
             #(#members,)*
@@ -471,8 +503,9 @@ fn config(ctx: &Ctx<'_>, idx: usize) -> TokenStream {
             let wire = Literal::string(&f.wire_name);
             quote!(#[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")])
         };
+        let schema = schemars_field_attr(ctx, f, &t.home);
         let fdocs = field_docs(f, request);
-        quote! { #fdocs #attr pub #id: #ty, }
+        quote! { #fdocs #attr #schema pub #id: #ty, }
     });
     let default = if fields.iter().any(|f| f.required) {
         TokenStream::new()
@@ -544,9 +577,11 @@ fn config(ctx: &Ctx<'_>, idx: usize) -> TokenStream {
     if !accessors.is_empty() {
         impls.push(quote!(impl #name { #(#accessors)* }));
     }
+    let schemars = schemars_derive();
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #schemars
         #[non_exhaustive]
         pub struct #name {
             #(#members)*
