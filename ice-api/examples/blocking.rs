@@ -4,14 +4,14 @@
 //! cargo run -p ice-api --features blocking,emulator --example blocking
 //! ```
 //!
-//! `ice_api::blocking::Client` sends, waits (with a progress hook) and pages through the job list;
+//! `ice_api::blocking::BlockingClient` sends, waits (with a progress hook) and pages through the job list;
 //! no `#[tokio::main]`, no `.await`. Only the embedded emulator, a server, runs on a Tokio
 //! runtime of its own here; against the real service (`Config::from_env()`) there is none.
 //! `RUST_LOG=ice_api=debug` logs each call's span to stderr.
 
 use std::time::Duration;
 
-use ice_api::blocking::Client;
+use ice_api::blocking::BlockingClient;
 use ice_api::emulator::{Emulator, Timing};
 use ice_api::media_production::{
     ListBatchMediaProducingJobsRequest, OutputConfig, SceneMediaSelection, SmartMixInputConfig,
@@ -38,7 +38,7 @@ fn main() -> Result<(), Error> {
             .start(),
     )?;
 
-    let client = Client::new(
+    let client = BlockingClient::new(
         Config::builder()
             .endpoint(emulator.endpoint())
             .credentials(Credentials::new("example-ak", "example-secret"))

@@ -1,16 +1,16 @@
 //! A blocking client (feature `blocking`), for CLI tools and sync services that run no async
-//! runtime: [`Client`] has the async [`crate::Client`]'s surface — [`send`](Client::send),
-//! [`wait`](Client::wait) (with [`WaitOptions`] and a progress hook), and
-//! [`paginate`](Client::paginate) / [`paginate_items`](Client::paginate_items) as
+//! runtime: [`BlockingClient`] has the async [`crate::Client`]'s surface — [`send`](BlockingClient::send),
+//! [`wait`](BlockingClient::wait) (with [`WaitOptions`] and a progress hook), and
+//! [`paginate`](BlockingClient::paginate) / [`paginate_items`](BlockingClient::paginate_items) as
 //! [`Iterator`]s — built from the same [`Config`], returning the same [`Error`].
 //!
 //! ```no_run
 //! # #[cfg(ice_op = "SubmitSceneMediaSelectionJob")]
 //! # fn demo() -> Result<(), ice_api::Error> {
-//! use ice_api::blocking::Client;
+//! use ice_api::blocking::BlockingClient;
 //! use ice_api::prelude::*;
 //!
-//! let client = Client::new(Config::from_env()?)?; // no #[tokio::main] anywhere
+//! let client = BlockingClient::new(Config::from_env()?)?; // no #[tokio::main] anywhere
 //! let job = SceneMediaSelection::smart_mix(
 //!     SmartMixInputConfig::from_media_array(["https://bucket.oss-cn-shanghai.aliyuncs.com/a.mp4"])
 //!         .with_speech_text_array(["第一句文案。"]),
@@ -79,7 +79,7 @@ const THREAD_NAME: &str = "ice-api-blocking";
 /// The blocking counterpart of [`crate::Client`]: same calls, no `.await`. Cheap to clone; the
 /// clones share one connection pool, rate limiter and runtime thread.
 #[derive(Clone)]
-pub struct Client {
+pub struct BlockingClient {
     inner: Arc<Inner>,
 }
 
@@ -106,15 +106,15 @@ impl Drop for Worker {
     }
 }
 
-impl fmt::Debug for Client {
+impl fmt::Debug for BlockingClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("blocking::Client")
+        f.debug_struct("BlockingClient")
             .field("config", self.config())
             .finish_non_exhaustive()
     }
 }
 
-impl Client {
+impl BlockingClient {
     /// A client for `config`, with its runtime thread started. Fails if the HTTP stack, the
     /// runtime or the thread cannot be created.
     pub fn new(config: Config) -> Result<Self, Error> {
@@ -152,7 +152,7 @@ impl Client {
             Ok(Err(e)) => return Err(e.into()),
             Err(_) => {
                 return Err(ConfigError::new(
-                    "ice_api::blocking::Client",
+                    "ice_api::blocking::BlockingClient",
                     "the runtime thread ended before it started",
                 )
                 .into())
@@ -183,10 +183,10 @@ impl Client {
     }
 
     /// Waits for the job `request` polls, as [`crate::Client::wait`] does: set
-    /// [`options`](Wait::options) and [`on_progress`](Wait::on_progress) if needed, then
-    /// [`run`](Wait::run) it.
-    pub fn wait<P: Waitable>(&self, request: P) -> Wait<'_, P> {
-        Wait {
+    /// [`options`](BlockingWait::options) and [`on_progress`](BlockingWait::on_progress) if needed, then
+    /// [`run`](BlockingWait::run) it.
+    pub fn wait<P: Waitable>(&self, request: P) -> BlockingWait<'_, P> {
+        BlockingWait {
             client: self,
             inner: self.inner.client.wait(request),
         }
@@ -230,15 +230,15 @@ impl Client {
     }
 }
 
-/// A wait in preparation (see [`Client::wait`]): set [`options`](Self::options) and
+/// A wait in preparation (see [`BlockingClient::wait`]): set [`options`](Self::options) and
 /// [`on_progress`](Self::on_progress) if needed, then [`run`](Self::run) it.
 #[must_use = "a wait does nothing until it is run"]
-pub struct Wait<'a, P: Waitable> {
-    client: &'a Client,
+pub struct BlockingWait<'a, P: Waitable> {
+    client: &'a BlockingClient,
     inner: waiter::Wait<'a, P>,
 }
 
-impl<'a, P: Waitable> Wait<'a, P> {
+impl<'a, P: Waitable> BlockingWait<'a, P> {
     /// The polling schedule (default [`WaitOptions::default`]).
     pub fn options(self, options: WaitOptions) -> Self {
         Self {
@@ -265,9 +265,9 @@ impl<'a, P: Waitable> Wait<'a, P> {
     }
 }
 
-impl<P: Waitable> fmt::Debug for Wait<'_, P> {
+impl<P: Waitable> fmt::Debug for BlockingWait<'_, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("blocking::Wait")
+        f.debug_struct("BlockingWait")
             .field("action", &P::ACTION)
             .finish_non_exhaustive()
     }
@@ -281,13 +281,13 @@ pub struct Iter<T> {
     // Declared first, so dropped first: the stream's clone of the async client (and with it the
     // connection pool) goes before the runtime thread it may be the last holder of.
     stream: Option<BoxStream<T>>,
-    client: Client,
+    client: BlockingClient,
 }
 
-/// The pages of [`Client::paginate`].
+/// The pages of [`BlockingClient::paginate`].
 pub type Pages<R> = Iter<Page<R>>;
 
-/// The items of [`Client::paginate_items`].
+/// The items of [`BlockingClient::paginate_items`].
 pub type Items<R> = Iter<<R as Paginated>::Item>;
 
 impl<T> Iterator for Iter<T> {

@@ -1,4 +1,4 @@
-//! `ice_api::blocking::Client` against the emulator: send, wait with options and a progress hook,
+//! `ice_api::blocking::BlockingClient` against the emulator: send, wait with options and a progress hook,
 //! pagination as iterators, errors (service, validation, failed job), calls from any thread (an
 //! async task, `spawn_blocking`, its own progress hook), and clean shutdown of its runtime thread
 //! when the last holder is dropped.
@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use ice_api::blocking::Client;
+use ice_api::blocking::BlockingClient;
 use ice_api::emulator::{Emulator, EmulatorHandle, Timing};
 use ice_api::media_production::{
     GetBatchMediaProducingJobRequest, ListBatchMediaProducingJobsRequest, OutputConfig,
@@ -69,13 +69,13 @@ impl Background {
         self.emulator.as_ref().unwrap()
     }
 
-    fn client(&self, secret: &str) -> Client {
+    fn client(&self, secret: &str) -> BlockingClient {
         let config = Config::builder()
             .endpoint(self.emulator().endpoint())
             .credentials(Credentials::new(AK, secret))
             .build()
             .unwrap();
-        Client::new(config).unwrap()
+        BlockingClient::new(config).unwrap()
     }
 }
 
