@@ -487,6 +487,28 @@ impl Operation {
 }
 
 impl Api {
+    /// Whether a value of `ty` has an empty default (an object of optional fields, a string, a
+    /// number, a list, …): what a lenient decoder fills in when the key is absent.
+    pub fn has_default(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Named(i) => self.types.get(*i).is_some_and(|t| {
+                matches!(t.kind, TypeKind::Object | TypeKind::Config { .. })
+                    && t.fields.iter().all(|f| !f.required)
+            }),
+            TypeRef::Decimal | TypeRef::NumberOrString => false,
+            _ => true,
+        }
+    }
+
+    /// Whether decoding a response fails without field `f` of type `t`. A typed config decodes
+    /// as strictly as it is built. Otherwise, a field required by the request side of a type that
+    /// responses also carry is lenient when its type has a default (the service may leave it out
+    /// when echoing); everything else required is required.
+    pub fn required_in_responses(&self, t: &NamedType, f: &Field) -> bool {
+        let config = matches!(t.kind, TypeKind::Config { .. });
+        f.required && (config || !(t.in_request && t.in_response && self.has_default(&f.ty)))
+    }
+
     /// The fields of named type `i` (empty for enums and unions).
     pub fn fields_of(&self, i: usize) -> &[Field] {
         self.types

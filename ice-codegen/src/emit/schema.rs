@@ -170,8 +170,17 @@ impl<'a> Defs<'a> {
             TypeKind::Object | TypeKind::Config { .. } => {
                 obj.insert("type".into(), json!("object"));
                 describe(&mut obj, t.docs.as_deref());
-                let with_required = self.request && t.in_request;
-                let (props, required) = self.fields(&t.fields, with_required);
+                // Required as the Rust side treats it: on requests what must be sent; on
+                // responses what decoding insists on.
+                let api = self.api;
+                let request = self.request;
+                let (props, required) = self.fields(&t.fields, |f| {
+                    if request {
+                        t.in_request && f.required
+                    } else {
+                        api.required_in_responses(&t, f)
+                    }
+                });
                 obj.insert("properties".into(), Value::Object(props));
                 if !required.is_empty() {
                     obj.insert("required".into(), json!(required));
@@ -247,14 +256,14 @@ impl<'a> Defs<'a> {
     fn fields(
         &mut self,
         fields: &[Field],
-        with_required: bool,
+        is_required: impl Fn(&Field) -> bool,
     ) -> (Map<String, Value>, Vec<String>) {
         let mut props = Map::new();
         let mut required = Vec::new();
         for f in fields {
             let v = self.field(f);
             props.insert(f.wire_name.clone(), v);
-            if with_required && f.required {
+            if is_required(f) {
                 required.push(f.wire_name.clone());
             }
         }
@@ -490,7 +499,7 @@ fn request_schema(api: &Api, op: &Operation) -> Value {
 
 fn response_schema(api: &Api, op: &Operation) -> Value {
     let mut d = Defs::new(api, false);
-    let (props, required) = d.fields(&op.response, true);
+    let (props, required) = d.fields(&op.response, |f| f.required);
     let mut body = Map::new();
     body.insert("type".into(), json!("object"));
     body.insert("properties".into(), Value::Object(props));

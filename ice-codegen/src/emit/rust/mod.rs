@@ -10,6 +10,7 @@ mod enums;
 mod features;
 mod ops;
 mod samples;
+mod schema_types;
 mod types;
 mod unions;
 mod validate;
@@ -129,6 +130,7 @@ pub fn generate(api: &Api) -> Result<Vec<GeneratedFile>, CodegenError> {
         contents: list,
     });
     files.push(samples::samples_file(&ctx)?);
+    files.push(schema_types::schema_types_file(&ctx)?);
     Ok(files)
 }
 

@@ -327,19 +327,6 @@ pub fn json_accessors(ctx: &Ctx<'_>, fields: &[Field], home: &TypeHome) -> Vec<T
         .collect()
 }
 
-/// Whether a value of `ty` has a `Default` (so a lenient decoder can fill a missing key).
-fn has_default(ctx: &Ctx<'_>, ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Named(i) => {
-            let t = &ctx.api.types[*i];
-            matches!(t.kind, TypeKind::Object | TypeKind::Config { .. })
-                && t.fields.iter().all(|f| !f.required)
-        }
-        TypeRef::Decimal | TypeRef::NumberOrString => false,
-        _ => true,
-    }
-}
-
 /// The serde attribute of a struct field. A required field of a response-only type is strict (a
 /// success body without it is a decode error naming it; an empty string counts as missing); a
 /// field required by the request side of a type also decoded from responses stays lenient.
@@ -349,7 +336,7 @@ fn serde_field_attr(ctx: &Ctx<'_>, f: &Field, request: bool, response: bool) -> 
         (true, false) if matches!(f.ty, TypeRef::String | TypeRef::JsonString(_)) => {
             quote!(#[serde(rename = #wire, deserialize_with = "crate::runtime::de::required_string")])
         }
-        (true, true) if response && has_default(ctx, &f.ty) => {
+        (true, true) if response && ctx.api.has_default(&f.ty) => {
             quote!(#[serde(rename = #wire, default)])
         }
         (true, _) => quote!(#[serde(rename = #wire)]),
