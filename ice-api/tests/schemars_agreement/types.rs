@@ -33,9 +33,7 @@ pub fn exported_types() -> ::std::vec::Vec<Derived> {
     v.push((
         "LibSearchCondition",
         "media-production",
-        Some(super::derive::<
-            ::ice_api::media_production::LibSearchCondition,
-        >()),
+        Some(super::derive::<::ice_api::media_production::LibSearchCondition>()),
     ));
     #[cfg(not(feature = "media-production"))]
     v.push(("LibSearchCondition", "media-production", None));
@@ -51,9 +49,7 @@ pub fn exported_types() -> ::std::vec::Vec<Derived> {
     v.push((
         "SmartMixInputConfig",
         "media-production",
-        Some(super::derive::<
-            ::ice_api::media_production::SmartMixInputConfig,
-        >()),
+        Some(super::derive::<::ice_api::media_production::SmartMixInputConfig>()),
     ));
     #[cfg(not(feature = "media-production"))]
     v.push(("SmartMixInputConfig", "media-production", None));
@@ -61,9 +57,7 @@ pub fn exported_types() -> ::std::vec::Vec<Derived> {
     v.push((
         "HighlightIntroConfig",
         "media-production",
-        Some(super::derive::<
-            ::ice_api::media_production::HighlightIntroConfig,
-        >()),
+        Some(super::derive::<::ice_api::media_production::HighlightIntroConfig>()),
     ));
     #[cfg(not(feature = "media-production"))]
     v.push(("HighlightIntroConfig", "media-production", None));
@@ -71,9 +65,7 @@ pub fn exported_types() -> ::std::vec::Vec<Derived> {
     v.push((
         "HighlightStrategy",
         "media-production",
-        Some(super::derive::<
-            ::ice_api::media_production::HighlightStrategy,
-        >()),
+        Some(super::derive::<::ice_api::media_production::HighlightStrategy>()),
     ));
     #[cfg(not(feature = "media-production"))]
     v.push(("HighlightStrategy", "media-production", None));
@@ -81,9 +73,7 @@ pub fn exported_types() -> ::std::vec::Vec<Derived> {
     v.push((
         "HighlightsInputConfig",
         "media-production",
-        Some(super::derive::<
-            ::ice_api::media_production::HighlightsInputConfig,
-        >()),
+        Some(super::derive::<::ice_api::media_production::HighlightsInputConfig>()),
     ));
     #[cfg(not(feature = "media-production"))]
     v.push(("HighlightsInputConfig", "media-production", None));
@@ -99,9 +89,7 @@ pub fn exported_types() -> ::std::vec::Vec<Derived> {
     v.push((
         "ScriptInputConfig",
         "media-production",
-        Some(super::derive::<
-            ::ice_api::media_production::ScriptInputConfig,
-        >()),
+        Some(super::derive::<::ice_api::media_production::ScriptInputConfig>()),
     ));
     #[cfg(not(feature = "media-production"))]
     v.push(("ScriptInputConfig", "media-production", None));
@@ -149,9 +137,7 @@ pub fn exported_types() -> ::std::vec::Vec<Derived> {
     v.push((
         "BackgroundMusicConfig",
         "media-production",
-        Some(super::derive::<
-            ::ice_api::media_production::BackgroundMusicConfig,
-        >()),
+        Some(super::derive::<::ice_api::media_production::BackgroundMusicConfig>()),
     ));
     #[cfg(not(feature = "media-production"))]
     v.push(("BackgroundMusicConfig", "media-production", None));
@@ -183,9 +169,7 @@ pub fn exported_types() -> ::std::vec::Vec<Derived> {
     v.push((
         "BatchEditingOutputConfig",
         "media-production",
-        Some(super::derive::<
-            ::ice_api::media_production::BatchEditingOutputConfig,
-        >()),
+        Some(super::derive::<::ice_api::media_production::BatchEditingOutputConfig>()),
     ));
     #[cfg(not(feature = "media-production"))]
     v.push(("BatchEditingOutputConfig", "media-production", None));
@@ -225,9 +209,7 @@ pub fn exported_types() -> ::std::vec::Vec<Derived> {
     v.push((
         "MediaSelectResult",
         "media-production",
-        Some(super::derive::<
-            ::ice_api::media_production::MediaSelectResult,
-        >()),
+        Some(super::derive::<::ice_api::media_production::MediaSelectResult>()),
     ));
     #[cfg(not(feature = "media-production"))]
     v.push(("MediaSelectResult", "media-production", None));
@@ -272,9 +254,7 @@ pub fn exported_types() -> ::std::vec::Vec<Derived> {
     v.push((
         "TranscodeJobStatus",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::TranscodeJobStatus,
-        >()),
+        Some(super::derive::<::ice_api::media_processing::TranscodeJobStatus>()),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("TranscodeJobStatus", "media-processing", None));
@@ -292,15 +272,12 @@ pub fn exported_types() -> ::std::vec::Vec<Derived> {
         "media-ai",
         Some(super::derive::<::ice_api::media_ai::AnalysisJobStatus>()),
     ));
-    #[cfg(not(feature = "media-ai"))]
-    v.push(("AnalysisJobStatus", "media-ai", None));
+    #[cfg(not(feature = "media-ai"))] v.push(("AnalysisJobStatus", "media-ai", None));
     #[cfg(feature = "intelligent-production")]
     v.push((
         "IProductionJobStatus",
         "intelligent-production",
-        Some(super::derive::<
-            ::ice_api::intelligent_production::IProductionJobStatus,
-        >()),
+        Some(super::derive::<::ice_api::intelligent_production::IProductionJobStatus>()),
     ));
     #[cfg(not(feature = "intelligent-production"))]
     v.push(("IProductionJobStatus", "intelligent-production", None));
@@ -308,9 +285,7 @@ pub fn exported_types() -> ::std::vec::Vec<Derived> {
     v.push((
         "MediaConvertJobState",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::MediaConvertJobState,
-        >()),
+        Some(super::derive::<::ice_api::media_processing::MediaConvertJobState>()),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("MediaConvertJobState", "media-processing", None));
@@ -318,9 +293,7 @@ pub fn exported_types() -> ::std::vec::Vec<Derived> {
     v.push((
         "AvatarTrainingJobStatus",
         "avatars-voices",
-        Some(super::derive::<
-            ::ice_api::avatars_voices::AvatarTrainingJobStatus,
-        >()),
+        Some(super::derive::<::ice_api::avatars_voices::AvatarTrainingJobStatus>()),
     ));
     #[cfg(not(feature = "avatars-voices"))]
     v.push(("AvatarTrainingJobStatus", "avatars-voices", None));
@@ -328,9 +301,7 @@ pub fn exported_types() -> ::std::vec::Vec<Derived> {
     v.push((
         "CustomizedVoiceJobStatus",
         "avatars-voices",
-        Some(super::derive::<
-            ::ice_api::avatars_voices::CustomizedVoiceJobStatus,
-        >()),
+        Some(super::derive::<::ice_api::avatars_voices::CustomizedVoiceJobStatus>()),
     ));
     #[cfg(not(feature = "avatars-voices"))]
     v.push(("CustomizedVoiceJobStatus", "avatars-voices", None));
@@ -343,9 +314,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ActiveAiRtcLicenseResponse",
         "ai-agent",
-        Some(super::derive::<
-            ::ice_api::ai_agent::ActiveAiRtcLicenseResponse,
-        >()),
+        Some(super::derive::<::ice_api::ai_agent::ActiveAiRtcLicenseResponse>()),
     ));
     #[cfg(not(feature = "ai-agent"))]
     v.push(("ActiveAiRtcLicenseResponse", "ai-agent", None));
@@ -369,23 +338,19 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "AddEditingProjectMaterialsResponse",
         "editing-projects",
-        Some(super::derive::<
-            ::ice_api::editing_projects::AddEditingProjectMaterialsResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::editing_projects::AddEditingProjectMaterialsResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "editing-projects"))]
-    v.push((
-        "AddEditingProjectMaterialsResponse",
-        "editing-projects",
-        None,
-    ));
+    v.push(("AddEditingProjectMaterialsResponse", "editing-projects", None));
     #[cfg(feature = "media-assets")]
     v.push((
         "AddFavoritePublicMediaResponse",
         "media-assets",
-        Some(super::derive::<
-            ::ice_api::media_assets::AddFavoritePublicMediaResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_assets::AddFavoritePublicMediaResponse>()),
     ));
     #[cfg(not(feature = "media-assets"))]
     v.push(("AddFavoritePublicMediaResponse", "media-assets", None));
@@ -393,9 +358,9 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "AddMediaConnectFlowInputResponse",
         "media-connect",
-        Some(super::derive::<
-            ::ice_api::media_connect::AddMediaConnectFlowInputResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::media_connect::AddMediaConnectFlowInputResponse>(),
+        ),
     ));
     #[cfg(not(feature = "media-connect"))]
     v.push(("AddMediaConnectFlowInputResponse", "media-connect", None));
@@ -403,9 +368,11 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "AddMediaConnectFlowOutputResponse",
         "media-connect",
-        Some(super::derive::<
-            ::ice_api::media_connect::AddMediaConnectFlowOutputResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::media_connect::AddMediaConnectFlowOutputResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "media-connect"))]
     v.push(("AddMediaConnectFlowOutputResponse", "media-connect", None));
@@ -413,9 +380,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "AddMediaMarksResponse",
         "media-assets",
-        Some(super::derive::<
-            ::ice_api::media_assets::AddMediaMarksResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_assets::AddMediaMarksResponse>()),
     ));
     #[cfg(not(feature = "media-assets"))]
     v.push(("AddMediaMarksResponse", "media-assets", None));
@@ -423,9 +388,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "AddStreamTagToSearchLibResponse",
         "live",
-        Some(super::derive::<
-            ::ice_api::live::AddStreamTagToSearchLibResponse,
-        >()),
+        Some(super::derive::<::ice_api::live::AddStreamTagToSearchLibResponse>()),
     ));
     #[cfg(not(feature = "live"))]
     v.push(("AddStreamTagToSearchLibResponse", "live", None));
@@ -433,9 +396,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "AddTemplateResponse",
         "media-production",
-        Some(super::derive::<
-            ::ice_api::media_production::AddTemplateResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_production::AddTemplateResponse>()),
     ));
     #[cfg(not(feature = "media-production"))]
     v.push(("AddTemplateResponse", "media-production", None));
@@ -445,15 +406,12 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
         "yike",
         Some(super::derive::<::ice_api::yike::AddYikeUserCreditResponse>()),
     ));
-    #[cfg(not(feature = "yike"))]
-    v.push(("AddYikeUserCreditResponse", "yike", None));
+    #[cfg(not(feature = "yike"))] v.push(("AddYikeUserCreditResponse", "yike", None));
     #[cfg(feature = "media-search")]
     v.push((
         "AlterSearchIndexResponse",
         "media-search",
-        Some(super::derive::<
-            ::ice_api::media_search::AlterSearchIndexResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_search::AlterSearchIndexResponse>()),
     ));
     #[cfg(not(feature = "media-search"))]
     v.push(("AlterSearchIndexResponse", "media-search", None));
@@ -461,9 +419,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "AlterSearchLibResponse",
         "media-search",
-        Some(super::derive::<
-            ::ice_api::media_search::AlterSearchLibResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_search::AlterSearchLibResponse>()),
     ));
     #[cfg(not(feature = "media-search"))]
     v.push(("AlterSearchLibResponse", "media-search", None));
@@ -471,23 +427,19 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "BatchCreateVodPackagingAssetResponse",
         "vod-packaging",
-        Some(super::derive::<
-            ::ice_api::vod_packaging::BatchCreateVodPackagingAssetResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::vod_packaging::BatchCreateVodPackagingAssetResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "vod-packaging"))]
-    v.push((
-        "BatchCreateVodPackagingAssetResponse",
-        "vod-packaging",
-        None,
-    ));
+    v.push(("BatchCreateVodPackagingAssetResponse", "vod-packaging", None));
     #[cfg(feature = "media-assets")]
     v.push((
         "BatchGetMediaInfosResponse",
         "media-assets",
-        Some(super::derive::<
-            ::ice_api::media_assets::BatchGetMediaInfosResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_assets::BatchGetMediaInfosResponse>()),
     ));
     #[cfg(not(feature = "media-assets"))]
     v.push(("BatchGetMediaInfosResponse", "media-assets", None));
@@ -497,15 +449,12 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
         "yike",
         Some(super::derive::<::ice_api::yike::BatchGetYikeAIAppJobResponse>()),
     ));
-    #[cfg(not(feature = "yike"))]
-    v.push(("BatchGetYikeAIAppJobResponse", "yike", None));
+    #[cfg(not(feature = "yike"))] v.push(("BatchGetYikeAIAppJobResponse", "yike", None));
     #[cfg(feature = "yike")]
     v.push((
         "BatchGetYikeAssetMediaInfosResponse",
         "yike",
-        Some(super::derive::<
-            ::ice_api::yike::BatchGetYikeAssetMediaInfosResponse,
-        >()),
+        Some(super::derive::<::ice_api::yike::BatchGetYikeAssetMediaInfosResponse>()),
     ));
     #[cfg(not(feature = "yike"))]
     v.push(("BatchGetYikeAssetMediaInfosResponse", "yike", None));
@@ -515,15 +464,14 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
         "media-ai",
         Some(super::derive::<::ice_api::media_ai::CancelDNAJobResponse>()),
     ));
-    #[cfg(not(feature = "media-ai"))]
-    v.push(("CancelDNAJobResponse", "media-ai", None));
+    #[cfg(not(feature = "media-ai"))] v.push(("CancelDNAJobResponse", "media-ai", None));
     #[cfg(feature = "media-assets")]
     v.push((
         "CancelFavoritePublicMediaResponse",
         "media-assets",
-        Some(super::derive::<
-            ::ice_api::media_assets::CancelFavoritePublicMediaResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::media_assets::CancelFavoritePublicMediaResponse>(),
+        ),
     ));
     #[cfg(not(feature = "media-assets"))]
     v.push(("CancelFavoritePublicMediaResponse", "media-assets", None));
@@ -531,23 +479,19 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "CancelIProductionJobResponse",
         "intelligent-production",
-        Some(super::derive::<
-            ::ice_api::intelligent_production::CancelIProductionJobResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::intelligent_production::CancelIProductionJobResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "intelligent-production"))]
-    v.push((
-        "CancelIProductionJobResponse",
-        "intelligent-production",
-        None,
-    ));
+    v.push(("CancelIProductionJobResponse", "intelligent-production", None));
     #[cfg(feature = "ai-agent")]
     v.push((
         "ClearAIAgentVoiceprintResponse",
         "ai-agent",
-        Some(super::derive::<
-            ::ice_api::ai_agent::ClearAIAgentVoiceprintResponse,
-        >()),
+        Some(super::derive::<::ice_api::ai_agent::ClearAIAgentVoiceprintResponse>()),
     ));
     #[cfg(not(feature = "ai-agent"))]
     v.push(("ClearAIAgentVoiceprintResponse", "ai-agent", None));
@@ -555,23 +499,19 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "CloseMediaConnectFlowFailoverResponse",
         "media-connect",
-        Some(super::derive::<
-            ::ice_api::media_connect::CloseMediaConnectFlowFailoverResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::media_connect::CloseMediaConnectFlowFailoverResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "media-connect"))]
-    v.push((
-        "CloseMediaConnectFlowFailoverResponse",
-        "media-connect",
-        None,
-    ));
+    v.push(("CloseMediaConnectFlowFailoverResponse", "media-connect", None));
     #[cfg(feature = "live")]
     v.push((
         "CloseStreamToSearchLibResponse",
         "live",
-        Some(super::derive::<
-            ::ice_api::live::CloseStreamToSearchLibResponse,
-        >()),
+        Some(super::derive::<::ice_api::live::CloseStreamToSearchLibResponse>()),
     ));
     #[cfg(not(feature = "live"))]
     v.push(("CloseStreamToSearchLibResponse", "live", None));
@@ -581,15 +521,14 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
         "media-ai",
         Some(super::derive::<::ice_api::media_ai::CreateAuditResponse>()),
     ));
-    #[cfg(not(feature = "media-ai"))]
-    v.push(("CreateAuditResponse", "media-ai", None));
+    #[cfg(not(feature = "media-ai"))] v.push(("CreateAuditResponse", "media-ai", None));
     #[cfg(feature = "avatars-voices")]
     v.push((
         "CreateAvatarTrainingJobResponse",
         "avatars-voices",
-        Some(super::derive::<
-            ::ice_api::avatars_voices::CreateAvatarTrainingJobResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::avatars_voices::CreateAvatarTrainingJobResponse>(),
+        ),
     ));
     #[cfg(not(feature = "avatars-voices"))]
     v.push(("CreateAvatarTrainingJobResponse", "avatars-voices", None));
@@ -605,9 +544,9 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "CreateCustomTemplateResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::CreateCustomTemplateResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::media_processing::CreateCustomTemplateResponse>(),
+        ),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("CreateCustomTemplateResponse", "media-processing", None));
@@ -615,9 +554,11 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "CreateCustomizedVoiceJobResponse",
         "avatars-voices",
-        Some(super::derive::<
-            ::ice_api::avatars_voices::CreateCustomizedVoiceJobResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::avatars_voices::CreateCustomizedVoiceJobResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "avatars-voices"))]
     v.push(("CreateCustomizedVoiceJobResponse", "avatars-voices", None));
@@ -627,15 +568,14 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
         "media-ai",
         Some(super::derive::<::ice_api::media_ai::CreateDNADBResponse>()),
     ));
-    #[cfg(not(feature = "media-ai"))]
-    v.push(("CreateDNADBResponse", "media-ai", None));
+    #[cfg(not(feature = "media-ai"))] v.push(("CreateDNADBResponse", "media-ai", None));
     #[cfg(feature = "editing-projects")]
     v.push((
         "CreateEditingProjectResponse",
         "editing-projects",
-        Some(super::derive::<
-            ::ice_api::editing_projects::CreateEditingProjectResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::editing_projects::CreateEditingProjectResponse>(),
+        ),
     ));
     #[cfg(not(feature = "editing-projects"))]
     v.push(("CreateEditingProjectResponse", "editing-projects", None));
@@ -643,9 +583,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "CreateHotwordLibraryResponse",
         "media-ai",
-        Some(super::derive::<
-            ::ice_api::media_ai::CreateHotwordLibraryResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_ai::CreateHotwordLibraryResponse>()),
     ));
     #[cfg(not(feature = "media-ai"))]
     v.push(("CreateHotwordLibraryResponse", "media-ai", None));
@@ -655,15 +593,14 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
         "live",
         Some(super::derive::<::ice_api::live::CreateIpcOrderResponse>()),
     ));
-    #[cfg(not(feature = "live"))]
-    v.push(("CreateIpcOrderResponse", "live", None));
+    #[cfg(not(feature = "live"))] v.push(("CreateIpcOrderResponse", "live", None));
     #[cfg(feature = "live-package")]
     v.push((
         "CreateLivePackageChannelResponse",
         "live-package",
-        Some(super::derive::<
-            ::ice_api::live_package::CreateLivePackageChannelResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::live_package::CreateLivePackageChannelResponse>(),
+        ),
     ));
     #[cfg(not(feature = "live-package"))]
     v.push(("CreateLivePackageChannelResponse", "live-package", None));
@@ -671,37 +608,31 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "CreateLivePackageChannelGroupResponse",
         "live-package",
-        Some(super::derive::<
-            ::ice_api::live_package::CreateLivePackageChannelGroupResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::live_package::CreateLivePackageChannelGroupResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "live-package"))]
-    v.push((
-        "CreateLivePackageChannelGroupResponse",
-        "live-package",
-        None,
-    ));
+    v.push(("CreateLivePackageChannelGroupResponse", "live-package", None));
     #[cfg(feature = "live-package")]
     v.push((
         "CreateLivePackageOriginEndpointResponse",
         "live-package",
-        Some(super::derive::<
-            ::ice_api::live_package::CreateLivePackageOriginEndpointResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::live_package::CreateLivePackageOriginEndpointResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "live-package"))]
-    v.push((
-        "CreateLivePackageOriginEndpointResponse",
-        "live-package",
-        None,
-    ));
+    v.push(("CreateLivePackageOriginEndpointResponse", "live-package", None));
     #[cfg(feature = "live")]
     v.push((
         "CreateLiveRecordTemplateResponse",
         "live",
-        Some(super::derive::<
-            ::ice_api::live::CreateLiveRecordTemplateResponse,
-        >()),
+        Some(super::derive::<::ice_api::live::CreateLiveRecordTemplateResponse>()),
     ));
     #[cfg(not(feature = "live"))]
     v.push(("CreateLiveRecordTemplateResponse", "live", None));
@@ -709,9 +640,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "CreateLiveSnapshotTemplateResponse",
         "live",
-        Some(super::derive::<
-            ::ice_api::live::CreateLiveSnapshotTemplateResponse,
-        >()),
+        Some(super::derive::<::ice_api::live::CreateLiveSnapshotTemplateResponse>()),
     ));
     #[cfg(not(feature = "live"))]
     v.push(("CreateLiveSnapshotTemplateResponse", "live", None));
@@ -719,9 +648,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "CreateLiveTranscodeTemplateResponse",
         "live",
-        Some(super::derive::<
-            ::ice_api::live::CreateLiveTranscodeTemplateResponse,
-        >()),
+        Some(super::derive::<::ice_api::live::CreateLiveTranscodeTemplateResponse>()),
     ));
     #[cfg(not(feature = "live"))]
     v.push(("CreateLiveTranscodeTemplateResponse", "live", None));
@@ -729,9 +656,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "CreateMediaConnectFlowResponse",
         "media-connect",
-        Some(super::derive::<
-            ::ice_api::media_connect::CreateMediaConnectFlowResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_connect::CreateMediaConnectFlowResponse>()),
     ));
     #[cfg(not(feature = "media-connect"))]
     v.push(("CreateMediaConnectFlowResponse", "media-connect", None));
@@ -739,9 +664,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "CreateMediaLiveChannelResponse",
         "media-live",
-        Some(super::derive::<
-            ::ice_api::media_live::CreateMediaLiveChannelResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_live::CreateMediaLiveChannelResponse>()),
     ));
     #[cfg(not(feature = "media-live"))]
     v.push(("CreateMediaLiveChannelResponse", "media-live", None));
@@ -749,9 +672,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "CreateMediaLiveInputResponse",
         "media-live",
-        Some(super::derive::<
-            ::ice_api::media_live::CreateMediaLiveInputResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_live::CreateMediaLiveInputResponse>()),
     ));
     #[cfg(not(feature = "media-live"))]
     v.push(("CreateMediaLiveInputResponse", "media-live", None));
@@ -759,23 +680,19 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "CreateMediaLiveInputSecurityGroupResponse",
         "media-live",
-        Some(super::derive::<
-            ::ice_api::media_live::CreateMediaLiveInputSecurityGroupResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::media_live::CreateMediaLiveInputSecurityGroupResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "media-live"))]
-    v.push((
-        "CreateMediaLiveInputSecurityGroupResponse",
-        "media-live",
-        None,
-    ));
+    v.push(("CreateMediaLiveInputSecurityGroupResponse", "media-live", None));
     #[cfg(feature = "media-processing")]
     v.push((
         "CreatePipelineResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::CreatePipelineResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_processing::CreatePipelineResponse>()),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("CreatePipelineResponse", "media-processing", None));
@@ -791,9 +708,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "CreateRecognitionEntityResponse",
         "media-search",
-        Some(super::derive::<
-            ::ice_api::media_search::CreateRecognitionEntityResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_search::CreateRecognitionEntityResponse>()),
     ));
     #[cfg(not(feature = "media-search"))]
     v.push(("CreateRecognitionEntityResponse", "media-search", None));
@@ -801,9 +716,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "CreateRecognitionLibResponse",
         "media-search",
-        Some(super::derive::<
-            ::ice_api::media_search::CreateRecognitionLibResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_search::CreateRecognitionLibResponse>()),
     ));
     #[cfg(not(feature = "media-search"))]
     v.push(("CreateRecognitionLibResponse", "media-search", None));
@@ -811,9 +724,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "CreateRecognitionSampleResponse",
         "media-search",
-        Some(super::derive::<
-            ::ice_api::media_search::CreateRecognitionSampleResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_search::CreateRecognitionSampleResponse>()),
     ));
     #[cfg(not(feature = "media-search"))]
     v.push(("CreateRecognitionSampleResponse", "media-search", None));
@@ -821,9 +732,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "CreateSearchIndexResponse",
         "media-search",
-        Some(super::derive::<
-            ::ice_api::media_search::CreateSearchIndexResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_search::CreateSearchIndexResponse>()),
     ));
     #[cfg(not(feature = "media-search"))]
     v.push(("CreateSearchIndexResponse", "media-search", None));
@@ -831,9 +740,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "CreateSearchLibResponse",
         "media-search",
-        Some(super::derive::<
-            ::ice_api::media_search::CreateSearchLibResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_search::CreateSearchLibResponse>()),
     ));
     #[cfg(not(feature = "media-search"))]
     v.push(("CreateSearchLibResponse", "media-search", None));
@@ -849,9 +756,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "CreateSourceLocationResponse",
         "broadcast",
-        Some(super::derive::<
-            ::ice_api::broadcast::CreateSourceLocationResponse,
-        >()),
+        Some(super::derive::<::ice_api::broadcast::CreateSourceLocationResponse>()),
     ));
     #[cfg(not(feature = "broadcast"))]
     v.push(("CreateSourceLocationResponse", "broadcast", None));
@@ -859,9 +764,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "CreateStreamToSearchLibResponse",
         "live",
-        Some(super::derive::<
-            ::ice_api::live::CreateStreamToSearchLibResponse,
-        >()),
+        Some(super::derive::<::ice_api::live::CreateStreamToSearchLibResponse>()),
     ));
     #[cfg(not(feature = "live"))]
     v.push(("CreateStreamToSearchLibResponse", "live", None));
@@ -869,9 +772,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "CreateUploadMediaResponse",
         "media-assets",
-        Some(super::derive::<
-            ::ice_api::media_assets::CreateUploadMediaResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_assets::CreateUploadMediaResponse>()),
     ));
     #[cfg(not(feature = "media-assets"))]
     v.push(("CreateUploadMediaResponse", "media-assets", None));
@@ -881,15 +782,14 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
         "live",
         Some(super::derive::<::ice_api::live::CreateUploadStreamResponse>()),
     ));
-    #[cfg(not(feature = "live"))]
-    v.push(("CreateUploadStreamResponse", "live", None));
+    #[cfg(not(feature = "live"))] v.push(("CreateUploadStreamResponse", "live", None));
     #[cfg(feature = "vod-packaging")]
     v.push((
         "CreateVodPackagingAssetResponse",
         "vod-packaging",
-        Some(super::derive::<
-            ::ice_api::vod_packaging::CreateVodPackagingAssetResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::vod_packaging::CreateVodPackagingAssetResponse>(),
+        ),
     ));
     #[cfg(not(feature = "vod-packaging"))]
     v.push(("CreateVodPackagingAssetResponse", "vod-packaging", None));
@@ -897,23 +797,21 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "CreateVodPackagingConfigurationResponse",
         "vod-packaging",
-        Some(super::derive::<
-            ::ice_api::vod_packaging::CreateVodPackagingConfigurationResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::vod_packaging::CreateVodPackagingConfigurationResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "vod-packaging"))]
-    v.push((
-        "CreateVodPackagingConfigurationResponse",
-        "vod-packaging",
-        None,
-    ));
+    v.push(("CreateVodPackagingConfigurationResponse", "vod-packaging", None));
     #[cfg(feature = "vod-packaging")]
     v.push((
         "CreateVodPackagingGroupResponse",
         "vod-packaging",
-        Some(super::derive::<
-            ::ice_api::vod_packaging::CreateVodPackagingGroupResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::vod_packaging::CreateVodPackagingGroupResponse>(),
+        ),
     ));
     #[cfg(not(feature = "vod-packaging"))]
     v.push(("CreateVodPackagingGroupResponse", "vod-packaging", None));
@@ -921,9 +819,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "CreateYikeAssetUploadResponse",
         "yike",
-        Some(super::derive::<
-            ::ice_api::yike::CreateYikeAssetUploadResponse,
-        >()),
+        Some(super::derive::<::ice_api::yike::CreateYikeAssetUploadResponse>()),
     ));
     #[cfg(not(feature = "yike"))]
     v.push(("CreateYikeAssetUploadResponse", "yike", None));
@@ -933,31 +829,26 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
         "yike",
         Some(super::derive::<::ice_api::yike::CreateYikeProductionResponse>()),
     ));
-    #[cfg(not(feature = "yike"))]
-    v.push(("CreateYikeProductionResponse", "yike", None));
+    #[cfg(not(feature = "yike"))] v.push(("CreateYikeProductionResponse", "yike", None));
     #[cfg(feature = "yike")]
     v.push((
         "CreateYikeUserResponse",
         "yike",
         Some(super::derive::<::ice_api::yike::CreateYikeUserResponse>()),
     ));
-    #[cfg(not(feature = "yike"))]
-    v.push(("CreateYikeUserResponse", "yike", None));
+    #[cfg(not(feature = "yike"))] v.push(("CreateYikeUserResponse", "yike", None));
     #[cfg(feature = "yike")]
     v.push((
         "CreateYikeWorkspaceResponse",
         "yike",
         Some(super::derive::<::ice_api::yike::CreateYikeWorkspaceResponse>()),
     ));
-    #[cfg(not(feature = "yike"))]
-    v.push(("CreateYikeWorkspaceResponse", "yike", None));
+    #[cfg(not(feature = "yike"))] v.push(("CreateYikeWorkspaceResponse", "yike", None));
     #[cfg(feature = "media-processing")]
     v.push((
         "DecryptKMSDataKeyResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::DecryptKMSDataKeyResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_processing::DecryptKMSDataKeyResponse>()),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("DecryptKMSDataKeyResponse", "media-processing", None));
@@ -965,9 +856,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeleteAIAgentDialogueResponse",
         "ai-agent",
-        Some(super::derive::<
-            ::ice_api::ai_agent::DeleteAIAgentDialogueResponse,
-        >()),
+        Some(super::derive::<::ice_api::ai_agent::DeleteAIAgentDialogueResponse>()),
     ));
     #[cfg(not(feature = "ai-agent"))]
     v.push(("DeleteAIAgentDialogueResponse", "ai-agent", None));
@@ -975,9 +864,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeleteAdInsertionResponse",
         "broadcast",
-        Some(super::derive::<
-            ::ice_api::broadcast::DeleteAdInsertionResponse,
-        >()),
+        Some(super::derive::<::ice_api::broadcast::DeleteAdInsertionResponse>()),
     ));
     #[cfg(not(feature = "broadcast"))]
     v.push(("DeleteAdInsertionResponse", "broadcast", None));
@@ -985,9 +872,9 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeleteAvatarTrainingJobResponse",
         "avatars-voices",
-        Some(super::derive::<
-            ::ice_api::avatars_voices::DeleteAvatarTrainingJobResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::avatars_voices::DeleteAvatarTrainingJobResponse>(),
+        ),
     ));
     #[cfg(not(feature = "avatars-voices"))]
     v.push(("DeleteAvatarTrainingJobResponse", "avatars-voices", None));
@@ -995,9 +882,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeleteCategoryResponse",
         "media-assets",
-        Some(super::derive::<
-            ::ice_api::media_assets::DeleteCategoryResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_assets::DeleteCategoryResponse>()),
     ));
     #[cfg(not(feature = "media-assets"))]
     v.push(("DeleteCategoryResponse", "media-assets", None));
@@ -1013,9 +898,9 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeleteCustomTemplateResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::DeleteCustomTemplateResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::media_processing::DeleteCustomTemplateResponse>(),
+        ),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("DeleteCustomTemplateResponse", "media-processing", None));
@@ -1023,9 +908,11 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeleteCustomizedVoiceJobResponse",
         "avatars-voices",
-        Some(super::derive::<
-            ::ice_api::avatars_voices::DeleteCustomizedVoiceJobResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::avatars_voices::DeleteCustomizedVoiceJobResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "avatars-voices"))]
     v.push(("DeleteCustomizedVoiceJobResponse", "avatars-voices", None));
@@ -1035,8 +922,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
         "media-ai",
         Some(super::derive::<::ice_api::media_ai::DeleteDNADBResponse>()),
     ));
-    #[cfg(not(feature = "media-ai"))]
-    v.push(("DeleteDNADBResponse", "media-ai", None));
+    #[cfg(not(feature = "media-ai"))] v.push(("DeleteDNADBResponse", "media-ai", None));
     #[cfg(feature = "media-ai")]
     v.push((
         "DeleteDNAFilesResponse",
@@ -1049,23 +935,21 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeleteEditingProjectMaterialsResponse",
         "editing-projects",
-        Some(super::derive::<
-            ::ice_api::editing_projects::DeleteEditingProjectMaterialsResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::editing_projects::DeleteEditingProjectMaterialsResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "editing-projects"))]
-    v.push((
-        "DeleteEditingProjectMaterialsResponse",
-        "editing-projects",
-        None,
-    ));
+    v.push(("DeleteEditingProjectMaterialsResponse", "editing-projects", None));
     #[cfg(feature = "editing-projects")]
     v.push((
         "DeleteEditingProjectsResponse",
         "editing-projects",
-        Some(super::derive::<
-            ::ice_api::editing_projects::DeleteEditingProjectsResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::editing_projects::DeleteEditingProjectsResponse>(),
+        ),
     ));
     #[cfg(not(feature = "editing-projects"))]
     v.push(("DeleteEditingProjectsResponse", "editing-projects", None));
@@ -1073,9 +957,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeleteHotwordLibraryResponse",
         "media-ai",
-        Some(super::derive::<
-            ::ice_api::media_ai::DeleteHotwordLibraryResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_ai::DeleteHotwordLibraryResponse>()),
     ));
     #[cfg(not(feature = "media-ai"))]
     v.push(("DeleteHotwordLibraryResponse", "media-ai", None));
@@ -1083,9 +965,9 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeleteLivePackageChannelResponse",
         "live-package",
-        Some(super::derive::<
-            ::ice_api::live_package::DeleteLivePackageChannelResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::live_package::DeleteLivePackageChannelResponse>(),
+        ),
     ));
     #[cfg(not(feature = "live-package"))]
     v.push(("DeleteLivePackageChannelResponse", "live-package", None));
@@ -1093,37 +975,31 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeleteLivePackageChannelGroupResponse",
         "live-package",
-        Some(super::derive::<
-            ::ice_api::live_package::DeleteLivePackageChannelGroupResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::live_package::DeleteLivePackageChannelGroupResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "live-package"))]
-    v.push((
-        "DeleteLivePackageChannelGroupResponse",
-        "live-package",
-        None,
-    ));
+    v.push(("DeleteLivePackageChannelGroupResponse", "live-package", None));
     #[cfg(feature = "live-package")]
     v.push((
         "DeleteLivePackageOriginEndpointResponse",
         "live-package",
-        Some(super::derive::<
-            ::ice_api::live_package::DeleteLivePackageOriginEndpointResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::live_package::DeleteLivePackageOriginEndpointResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "live-package"))]
-    v.push((
-        "DeleteLivePackageOriginEndpointResponse",
-        "live-package",
-        None,
-    ));
+    v.push(("DeleteLivePackageOriginEndpointResponse", "live-package", None));
     #[cfg(feature = "live")]
     v.push((
         "DeleteLiveRecordFilesResponse",
         "live",
-        Some(super::derive::<
-            ::ice_api::live::DeleteLiveRecordFilesResponse,
-        >()),
+        Some(super::derive::<::ice_api::live::DeleteLiveRecordFilesResponse>()),
     ));
     #[cfg(not(feature = "live"))]
     v.push(("DeleteLiveRecordFilesResponse", "live", None));
@@ -1131,9 +1007,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeleteLiveRecordTemplateResponse",
         "live",
-        Some(super::derive::<
-            ::ice_api::live::DeleteLiveRecordTemplateResponse,
-        >()),
+        Some(super::derive::<::ice_api::live::DeleteLiveRecordTemplateResponse>()),
     ));
     #[cfg(not(feature = "live"))]
     v.push(("DeleteLiveRecordTemplateResponse", "live", None));
@@ -1141,9 +1015,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeleteLiveSnapshotFilesResponse",
         "live",
-        Some(super::derive::<
-            ::ice_api::live::DeleteLiveSnapshotFilesResponse,
-        >()),
+        Some(super::derive::<::ice_api::live::DeleteLiveSnapshotFilesResponse>()),
     ));
     #[cfg(not(feature = "live"))]
     v.push(("DeleteLiveSnapshotFilesResponse", "live", None));
@@ -1151,9 +1023,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeleteLiveSnapshotTemplateResponse",
         "live",
-        Some(super::derive::<
-            ::ice_api::live::DeleteLiveSnapshotTemplateResponse,
-        >()),
+        Some(super::derive::<::ice_api::live::DeleteLiveSnapshotTemplateResponse>()),
     ));
     #[cfg(not(feature = "live"))]
     v.push(("DeleteLiveSnapshotTemplateResponse", "live", None));
@@ -1161,9 +1031,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeleteLiveTranscodeJobResponse",
         "live",
-        Some(super::derive::<
-            ::ice_api::live::DeleteLiveTranscodeJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::live::DeleteLiveTranscodeJobResponse>()),
     ));
     #[cfg(not(feature = "live"))]
     v.push(("DeleteLiveTranscodeJobResponse", "live", None));
@@ -1171,9 +1039,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeleteLiveTranscodeTemplateResponse",
         "live",
-        Some(super::derive::<
-            ::ice_api::live::DeleteLiveTranscodeTemplateResponse,
-        >()),
+        Some(super::derive::<::ice_api::live::DeleteLiveTranscodeTemplateResponse>()),
     ));
     #[cfg(not(feature = "live"))]
     v.push(("DeleteLiveTranscodeTemplateResponse", "live", None));
@@ -1181,9 +1047,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeleteMediaConnectFlowResponse",
         "media-connect",
-        Some(super::derive::<
-            ::ice_api::media_connect::DeleteMediaConnectFlowResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_connect::DeleteMediaConnectFlowResponse>()),
     ));
     #[cfg(not(feature = "media-connect"))]
     v.push(("DeleteMediaConnectFlowResponse", "media-connect", None));
@@ -1191,9 +1055,11 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeleteMediaConnectFlowInputResponse",
         "media-connect",
-        Some(super::derive::<
-            ::ice_api::media_connect::DeleteMediaConnectFlowInputResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::media_connect::DeleteMediaConnectFlowInputResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "media-connect"))]
     v.push(("DeleteMediaConnectFlowInputResponse", "media-connect", None));
@@ -1201,23 +1067,21 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeleteMediaConnectFlowOutputResponse",
         "media-connect",
-        Some(super::derive::<
-            ::ice_api::media_connect::DeleteMediaConnectFlowOutputResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::media_connect::DeleteMediaConnectFlowOutputResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "media-connect"))]
-    v.push((
-        "DeleteMediaConnectFlowOutputResponse",
-        "media-connect",
-        None,
-    ));
+    v.push(("DeleteMediaConnectFlowOutputResponse", "media-connect", None));
     #[cfg(feature = "media-search")]
     v.push((
         "DeleteMediaFromSearchLibResponse",
         "media-search",
-        Some(super::derive::<
-            ::ice_api::media_search::DeleteMediaFromSearchLibResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::media_search::DeleteMediaFromSearchLibResponse>(),
+        ),
     ));
     #[cfg(not(feature = "media-search"))]
     v.push(("DeleteMediaFromSearchLibResponse", "media-search", None));
@@ -1225,9 +1089,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeleteMediaInfosResponse",
         "media-assets",
-        Some(super::derive::<
-            ::ice_api::media_assets::DeleteMediaInfosResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_assets::DeleteMediaInfosResponse>()),
     ));
     #[cfg(not(feature = "media-assets"))]
     v.push(("DeleteMediaInfosResponse", "media-assets", None));
@@ -1235,9 +1097,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeleteMediaLiveChannelResponse",
         "media-live",
-        Some(super::derive::<
-            ::ice_api::media_live::DeleteMediaLiveChannelResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_live::DeleteMediaLiveChannelResponse>()),
     ));
     #[cfg(not(feature = "media-live"))]
     v.push(("DeleteMediaLiveChannelResponse", "media-live", None));
@@ -1245,9 +1105,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeleteMediaLiveInputResponse",
         "media-live",
-        Some(super::derive::<
-            ::ice_api::media_live::DeleteMediaLiveInputResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_live::DeleteMediaLiveInputResponse>()),
     ));
     #[cfg(not(feature = "media-live"))]
     v.push(("DeleteMediaLiveInputResponse", "media-live", None));
@@ -1255,23 +1113,19 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeleteMediaLiveInputSecurityGroupResponse",
         "media-live",
-        Some(super::derive::<
-            ::ice_api::media_live::DeleteMediaLiveInputSecurityGroupResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::media_live::DeleteMediaLiveInputSecurityGroupResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "media-live"))]
-    v.push((
-        "DeleteMediaLiveInputSecurityGroupResponse",
-        "media-live",
-        None,
-    ));
+    v.push(("DeleteMediaLiveInputSecurityGroupResponse", "media-live", None));
     #[cfg(feature = "media-assets")]
     v.push((
         "DeleteMediaMarksResponse",
         "media-assets",
-        Some(super::derive::<
-            ::ice_api::media_assets::DeleteMediaMarksResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_assets::DeleteMediaMarksResponse>()),
     ));
     #[cfg(not(feature = "media-assets"))]
     v.push(("DeleteMediaMarksResponse", "media-assets", None));
@@ -1279,9 +1133,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeletePipelineResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::DeletePipelineResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_processing::DeletePipelineResponse>()),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("DeletePipelineResponse", "media-processing", None));
@@ -1289,9 +1141,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeletePlayInfoResponse",
         "media-assets",
-        Some(super::derive::<
-            ::ice_api::media_assets::DeletePlayInfoResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_assets::DeletePlayInfoResponse>()),
     ));
     #[cfg(not(feature = "media-assets"))]
     v.push(("DeletePlayInfoResponse", "media-assets", None));
@@ -1307,9 +1157,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeleteRecognitionEntityResponse",
         "media-search",
-        Some(super::derive::<
-            ::ice_api::media_search::DeleteRecognitionEntityResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_search::DeleteRecognitionEntityResponse>()),
     ));
     #[cfg(not(feature = "media-search"))]
     v.push(("DeleteRecognitionEntityResponse", "media-search", None));
@@ -1317,9 +1165,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeleteRecognitionLibResponse",
         "media-search",
-        Some(super::derive::<
-            ::ice_api::media_search::DeleteRecognitionLibResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_search::DeleteRecognitionLibResponse>()),
     ));
     #[cfg(not(feature = "media-search"))]
     v.push(("DeleteRecognitionLibResponse", "media-search", None));
@@ -1327,9 +1173,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeleteRecognitionSampleResponse",
         "media-search",
-        Some(super::derive::<
-            ::ice_api::media_search::DeleteRecognitionSampleResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_search::DeleteRecognitionSampleResponse>()),
     ));
     #[cfg(not(feature = "media-search"))]
     v.push(("DeleteRecognitionSampleResponse", "media-search", None));
@@ -1337,9 +1181,9 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeleteSmartJobResponse",
         "intelligent-production",
-        Some(super::derive::<
-            ::ice_api::intelligent_production::DeleteSmartJobResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::intelligent_production::DeleteSmartJobResponse>(),
+        ),
     ));
     #[cfg(not(feature = "intelligent-production"))]
     v.push(("DeleteSmartJobResponse", "intelligent-production", None));
@@ -1355,9 +1199,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeleteSourceLocationResponse",
         "broadcast",
-        Some(super::derive::<
-            ::ice_api::broadcast::DeleteSourceLocationResponse,
-        >()),
+        Some(super::derive::<::ice_api::broadcast::DeleteSourceLocationResponse>()),
     ));
     #[cfg(not(feature = "broadcast"))]
     v.push(("DeleteSourceLocationResponse", "broadcast", None));
@@ -1365,9 +1207,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeleteTemplateResponse",
         "media-production",
-        Some(super::derive::<
-            ::ice_api::media_production::DeleteTemplateResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_production::DeleteTemplateResponse>()),
     ));
     #[cfg(not(feature = "media-production"))]
     v.push(("DeleteTemplateResponse", "media-production", None));
@@ -1375,9 +1215,9 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeleteVodPackagingAssetResponse",
         "vod-packaging",
-        Some(super::derive::<
-            ::ice_api::vod_packaging::DeleteVodPackagingAssetResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::vod_packaging::DeleteVodPackagingAssetResponse>(),
+        ),
     ));
     #[cfg(not(feature = "vod-packaging"))]
     v.push(("DeleteVodPackagingAssetResponse", "vod-packaging", None));
@@ -1385,23 +1225,21 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeleteVodPackagingConfigurationResponse",
         "vod-packaging",
-        Some(super::derive::<
-            ::ice_api::vod_packaging::DeleteVodPackagingConfigurationResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::vod_packaging::DeleteVodPackagingConfigurationResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "vod-packaging"))]
-    v.push((
-        "DeleteVodPackagingConfigurationResponse",
-        "vod-packaging",
-        None,
-    ));
+    v.push(("DeleteVodPackagingConfigurationResponse", "vod-packaging", None));
     #[cfg(feature = "vod-packaging")]
     v.push((
         "DeleteVodPackagingGroupResponse",
         "vod-packaging",
-        Some(super::derive::<
-            ::ice_api::vod_packaging::DeleteVodPackagingGroupResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::vod_packaging::DeleteVodPackagingGroupResponse>(),
+        ),
     ));
     #[cfg(not(feature = "vod-packaging"))]
     v.push(("DeleteVodPackagingGroupResponse", "vod-packaging", None));
@@ -1409,9 +1247,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DeleteYikeAssetMediaInfosResponse",
         "yike",
-        Some(super::derive::<
-            ::ice_api::yike::DeleteYikeAssetMediaInfosResponse,
-        >()),
+        Some(super::derive::<::ice_api::yike::DeleteYikeAssetMediaInfosResponse>()),
     ));
     #[cfg(not(feature = "yike"))]
     v.push(("DeleteYikeAssetMediaInfosResponse", "yike", None));
@@ -1419,9 +1255,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DescribeAIAgentInstanceResponse",
         "ai-agent",
-        Some(super::derive::<
-            ::ice_api::ai_agent::DescribeAIAgentInstanceResponse,
-        >()),
+        Some(super::derive::<::ice_api::ai_agent::DescribeAIAgentInstanceResponse>()),
     ));
     #[cfg(not(feature = "ai-agent"))]
     v.push(("DescribeAIAgentInstanceResponse", "ai-agent", None));
@@ -1429,9 +1263,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DescribeMeterImsEditUsageResponse",
         "account",
-        Some(super::derive::<
-            ::ice_api::account::DescribeMeterImsEditUsageResponse,
-        >()),
+        Some(super::derive::<::ice_api::account::DescribeMeterImsEditUsageResponse>()),
     ));
     #[cfg(not(feature = "account"))]
     v.push(("DescribeMeterImsEditUsageResponse", "account", None));
@@ -1439,23 +1271,23 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DescribeMeterImsMediaConvertUHDUsageResponse",
         "account",
-        Some(super::derive::<
-            ::ice_api::account::DescribeMeterImsMediaConvertUHDUsageResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::account::DescribeMeterImsMediaConvertUHDUsageResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "account"))]
-    v.push((
-        "DescribeMeterImsMediaConvertUHDUsageResponse",
-        "account",
-        None,
-    ));
+    v.push(("DescribeMeterImsMediaConvertUHDUsageResponse", "account", None));
     #[cfg(feature = "account")]
     v.push((
         "DescribeMeterImsMediaConvertUsageResponse",
         "account",
-        Some(super::derive::<
-            ::ice_api::account::DescribeMeterImsMediaConvertUsageResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::account::DescribeMeterImsMediaConvertUsageResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "account"))]
     v.push(("DescribeMeterImsMediaConvertUsageResponse", "account", None));
@@ -1463,9 +1295,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DescribeMeterImsMpsAiUsageResponse",
         "account",
-        Some(super::derive::<
-            ::ice_api::account::DescribeMeterImsMpsAiUsageResponse,
-        >()),
+        Some(super::derive::<::ice_api::account::DescribeMeterImsMpsAiUsageResponse>()),
     ));
     #[cfg(not(feature = "account"))]
     v.push(("DescribeMeterImsMpsAiUsageResponse", "account", None));
@@ -1473,9 +1303,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DescribeMeterImsSummaryResponse",
         "account",
-        Some(super::derive::<
-            ::ice_api::account::DescribeMeterImsSummaryResponse,
-        >()),
+        Some(super::derive::<::ice_api::account::DescribeMeterImsSummaryResponse>()),
     ));
     #[cfg(not(feature = "account"))]
     v.push(("DescribeMeterImsSummaryResponse", "account", None));
@@ -1483,9 +1311,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DescribeNotifyConfigResponse",
         "broadcast",
-        Some(super::derive::<
-            ::ice_api::broadcast::DescribeNotifyConfigResponse,
-        >()),
+        Some(super::derive::<::ice_api::broadcast::DescribeNotifyConfigResponse>()),
     ));
     #[cfg(not(feature = "broadcast"))]
     v.push(("DescribeNotifyConfigResponse", "broadcast", None));
@@ -1493,9 +1319,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DescribePlayListResponse",
         "broadcast",
-        Some(super::derive::<
-            ::ice_api::broadcast::DescribePlayListResponse,
-        >()),
+        Some(super::derive::<::ice_api::broadcast::DescribePlayListResponse>()),
     ));
     #[cfg(not(feature = "broadcast"))]
     v.push(("DescribePlayListResponse", "broadcast", None));
@@ -1503,9 +1327,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DescribeRtcRobotInstanceResponse",
         "ai-agent",
-        Some(super::derive::<
-            ::ice_api::ai_agent::DescribeRtcRobotInstanceResponse,
-        >()),
+        Some(super::derive::<::ice_api::ai_agent::DescribeRtcRobotInstanceResponse>()),
     ));
     #[cfg(not(feature = "ai-agent"))]
     v.push(("DescribeRtcRobotInstanceResponse", "ai-agent", None));
@@ -1513,23 +1335,19 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DetectAudioForCustomizedVoiceJobResponse",
         "avatars-voices",
-        Some(super::derive::<
-            ::ice_api::avatars_voices::DetectAudioForCustomizedVoiceJobResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::avatars_voices::DetectAudioForCustomizedVoiceJobResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "avatars-voices"))]
-    v.push((
-        "DetectAudioForCustomizedVoiceJobResponse",
-        "avatars-voices",
-        None,
-    ));
+    v.push(("DetectAudioForCustomizedVoiceJobResponse", "avatars-voices", None));
     #[cfg(feature = "media-search")]
     v.push((
         "DropSearchIndexResponse",
         "media-search",
-        Some(super::derive::<
-            ::ice_api::media_search::DropSearchIndexResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_search::DropSearchIndexResponse>()),
     ));
     #[cfg(not(feature = "media-search"))]
     v.push(("DropSearchIndexResponse", "media-search", None));
@@ -1537,9 +1355,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "DropSearchLibResponse",
         "media-search",
-        Some(super::derive::<
-            ::ice_api::media_search::DropSearchLibResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_search::DropSearchLibResponse>()),
     ));
     #[cfg(not(feature = "media-search"))]
     v.push(("DropSearchLibResponse", "media-search", None));
@@ -1547,23 +1363,19 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ForbidMediaConnectFlowOutputResponse",
         "media-connect",
-        Some(super::derive::<
-            ::ice_api::media_connect::ForbidMediaConnectFlowOutputResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::media_connect::ForbidMediaConnectFlowOutputResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "media-connect"))]
-    v.push((
-        "ForbidMediaConnectFlowOutputResponse",
-        "media-connect",
-        None,
-    ));
+    v.push(("ForbidMediaConnectFlowOutputResponse", "media-connect", None));
     #[cfg(feature = "ai-agent")]
     v.push((
         "ForwardAIAgentCallResponse",
         "ai-agent",
-        Some(super::derive::<
-            ::ice_api::ai_agent::ForwardAIAgentCallResponse,
-        >()),
+        Some(super::derive::<::ice_api::ai_agent::ForwardAIAgentCallResponse>()),
     ));
     #[cfg(not(feature = "ai-agent"))]
     v.push(("ForwardAIAgentCallResponse", "ai-agent", None));
@@ -1571,9 +1383,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GenerateAIAgentCallResponse",
         "ai-agent",
-        Some(super::derive::<
-            ::ice_api::ai_agent::GenerateAIAgentCallResponse,
-        >()),
+        Some(super::derive::<::ice_api::ai_agent::GenerateAIAgentCallResponse>()),
     ));
     #[cfg(not(feature = "ai-agent"))]
     v.push(("GenerateAIAgentCallResponse", "ai-agent", None));
@@ -1581,9 +1391,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GenerateKMSDataKeyResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::GenerateKMSDataKeyResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_processing::GenerateKMSDataKeyResponse>()),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("GenerateKMSDataKeyResponse", "media-processing", None));
@@ -1591,9 +1399,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GenerateMessageChatTokenResponse",
         "ai-agent",
-        Some(super::derive::<
-            ::ice_api::ai_agent::GenerateMessageChatTokenResponse,
-        >()),
+        Some(super::derive::<::ice_api::ai_agent::GenerateMessageChatTokenResponse>()),
     ));
     #[cfg(not(feature = "ai-agent"))]
     v.push(("GenerateMessageChatTokenResponse", "ai-agent", None));
@@ -1601,9 +1407,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetAIAgentConcurrencyResponse",
         "ai-agent",
-        Some(super::derive::<
-            ::ice_api::ai_agent::GetAIAgentConcurrencyResponse,
-        >()),
+        Some(super::derive::<::ice_api::ai_agent::GetAIAgentConcurrencyResponse>()),
     ));
     #[cfg(not(feature = "ai-agent"))]
     v.push(("GetAIAgentConcurrencyResponse", "ai-agent", None));
@@ -1611,9 +1415,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetAIWorkflowTaskResponse",
         "ai-agent",
-        Some(super::derive::<
-            ::ice_api::ai_agent::GetAIWorkflowTaskResponse,
-        >()),
+        Some(super::derive::<::ice_api::ai_agent::GetAIWorkflowTaskResponse>()),
     ));
     #[cfg(not(feature = "ai-agent"))]
     v.push(("GetAIWorkflowTaskResponse", "ai-agent", None));
@@ -1629,9 +1431,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetAiRtcAuthCodeListResponse",
         "ai-agent",
-        Some(super::derive::<
-            ::ice_api::ai_agent::GetAiRtcAuthCodeListResponse,
-        >()),
+        Some(super::derive::<::ice_api::ai_agent::GetAiRtcAuthCodeListResponse>()),
     ));
     #[cfg(not(feature = "ai-agent"))]
     v.push(("GetAiRtcAuthCodeListResponse", "ai-agent", None));
@@ -1639,9 +1439,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetAiRtcLicenseInfoListResponse",
         "ai-agent",
-        Some(super::derive::<
-            ::ice_api::ai_agent::GetAiRtcLicenseInfoListResponse,
-        >()),
+        Some(super::derive::<::ice_api::ai_agent::GetAiRtcLicenseInfoListResponse>()),
     ));
     #[cfg(not(feature = "ai-agent"))]
     v.push(("GetAiRtcLicenseInfoListResponse", "ai-agent", None));
@@ -1657,9 +1455,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetAvatarTrainingJobResponse",
         "avatars-voices",
-        Some(super::derive::<
-            ::ice_api::avatars_voices::GetAvatarTrainingJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::avatars_voices::GetAvatarTrainingJobResponse>()),
     ));
     #[cfg(not(feature = "avatars-voices"))]
     v.push(("GetAvatarTrainingJobResponse", "avatars-voices", None));
@@ -1667,23 +1463,19 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetBatchMediaProducingJobResponse",
         "media-production",
-        Some(super::derive::<
-            ::ice_api::media_production::GetBatchMediaProducingJobResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::media_production::GetBatchMediaProducingJobResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "media-production"))]
-    v.push((
-        "GetBatchMediaProducingJobResponse",
-        "media-production",
-        None,
-    ));
+    v.push(("GetBatchMediaProducingJobResponse", "media-production", None));
     #[cfg(feature = "media-assets")]
     v.push((
         "GetCategoriesResponse",
         "media-assets",
-        Some(super::derive::<
-            ::ice_api::media_assets::GetCategoriesResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_assets::GetCategoriesResponse>()),
     ));
     #[cfg(not(feature = "media-assets"))]
     v.push(("GetCategoriesResponse", "media-assets", None));
@@ -1693,15 +1485,12 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
         "broadcast",
         Some(super::derive::<::ice_api::broadcast::GetChannelResponse>()),
     ));
-    #[cfg(not(feature = "broadcast"))]
-    v.push(("GetChannelResponse", "broadcast", None));
+    #[cfg(not(feature = "broadcast"))] v.push(("GetChannelResponse", "broadcast", None));
     #[cfg(feature = "media-ai")]
     v.push((
         "GetContentAnalyzeConfigResponse",
         "media-ai",
-        Some(super::derive::<
-            ::ice_api::media_ai::GetContentAnalyzeConfigResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_ai::GetContentAnalyzeConfigResponse>()),
     ));
     #[cfg(not(feature = "media-ai"))]
     v.push(("GetContentAnalyzeConfigResponse", "media-ai", None));
@@ -1709,9 +1498,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetCustomTemplateResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::GetCustomTemplateResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_processing::GetCustomTemplateResponse>()),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("GetCustomTemplateResponse", "media-processing", None));
@@ -1719,9 +1506,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetCustomizedVoiceResponse",
         "avatars-voices",
-        Some(super::derive::<
-            ::ice_api::avatars_voices::GetCustomizedVoiceResponse,
-        >()),
+        Some(super::derive::<::ice_api::avatars_voices::GetCustomizedVoiceResponse>()),
     ));
     #[cfg(not(feature = "avatars-voices"))]
     v.push(("GetCustomizedVoiceResponse", "avatars-voices", None));
@@ -1729,9 +1514,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetCustomizedVoiceJobResponse",
         "avatars-voices",
-        Some(super::derive::<
-            ::ice_api::avatars_voices::GetCustomizedVoiceJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::avatars_voices::GetCustomizedVoiceJobResponse>()),
     ));
     #[cfg(not(feature = "avatars-voices"))]
     v.push(("GetCustomizedVoiceJobResponse", "avatars-voices", None));
@@ -1739,9 +1522,9 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetDefaultStorageLocationResponse",
         "media-assets",
-        Some(super::derive::<
-            ::ice_api::media_assets::GetDefaultStorageLocationResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::media_assets::GetDefaultStorageLocationResponse>(),
+        ),
     ));
     #[cfg(not(feature = "media-assets"))]
     v.push(("GetDefaultStorageLocationResponse", "media-assets", None));
@@ -1749,23 +1532,19 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetDemonstrationForCustomizedVoiceJobResponse",
         "avatars-voices",
-        Some(super::derive::<
-            ::ice_api::avatars_voices::GetDemonstrationForCustomizedVoiceJobResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::avatars_voices::GetDemonstrationForCustomizedVoiceJobResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "avatars-voices"))]
-    v.push((
-        "GetDemonstrationForCustomizedVoiceJobResponse",
-        "avatars-voices",
-        None,
-    ));
+    v.push(("GetDemonstrationForCustomizedVoiceJobResponse", "avatars-voices", None));
     #[cfg(feature = "media-processing")]
     v.push((
         "GetDynamicImageJobResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::GetDynamicImageJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_processing::GetDynamicImageJobResponse>()),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("GetDynamicImageJobResponse", "media-processing", None));
@@ -1773,9 +1552,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetEditingProjectResponse",
         "editing-projects",
-        Some(super::derive::<
-            ::ice_api::editing_projects::GetEditingProjectResponse,
-        >()),
+        Some(super::derive::<::ice_api::editing_projects::GetEditingProjectResponse>()),
     ));
     #[cfg(not(feature = "editing-projects"))]
     v.push(("GetEditingProjectResponse", "editing-projects", None));
@@ -1783,16 +1560,14 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetEditingProjectMaterialsResponse",
         "editing-projects",
-        Some(super::derive::<
-            ::ice_api::editing_projects::GetEditingProjectMaterialsResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::editing_projects::GetEditingProjectMaterialsResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "editing-projects"))]
-    v.push((
-        "GetEditingProjectMaterialsResponse",
-        "editing-projects",
-        None,
-    ));
+    v.push(("GetEditingProjectMaterialsResponse", "editing-projects", None));
     #[cfg(feature = "account")]
     v.push((
         "GetEventCallbackResponse",
@@ -1805,9 +1580,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetHotwordLibraryResponse",
         "media-ai",
-        Some(super::derive::<
-            ::ice_api::media_ai::GetHotwordLibraryResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_ai::GetHotwordLibraryResponse>()),
     ));
     #[cfg(not(feature = "media-ai"))]
     v.push(("GetHotwordLibraryResponse", "media-ai", None));
@@ -1817,15 +1590,16 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
         "live",
         Some(super::derive::<::ice_api::live::GetIpcDeviceInfoResponse>()),
     ));
-    #[cfg(not(feature = "live"))]
-    v.push(("GetIpcDeviceInfoResponse", "live", None));
+    #[cfg(not(feature = "live"))] v.push(("GetIpcDeviceInfoResponse", "live", None));
     #[cfg(feature = "editing-projects")]
     v.push((
         "GetLiveEditingIndexFileResponse",
         "editing-projects",
-        Some(super::derive::<
-            ::ice_api::editing_projects::GetLiveEditingIndexFileResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::editing_projects::GetLiveEditingIndexFileResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "editing-projects"))]
     v.push(("GetLiveEditingIndexFileResponse", "editing-projects", None));
@@ -1833,9 +1607,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetLiveEditingJobResponse",
         "editing-projects",
-        Some(super::derive::<
-            ::ice_api::editing_projects::GetLiveEditingJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::editing_projects::GetLiveEditingJobResponse>()),
     ));
     #[cfg(not(feature = "editing-projects"))]
     v.push(("GetLiveEditingJobResponse", "editing-projects", None));
@@ -1843,9 +1615,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetLivePackageChannelResponse",
         "live-package",
-        Some(super::derive::<
-            ::ice_api::live_package::GetLivePackageChannelResponse,
-        >()),
+        Some(super::derive::<::ice_api::live_package::GetLivePackageChannelResponse>()),
     ));
     #[cfg(not(feature = "live-package"))]
     v.push(("GetLivePackageChannelResponse", "live-package", None));
@@ -1853,9 +1623,11 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetLivePackageChannelGroupResponse",
         "live-package",
-        Some(super::derive::<
-            ::ice_api::live_package::GetLivePackageChannelGroupResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::live_package::GetLivePackageChannelGroupResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "live-package"))]
     v.push(("GetLivePackageChannelGroupResponse", "live-package", None));
@@ -1863,9 +1635,11 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetLivePackageOriginEndpointResponse",
         "live-package",
-        Some(super::derive::<
-            ::ice_api::live_package::GetLivePackageOriginEndpointResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::live_package::GetLivePackageOriginEndpointResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "live-package"))]
     v.push(("GetLivePackageOriginEndpointResponse", "live-package", None));
@@ -1875,15 +1649,12 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
         "live",
         Some(super::derive::<::ice_api::live::GetLiveRecordJobResponse>()),
     ));
-    #[cfg(not(feature = "live"))]
-    v.push(("GetLiveRecordJobResponse", "live", None));
+    #[cfg(not(feature = "live"))] v.push(("GetLiveRecordJobResponse", "live", None));
     #[cfg(feature = "live")]
     v.push((
         "GetLiveRecordTemplateResponse",
         "live",
-        Some(super::derive::<
-            ::ice_api::live::GetLiveRecordTemplateResponse,
-        >()),
+        Some(super::derive::<::ice_api::live::GetLiveRecordTemplateResponse>()),
     ));
     #[cfg(not(feature = "live"))]
     v.push(("GetLiveRecordTemplateResponse", "live", None));
@@ -1893,15 +1664,12 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
         "live",
         Some(super::derive::<::ice_api::live::GetLiveSnapshotJobResponse>()),
     ));
-    #[cfg(not(feature = "live"))]
-    v.push(("GetLiveSnapshotJobResponse", "live", None));
+    #[cfg(not(feature = "live"))] v.push(("GetLiveSnapshotJobResponse", "live", None));
     #[cfg(feature = "live")]
     v.push((
         "GetLiveSnapshotTemplateResponse",
         "live",
-        Some(super::derive::<
-            ::ice_api::live::GetLiveSnapshotTemplateResponse,
-        >()),
+        Some(super::derive::<::ice_api::live::GetLiveSnapshotTemplateResponse>()),
     ));
     #[cfg(not(feature = "live"))]
     v.push(("GetLiveSnapshotTemplateResponse", "live", None));
@@ -1911,15 +1679,12 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
         "live",
         Some(super::derive::<::ice_api::live::GetLiveTranscodeJobResponse>()),
     ));
-    #[cfg(not(feature = "live"))]
-    v.push(("GetLiveTranscodeJobResponse", "live", None));
+    #[cfg(not(feature = "live"))] v.push(("GetLiveTranscodeJobResponse", "live", None));
     #[cfg(feature = "live")]
     v.push((
         "GetLiveTranscodeTemplateResponse",
         "live",
-        Some(super::derive::<
-            ::ice_api::live::GetLiveTranscodeTemplateResponse,
-        >()),
+        Some(super::derive::<::ice_api::live::GetLiveTranscodeTemplateResponse>()),
     ));
     #[cfg(not(feature = "live"))]
     v.push(("GetLiveTranscodeTemplateResponse", "live", None));
@@ -1927,23 +1692,19 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetMediaConnectAvailableRegionResponse",
         "media-connect",
-        Some(super::derive::<
-            ::ice_api::media_connect::GetMediaConnectAvailableRegionResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::media_connect::GetMediaConnectAvailableRegionResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "media-connect"))]
-    v.push((
-        "GetMediaConnectAvailableRegionResponse",
-        "media-connect",
-        None,
-    ));
+    v.push(("GetMediaConnectAvailableRegionResponse", "media-connect", None));
     #[cfg(feature = "media-connect")]
     v.push((
         "GetMediaConnectFlowResponse",
         "media-connect",
-        Some(super::derive::<
-            ::ice_api::media_connect::GetMediaConnectFlowResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_connect::GetMediaConnectFlowResponse>()),
     ));
     #[cfg(not(feature = "media-connect"))]
     v.push(("GetMediaConnectFlowResponse", "media-connect", None));
@@ -1951,23 +1712,21 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetMediaConnectFlowAllOutputNameResponse",
         "media-connect",
-        Some(super::derive::<
-            ::ice_api::media_connect::GetMediaConnectFlowAllOutputNameResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::media_connect::GetMediaConnectFlowAllOutputNameResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "media-connect"))]
-    v.push((
-        "GetMediaConnectFlowAllOutputNameResponse",
-        "media-connect",
-        None,
-    ));
+    v.push(("GetMediaConnectFlowAllOutputNameResponse", "media-connect", None));
     #[cfg(feature = "media-connect")]
     v.push((
         "GetMediaConnectFlowInputResponse",
         "media-connect",
-        Some(super::derive::<
-            ::ice_api::media_connect::GetMediaConnectFlowInputResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::media_connect::GetMediaConnectFlowInputResponse>(),
+        ),
     ));
     #[cfg(not(feature = "media-connect"))]
     v.push(("GetMediaConnectFlowInputResponse", "media-connect", None));
@@ -1975,9 +1734,11 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetMediaConnectFlowOutputResponse",
         "media-connect",
-        Some(super::derive::<
-            ::ice_api::media_connect::GetMediaConnectFlowOutputResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::media_connect::GetMediaConnectFlowOutputResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "media-connect"))]
     v.push(("GetMediaConnectFlowOutputResponse", "media-connect", None));
@@ -1985,9 +1746,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetMediaConvertJobResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::GetMediaConvertJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_processing::GetMediaConvertJobResponse>()),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("GetMediaConvertJobResponse", "media-processing", None));
@@ -2003,9 +1762,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetMediaInfoJobResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::GetMediaInfoJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_processing::GetMediaInfoJobResponse>()),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("GetMediaInfoJobResponse", "media-processing", None));
@@ -2013,9 +1770,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetMediaLiveChannelResponse",
         "media-live",
-        Some(super::derive::<
-            ::ice_api::media_live::GetMediaLiveChannelResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_live::GetMediaLiveChannelResponse>()),
     ));
     #[cfg(not(feature = "media-live"))]
     v.push(("GetMediaLiveChannelResponse", "media-live", None));
@@ -2023,9 +1778,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetMediaLiveInputResponse",
         "media-live",
-        Some(super::derive::<
-            ::ice_api::media_live::GetMediaLiveInputResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_live::GetMediaLiveInputResponse>()),
     ));
     #[cfg(not(feature = "media-live"))]
     v.push(("GetMediaLiveInputResponse", "media-live", None));
@@ -2033,9 +1786,11 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetMediaLiveInputSecurityGroupResponse",
         "media-live",
-        Some(super::derive::<
-            ::ice_api::media_live::GetMediaLiveInputSecurityGroupResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::media_live::GetMediaLiveInputSecurityGroupResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "media-live"))]
     v.push(("GetMediaLiveInputSecurityGroupResponse", "media-live", None));
@@ -2043,9 +1798,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetMediaMarksResponse",
         "media-assets",
-        Some(super::derive::<
-            ::ice_api::media_assets::GetMediaMarksResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_assets::GetMediaMarksResponse>()),
     ));
     #[cfg(not(feature = "media-assets"))]
     v.push(("GetMediaMarksResponse", "media-assets", None));
@@ -2053,9 +1806,9 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetMediaProducingJobResponse",
         "media-production",
-        Some(super::derive::<
-            ::ice_api::media_production::GetMediaProducingJobResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::media_production::GetMediaProducingJobResponse>(),
+        ),
     ));
     #[cfg(not(feature = "media-production"))]
     v.push(("GetMediaProducingJobResponse", "media-production", None));
@@ -2063,9 +1816,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetPackageJobResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::GetPackageJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_processing::GetPackageJobResponse>()),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("GetPackageJobResponse", "media-processing", None));
@@ -2073,9 +1824,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetPipelineResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::GetPipelineResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_processing::GetPipelineResponse>()),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("GetPipelineResponse", "media-processing", None));
@@ -2093,15 +1842,12 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
         "broadcast",
         Some(super::derive::<::ice_api::broadcast::GetProgramResponse>()),
     ));
-    #[cfg(not(feature = "broadcast"))]
-    v.push(("GetProgramResponse", "broadcast", None));
+    #[cfg(not(feature = "broadcast"))] v.push(("GetProgramResponse", "broadcast", None));
     #[cfg(feature = "editing-projects")]
     v.push((
         "GetProjectExportJobResponse",
         "editing-projects",
-        Some(super::derive::<
-            ::ice_api::editing_projects::GetProjectExportJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::editing_projects::GetProjectExportJobResponse>()),
     ));
     #[cfg(not(feature = "editing-projects"))]
     v.push(("GetProjectExportJobResponse", "editing-projects", None));
@@ -2109,9 +1855,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetPublicMediaInfoResponse",
         "media-assets",
-        Some(super::derive::<
-            ::ice_api::media_assets::GetPublicMediaInfoResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_assets::GetPublicMediaInfoResponse>()),
     ));
     #[cfg(not(feature = "media-assets"))]
     v.push(("GetPublicMediaInfoResponse", "media-assets", None));
@@ -2119,9 +1863,11 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetSmartHandleJobResponse",
         "intelligent-production",
-        Some(super::derive::<
-            ::ice_api::intelligent_production::GetSmartHandleJobResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::intelligent_production::GetSmartHandleJobResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "intelligent-production"))]
     v.push(("GetSmartHandleJobResponse", "intelligent-production", None));
@@ -2129,9 +1875,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetSnapshotJobResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::GetSnapshotJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_processing::GetSnapshotJobResponse>()),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("GetSnapshotJobResponse", "media-processing", None));
@@ -2141,23 +1885,19 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
         "live",
         Some(super::derive::<::ice_api::live::GetSnapshotUrlsResponse>()),
     ));
-    #[cfg(not(feature = "live"))]
-    v.push(("GetSnapshotUrlsResponse", "live", None));
+    #[cfg(not(feature = "live"))] v.push(("GetSnapshotUrlsResponse", "live", None));
     #[cfg(feature = "broadcast")]
     v.push((
         "GetSourceResponse",
         "broadcast",
         Some(super::derive::<::ice_api::broadcast::GetSourceResponse>()),
     ));
-    #[cfg(not(feature = "broadcast"))]
-    v.push(("GetSourceResponse", "broadcast", None));
+    #[cfg(not(feature = "broadcast"))] v.push(("GetSourceResponse", "broadcast", None));
     #[cfg(feature = "broadcast")]
     v.push((
         "GetSourceLocationResponse",
         "broadcast",
-        Some(super::derive::<
-            ::ice_api::broadcast::GetSourceLocationResponse,
-        >()),
+        Some(super::derive::<::ice_api::broadcast::GetSourceLocationResponse>()),
     ));
     #[cfg(not(feature = "broadcast"))]
     v.push(("GetSourceLocationResponse", "broadcast", None));
@@ -2165,9 +1905,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetStorageListResponse",
         "media-assets",
-        Some(super::derive::<
-            ::ice_api::media_assets::GetStorageListResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_assets::GetStorageListResponse>()),
     ));
     #[cfg(not(feature = "media-assets"))]
     v.push(("GetStorageListResponse", "media-assets", None));
@@ -2177,15 +1915,12 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
         "live",
         Some(super::derive::<::ice_api::live::GetStreamTagListResponse>()),
     ));
-    #[cfg(not(feature = "live"))]
-    v.push(("GetStreamTagListResponse", "live", None));
+    #[cfg(not(feature = "live"))] v.push(("GetStreamTagListResponse", "live", None));
     #[cfg(feature = "media-processing")]
     v.push((
         "GetSystemTemplateResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::GetSystemTemplateResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_processing::GetSystemTemplateResponse>()),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("GetSystemTemplateResponse", "media-processing", None));
@@ -2193,9 +1928,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetTemplateResponse",
         "media-production",
-        Some(super::derive::<
-            ::ice_api::media_production::GetTemplateResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_production::GetTemplateResponse>()),
     ));
     #[cfg(not(feature = "media-production"))]
     v.push(("GetTemplateResponse", "media-production", None));
@@ -2203,9 +1936,9 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetTemplateMaterialsResponse",
         "media-production",
-        Some(super::derive::<
-            ::ice_api::media_production::GetTemplateMaterialsResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::media_production::GetTemplateMaterialsResponse>(),
+        ),
     ));
     #[cfg(not(feature = "media-production"))]
     v.push(("GetTemplateMaterialsResponse", "media-production", None));
@@ -2213,9 +1946,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetTemplateParamsResponse",
         "media-production",
-        Some(super::derive::<
-            ::ice_api::media_production::GetTemplateParamsResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_production::GetTemplateParamsResponse>()),
     ));
     #[cfg(not(feature = "media-production"))]
     v.push(("GetTemplateParamsResponse", "media-production", None));
@@ -2223,9 +1954,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetTranscodeJobResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::GetTranscodeJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_processing::GetTranscodeJobResponse>()),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("GetTranscodeJobResponse", "media-processing", None));
@@ -2233,9 +1962,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetUrlUploadInfosResponse",
         "media-assets",
-        Some(super::derive::<
-            ::ice_api::media_assets::GetUrlUploadInfosResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_assets::GetUrlUploadInfosResponse>()),
     ));
     #[cfg(not(feature = "media-assets"))]
     v.push(("GetUrlUploadInfosResponse", "media-assets", None));
@@ -2251,9 +1978,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetVodPackagingAssetResponse",
         "vod-packaging",
-        Some(super::derive::<
-            ::ice_api::vod_packaging::GetVodPackagingAssetResponse,
-        >()),
+        Some(super::derive::<::ice_api::vod_packaging::GetVodPackagingAssetResponse>()),
     ));
     #[cfg(not(feature = "vod-packaging"))]
     v.push(("GetVodPackagingAssetResponse", "vod-packaging", None));
@@ -2261,23 +1986,19 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetVodPackagingConfigurationResponse",
         "vod-packaging",
-        Some(super::derive::<
-            ::ice_api::vod_packaging::GetVodPackagingConfigurationResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::vod_packaging::GetVodPackagingConfigurationResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "vod-packaging"))]
-    v.push((
-        "GetVodPackagingConfigurationResponse",
-        "vod-packaging",
-        None,
-    ));
+    v.push(("GetVodPackagingConfigurationResponse", "vod-packaging", None));
     #[cfg(feature = "vod-packaging")]
     v.push((
         "GetVodPackagingGroupResponse",
         "vod-packaging",
-        Some(super::derive::<
-            ::ice_api::vod_packaging::GetVodPackagingGroupResponse,
-        >()),
+        Some(super::derive::<::ice_api::vod_packaging::GetVodPackagingGroupResponse>()),
     ));
     #[cfg(not(feature = "vod-packaging"))]
     v.push(("GetVodPackagingGroupResponse", "vod-packaging", None));
@@ -2285,9 +2006,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "GetWorkflowTaskResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::GetWorkflowTaskResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_processing::GetWorkflowTaskResponse>()),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("GetWorkflowTaskResponse", "media-processing", None));
@@ -2297,15 +2016,12 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
         "yike",
         Some(super::derive::<::ice_api::yike::GetYikeAIAppJobResponse>()),
     ));
-    #[cfg(not(feature = "yike"))]
-    v.push(("GetYikeAIAppJobResponse", "yike", None));
+    #[cfg(not(feature = "yike"))] v.push(("GetYikeAIAppJobResponse", "yike", None));
     #[cfg(feature = "yike")]
     v.push((
         "GetYikeAssetMediaInfoResponse",
         "yike",
-        Some(super::derive::<
-            ::ice_api::yike::GetYikeAssetMediaInfoResponse,
-        >()),
+        Some(super::derive::<::ice_api::yike::GetYikeAssetMediaInfoResponse>()),
     ));
     #[cfg(not(feature = "yike"))]
     v.push(("GetYikeAssetMediaInfoResponse", "yike", None));
@@ -2315,31 +2031,26 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
         "yike",
         Some(super::derive::<::ice_api::yike::GetYikeStoryboardJobResponse>()),
     ));
-    #[cfg(not(feature = "yike"))]
-    v.push(("GetYikeStoryboardJobResponse", "yike", None));
+    #[cfg(not(feature = "yike"))] v.push(("GetYikeStoryboardJobResponse", "yike", None));
     #[cfg(feature = "yike")]
     v.push((
         "GetYikeUserResponse",
         "yike",
         Some(super::derive::<::ice_api::yike::GetYikeUserResponse>()),
     ));
-    #[cfg(not(feature = "yike"))]
-    v.push(("GetYikeUserResponse", "yike", None));
+    #[cfg(not(feature = "yike"))] v.push(("GetYikeUserResponse", "yike", None));
     #[cfg(feature = "yike")]
     v.push((
         "GetYikeUserCreditResponse",
         "yike",
         Some(super::derive::<::ice_api::yike::GetYikeUserCreditResponse>()),
     ));
-    #[cfg(not(feature = "yike"))]
-    v.push(("GetYikeUserCreditResponse", "yike", None));
+    #[cfg(not(feature = "yike"))] v.push(("GetYikeUserCreditResponse", "yike", None));
     #[cfg(feature = "media-search")]
     v.push((
         "InsertMediaToSearchLibResponse",
         "media-search",
-        Some(super::derive::<
-            ::ice_api::media_search::InsertMediaToSearchLibResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_search::InsertMediaToSearchLibResponse>()),
     ));
     #[cfg(not(feature = "media-search"))]
     v.push(("InsertMediaToSearchLibResponse", "media-search", None));
@@ -2347,9 +2058,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListAIAgentDialoguesResponse",
         "ai-agent",
-        Some(super::derive::<
-            ::ice_api::ai_agent::ListAIAgentDialoguesResponse,
-        >()),
+        Some(super::derive::<::ice_api::ai_agent::ListAIAgentDialoguesResponse>()),
     ));
     #[cfg(not(feature = "ai-agent"))]
     v.push(("ListAIAgentDialoguesResponse", "ai-agent", None));
@@ -2357,9 +2066,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListAIAgentInstanceResponse",
         "ai-agent",
-        Some(super::derive::<
-            ::ice_api::ai_agent::ListAIAgentInstanceResponse,
-        >()),
+        Some(super::derive::<::ice_api::ai_agent::ListAIAgentInstanceResponse>()),
     ));
     #[cfg(not(feature = "ai-agent"))]
     v.push(("ListAIAgentInstanceResponse", "ai-agent", None));
@@ -2367,9 +2074,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListAIAgentPhoneNumberResponse",
         "ai-agent",
-        Some(super::derive::<
-            ::ice_api::ai_agent::ListAIAgentPhoneNumberResponse,
-        >()),
+        Some(super::derive::<::ice_api::ai_agent::ListAIAgentPhoneNumberResponse>()),
     ));
     #[cfg(not(feature = "ai-agent"))]
     v.push(("ListAIAgentPhoneNumberResponse", "ai-agent", None));
@@ -2377,9 +2082,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListAIAgentVoiceprintsResponse",
         "ai-agent",
-        Some(super::derive::<
-            ::ice_api::ai_agent::ListAIAgentVoiceprintsResponse,
-        >()),
+        Some(super::derive::<::ice_api::ai_agent::ListAIAgentVoiceprintsResponse>()),
     ));
     #[cfg(not(feature = "ai-agent"))]
     v.push(("ListAIAgentVoiceprintsResponse", "ai-agent", None));
@@ -2387,9 +2090,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListAdInsertionsResponse",
         "broadcast",
-        Some(super::derive::<
-            ::ice_api::broadcast::ListAdInsertionsResponse,
-        >()),
+        Some(super::derive::<::ice_api::broadcast::ListAdInsertionsResponse>()),
     ));
     #[cfg(not(feature = "broadcast"))]
     v.push(("ListAdInsertionsResponse", "broadcast", None));
@@ -2399,15 +2100,12 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
         "broadcast",
         Some(super::derive::<::ice_api::broadcast::ListAlertsResponse>()),
     ));
-    #[cfg(not(feature = "broadcast"))]
-    v.push(("ListAlertsResponse", "broadcast", None));
+    #[cfg(not(feature = "broadcast"))] v.push(("ListAlertsResponse", "broadcast", None));
     #[cfg(feature = "media-assets")]
     v.push((
         "ListAllPublicMediaTagsResponse",
         "media-assets",
-        Some(super::derive::<
-            ::ice_api::media_assets::ListAllPublicMediaTagsResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_assets::ListAllPublicMediaTagsResponse>()),
     ));
     #[cfg(not(feature = "media-assets"))]
     v.push(("ListAllPublicMediaTagsResponse", "media-assets", None));
@@ -2415,9 +2113,9 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListAvatarTrainingJobsResponse",
         "avatars-voices",
-        Some(super::derive::<
-            ::ice_api::avatars_voices::ListAvatarTrainingJobsResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::avatars_voices::ListAvatarTrainingJobsResponse>(),
+        ),
     ));
     #[cfg(not(feature = "avatars-voices"))]
     v.push(("ListAvatarTrainingJobsResponse", "avatars-voices", None));
@@ -2425,9 +2123,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListAvatarsResponse",
         "avatars-voices",
-        Some(super::derive::<
-            ::ice_api::avatars_voices::ListAvatarsResponse,
-        >()),
+        Some(super::derive::<::ice_api::avatars_voices::ListAvatarsResponse>()),
     ));
     #[cfg(not(feature = "avatars-voices"))]
     v.push(("ListAvatarsResponse", "avatars-voices", None));
@@ -2435,23 +2131,19 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListBatchMediaProducingJobsResponse",
         "media-production",
-        Some(super::derive::<
-            ::ice_api::media_production::ListBatchMediaProducingJobsResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::media_production::ListBatchMediaProducingJobsResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "media-production"))]
-    v.push((
-        "ListBatchMediaProducingJobsResponse",
-        "media-production",
-        None,
-    ));
+    v.push(("ListBatchMediaProducingJobsResponse", "media-production", None));
     #[cfg(feature = "broadcast")]
     v.push((
         "ListChannelAlertsResponse",
         "broadcast",
-        Some(super::derive::<
-            ::ice_api::broadcast::ListChannelAlertsResponse,
-        >()),
+        Some(super::derive::<::ice_api::broadcast::ListChannelAlertsResponse>()),
     ));
     #[cfg(not(feature = "broadcast"))]
     v.push(("ListChannelAlertsResponse", "broadcast", None));
@@ -2467,9 +2159,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListCustomTemplatesResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::ListCustomTemplatesResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_processing::ListCustomTemplatesResponse>()),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("ListCustomTemplatesResponse", "media-processing", None));
@@ -2477,9 +2167,9 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListCustomizedVoiceJobsResponse",
         "avatars-voices",
-        Some(super::derive::<
-            ::ice_api::avatars_voices::ListCustomizedVoiceJobsResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::avatars_voices::ListCustomizedVoiceJobsResponse>(),
+        ),
     ));
     #[cfg(not(feature = "avatars-voices"))]
     v.push(("ListCustomizedVoiceJobsResponse", "avatars-voices", None));
@@ -2487,9 +2177,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListCustomizedVoicesResponse",
         "avatars-voices",
-        Some(super::derive::<
-            ::ice_api::avatars_voices::ListCustomizedVoicesResponse,
-        >()),
+        Some(super::derive::<::ice_api::avatars_voices::ListCustomizedVoicesResponse>()),
     ));
     #[cfg(not(feature = "avatars-voices"))]
     v.push(("ListCustomizedVoicesResponse", "avatars-voices", None));
@@ -2499,23 +2187,21 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
         "media-ai",
         Some(super::derive::<::ice_api::media_ai::ListDNADBResponse>()),
     ));
-    #[cfg(not(feature = "media-ai"))]
-    v.push(("ListDNADBResponse", "media-ai", None));
+    #[cfg(not(feature = "media-ai"))] v.push(("ListDNADBResponse", "media-ai", None));
     #[cfg(feature = "media-ai")]
     v.push((
         "ListDNAFilesResponse",
         "media-ai",
         Some(super::derive::<::ice_api::media_ai::ListDNAFilesResponse>()),
     ));
-    #[cfg(not(feature = "media-ai"))]
-    v.push(("ListDNAFilesResponse", "media-ai", None));
+    #[cfg(not(feature = "media-ai"))] v.push(("ListDNAFilesResponse", "media-ai", None));
     #[cfg(feature = "media-processing")]
     v.push((
         "ListDynamicImageJobsResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::ListDynamicImageJobsResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::media_processing::ListDynamicImageJobsResponse>(),
+        ),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("ListDynamicImageJobsResponse", "media-processing", None));
@@ -2523,9 +2209,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListEditingProjectsResponse",
         "editing-projects",
-        Some(super::derive::<
-            ::ice_api::editing_projects::ListEditingProjectsResponse,
-        >()),
+        Some(super::derive::<::ice_api::editing_projects::ListEditingProjectsResponse>()),
     ));
     #[cfg(not(feature = "editing-projects"))]
     v.push(("ListEditingProjectsResponse", "editing-projects", None));
@@ -2533,9 +2217,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListHotwordLibrariesResponse",
         "media-ai",
-        Some(super::derive::<
-            ::ice_api::media_ai::ListHotwordLibrariesResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_ai::ListHotwordLibrariesResponse>()),
     ));
     #[cfg(not(feature = "media-ai"))]
     v.push(("ListHotwordLibrariesResponse", "media-ai", None));
@@ -2543,9 +2225,11 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListLivePackageChannelGroupsResponse",
         "live-package",
-        Some(super::derive::<
-            ::ice_api::live_package::ListLivePackageChannelGroupsResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::live_package::ListLivePackageChannelGroupsResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "live-package"))]
     v.push(("ListLivePackageChannelGroupsResponse", "live-package", None));
@@ -2553,9 +2237,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListLivePackageChannelsResponse",
         "live-package",
-        Some(super::derive::<
-            ::ice_api::live_package::ListLivePackageChannelsResponse,
-        >()),
+        Some(super::derive::<::ice_api::live_package::ListLivePackageChannelsResponse>()),
     ));
     #[cfg(not(feature = "live-package"))]
     v.push(("ListLivePackageChannelsResponse", "live-package", None));
@@ -2563,39 +2245,33 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListLivePackageOriginEndpointsResponse",
         "live-package",
-        Some(super::derive::<
-            ::ice_api::live_package::ListLivePackageOriginEndpointsResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::live_package::ListLivePackageOriginEndpointsResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "live-package"))]
-    v.push((
-        "ListLivePackageOriginEndpointsResponse",
-        "live-package",
-        None,
-    ));
+    v.push(("ListLivePackageOriginEndpointsResponse", "live-package", None));
     #[cfg(feature = "live")]
     v.push((
         "ListLiveRecordFilesResponse",
         "live",
         Some(super::derive::<::ice_api::live::ListLiveRecordFilesResponse>()),
     ));
-    #[cfg(not(feature = "live"))]
-    v.push(("ListLiveRecordFilesResponse", "live", None));
+    #[cfg(not(feature = "live"))] v.push(("ListLiveRecordFilesResponse", "live", None));
     #[cfg(feature = "live")]
     v.push((
         "ListLiveRecordJobsResponse",
         "live",
         Some(super::derive::<::ice_api::live::ListLiveRecordJobsResponse>()),
     ));
-    #[cfg(not(feature = "live"))]
-    v.push(("ListLiveRecordJobsResponse", "live", None));
+    #[cfg(not(feature = "live"))] v.push(("ListLiveRecordJobsResponse", "live", None));
     #[cfg(feature = "live")]
     v.push((
         "ListLiveRecordTemplatesResponse",
         "live",
-        Some(super::derive::<
-            ::ice_api::live::ListLiveRecordTemplatesResponse,
-        >()),
+        Some(super::derive::<::ice_api::live::ListLiveRecordTemplatesResponse>()),
     ));
     #[cfg(not(feature = "live"))]
     v.push(("ListLiveRecordTemplatesResponse", "live", None));
@@ -2603,9 +2279,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListLiveSnapshotFilesResponse",
         "live",
-        Some(super::derive::<
-            ::ice_api::live::ListLiveSnapshotFilesResponse,
-        >()),
+        Some(super::derive::<::ice_api::live::ListLiveSnapshotFilesResponse>()),
     ));
     #[cfg(not(feature = "live"))]
     v.push(("ListLiveSnapshotFilesResponse", "live", None));
@@ -2615,15 +2289,12 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
         "live",
         Some(super::derive::<::ice_api::live::ListLiveSnapshotJobsResponse>()),
     ));
-    #[cfg(not(feature = "live"))]
-    v.push(("ListLiveSnapshotJobsResponse", "live", None));
+    #[cfg(not(feature = "live"))] v.push(("ListLiveSnapshotJobsResponse", "live", None));
     #[cfg(feature = "live")]
     v.push((
         "ListLiveSnapshotTemplatesResponse",
         "live",
-        Some(super::derive::<
-            ::ice_api::live::ListLiveSnapshotTemplatesResponse,
-        >()),
+        Some(super::derive::<::ice_api::live::ListLiveSnapshotTemplatesResponse>()),
     ));
     #[cfg(not(feature = "live"))]
     v.push(("ListLiveSnapshotTemplatesResponse", "live", None));
@@ -2631,9 +2302,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListLiveTranscodeJobsResponse",
         "live",
-        Some(super::derive::<
-            ::ice_api::live::ListLiveTranscodeJobsResponse,
-        >()),
+        Some(super::derive::<::ice_api::live::ListLiveTranscodeJobsResponse>()),
     ));
     #[cfg(not(feature = "live"))]
     v.push(("ListLiveTranscodeJobsResponse", "live", None));
@@ -2641,9 +2310,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListLiveTranscodeTemplatesResponse",
         "live",
-        Some(super::derive::<
-            ::ice_api::live::ListLiveTranscodeTemplatesResponse,
-        >()),
+        Some(super::derive::<::ice_api::live::ListLiveTranscodeTemplatesResponse>()),
     ));
     #[cfg(not(feature = "live"))]
     v.push(("ListLiveTranscodeTemplatesResponse", "live", None));
@@ -2651,9 +2318,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListMediaBasicInfosResponse",
         "media-assets",
-        Some(super::derive::<
-            ::ice_api::media_assets::ListMediaBasicInfosResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_assets::ListMediaBasicInfosResponse>()),
     ));
     #[cfg(not(feature = "media-assets"))]
     v.push(("ListMediaBasicInfosResponse", "media-assets", None));
@@ -2661,9 +2326,9 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListMediaConvertJobsResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::ListMediaConvertJobsResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::media_processing::ListMediaConvertJobsResponse>(),
+        ),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("ListMediaConvertJobsResponse", "media-processing", None));
@@ -2671,9 +2336,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListMediaInfoJobsResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::ListMediaInfoJobsResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_processing::ListMediaInfoJobsResponse>()),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("ListMediaInfoJobsResponse", "media-processing", None));
@@ -2681,9 +2344,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListMediaLiveChannelsResponse",
         "media-live",
-        Some(super::derive::<
-            ::ice_api::media_live::ListMediaLiveChannelsResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_live::ListMediaLiveChannelsResponse>()),
     ));
     #[cfg(not(feature = "media-live"))]
     v.push(("ListMediaLiveChannelsResponse", "media-live", None));
@@ -2691,23 +2352,19 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListMediaLiveInputSecurityGroupsResponse",
         "media-live",
-        Some(super::derive::<
-            ::ice_api::media_live::ListMediaLiveInputSecurityGroupsResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::media_live::ListMediaLiveInputSecurityGroupsResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "media-live"))]
-    v.push((
-        "ListMediaLiveInputSecurityGroupsResponse",
-        "media-live",
-        None,
-    ));
+    v.push(("ListMediaLiveInputSecurityGroupsResponse", "media-live", None));
     #[cfg(feature = "media-live")]
     v.push((
         "ListMediaLiveInputsResponse",
         "media-live",
-        Some(super::derive::<
-            ::ice_api::media_live::ListMediaLiveInputsResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_live::ListMediaLiveInputsResponse>()),
     ));
     #[cfg(not(feature = "media-live"))]
     v.push(("ListMediaLiveInputsResponse", "media-live", None));
@@ -2715,9 +2372,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListMediaMarksResponse",
         "media-assets",
-        Some(super::derive::<
-            ::ice_api::media_assets::ListMediaMarksResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_assets::ListMediaMarksResponse>()),
     ));
     #[cfg(not(feature = "media-assets"))]
     v.push(("ListMediaMarksResponse", "media-assets", None));
@@ -2725,9 +2380,11 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListMediaProducingJobsResponse",
         "media-production",
-        Some(super::derive::<
-            ::ice_api::media_production::ListMediaProducingJobsResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::media_production::ListMediaProducingJobsResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "media-production"))]
     v.push(("ListMediaProducingJobsResponse", "media-production", None));
@@ -2735,9 +2392,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListPackageJobsResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::ListPackageJobsResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_processing::ListPackageJobsResponse>()),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("ListPackageJobsResponse", "media-processing", None));
@@ -2745,9 +2400,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListPipelinesResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::ListPipelinesResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_processing::ListPipelinesResponse>()),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("ListPipelinesResponse", "media-processing", None));
@@ -2763,9 +2416,9 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListPublicMediaBasicInfosResponse",
         "media-assets",
-        Some(super::derive::<
-            ::ice_api::media_assets::ListPublicMediaBasicInfosResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::media_assets::ListPublicMediaBasicInfosResponse>(),
+        ),
     ));
     #[cfg(not(feature = "media-assets"))]
     v.push(("ListPublicMediaBasicInfosResponse", "media-assets", None));
@@ -2773,9 +2426,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListRecognitionEntitiesResponse",
         "media-search",
-        Some(super::derive::<
-            ::ice_api::media_search::ListRecognitionEntitiesResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_search::ListRecognitionEntitiesResponse>()),
     ));
     #[cfg(not(feature = "media-search"))]
     v.push(("ListRecognitionEntitiesResponse", "media-search", None));
@@ -2783,9 +2434,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListRecognitionLibsResponse",
         "media-search",
-        Some(super::derive::<
-            ::ice_api::media_search::ListRecognitionLibsResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_search::ListRecognitionLibsResponse>()),
     ));
     #[cfg(not(feature = "media-search"))]
     v.push(("ListRecognitionLibsResponse", "media-search", None));
@@ -2793,9 +2442,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListRecognitionSamplesResponse",
         "media-search",
-        Some(super::derive::<
-            ::ice_api::media_search::ListRecognitionSamplesResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_search::ListRecognitionSamplesResponse>()),
     ));
     #[cfg(not(feature = "media-search"))]
     v.push(("ListRecognitionSamplesResponse", "media-search", None));
@@ -2811,9 +2458,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListSearchLibResponse",
         "media-search",
-        Some(super::derive::<
-            ::ice_api::media_search::ListSearchLibResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_search::ListSearchLibResponse>()),
     ));
     #[cfg(not(feature = "media-search"))]
     v.push(("ListSearchLibResponse", "media-search", None));
@@ -2821,9 +2466,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListSmartJobsResponse",
         "intelligent-production",
-        Some(super::derive::<
-            ::ice_api::intelligent_production::ListSmartJobsResponse,
-        >()),
+        Some(super::derive::<::ice_api::intelligent_production::ListSmartJobsResponse>()),
     ));
     #[cfg(not(feature = "intelligent-production"))]
     v.push(("ListSmartJobsResponse", "intelligent-production", None));
@@ -2831,9 +2474,11 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListSmartSysAvatarModelsResponse",
         "avatars-voices",
-        Some(super::derive::<
-            ::ice_api::avatars_voices::ListSmartSysAvatarModelsResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::avatars_voices::ListSmartSysAvatarModelsResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "avatars-voices"))]
     v.push(("ListSmartSysAvatarModelsResponse", "avatars-voices", None));
@@ -2841,9 +2486,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListSmartVoiceGroupsResponse",
         "avatars-voices",
-        Some(super::derive::<
-            ::ice_api::avatars_voices::ListSmartVoiceGroupsResponse,
-        >()),
+        Some(super::derive::<::ice_api::avatars_voices::ListSmartVoiceGroupsResponse>()),
     ));
     #[cfg(not(feature = "avatars-voices"))]
     v.push(("ListSmartVoiceGroupsResponse", "avatars-voices", None));
@@ -2851,9 +2494,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListSnapshotJobsResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::ListSnapshotJobsResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_processing::ListSnapshotJobsResponse>()),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("ListSnapshotJobsResponse", "media-processing", None));
@@ -2861,9 +2502,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListSourceLocationsResponse",
         "broadcast",
-        Some(super::derive::<
-            ::ice_api::broadcast::ListSourceLocationsResponse,
-        >()),
+        Some(super::derive::<::ice_api::broadcast::ListSourceLocationsResponse>()),
     ));
     #[cfg(not(feature = "broadcast"))]
     v.push(("ListSourceLocationsResponse", "broadcast", None));
@@ -2879,9 +2518,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListSystemTemplatesResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::ListSystemTemplatesResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_processing::ListSystemTemplatesResponse>()),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("ListSystemTemplatesResponse", "media-processing", None));
@@ -2889,9 +2526,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListTemplatesResponse",
         "media-production",
-        Some(super::derive::<
-            ::ice_api::media_production::ListTemplatesResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_production::ListTemplatesResponse>()),
     ));
     #[cfg(not(feature = "media-production"))]
     v.push(("ListTemplatesResponse", "media-production", None));
@@ -2899,9 +2534,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListTranscodeJobsResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::ListTranscodeJobsResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_processing::ListTranscodeJobsResponse>()),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("ListTranscodeJobsResponse", "media-processing", None));
@@ -2909,9 +2542,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListVodPackagingAssetsResponse",
         "vod-packaging",
-        Some(super::derive::<
-            ::ice_api::vod_packaging::ListVodPackagingAssetsResponse,
-        >()),
+        Some(super::derive::<::ice_api::vod_packaging::ListVodPackagingAssetsResponse>()),
     ));
     #[cfg(not(feature = "vod-packaging"))]
     v.push(("ListVodPackagingAssetsResponse", "vod-packaging", None));
@@ -2919,23 +2550,19 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListVodPackagingConfigurationsResponse",
         "vod-packaging",
-        Some(super::derive::<
-            ::ice_api::vod_packaging::ListVodPackagingConfigurationsResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::vod_packaging::ListVodPackagingConfigurationsResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "vod-packaging"))]
-    v.push((
-        "ListVodPackagingConfigurationsResponse",
-        "vod-packaging",
-        None,
-    ));
+    v.push(("ListVodPackagingConfigurationsResponse", "vod-packaging", None));
     #[cfg(feature = "vod-packaging")]
     v.push((
         "ListVodPackagingGroupsResponse",
         "vod-packaging",
-        Some(super::derive::<
-            ::ice_api::vod_packaging::ListVodPackagingGroupsResponse,
-        >()),
+        Some(super::derive::<::ice_api::vod_packaging::ListVodPackagingGroupsResponse>()),
     ));
     #[cfg(not(feature = "vod-packaging"))]
     v.push(("ListVodPackagingGroupsResponse", "vod-packaging", None));
@@ -2943,9 +2570,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ListWorkflowTasksResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::ListWorkflowTasksResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_processing::ListWorkflowTasksResponse>()),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("ListWorkflowTasksResponse", "media-processing", None));
@@ -2955,45 +2580,38 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
         "yike",
         Some(super::derive::<::ice_api::yike::ListYikeAssetFoldersResponse>()),
     ));
-    #[cfg(not(feature = "yike"))]
-    v.push(("ListYikeAssetFoldersResponse", "yike", None));
+    #[cfg(not(feature = "yike"))] v.push(("ListYikeAssetFoldersResponse", "yike", None));
     #[cfg(feature = "yike")]
     v.push((
         "ListYikeProductionsResponse",
         "yike",
         Some(super::derive::<::ice_api::yike::ListYikeProductionsResponse>()),
     ));
-    #[cfg(not(feature = "yike"))]
-    v.push(("ListYikeProductionsResponse", "yike", None));
+    #[cfg(not(feature = "yike"))] v.push(("ListYikeProductionsResponse", "yike", None));
     #[cfg(feature = "media-connect")]
     v.push((
         "OpenMediaConnectFlowFailoverResponse",
         "media-connect",
-        Some(super::derive::<
-            ::ice_api::media_connect::OpenMediaConnectFlowFailoverResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::media_connect::OpenMediaConnectFlowFailoverResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "media-connect"))]
-    v.push((
-        "OpenMediaConnectFlowFailoverResponse",
-        "media-connect",
-        None,
-    ));
+    v.push(("OpenMediaConnectFlowFailoverResponse", "media-connect", None));
     #[cfg(feature = "yike")]
     v.push((
         "PrecheckYikeAIAppJobResponse",
         "yike",
         Some(super::derive::<::ice_api::yike::PrecheckYikeAIAppJobResponse>()),
     ));
-    #[cfg(not(feature = "yike"))]
-    v.push(("PrecheckYikeAIAppJobResponse", "yike", None));
+    #[cfg(not(feature = "yike"))] v.push(("PrecheckYikeAIAppJobResponse", "yike", None));
     #[cfg(feature = "media-ai")]
     v.push((
         "QueryCopyrightExtractJobResponse",
         "media-ai",
-        Some(super::derive::<
-            ::ice_api::media_ai::QueryCopyrightExtractJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_ai::QueryCopyrightExtractJobResponse>()),
     ));
     #[cfg(not(feature = "media-ai"))]
     v.push(("QueryCopyrightExtractJobResponse", "media-ai", None));
@@ -3001,9 +2619,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "QueryCopyrightJobListResponse",
         "media-ai",
-        Some(super::derive::<
-            ::ice_api::media_ai::QueryCopyrightJobListResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_ai::QueryCopyrightJobListResponse>()),
     ));
     #[cfg(not(feature = "media-ai"))]
     v.push(("QueryCopyrightJobListResponse", "media-ai", None));
@@ -3019,31 +2635,26 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "QueryIProductionJobResponse",
         "intelligent-production",
-        Some(super::derive::<
-            ::ice_api::intelligent_production::QueryIProductionJobResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::intelligent_production::QueryIProductionJobResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "intelligent-production"))]
-    v.push((
-        "QueryIProductionJobResponse",
-        "intelligent-production",
-        None,
-    ));
+    v.push(("QueryIProductionJobResponse", "intelligent-production", None));
     #[cfg(feature = "live")]
     v.push((
         "QueryIpcQuotaResponse",
         "live",
         Some(super::derive::<::ice_api::live::QueryIpcQuotaResponse>()),
     ));
-    #[cfg(not(feature = "live"))]
-    v.push(("QueryIpcQuotaResponse", "live", None));
+    #[cfg(not(feature = "live"))] v.push(("QueryIpcQuotaResponse", "live", None));
     #[cfg(feature = "media-ai")]
     v.push((
         "QueryMediaCensorJobDetailResponse",
         "media-ai",
-        Some(super::derive::<
-            ::ice_api::media_ai::QueryMediaCensorJobDetailResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_ai::QueryMediaCensorJobDetailResponse>()),
     ));
     #[cfg(not(feature = "media-ai"))]
     v.push(("QueryMediaCensorJobDetailResponse", "media-ai", None));
@@ -3051,9 +2662,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "QueryMediaCensorJobListResponse",
         "media-ai",
-        Some(super::derive::<
-            ::ice_api::media_ai::QueryMediaCensorJobListResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_ai::QueryMediaCensorJobListResponse>()),
     ));
     #[cfg(not(feature = "media-ai"))]
     v.push(("QueryMediaCensorJobListResponse", "media-ai", None));
@@ -3061,9 +2670,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "QueryMediaIndexJobResponse",
         "media-search",
-        Some(super::derive::<
-            ::ice_api::media_search::QueryMediaIndexJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_search::QueryMediaIndexJobResponse>()),
     ));
     #[cfg(not(feature = "media-search"))]
     v.push(("QueryMediaIndexJobResponse", "media-search", None));
@@ -3071,9 +2678,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "QuerySearchIndexResponse",
         "media-search",
-        Some(super::derive::<
-            ::ice_api::media_search::QuerySearchIndexResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_search::QuerySearchIndexResponse>()),
     ));
     #[cfg(not(feature = "media-search"))]
     v.push(("QuerySearchIndexResponse", "media-search", None));
@@ -3081,9 +2686,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "QuerySearchLibResponse",
         "media-search",
-        Some(super::derive::<
-            ::ice_api::media_search::QuerySearchLibResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_search::QuerySearchLibResponse>()),
     ));
     #[cfg(not(feature = "media-search"))]
     v.push(("QuerySearchLibResponse", "media-search", None));
@@ -3099,9 +2702,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "QueryTraceAbJobListResponse",
         "media-ai",
-        Some(super::derive::<
-            ::ice_api::media_ai::QueryTraceAbJobListResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_ai::QueryTraceAbJobListResponse>()),
     ));
     #[cfg(not(feature = "media-ai"))]
     v.push(("QueryTraceAbJobListResponse", "media-ai", None));
@@ -3109,9 +2710,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "QueryTraceExtractJobResponse",
         "media-ai",
-        Some(super::derive::<
-            ::ice_api::media_ai::QueryTraceExtractJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_ai::QueryTraceExtractJobResponse>()),
     ));
     #[cfg(not(feature = "media-ai"))]
     v.push(("QueryTraceExtractJobResponse", "media-ai", None));
@@ -3119,9 +2718,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "QueryTraceM3u8JobListResponse",
         "media-ai",
-        Some(super::derive::<
-            ::ice_api::media_ai::QueryTraceM3u8JobListResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_ai::QueryTraceM3u8JobListResponse>()),
     ));
     #[cfg(not(feature = "media-ai"))]
     v.push(("QueryTraceM3u8JobListResponse", "media-ai", None));
@@ -3129,9 +2726,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "QueryVideoCognitionJobResponse",
         "media-ai",
-        Some(super::derive::<
-            ::ice_api::media_ai::QueryVideoCognitionJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_ai::QueryVideoCognitionJobResponse>()),
     ));
     #[cfg(not(feature = "media-ai"))]
     v.push(("QueryVideoCognitionJobResponse", "media-ai", None));
@@ -3139,9 +2734,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "RefreshUploadMediaResponse",
         "media-assets",
-        Some(super::derive::<
-            ::ice_api::media_assets::RefreshUploadMediaResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_assets::RefreshUploadMediaResponse>()),
     ));
     #[cfg(not(feature = "media-assets"))]
     v.push(("RefreshUploadMediaResponse", "media-assets", None));
@@ -3149,9 +2742,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "RegisterMediaInfoResponse",
         "media-assets",
-        Some(super::derive::<
-            ::ice_api::media_assets::RegisterMediaInfoResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_assets::RegisterMediaInfoResponse>()),
     ));
     #[cfg(not(feature = "media-assets"))]
     v.push(("RegisterMediaInfoResponse", "media-assets", None));
@@ -3161,15 +2752,12 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
         "live",
         Some(super::derive::<::ice_api::live::RegisterMediaStreamResponse>()),
     ));
-    #[cfg(not(feature = "live"))]
-    v.push(("RegisterMediaStreamResponse", "live", None));
+    #[cfg(not(feature = "live"))] v.push(("RegisterMediaStreamResponse", "live", None));
     #[cfg(feature = "yike")]
     v.push((
         "RegisterYikeAssetMediaInfoResponse",
         "yike",
-        Some(super::derive::<
-            ::ice_api::yike::RegisterYikeAssetMediaInfoResponse,
-        >()),
+        Some(super::derive::<::ice_api::yike::RegisterYikeAssetMediaInfoResponse>()),
     ));
     #[cfg(not(feature = "yike"))]
     v.push(("RegisterYikeAssetMediaInfoResponse", "yike", None));
@@ -3177,23 +2765,19 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "ResumeMediaConnectFlowOutputResponse",
         "media-connect",
-        Some(super::derive::<
-            ::ice_api::media_connect::ResumeMediaConnectFlowOutputResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::media_connect::ResumeMediaConnectFlowOutputResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "media-connect"))]
-    v.push((
-        "ResumeMediaConnectFlowOutputResponse",
-        "media-connect",
-        None,
-    ));
+    v.push(("ResumeMediaConnectFlowOutputResponse", "media-connect", None));
     #[cfg(feature = "yike")]
     v.push((
         "ResumeYikeStoryboardJobResponse",
         "yike",
-        Some(super::derive::<
-            ::ice_api::yike::ResumeYikeStoryboardJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::yike::ResumeYikeStoryboardJobResponse>()),
     ));
     #[cfg(not(feature = "yike"))]
     v.push(("ResumeYikeStoryboardJobResponse", "yike", None));
@@ -3201,9 +2785,9 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SearchEditingProjectResponse",
         "editing-projects",
-        Some(super::derive::<
-            ::ice_api::editing_projects::SearchEditingProjectResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::editing_projects::SearchEditingProjectResponse>(),
+        ),
     ));
     #[cfg(not(feature = "editing-projects"))]
     v.push(("SearchEditingProjectResponse", "editing-projects", None));
@@ -3211,9 +2795,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SearchIndexJobRerunResponse",
         "media-search",
-        Some(super::derive::<
-            ::ice_api::media_search::SearchIndexJobRerunResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_search::SearchIndexJobRerunResponse>()),
     ));
     #[cfg(not(feature = "media-search"))]
     v.push(("SearchIndexJobRerunResponse", "media-search", None));
@@ -3229,9 +2811,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SearchMediaByAILabelResponse",
         "media-search",
-        Some(super::derive::<
-            ::ice_api::media_search::SearchMediaByAILabelResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_search::SearchMediaByAILabelResponse>()),
     ));
     #[cfg(not(feature = "media-search"))]
     v.push(("SearchMediaByAILabelResponse", "media-search", None));
@@ -3239,9 +2819,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SearchMediaByFaceResponse",
         "media-search",
-        Some(super::derive::<
-            ::ice_api::media_search::SearchMediaByFaceResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_search::SearchMediaByFaceResponse>()),
     ));
     #[cfg(not(feature = "media-search"))]
     v.push(("SearchMediaByFaceResponse", "media-search", None));
@@ -3249,9 +2827,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SearchMediaByHybridResponse",
         "media-search",
-        Some(super::derive::<
-            ::ice_api::media_search::SearchMediaByHybridResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_search::SearchMediaByHybridResponse>()),
     ));
     #[cfg(not(feature = "media-search"))]
     v.push(("SearchMediaByHybridResponse", "media-search", None));
@@ -3259,9 +2835,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SearchMediaByMultimodalResponse",
         "media-search",
-        Some(super::derive::<
-            ::ice_api::media_search::SearchMediaByMultimodalResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_search::SearchMediaByMultimodalResponse>()),
     ));
     #[cfg(not(feature = "media-search"))]
     v.push(("SearchMediaByMultimodalResponse", "media-search", None));
@@ -3269,9 +2843,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SearchMediaClipByFaceResponse",
         "media-search",
-        Some(super::derive::<
-            ::ice_api::media_search::SearchMediaClipByFaceResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_search::SearchMediaClipByFaceResponse>()),
     ));
     #[cfg(not(feature = "media-search"))]
     v.push(("SearchMediaClipByFaceResponse", "media-search", None));
@@ -3279,9 +2851,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SearchPublicMediaInfoResponse",
         "media-search",
-        Some(super::derive::<
-            ::ice_api::media_search::SearchPublicMediaInfoResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_search::SearchPublicMediaInfoResponse>()),
     ));
     #[cfg(not(feature = "media-search"))]
     v.push(("SearchPublicMediaInfoResponse", "media-search", None));
@@ -3289,9 +2859,9 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SendAIAgentDataChannelMessageResponse",
         "ai-agent",
-        Some(super::derive::<
-            ::ice_api::ai_agent::SendAIAgentDataChannelMessageResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::ai_agent::SendAIAgentDataChannelMessageResponse>(),
+        ),
     ));
     #[cfg(not(feature = "ai-agent"))]
     v.push(("SendAIAgentDataChannelMessageResponse", "ai-agent", None));
@@ -3299,9 +2869,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SendAIAgentSpeechResponse",
         "ai-agent",
-        Some(super::derive::<
-            ::ice_api::ai_agent::SendAIAgentSpeechResponse,
-        >()),
+        Some(super::derive::<::ice_api::ai_agent::SendAIAgentSpeechResponse>()),
     ));
     #[cfg(not(feature = "ai-agent"))]
     v.push(("SendAIAgentSpeechResponse", "ai-agent", None));
@@ -3317,9 +2885,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SendLiveSnapshotJobCommandResponse",
         "live",
-        Some(super::derive::<
-            ::ice_api::live::SendLiveSnapshotJobCommandResponse,
-        >()),
+        Some(super::derive::<::ice_api::live::SendLiveSnapshotJobCommandResponse>()),
     ));
     #[cfg(not(feature = "live"))]
     v.push(("SendLiveSnapshotJobCommandResponse", "live", None));
@@ -3327,9 +2893,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SendLiveTranscodeJobCommandResponse",
         "live",
-        Some(super::derive::<
-            ::ice_api::live::SendLiveTranscodeJobCommandResponse,
-        >()),
+        Some(super::derive::<::ice_api::live::SendLiveTranscodeJobCommandResponse>()),
     ));
     #[cfg(not(feature = "live"))]
     v.push(("SendLiveTranscodeJobCommandResponse", "live", None));
@@ -3337,9 +2901,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SendMessageChatTextResponse",
         "ai-agent",
-        Some(super::derive::<
-            ::ice_api::ai_agent::SendMessageChatTextResponse,
-        >()),
+        Some(super::derive::<::ice_api::ai_agent::SendMessageChatTextResponse>()),
     ));
     #[cfg(not(feature = "ai-agent"))]
     v.push(("SendMessageChatTextResponse", "ai-agent", None));
@@ -3347,9 +2909,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SetAIAgentVoiceprintResponse",
         "ai-agent",
-        Some(super::derive::<
-            ::ice_api::ai_agent::SetAIAgentVoiceprintResponse,
-        >()),
+        Some(super::derive::<::ice_api::ai_agent::SetAIAgentVoiceprintResponse>()),
     ));
     #[cfg(not(feature = "ai-agent"))]
     v.push(("SetAIAgentVoiceprintResponse", "ai-agent", None));
@@ -3357,9 +2917,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SetContentAnalyzeConfigResponse",
         "media-ai",
-        Some(super::derive::<
-            ::ice_api::media_ai::SetContentAnalyzeConfigResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_ai::SetContentAnalyzeConfigResponse>()),
     ));
     #[cfg(not(feature = "media-ai"))]
     v.push(("SetContentAnalyzeConfigResponse", "media-ai", None));
@@ -3367,9 +2925,11 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SetDefaultCustomTemplateResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::SetDefaultCustomTemplateResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::media_processing::SetDefaultCustomTemplateResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("SetDefaultCustomTemplateResponse", "media-processing", None));
@@ -3377,9 +2937,9 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SetDefaultStorageLocationResponse",
         "media-assets",
-        Some(super::derive::<
-            ::ice_api::media_assets::SetDefaultStorageLocationResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::media_assets::SetDefaultStorageLocationResponse>(),
+        ),
     ));
     #[cfg(not(feature = "media-assets"))]
     v.push(("SetDefaultStorageLocationResponse", "media-assets", None));
@@ -3405,15 +2965,12 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
         "yike",
         Some(super::derive::<::ice_api::yike::SetYikeUserRoleResponse>()),
     ));
-    #[cfg(not(feature = "yike"))]
-    v.push(("SetYikeUserRoleResponse", "yike", None));
+    #[cfg(not(feature = "yike"))] v.push(("SetYikeUserRoleResponse", "yike", None));
     #[cfg(feature = "ai-agent")]
     v.push((
         "StartAIAgentInstanceResponse",
         "ai-agent",
-        Some(super::derive::<
-            ::ice_api::ai_agent::StartAIAgentInstanceResponse,
-        >()),
+        Some(super::derive::<::ice_api::ai_agent::StartAIAgentInstanceResponse>()),
     ));
     #[cfg(not(feature = "ai-agent"))]
     v.push(("StartAIAgentInstanceResponse", "ai-agent", None));
@@ -3421,9 +2978,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "StartAIAgentOutboundCallResponse",
         "ai-agent",
-        Some(super::derive::<
-            ::ice_api::ai_agent::StartAIAgentOutboundCallResponse,
-        >()),
+        Some(super::derive::<::ice_api::ai_agent::StartAIAgentOutboundCallResponse>()),
     ));
     #[cfg(not(feature = "ai-agent"))]
     v.push(("StartAIAgentOutboundCallResponse", "ai-agent", None));
@@ -3447,9 +3002,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "StartMediaLiveChannelResponse",
         "media-live",
-        Some(super::derive::<
-            ::ice_api::media_live::StartMediaLiveChannelResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_live::StartMediaLiveChannelResponse>()),
     ));
     #[cfg(not(feature = "media-live"))]
     v.push(("StartMediaLiveChannelResponse", "media-live", None));
@@ -3457,9 +3010,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "StartRtcRobotInstanceResponse",
         "ai-agent",
-        Some(super::derive::<
-            ::ice_api::ai_agent::StartRtcRobotInstanceResponse,
-        >()),
+        Some(super::derive::<::ice_api::ai_agent::StartRtcRobotInstanceResponse>()),
     ));
     #[cfg(not(feature = "ai-agent"))]
     v.push(("StartRtcRobotInstanceResponse", "ai-agent", None));
@@ -3467,9 +3018,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "StartWorkflowResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::StartWorkflowResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_processing::StartWorkflowResponse>()),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("StartWorkflowResponse", "media-processing", None));
@@ -3477,9 +3026,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "StopAIAgentInstanceResponse",
         "ai-agent",
-        Some(super::derive::<
-            ::ice_api::ai_agent::StopAIAgentInstanceResponse,
-        >()),
+        Some(super::derive::<::ice_api::ai_agent::StopAIAgentInstanceResponse>()),
     ));
     #[cfg(not(feature = "ai-agent"))]
     v.push(("StopAIAgentInstanceResponse", "ai-agent", None));
@@ -3487,9 +3034,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "StopAIWorkflowTaskResponse",
         "ai-agent",
-        Some(super::derive::<
-            ::ice_api::ai_agent::StopAIWorkflowTaskResponse,
-        >()),
+        Some(super::derive::<::ice_api::ai_agent::StopAIWorkflowTaskResponse>()),
     ));
     #[cfg(not(feature = "ai-agent"))]
     v.push(("StopAIWorkflowTaskResponse", "ai-agent", None));
@@ -3505,9 +3050,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "StopMediaLiveChannelResponse",
         "media-live",
-        Some(super::derive::<
-            ::ice_api::media_live::StopMediaLiveChannelResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_live::StopMediaLiveChannelResponse>()),
     ));
     #[cfg(not(feature = "media-live"))]
     v.push(("StopMediaLiveChannelResponse", "media-live", None));
@@ -3515,9 +3058,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "StopRtcRobotInstanceResponse",
         "ai-agent",
-        Some(super::derive::<
-            ::ice_api::ai_agent::StopRtcRobotInstanceResponse,
-        >()),
+        Some(super::derive::<::ice_api::ai_agent::StopRtcRobotInstanceResponse>()),
     ));
     #[cfg(not(feature = "ai-agent"))]
     v.push(("StopRtcRobotInstanceResponse", "ai-agent", None));
@@ -3527,15 +3068,12 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
         "yike",
         Some(super::derive::<::ice_api::yike::SubYikeUserCreditResponse>()),
     ));
-    #[cfg(not(feature = "yike"))]
-    v.push(("SubYikeUserCreditResponse", "yike", None));
+    #[cfg(not(feature = "yike"))] v.push(("SubYikeUserCreditResponse", "yike", None));
     #[cfg(feature = "ai-agent")]
     v.push((
         "SubmitAIAgentVideoAuditTaskResponse",
         "ai-agent",
-        Some(super::derive::<
-            ::ice_api::ai_agent::SubmitAIAgentVideoAuditTaskResponse,
-        >()),
+        Some(super::derive::<::ice_api::ai_agent::SubmitAIAgentVideoAuditTaskResponse>()),
     ));
     #[cfg(not(feature = "ai-agent"))]
     v.push(("SubmitAIAgentVideoAuditTaskResponse", "ai-agent", None));
@@ -3545,29 +3083,26 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
         "media-ai",
         Some(super::derive::<::ice_api::media_ai::SubmitASRJobResponse>()),
     ));
-    #[cfg(not(feature = "media-ai"))]
-    v.push(("SubmitASRJobResponse", "media-ai", None));
+    #[cfg(not(feature = "media-ai"))] v.push(("SubmitASRJobResponse", "media-ai", None));
     #[cfg(feature = "intelligent-production")]
     v.push((
         "SubmitAudioProduceJobResponse",
         "intelligent-production",
-        Some(super::derive::<
-            ::ice_api::intelligent_production::SubmitAudioProduceJobResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::intelligent_production::SubmitAudioProduceJobResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "intelligent-production"))]
-    v.push((
-        "SubmitAudioProduceJobResponse",
-        "intelligent-production",
-        None,
-    ));
+    v.push(("SubmitAudioProduceJobResponse", "intelligent-production", None));
     #[cfg(feature = "avatars-voices")]
     v.push((
         "SubmitAvatarTrainingJobResponse",
         "avatars-voices",
-        Some(super::derive::<
-            ::ice_api::avatars_voices::SubmitAvatarTrainingJobResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::avatars_voices::SubmitAvatarTrainingJobResponse>(),
+        ),
     ));
     #[cfg(not(feature = "avatars-voices"))]
     v.push(("SubmitAvatarTrainingJobResponse", "avatars-voices", None));
@@ -3575,9 +3110,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SubmitAvatarVideoJobResponse",
         "avatars-voices",
-        Some(super::derive::<
-            ::ice_api::avatars_voices::SubmitAvatarVideoJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::avatars_voices::SubmitAvatarVideoJobResponse>()),
     ));
     #[cfg(not(feature = "avatars-voices"))]
     v.push(("SubmitAvatarVideoJobResponse", "avatars-voices", None));
@@ -3585,23 +3118,19 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SubmitBatchMediaProducingJobResponse",
         "media-production",
-        Some(super::derive::<
-            ::ice_api::media_production::SubmitBatchMediaProducingJobResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::media_production::SubmitBatchMediaProducingJobResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "media-production"))]
-    v.push((
-        "SubmitBatchMediaProducingJobResponse",
-        "media-production",
-        None,
-    ));
+    v.push(("SubmitBatchMediaProducingJobResponse", "media-production", None));
     #[cfg(feature = "media-ai")]
     v.push((
         "SubmitCopyrightExtractJobResponse",
         "media-ai",
-        Some(super::derive::<
-            ::ice_api::media_ai::SubmitCopyrightExtractJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_ai::SubmitCopyrightExtractJobResponse>()),
     ));
     #[cfg(not(feature = "media-ai"))]
     v.push(("SubmitCopyrightExtractJobResponse", "media-ai", None));
@@ -3609,9 +3138,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SubmitCopyrightJobResponse",
         "media-ai",
-        Some(super::derive::<
-            ::ice_api::media_ai::SubmitCopyrightJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_ai::SubmitCopyrightJobResponse>()),
     ));
     #[cfg(not(feature = "media-ai"))]
     v.push(("SubmitCopyrightJobResponse", "media-ai", None));
@@ -3619,23 +3146,23 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SubmitCosyVoiceCustomizedVoiceJobResponse",
         "avatars-voices",
-        Some(super::derive::<
-            ::ice_api::avatars_voices::SubmitCosyVoiceCustomizedVoiceJobResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::avatars_voices::SubmitCosyVoiceCustomizedVoiceJobResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "avatars-voices"))]
-    v.push((
-        "SubmitCosyVoiceCustomizedVoiceJobResponse",
-        "avatars-voices",
-        None,
-    ));
+    v.push(("SubmitCosyVoiceCustomizedVoiceJobResponse", "avatars-voices", None));
     #[cfg(feature = "avatars-voices")]
     v.push((
         "SubmitCustomizedVoiceJobResponse",
         "avatars-voices",
-        Some(super::derive::<
-            ::ice_api::avatars_voices::SubmitCustomizedVoiceJobResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::avatars_voices::SubmitCustomizedVoiceJobResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "avatars-voices"))]
     v.push(("SubmitCustomizedVoiceJobResponse", "avatars-voices", None));
@@ -3645,29 +3172,26 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
         "media-ai",
         Some(super::derive::<::ice_api::media_ai::SubmitDNAJobResponse>()),
     ));
-    #[cfg(not(feature = "media-ai"))]
-    v.push(("SubmitDNAJobResponse", "media-ai", None));
+    #[cfg(not(feature = "media-ai"))] v.push(("SubmitDNAJobResponse", "media-ai", None));
     #[cfg(feature = "intelligent-production")]
     v.push((
         "SubmitDynamicChartJobResponse",
         "intelligent-production",
-        Some(super::derive::<
-            ::ice_api::intelligent_production::SubmitDynamicChartJobResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::intelligent_production::SubmitDynamicChartJobResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "intelligent-production"))]
-    v.push((
-        "SubmitDynamicChartJobResponse",
-        "intelligent-production",
-        None,
-    ));
+    v.push(("SubmitDynamicChartJobResponse", "intelligent-production", None));
     #[cfg(feature = "media-processing")]
     v.push((
         "SubmitDynamicImageJobResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::SubmitDynamicImageJobResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::media_processing::SubmitDynamicImageJobResponse>(),
+        ),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("SubmitDynamicImageJobResponse", "media-processing", None));
@@ -3675,37 +3199,33 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SubmitHighlightExtractionJobResponse",
         "intelligent-production",
-        Some(super::derive::<
-            ::ice_api::intelligent_production::SubmitHighlightExtractionJobResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::intelligent_production::SubmitHighlightExtractionJobResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "intelligent-production"))]
-    v.push((
-        "SubmitHighlightExtractionJobResponse",
-        "intelligent-production",
-        None,
-    ));
+    v.push(("SubmitHighlightExtractionJobResponse", "intelligent-production", None));
     #[cfg(feature = "intelligent-production")]
     v.push((
         "SubmitIProductionJobResponse",
         "intelligent-production",
-        Some(super::derive::<
-            ::ice_api::intelligent_production::SubmitIProductionJobResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::intelligent_production::SubmitIProductionJobResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "intelligent-production"))]
-    v.push((
-        "SubmitIProductionJobResponse",
-        "intelligent-production",
-        None,
-    ));
+    v.push(("SubmitIProductionJobResponse", "intelligent-production", None));
     #[cfg(feature = "editing-projects")]
     v.push((
         "SubmitLiveEditingJobResponse",
         "editing-projects",
-        Some(super::derive::<
-            ::ice_api::editing_projects::SubmitLiveEditingJobResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::editing_projects::SubmitLiveEditingJobResponse>(),
+        ),
     ));
     #[cfg(not(feature = "editing-projects"))]
     v.push(("SubmitLiveEditingJobResponse", "editing-projects", None));
@@ -3715,15 +3235,12 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
         "live",
         Some(super::derive::<::ice_api::live::SubmitLiveRecordJobResponse>()),
     ));
-    #[cfg(not(feature = "live"))]
-    v.push(("SubmitLiveRecordJobResponse", "live", None));
+    #[cfg(not(feature = "live"))] v.push(("SubmitLiveRecordJobResponse", "live", None));
     #[cfg(feature = "live")]
     v.push((
         "SubmitLiveSnapshotJobResponse",
         "live",
-        Some(super::derive::<
-            ::ice_api::live::SubmitLiveSnapshotJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::live::SubmitLiveSnapshotJobResponse>()),
     ));
     #[cfg(not(feature = "live"))]
     v.push(("SubmitLiveSnapshotJobResponse", "live", None));
@@ -3731,9 +3248,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SubmitLiveTranscodeJobResponse",
         "live",
-        Some(super::derive::<
-            ::ice_api::live::SubmitLiveTranscodeJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::live::SubmitLiveTranscodeJobResponse>()),
     ));
     #[cfg(not(feature = "live"))]
     v.push(("SubmitLiveTranscodeJobResponse", "live", None));
@@ -3741,9 +3256,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SubmitMediaAiAnalysisJobResponse",
         "media-ai",
-        Some(super::derive::<
-            ::ice_api::media_ai::SubmitMediaAiAnalysisJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_ai::SubmitMediaAiAnalysisJobResponse>()),
     ));
     #[cfg(not(feature = "media-ai"))]
     v.push(("SubmitMediaAiAnalysisJobResponse", "media-ai", None));
@@ -3751,9 +3264,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SubmitMediaCensorJobResponse",
         "media-ai",
-        Some(super::derive::<
-            ::ice_api::media_ai::SubmitMediaCensorJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_ai::SubmitMediaCensorJobResponse>()),
     ));
     #[cfg(not(feature = "media-ai"))]
     v.push(("SubmitMediaCensorJobResponse", "media-ai", None));
@@ -3761,9 +3272,9 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SubmitMediaConvertJobResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::SubmitMediaConvertJobResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::media_processing::SubmitMediaConvertJobResponse>(),
+        ),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("SubmitMediaConvertJobResponse", "media-processing", None));
@@ -3771,9 +3282,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SubmitMediaInfoJobResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::SubmitMediaInfoJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_processing::SubmitMediaInfoJobResponse>()),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("SubmitMediaInfoJobResponse", "media-processing", None));
@@ -3781,9 +3290,11 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SubmitMediaProducingJobResponse",
         "media-production",
-        Some(super::derive::<
-            ::ice_api::media_production::SubmitMediaProducingJobResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::media_production::SubmitMediaProducingJobResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "media-production"))]
     v.push(("SubmitMediaProducingJobResponse", "media-production", None));
@@ -3791,9 +3302,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SubmitPackageJobResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::SubmitPackageJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_processing::SubmitPackageJobResponse>()),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("SubmitPackageJobResponse", "media-processing", None));
@@ -3801,9 +3310,11 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SubmitProjectExportJobResponse",
         "editing-projects",
-        Some(super::derive::<
-            ::ice_api::editing_projects::SubmitProjectExportJobResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::editing_projects::SubmitProjectExportJobResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "editing-projects"))]
     v.push(("SubmitProjectExportJobResponse", "editing-projects", None));
@@ -3811,65 +3322,55 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SubmitSceneBatchEditingJobResponse",
         "media-production",
-        Some(super::derive::<
-            ::ice_api::media_production::SubmitSceneBatchEditingJobResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::media_production::SubmitSceneBatchEditingJobResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "media-production"))]
-    v.push((
-        "SubmitSceneBatchEditingJobResponse",
-        "media-production",
-        None,
-    ));
+    v.push(("SubmitSceneBatchEditingJobResponse", "media-production", None));
     #[cfg(feature = "media-production")]
     v.push((
         "SubmitSceneMediaSelectionJobResponse",
         "media-production",
-        Some(super::derive::<
-            ::ice_api::media_production::SubmitSceneMediaSelectionJobResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::media_production::SubmitSceneMediaSelectionJobResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "media-production"))]
-    v.push((
-        "SubmitSceneMediaSelectionJobResponse",
-        "media-production",
-        None,
-    ));
+    v.push(("SubmitSceneMediaSelectionJobResponse", "media-production", None));
     #[cfg(feature = "media-production")]
     v.push((
         "SubmitSceneTimelineOrganizationJobResponse",
         "media-production",
-        Some(super::derive::<
-            ::ice_api::media_production::SubmitSceneTimelineOrganizationJobResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::media_production::SubmitSceneTimelineOrganizationJobResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "media-production"))]
-    v.push((
-        "SubmitSceneTimelineOrganizationJobResponse",
-        "media-production",
-        None,
-    ));
+    v.push(("SubmitSceneTimelineOrganizationJobResponse", "media-production", None));
     #[cfg(feature = "intelligent-production")]
     v.push((
         "SubmitScreenMediaHighlightsJobResponse",
         "intelligent-production",
-        Some(super::derive::<
-            ::ice_api::intelligent_production::SubmitScreenMediaHighlightsJobResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::intelligent_production::SubmitScreenMediaHighlightsJobResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "intelligent-production"))]
-    v.push((
-        "SubmitScreenMediaHighlightsJobResponse",
-        "intelligent-production",
-        None,
-    ));
+    v.push(("SubmitScreenMediaHighlightsJobResponse", "intelligent-production", None));
     #[cfg(feature = "media-ai")]
     v.push((
         "SubmitSegmentationJobResponse",
         "media-ai",
-        Some(super::derive::<
-            ::ice_api::media_ai::SubmitSegmentationJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_ai::SubmitSegmentationJobResponse>()),
     ));
     #[cfg(not(feature = "media-ai"))]
     v.push(("SubmitSegmentationJobResponse", "media-ai", None));
@@ -3877,9 +3378,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SubmitSmarttagJobResponse",
         "media-ai",
-        Some(super::derive::<
-            ::ice_api::media_ai::SubmitSmarttagJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_ai::SubmitSmarttagJobResponse>()),
     ));
     #[cfg(not(feature = "media-ai"))]
     v.push(("SubmitSmarttagJobResponse", "media-ai", None));
@@ -3887,9 +3386,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SubmitSnapshotJobResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::SubmitSnapshotJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_processing::SubmitSnapshotJobResponse>()),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("SubmitSnapshotJobResponse", "media-processing", None));
@@ -3897,37 +3394,35 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SubmitSportsHighlightsJobResponse",
         "intelligent-production",
-        Some(super::derive::<
-            ::ice_api::intelligent_production::SubmitSportsHighlightsJobResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::intelligent_production::SubmitSportsHighlightsJobResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "intelligent-production"))]
-    v.push((
-        "SubmitSportsHighlightsJobResponse",
-        "intelligent-production",
-        None,
-    ));
+    v.push(("SubmitSportsHighlightsJobResponse", "intelligent-production", None));
     #[cfg(feature = "avatars-voices")]
     v.push((
         "SubmitStandardCustomizedVoiceJobResponse",
         "avatars-voices",
-        Some(super::derive::<
-            ::ice_api::avatars_voices::SubmitStandardCustomizedVoiceJobResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::avatars_voices::SubmitStandardCustomizedVoiceJobResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "avatars-voices"))]
-    v.push((
-        "SubmitStandardCustomizedVoiceJobResponse",
-        "avatars-voices",
-        None,
-    ));
+    v.push(("SubmitStandardCustomizedVoiceJobResponse", "avatars-voices", None));
     #[cfg(feature = "media-processing")]
     v.push((
         "SubmitSyncMediaInfoJobResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::SubmitSyncMediaInfoJobResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::media_processing::SubmitSyncMediaInfoJobResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("SubmitSyncMediaInfoJobResponse", "media-processing", None));
@@ -3935,16 +3430,14 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SubmitTextGenerateJobResponse",
         "intelligent-production",
-        Some(super::derive::<
-            ::ice_api::intelligent_production::SubmitTextGenerateJobResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::intelligent_production::SubmitTextGenerateJobResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "intelligent-production"))]
-    v.push((
-        "SubmitTextGenerateJobResponse",
-        "intelligent-production",
-        None,
-    ));
+    v.push(("SubmitTextGenerateJobResponse", "intelligent-production", None));
     #[cfg(feature = "media-ai")]
     v.push((
         "SubmitTraceAbJobResponse",
@@ -3957,9 +3450,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SubmitTraceExtractJobResponse",
         "media-ai",
-        Some(super::derive::<
-            ::ice_api::media_ai::SubmitTraceExtractJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_ai::SubmitTraceExtractJobResponse>()),
     ));
     #[cfg(not(feature = "media-ai"))]
     v.push(("SubmitTraceExtractJobResponse", "media-ai", None));
@@ -3967,9 +3458,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SubmitTraceM3u8JobResponse",
         "media-ai",
-        Some(super::derive::<
-            ::ice_api::media_ai::SubmitTraceM3u8JobResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_ai::SubmitTraceM3u8JobResponse>()),
     ));
     #[cfg(not(feature = "media-ai"))]
     v.push(("SubmitTraceM3u8JobResponse", "media-ai", None));
@@ -3977,9 +3466,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SubmitTranscodeJobResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::SubmitTranscodeJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_processing::SubmitTranscodeJobResponse>()),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("SubmitTranscodeJobResponse", "media-processing", None));
@@ -3987,9 +3474,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SubmitVideoCognitionJobResponse",
         "media-ai",
-        Some(super::derive::<
-            ::ice_api::media_ai::SubmitVideoCognitionJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_ai::SubmitVideoCognitionJobResponse>()),
     ));
     #[cfg(not(feature = "media-ai"))]
     v.push(("SubmitVideoCognitionJobResponse", "media-ai", None));
@@ -3997,31 +3482,26 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "SubmitVideoTranslationJobResponse",
         "intelligent-production",
-        Some(super::derive::<
-            ::ice_api::intelligent_production::SubmitVideoTranslationJobResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::intelligent_production::SubmitVideoTranslationJobResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "intelligent-production"))]
-    v.push((
-        "SubmitVideoTranslationJobResponse",
-        "intelligent-production",
-        None,
-    ));
+    v.push(("SubmitVideoTranslationJobResponse", "intelligent-production", None));
     #[cfg(feature = "yike")]
     v.push((
         "SubmitYikeAIAppJobResponse",
         "yike",
         Some(super::derive::<::ice_api::yike::SubmitYikeAIAppJobResponse>()),
     ));
-    #[cfg(not(feature = "yike"))]
-    v.push(("SubmitYikeAIAppJobResponse", "yike", None));
+    #[cfg(not(feature = "yike"))] v.push(("SubmitYikeAIAppJobResponse", "yike", None));
     #[cfg(feature = "yike")]
     v.push((
         "SubmitYikeStoryboardJobResponse",
         "yike",
-        Some(super::derive::<
-            ::ice_api::yike::SubmitYikeStoryboardJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::yike::SubmitYikeStoryboardJobResponse>()),
     ));
     #[cfg(not(feature = "yike"))]
     v.push(("SubmitYikeStoryboardJobResponse", "yike", None));
@@ -4029,9 +3509,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "TakeoverAIAgentCallResponse",
         "ai-agent",
-        Some(super::derive::<
-            ::ice_api::ai_agent::TakeoverAIAgentCallResponse,
-        >()),
+        Some(super::derive::<::ice_api::ai_agent::TakeoverAIAgentCallResponse>()),
     ));
     #[cfg(not(feature = "ai-agent"))]
     v.push(("TakeoverAIAgentCallResponse", "ai-agent", None));
@@ -4039,9 +3517,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "UpdateAIAgentInstanceResponse",
         "ai-agent",
-        Some(super::derive::<
-            ::ice_api::ai_agent::UpdateAIAgentInstanceResponse,
-        >()),
+        Some(super::derive::<::ice_api::ai_agent::UpdateAIAgentInstanceResponse>()),
     ));
     #[cfg(not(feature = "ai-agent"))]
     v.push(("UpdateAIAgentInstanceResponse", "ai-agent", None));
@@ -4049,9 +3525,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "UpdateAdInsertionResponse",
         "broadcast",
-        Some(super::derive::<
-            ::ice_api::broadcast::UpdateAdInsertionResponse,
-        >()),
+        Some(super::derive::<::ice_api::broadcast::UpdateAdInsertionResponse>()),
     ));
     #[cfg(not(feature = "broadcast"))]
     v.push(("UpdateAdInsertionResponse", "broadcast", None));
@@ -4059,9 +3533,9 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "UpdateAvatarTrainingJobResponse",
         "avatars-voices",
-        Some(super::derive::<
-            ::ice_api::avatars_voices::UpdateAvatarTrainingJobResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::avatars_voices::UpdateAvatarTrainingJobResponse>(),
+        ),
     ));
     #[cfg(not(feature = "avatars-voices"))]
     v.push(("UpdateAvatarTrainingJobResponse", "avatars-voices", None));
@@ -4069,9 +3543,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "UpdateCategoryResponse",
         "media-assets",
-        Some(super::derive::<
-            ::ice_api::media_assets::UpdateCategoryResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_assets::UpdateCategoryResponse>()),
     ));
     #[cfg(not(feature = "media-assets"))]
     v.push(("UpdateCategoryResponse", "media-assets", None));
@@ -4087,9 +3559,9 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "UpdateCustomTemplateResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::UpdateCustomTemplateResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::media_processing::UpdateCustomTemplateResponse>(),
+        ),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("UpdateCustomTemplateResponse", "media-processing", None));
@@ -4097,9 +3569,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "UpdateCustomizedVoiceResponse",
         "avatars-voices",
-        Some(super::derive::<
-            ::ice_api::avatars_voices::UpdateCustomizedVoiceResponse,
-        >()),
+        Some(super::derive::<::ice_api::avatars_voices::UpdateCustomizedVoiceResponse>()),
     ));
     #[cfg(not(feature = "avatars-voices"))]
     v.push(("UpdateCustomizedVoiceResponse", "avatars-voices", None));
@@ -4107,9 +3577,9 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "UpdateEditingProjectResponse",
         "editing-projects",
-        Some(super::derive::<
-            ::ice_api::editing_projects::UpdateEditingProjectResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::editing_projects::UpdateEditingProjectResponse>(),
+        ),
     ));
     #[cfg(not(feature = "editing-projects"))]
     v.push(("UpdateEditingProjectResponse", "editing-projects", None));
@@ -4117,9 +3587,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "UpdateHotwordLibraryResponse",
         "media-ai",
-        Some(super::derive::<
-            ::ice_api::media_ai::UpdateHotwordLibraryResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_ai::UpdateHotwordLibraryResponse>()),
     ));
     #[cfg(not(feature = "media-ai"))]
     v.push(("UpdateHotwordLibraryResponse", "media-ai", None));
@@ -4127,9 +3595,9 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "UpdateLivePackageChannelResponse",
         "live-package",
-        Some(super::derive::<
-            ::ice_api::live_package::UpdateLivePackageChannelResponse,
-        >()),
+        Some(
+            super::derive::<::ice_api::live_package::UpdateLivePackageChannelResponse>(),
+        ),
     ));
     #[cfg(not(feature = "live-package"))]
     v.push(("UpdateLivePackageChannelResponse", "live-package", None));
@@ -4137,51 +3605,43 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "UpdateLivePackageChannelCredentialsResponse",
         "live-package",
-        Some(super::derive::<
-            ::ice_api::live_package::UpdateLivePackageChannelCredentialsResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::live_package::UpdateLivePackageChannelCredentialsResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "live-package"))]
-    v.push((
-        "UpdateLivePackageChannelCredentialsResponse",
-        "live-package",
-        None,
-    ));
+    v.push(("UpdateLivePackageChannelCredentialsResponse", "live-package", None));
     #[cfg(feature = "live-package")]
     v.push((
         "UpdateLivePackageChannelGroupResponse",
         "live-package",
-        Some(super::derive::<
-            ::ice_api::live_package::UpdateLivePackageChannelGroupResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::live_package::UpdateLivePackageChannelGroupResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "live-package"))]
-    v.push((
-        "UpdateLivePackageChannelGroupResponse",
-        "live-package",
-        None,
-    ));
+    v.push(("UpdateLivePackageChannelGroupResponse", "live-package", None));
     #[cfg(feature = "live-package")]
     v.push((
         "UpdateLivePackageOriginEndpointResponse",
         "live-package",
-        Some(super::derive::<
-            ::ice_api::live_package::UpdateLivePackageOriginEndpointResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::live_package::UpdateLivePackageOriginEndpointResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "live-package"))]
-    v.push((
-        "UpdateLivePackageOriginEndpointResponse",
-        "live-package",
-        None,
-    ));
+    v.push(("UpdateLivePackageOriginEndpointResponse", "live-package", None));
     #[cfg(feature = "live")]
     v.push((
         "UpdateLiveRecordTemplateResponse",
         "live",
-        Some(super::derive::<
-            ::ice_api::live::UpdateLiveRecordTemplateResponse,
-        >()),
+        Some(super::derive::<::ice_api::live::UpdateLiveRecordTemplateResponse>()),
     ));
     #[cfg(not(feature = "live"))]
     v.push(("UpdateLiveRecordTemplateResponse", "live", None));
@@ -4189,9 +3649,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "UpdateLiveSnapshotTemplateResponse",
         "live",
-        Some(super::derive::<
-            ::ice_api::live::UpdateLiveSnapshotTemplateResponse,
-        >()),
+        Some(super::derive::<::ice_api::live::UpdateLiveSnapshotTemplateResponse>()),
     ));
     #[cfg(not(feature = "live"))]
     v.push(("UpdateLiveSnapshotTemplateResponse", "live", None));
@@ -4199,9 +3657,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "UpdateLiveTranscodeJobResponse",
         "live",
-        Some(super::derive::<
-            ::ice_api::live::UpdateLiveTranscodeJobResponse,
-        >()),
+        Some(super::derive::<::ice_api::live::UpdateLiveTranscodeJobResponse>()),
     ));
     #[cfg(not(feature = "live"))]
     v.push(("UpdateLiveTranscodeJobResponse", "live", None));
@@ -4209,9 +3665,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "UpdateLiveTranscodeTemplateResponse",
         "live",
-        Some(super::derive::<
-            ::ice_api::live::UpdateLiveTranscodeTemplateResponse,
-        >()),
+        Some(super::derive::<::ice_api::live::UpdateLiveTranscodeTemplateResponse>()),
     ));
     #[cfg(not(feature = "live"))]
     v.push(("UpdateLiveTranscodeTemplateResponse", "live", None));
@@ -4219,9 +3673,11 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "UpdateMediaConnectFlowInputResponse",
         "media-connect",
-        Some(super::derive::<
-            ::ice_api::media_connect::UpdateMediaConnectFlowInputResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::media_connect::UpdateMediaConnectFlowInputResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "media-connect"))]
     v.push(("UpdateMediaConnectFlowInputResponse", "media-connect", None));
@@ -4229,37 +3685,31 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "UpdateMediaConnectFlowOutputResponse",
         "media-connect",
-        Some(super::derive::<
-            ::ice_api::media_connect::UpdateMediaConnectFlowOutputResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::media_connect::UpdateMediaConnectFlowOutputResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "media-connect"))]
-    v.push((
-        "UpdateMediaConnectFlowOutputResponse",
-        "media-connect",
-        None,
-    ));
+    v.push(("UpdateMediaConnectFlowOutputResponse", "media-connect", None));
     #[cfg(feature = "media-connect")]
     v.push((
         "UpdateMediaConnectFlowStatusResponse",
         "media-connect",
-        Some(super::derive::<
-            ::ice_api::media_connect::UpdateMediaConnectFlowStatusResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::media_connect::UpdateMediaConnectFlowStatusResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "media-connect"))]
-    v.push((
-        "UpdateMediaConnectFlowStatusResponse",
-        "media-connect",
-        None,
-    ));
+    v.push(("UpdateMediaConnectFlowStatusResponse", "media-connect", None));
     #[cfg(feature = "media-assets")]
     v.push((
         "UpdateMediaInfoResponse",
         "media-assets",
-        Some(super::derive::<
-            ::ice_api::media_assets::UpdateMediaInfoResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_assets::UpdateMediaInfoResponse>()),
     ));
     #[cfg(not(feature = "media-assets"))]
     v.push(("UpdateMediaInfoResponse", "media-assets", None));
@@ -4267,9 +3717,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "UpdateMediaLiveChannelResponse",
         "media-live",
-        Some(super::derive::<
-            ::ice_api::media_live::UpdateMediaLiveChannelResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_live::UpdateMediaLiveChannelResponse>()),
     ));
     #[cfg(not(feature = "media-live"))]
     v.push(("UpdateMediaLiveChannelResponse", "media-live", None));
@@ -4277,9 +3725,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "UpdateMediaLiveInputResponse",
         "media-live",
-        Some(super::derive::<
-            ::ice_api::media_live::UpdateMediaLiveInputResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_live::UpdateMediaLiveInputResponse>()),
     ));
     #[cfg(not(feature = "media-live"))]
     v.push(("UpdateMediaLiveInputResponse", "media-live", None));
@@ -4287,23 +3733,19 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "UpdateMediaLiveInputSecurityGroupResponse",
         "media-live",
-        Some(super::derive::<
-            ::ice_api::media_live::UpdateMediaLiveInputSecurityGroupResponse,
-        >()),
+        Some(
+            super::derive::<
+                ::ice_api::media_live::UpdateMediaLiveInputSecurityGroupResponse,
+            >(),
+        ),
     ));
     #[cfg(not(feature = "media-live"))]
-    v.push((
-        "UpdateMediaLiveInputSecurityGroupResponse",
-        "media-live",
-        None,
-    ));
+    v.push(("UpdateMediaLiveInputSecurityGroupResponse", "media-live", None));
     #[cfg(feature = "media-assets")]
     v.push((
         "UpdateMediaMarksResponse",
         "media-assets",
-        Some(super::derive::<
-            ::ice_api::media_assets::UpdateMediaMarksResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_assets::UpdateMediaMarksResponse>()),
     ));
     #[cfg(not(feature = "media-assets"))]
     v.push(("UpdateMediaMarksResponse", "media-assets", None));
@@ -4311,9 +3753,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "UpdateMediaToSearchLibResponse",
         "media-search",
-        Some(super::derive::<
-            ::ice_api::media_search::UpdateMediaToSearchLibResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_search::UpdateMediaToSearchLibResponse>()),
     ));
     #[cfg(not(feature = "media-search"))]
     v.push(("UpdateMediaToSearchLibResponse", "media-search", None));
@@ -4321,9 +3761,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "UpdatePipelineResponse",
         "media-processing",
-        Some(super::derive::<
-            ::ice_api::media_processing::UpdatePipelineResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_processing::UpdatePipelineResponse>()),
     ));
     #[cfg(not(feature = "media-processing"))]
     v.push(("UpdatePipelineResponse", "media-processing", None));
@@ -4339,9 +3777,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "UpdateRtcRobotInstanceResponse",
         "ai-agent",
-        Some(super::derive::<
-            ::ice_api::ai_agent::UpdateRtcRobotInstanceResponse,
-        >()),
+        Some(super::derive::<::ice_api::ai_agent::UpdateRtcRobotInstanceResponse>()),
     ));
     #[cfg(not(feature = "ai-agent"))]
     v.push(("UpdateRtcRobotInstanceResponse", "ai-agent", None));
@@ -4357,9 +3793,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "UpdateSourceLocationResponse",
         "broadcast",
-        Some(super::derive::<
-            ::ice_api::broadcast::UpdateSourceLocationResponse,
-        >()),
+        Some(super::derive::<::ice_api::broadcast::UpdateSourceLocationResponse>()),
     ));
     #[cfg(not(feature = "broadcast"))]
     v.push(("UpdateSourceLocationResponse", "broadcast", None));
@@ -4367,9 +3801,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "UpdateTemplateResponse",
         "media-production",
-        Some(super::derive::<
-            ::ice_api::media_production::UpdateTemplateResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_production::UpdateTemplateResponse>()),
     ));
     #[cfg(not(feature = "media-production"))]
     v.push(("UpdateTemplateResponse", "media-production", None));
@@ -4377,9 +3809,7 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
     v.push((
         "UploadMediaByURLResponse",
         "media-assets",
-        Some(super::derive::<
-            ::ice_api::media_assets::UploadMediaByURLResponse,
-        >()),
+        Some(super::derive::<::ice_api::media_assets::UploadMediaByURLResponse>()),
     ));
     #[cfg(not(feature = "media-assets"))]
     v.push(("UploadMediaByURLResponse", "media-assets", None));
@@ -4389,7 +3819,6 @@ pub fn responses() -> ::std::vec::Vec<Derived> {
         "live",
         Some(super::derive::<::ice_api::live::UploadStreamByURLResponse>()),
     ));
-    #[cfg(not(feature = "live"))]
-    v.push(("UploadStreamByURLResponse", "live", None));
+    #[cfg(not(feature = "live"))] v.push(("UploadStreamByURLResponse", "live", None));
     v
 }
