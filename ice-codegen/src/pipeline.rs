@@ -88,8 +88,12 @@ pub fn generate_from(
     Ok(files)
 }
 
-/// JSON Schema files (paths relative to the schema output directory).
-pub fn schemas(root: &Path) -> Result<Vec<GeneratedFile>, CodegenErrors> {
-    let resolved = load_api(root, Options::default())?;
-    Ok(emit::schema::schemas(&resolved.api))
+/// JSON Schema files (paths relative to the schema output directory), plus the warnings of
+/// resolution.
+pub fn schemas(
+    root: &Path,
+    options: Options,
+) -> Result<(Vec<GeneratedFile>, Vec<CodegenError>), CodegenErrors> {
+    let resolved = load_api(root, options)?;
+    Ok((emit::schema::schemas(&resolved.api), resolved.warnings))
 }

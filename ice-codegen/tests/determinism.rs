@@ -16,8 +16,12 @@ fn generating_twice_gives_identical_files() {
     let a = pipeline::generate(&root(), Options::default()).unwrap_or_else(|e| panic!("{e}"));
     let b = pipeline::generate(&root(), Options::default()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(a, b);
-    let sa = pipeline::schemas(&root()).unwrap_or_else(|e| panic!("{e}"));
-    let sb = pipeline::schemas(&root()).unwrap_or_else(|e| panic!("{e}"));
+    let sa = pipeline::schemas(&root(), Default::default())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .0;
+    let sb = pipeline::schemas(&root(), Default::default())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .0;
     assert_eq!(sa, sb);
 }
 
@@ -42,7 +46,9 @@ fn schema_export_has_one_document_per_request_and_response() {
     )
     .expect("json");
     let apis = spec["apis"].as_object().expect("apis");
-    let files = pipeline::schemas(&root()).unwrap_or_else(|e| panic!("{e}"));
+    let files = pipeline::schemas(&root(), Default::default())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .0;
     let types = files.iter().filter(|f| f.path.starts_with("types")).count();
     assert_eq!(files.len(), apis.len() * 2 + types + 1);
     for (action, api) in apis {

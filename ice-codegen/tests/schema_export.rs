@@ -14,7 +14,9 @@ fn root() -> PathBuf {
 }
 
 fn exported() -> Vec<ice_codegen::GeneratedFile> {
-    ice_codegen::pipeline::schemas(&root()).unwrap_or_else(|e| panic!("{e}"))
+    ice_codegen::pipeline::schemas(&root(), Default::default())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .0
 }
 
 fn document(files: &[ice_codegen::GeneratedFile], path: &str) -> Value {

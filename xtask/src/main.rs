@@ -30,7 +30,9 @@ const USAGE: &str = "usage:
   cargo xtask diff <old.json> <new.json> [--json] [--max-spec-bytes N]
                                       what changed between two api-docs files, each change
                                       classified wire-breaking, API-breaking or additive
-  cargo xtask schema [--out DIR]      export JSON Schema (default target/schema)";
+  cargo xtask schema [--out DIR] [--prune-missing]
+                                      export JSON Schema (default target/schema;
+                                      --prune-missing as for codegen)";
 
 enum Failure {
     Usage(String),
@@ -82,7 +84,10 @@ fn run(argv: &[String]) -> Result<(), Failure> {
             &["--out", "--max-spec-bytes"],
         )?),
         "diff" => diff_command(&Args::parse(rest, 2, &["--json"], &["--max-spec-bytes"])?),
-        "schema" => schema(&root()?, &Args::parse(rest, 0, &[], &["--out"])?),
+        "schema" => schema(
+            &root()?,
+            &Args::parse(rest, 0, &["--prune-missing"], &["--out"])?,
+        ),
         other => Err(Failure::Usage(format!("unknown command `{other}`"))),
     }
 }
@@ -261,7 +266,13 @@ fn schema(root: &Path, args: &Args) -> Result<(), Failure> {
         .value("--out")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target/schema"));
-    let files = pipeline::schemas(root)?;
+    let options = Options {
+        prune_missing: args.flag("--prune-missing"),
+    };
+    let (files, warnings) = pipeline::schemas(root, options)?;
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
     for f in &files {
         write_file(&dir.join(&f.path), &f.contents)?;
     }
