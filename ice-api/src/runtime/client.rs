@@ -180,7 +180,8 @@ impl RawRequest {
     /// to change by hand (e.g. replace a JSON-string parameter with text of your own) and send
     /// with [`Client::send_raw_request`]; decode the answer with [`RawResponse::json`].
     ///
-    /// ```
+    #[cfg_attr(ice_op = "SubmitSceneMediaSelectionJob", doc = "```")]
+    #[cfg_attr(not(ice_op = "SubmitSceneMediaSelectionJob"), doc = "```ignore")]
     /// # use ice_api::media_production::{OutputConfig, SceneMediaSelection, SmartMixInputConfig, SubmitSceneMediaSelectionJobRequest};
     /// use ice_api::{Location, RawRequest};
     /// let typed = SubmitSceneMediaSelectionJobRequest::new(SceneMediaSelection::smart_mix(

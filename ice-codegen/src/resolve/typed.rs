@@ -305,6 +305,7 @@ pub(super) fn attach(r: &mut Resolver<'_>, live: &Overlay, ops: &mut [Operation]
             continue; // reported by `live_overlay`
         };
         let op = &mut ops[oi];
+        let pruned_before = r.warnings.len();
         if let Some(u) = &def.union {
             attach_union(r, op, &u.ty, &u.rust, &format!("{p}/union"));
         }
@@ -327,7 +328,16 @@ pub(super) fn attach(r: &mut Resolver<'_>, live: &Overlay, ops: &mut [Operation]
                 None => d.to_owned(),
             });
         }
-        op.example = def.example.clone();
+        if r.warnings.len() == pruned_before {
+            op.example = def.example.clone();
+        } else if def.example.is_some() {
+            // Written against the parameters `--prune-missing` just dropped: it would not compile.
+            r.warnings.push(crate::CodegenError::new(
+                &live.types_file,
+                format!("{p}/example"),
+                format!("the example of `{action}` uses what the spec no longer has (dropped: --prune-missing)"),
+            ));
+        }
     }
     for (oi, path, rd, rp) in same_as {
         attach_same_as(r, ops, oi, &path, &rd, &rp);
