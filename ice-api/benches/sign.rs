@@ -70,7 +70,7 @@ fn bench(c: &mut Criterion) {
     let sts = signed.string_to_sign().to_owned();
     eprintln!("body {} B, canonical request {} B", body.len(), cr.len());
     c.bench_function("reference_hashes_only", |b| {
-        use hmac::Mac;
+        use hmac::{KeyInit, Mac};
         use sha2::Digest;
         b.iter(|| {
             let h1 = sha2::Sha256::digest(black_box(body.as_bytes()));
