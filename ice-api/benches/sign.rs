@@ -53,6 +53,23 @@ fn bench(c: &mut Criterion) {
     c.bench_function("form_body", |b| {
         b.iter(|| percent::form_body(black_box(w.form())))
     });
+    c.bench_function("canonical_query", |b| {
+        b.iter(|| percent::canonical_query(black_box(w.query())))
+    });
+
+    // The same two encodings through the `percent-encoding` crate (already in every build via
+    // `url`), to keep `runtime/sign/percent.rs` honest: its module doc quotes these figures.
+    assert_eq!(by_crate::form_body(w.form()), body);
+    assert_eq!(
+        by_crate::canonical_query(w.query()),
+        percent::canonical_query(w.query())
+    );
+    c.bench_function("form_body_percent_encoding_crate", |b| {
+        b.iter(|| by_crate::form_body(black_box(w.form())))
+    });
+    c.bench_function("canonical_query_percent_encoding_crate", |b| {
+        b.iter(|| by_crate::canonical_query(black_box(w.query())))
+    });
 
     // The floor of any ACS3 signer: hash the body, hash the canonical request, one HMAC.
     let signed = sign_v3(&V3Input {
@@ -70,7 +87,7 @@ fn bench(c: &mut Criterion) {
     let sts = signed.string_to_sign().to_owned();
     eprintln!("body {} B, canonical request {} B", body.len(), cr.len());
     c.bench_function("reference_hashes_only", |b| {
-        use hmac::Mac;
+        use hmac::{KeyInit, Mac};
         use sha2::Digest;
         b.iter(|| {
             let h1 = sha2::Sha256::digest(black_box(body.as_bytes()));
@@ -98,6 +115,52 @@ fn bench(c: &mut Criterion) {
     });
     // The whole per-call pipeline on the typed seed request (validate + encode + form body + sign)
     // is measured by `benches/submit_pipeline.rs`.
+}
+
+/// `runtime/sign/percent.rs`'s form body and canonical query built on `percent-encoding`.
+mod by_crate {
+    use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+    /// Everything but RFC 3986's unreserved `A-Za-z0-9-_.~` is encoded.
+    const RFC3986: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+
+    fn join(pairs: &[(String, String)], plus_for_space: bool) -> String {
+        let mut refs: Vec<&(String, String)> = pairs.iter().collect();
+        refs.sort_unstable();
+        // The same capacity guess as the hand-written encoder.
+        let raw: usize = pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
+        let mut out = String::with_capacity(raw * 2);
+        let push = |out: &mut String, s: &str| {
+            for chunk in utf8_percent_encode(s, RFC3986) {
+                out.push_str(if plus_for_space && chunk == "%20" {
+                    "+"
+                } else {
+                    chunk
+                });
+            }
+        };
+        for (i, (k, v)) in refs.into_iter().enumerate() {
+            if i > 0 {
+                out.push('&');
+            }
+            push(&mut out, k);
+            out.push('=');
+            push(&mut out, v);
+        }
+        out
+    }
+
+    pub fn form_body(pairs: &[(String, String)]) -> String {
+        join(pairs, true)
+    }
+
+    pub fn canonical_query(pairs: &[(String, String)]) -> String {
+        join(pairs, false)
+    }
 }
 
 criterion_group!(benches, bench);

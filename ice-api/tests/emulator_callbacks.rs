@@ -136,7 +136,7 @@ async fn signed_completion_event_reaches_the_receiver_and_forgeries_do_not() {
     let body = event.raw.to_string();
     let now = unix_now().to_string();
     let stale = (unix_now() - 3600).to_string();
-    let http = reqwest::Client::new();
+    let http = raw_http();
     let cases = [
         (
             now.clone(),

@@ -98,7 +98,7 @@ async fn stale_date_gets_timestamp_expired() {
 #[tokio::test]
 async fn unsigned_request_gets_incomplete_signature() {
     let (emu, _) = start(Emulator::builder()).await;
-    let resp = reqwest::Client::new()
+    let resp = raw_http()
         .post(format!("{}/?JobId=x", emu.endpoint()))
         .header("x-acs-action", "GetBatchMediaProducingJob")
         .header("x-acs-version", "2020-11-09")

@@ -62,7 +62,7 @@ pub fn signature(url: &str, timestamp: &str, key: &AuthKey) -> String {
     md5.update(timestamp.as_bytes());
     md5.update(b"|");
     md5.update(key.0.expose().as_bytes());
-    hex::encode(md5.finalize())
+    crate::runtime::sign::hex::lower(&md5.finalize())
 }
 
 /// Checks `X-ICE-TIMESTAMP` and `X-ICE-SIGNATURE` against a set of keys and a time window.

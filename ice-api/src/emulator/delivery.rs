@@ -8,7 +8,7 @@
 //! [`crate::callback`]). HTTP deliveries go only to loopback hosts (`127.0.0.0/8`, `::1`,
 //! `localhost`): the emulator never calls out to the network; other URLs are counted in
 //! [`EmulatorStats::callbacks_refused`](super::EmulatorStats::callbacks_refused) and dropped.
-//! `https://` works when the receiver's certificate is trusted by the system roots.
+//! `https://` works when the receiver's certificate chains to Mozilla's roots (`webpki-roots`).
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::net::IpAddr;
@@ -139,12 +139,16 @@ fn loopback(url: &str) -> bool {
 /// Runs until `stop`: sends due events, then sleeps until the next is due or a job is added.
 pub(crate) async fn run(shared: Arc<Shared>, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
     let policy = shared.callbacks.clone();
-    let client = match reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(policy.timeout)
-        .build()
-    {
+    let built = crate::runtime::tls::client_builder()
+        .map_err(|e| e.to_string())
+        .and_then(|b| {
+            b.no_proxy()
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(policy.timeout)
+                .build()
+                .map_err(|e| e.to_string())
+        });
+    let client = match built {
         Ok(c) => c,
         Err(e) => {
             tracing::error!(error = %e, "emulator: cannot build the callback HTTP client; callbacks disabled");

@@ -1,6 +1,8 @@
 //! An independent ACS3-HMAC-SHA256 (V3) signature verifier, written from the protocol
 //! description rather than from the client's signer, so that a bug shared by "sign" and "check"
-//! cannot hide: the emulator rejects what the real gateway would reject.
+//! cannot hide: the emulator rejects what the real gateway would reject. For the same reason
+//! its date parser and formatter ([`parse_acs_date`], [`format_acs_date`]) are its own rather
+//! than the runtime's `humantime`-based `sign::clock`, and it hexes with the `hex` crate.
 //!
 //! Stateless: nonce replay (`SignatureNonceUsed`) is checked by the caller (the emulator keeps a
 //! bounded nonce cache) after the signature has verified.
@@ -18,7 +20,7 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
 use crate::runtime::credentials::Secret;

@@ -301,6 +301,10 @@ impl fmt::Debug for RawResponse {
     }
 }
 
+/// The longest read timeout handed to reqwest: 0.13 adds it to `Instant::now()` unchecked, so
+/// `Duration::MAX` would panic there. A century is "never" for any call.
+const LONGEST_READ_TIMEOUT: Duration = Duration::from_secs(100 * 365 * 86_400);
+
 /// Validated, encoded request: everything the executor needs, without the operation's type.
 struct Prepared {
     action: Cow<'static, str>,
@@ -318,9 +322,10 @@ impl Client {
     /// A client for `config`. Fails only if the HTTP stack cannot be initialised.
     pub fn new(config: Config) -> Result<Self, Error> {
         let t = config.timeouts();
-        let http = reqwest::Client::builder()
+        let http = super::tls::client_builder()
+            .map_err(|e| ConfigError::new("http client", error_chain(&e)))?
             .connect_timeout(t.connect)
-            .read_timeout(t.read)
+            .read_timeout(t.read.min(LONGEST_READ_TIMEOUT))
             .timeout(t.total)
             // A redirect would re-send signed headers elsewhere; ICE never redirects.
             .redirect(reqwest::redirect::Policy::none())
@@ -712,7 +717,12 @@ fn build_request(
     credentials: Option<&Credentials>,
 ) -> Result<BuiltRequest, Box<ErrorKind>> {
     let date = clock::acs_date_now();
-    let nonce = clock::new_nonce();
+    let nonce = clock::new_nonce().map_err(|e| {
+        Box::new(ErrorKind::Encode(EncodeError::new(
+            "request",
+            format!("{e}; nothing was sent"),
+        )))
+    })?;
     let retry_attempts;
     let retry_delay;
     let mut base: Vec<(&str, &str)> = Vec::with_capacity(10);

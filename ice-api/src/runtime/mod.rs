@@ -15,6 +15,7 @@ pub mod rate_limit;
 pub mod redact;
 pub mod retry;
 pub mod sign;
+pub(crate) mod tls;
 pub mod validate;
 pub mod waiter;
 pub mod wire;

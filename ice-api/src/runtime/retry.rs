@@ -25,11 +25,15 @@
 //!
 //! Every attempt is signed afresh (new `x-acs-date`, nonce and signature) and retries carry the
 //! signed `x-acs-retry-attempts` / `x-acs-retry-delay` headers, as the official SDK does.
+//!
+//! Hand-written rather than `backon`: this module is the decision table above plus one line of
+//! backoff arithmetic, and `backon`'s jitter adds `(0, delay)` to each delay instead of drawing
+//! the wait from `[0, delay]` (full jitter).
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use super::error::{ErrorKind, TransportError};
+use super::sign::clock::os_random;
 
 /// How a client retries failed attempts. See the [module docs](self) for the rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,21 +153,13 @@ fn transport_retryable(t: &TransportError, resend_safe: bool) -> bool {
     !t.may_have_reached_server || resend_safe
 }
 
-/// A uniform float in `[0, 1)` from a process-wide splitmix64 sequence seeded by the clock.
-/// Jitter needs spread, not unpredictability.
+/// A uniform float in `[0, 1)` from the operating system's random number generator (the
+/// nonce's source). Should that fail, 1.0 waits the whole exponential step: no jitter, but
+/// never a shorter wait.
 fn unit_random() -> f64 {
-    static STATE: AtomicU64 = AtomicU64::new(0);
-    let seed = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos() as u64)
-        .unwrap_or(0);
-    let mut z = STATE
-        .fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed)
-        .wrapping_add(seed);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^= z >> 31;
-    (z >> 11) as f64 / (1u64 << 53) as f64
+    os_random::<8>().map_or(1.0, |b| {
+        (u64::from_be_bytes(b) >> 11) as f64 / (1u64 << 53) as f64
+    })
 }
 
 #[cfg(test)]

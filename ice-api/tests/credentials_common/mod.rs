@@ -212,7 +212,7 @@ fn rfc3986(s: &str) -> String {
 /// The RPC signature computed from the received parameters, independently of the SDK signer.
 pub fn expected_v2_signature(method: &str, params: &[(String, String)], secret: &str) -> String {
     use base64::Engine as _;
-    use hmac::{Hmac, Mac};
+    use hmac::{Hmac, KeyInit, Mac};
     let mut sorted: Vec<_> = params.iter().filter(|(k, _)| k != "Signature").collect();
     sorted.sort();
     let cqs = sorted

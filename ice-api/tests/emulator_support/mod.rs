@@ -4,7 +4,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use ice_api::emulator::verify::{canonical_request, format_acs_date, string_to_sign, RequestView};
 use ice_api::emulator::{EmulatorBuilder, EmulatorHandle};
 use ice_api::runtime::credentials::Credentials;
@@ -14,6 +14,15 @@ use sha2::{Digest, Sha256};
 
 pub const AK: &str = "test-ak";
 pub const SECRET: &str = "test-secret";
+
+/// A plain reqwest client for hand-made requests. ice-api hands reqwest its own rustls
+/// configuration and enables reqwest's `rustls-no-provider`, so a reqwest client that ice-api
+/// did not build needs a process-wide crypto provider, as an application's own would.
+pub fn raw_http() -> reqwest::Client {
+    // Already installed (by an earlier test in this binary) is fine.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
 
 /// Starts `builder` (with the test key pair) and a client for it.
 pub async fn start(builder: EmulatorBuilder) -> (EmulatorHandle, Client) {
@@ -124,7 +133,7 @@ pub fn hand_signed(
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(string_to_sign(&canonical).as_bytes());
     let sig = hex::encode(mac.finalize().into_bytes());
-    let mut rb = reqwest::Client::new().post(format!("{endpoint}/?{query}"));
+    let mut rb = raw_http().post(format!("{endpoint}/?{query}"));
     for (n, v) in &headers {
         if n != "host" {
             rb = rb.header(n, v);

@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use super::time::parse_iso8601;
 use super::{Credentials, CredentialsError};
+use crate::runtime::sign::clock::parse_acs_date;
 
 /// Parses `body` as a JSON object, or explains (without echoing the body, which may hold secrets).
 pub(crate) fn parse_json(
@@ -46,7 +46,7 @@ pub(crate) fn temporary_credentials(
     let secret = str_field(obj, &["AccessKeySecret"]).ok_or_else(|| missing("AccessKeySecret"))?;
     let token = str_field(obj, &["SecurityToken"]).ok_or_else(|| missing("SecurityToken"))?;
     let exp = str_field(obj, &["Expiration"]).ok_or_else(|| missing("Expiration"))?;
-    let expiration = parse_iso8601(exp).ok_or_else(|| {
+    let expiration = parse_acs_date(exp).ok_or_else(|| {
         CredentialsError::new(
             provider,
             format!("{what}: Expiration {exp:?} is not of the form yyyy-MM-ddTHH:mm:ssZ"),

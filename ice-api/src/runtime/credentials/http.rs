@@ -46,7 +46,8 @@ impl Http {
 
     pub(crate) fn client(&self, provider: &str) -> Result<&reqwest::Client, CredentialsError> {
         let built = self.client.get_or_init(|| {
-            let mut b = reqwest::Client::builder()
+            let mut b = crate::runtime::tls::client_builder()
+                .map_err(|e| e.to_string())?
                 .connect_timeout(self.connect_timeout)
                 .timeout(self.timeout);
             if !self.use_system_proxy {

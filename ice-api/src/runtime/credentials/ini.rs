@@ -1,9 +1,10 @@
 //! A strict reader of the credentials INI file, with the syntax of Python's `configparser` as
 //! the official `alibabacloud-credentials` library uses it.
 //!
-//! Hand-written rather than a crate: rust-ini, the maintained INI crate, accepts keys before any
-//! section and repeated sections and keys (merging them) and rewrites values (quotes, backslash
-//! escapes); rejecting those afterwards would lose the line number an error must name.
+//! Hand-written rather than a crate: rust-ini and configparser, the maintained INI crates, accept
+//! keys before any section and repeated sections and keys (rust-ini keeps every copy,
+//! configparser merges them, last one wins) and record no line numbers; rejecting those
+//! afterwards would lose the line number an error must name.
 //!
 //! Accepted, as `configparser` accepts it: `[section]` headers (a comment may follow), `key =
 //! value` and `key: value` (the first `=` or `:` splits; keys are case-insensitive), full-line

@@ -48,7 +48,6 @@ mod ram_role_arn;
 mod redact;
 mod static_provider;
 mod sts;
-mod time;
 mod uri;
 mod validate;
 

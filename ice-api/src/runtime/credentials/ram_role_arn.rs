@@ -193,12 +193,14 @@ impl RamRoleArnProvider {
             role_params.push(pair("ExternalId", x));
         }
 
+        let nonce =
+            clock::new_nonce().map_err(|e| CredentialsError::new(PROVIDER, e.to_string()))?;
         let mut common = vec![
             pair("AccessKeyId", &source.access_key_id),
             pair("Action", "AssumeRole"),
             pair("Format", "JSON"),
             pair("SignatureMethod", v2::SIGNATURE_METHOD),
-            pair("SignatureNonce", &clock::new_nonce()),
+            pair("SignatureNonce", &nonce),
             pair("SignatureVersion", v2::SIGNATURE_VERSION),
             pair("Timestamp", &clock::format_acs_date(SystemTime::now())),
             pair("Version", STS_VERSION),

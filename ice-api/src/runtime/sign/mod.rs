@@ -15,7 +15,7 @@
 use std::fmt;
 
 pub mod clock;
-mod hex;
+pub(crate) mod hex;
 pub mod percent;
 pub mod v2;
 pub mod v3;
@@ -53,6 +53,8 @@ pub enum SignError {
     },
     /// The HMAC key was rejected (cannot happen with HMAC-SHA256; kept so no path panics).
     InvalidKey,
+    /// The operating system's random number generator failed, so no nonce could be drawn.
+    NoRandomness,
 }
 
 impl fmt::Display for SignError {
@@ -78,6 +80,9 @@ impl fmt::Display for SignError {
                 "query parameter {key} is given more than once; expected each key once"
             ),
             SignError::InvalidKey => f.write_str("the AccessKey secret cannot be used as a key"),
+            SignError::NoRandomness => f.write_str(
+                "the operating system's random number generator failed; no signature nonce",
+            ),
         }
     }
 }

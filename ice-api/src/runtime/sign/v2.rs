@@ -2,7 +2,7 @@
 //! and what STS `AssumeRole` uses. Headers are not signed; every parameter is.
 
 use base64::Engine as _;
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 
 use super::percent;
@@ -58,7 +58,7 @@ pub fn sign_v2(method: &str, params: &[(String, String)], access_key_secret: &st
     key.push_str(access_key_secret);
     key.push('&');
     // HMAC accepts keys of any length; `new_from_slice` cannot fail here.
-    let Ok(mut mac) = <Hmac<Sha1> as Mac>::new_from_slice(key.as_bytes()) else {
+    let Ok(mut mac) = <Hmac<Sha1> as KeyInit>::new_from_slice(key.as_bytes()) else {
         return String::new();
     };
     mac.update(sts.as_bytes());

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::ops::Range;
 
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
 use super::{hex, percent, SignError};
@@ -316,12 +316,8 @@ fn push_query(out: &mut Vec<u8>, query: &[(String, String)]) -> Result<(), SignE
 
 /// Lower-case hex of a SHA-256 digest, on the stack.
 fn hex64(digest: &[u8]) -> [u8; 64] {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = [0u8; 64];
-    for (pair, &b) in out.chunks_exact_mut(2).zip(digest) {
-        pair[0] = HEX[usize::from(b >> 4)];
-        pair[1] = HEX[usize::from(b & 0x0f)];
-    }
+    hex::write_lower(&mut out, digest);
     out
 }
 
@@ -417,7 +413,7 @@ pub fn sign_v3(input: &V3Input<'_>) -> Result<SignedV3, SignError> {
 
     let secret = input.credentials.access_key_secret.expose();
     // HMAC accepts keys of any length, so this cannot fail.
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes())
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes())
         .map_err(|_| SignError::InvalidKey)?;
     mac.update(&sts);
     let signature = hex64(&mac.finalize().into_bytes());

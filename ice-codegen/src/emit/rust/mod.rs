@@ -255,6 +255,7 @@ fn components_module(ctx: &Ctx<'_>) -> Result<GeneratedFile, CodegenError> {
     }
     let file = syn::File {
         shebang: None,
+        frontmatter: None,
         attrs: vec![
             syn::parse_quote!(#![doc = " Types several operation groups share (and the spec's `components/schemas`), each compiled when a feature that uses it is enabled."]),
         ],
