@@ -81,57 +81,109 @@ pub fn render(path: &str, tokens: TokenStream) -> Result<GeneratedFile, CodegenE
     })
 }
 
-/// Every generated Rust file (paths relative to the workspace root).
+/// Every generated Rust file (paths relative to the workspace root), in a fixed order.
+///
+/// The files are independent, and parsing plus pretty-printing them is most of codegen's time, so
+/// each file is built and rendered on its own worker (token streams are not `Send`; the finished
+/// text is). The output does not depend on the number of workers.
 pub fn generate(api: &Api) -> Result<Vec<GeneratedFile>, CodegenError> {
     let ctx = Ctx {
         api,
         has_checks: validate::compute_has_checks(&api.types),
     };
-    let mut files = vec![
-        root_module(&ctx)?,
-        components_module(&ctx)?,
-        prelude_module(&ctx)?,
+    type Job<'c> = Box<dyn Fn(&Ctx<'_>) -> Result<GeneratedFile, CodegenError> + Sync + 'c>;
+    let mut jobs: Vec<Job<'_>> = vec![
+        Box::new(root_module),
+        Box::new(components_module),
+        Box::new(prelude_module),
     ];
     for g in &api.groups {
-        let module = ctx.group_module(&g.feature);
-        let home = TypeHome::Group(g.feature.clone());
-        let mut items = Vec::new();
-        let mut count = 0usize;
-        for (i, op) in api.operations.iter().enumerate() {
-            if op.group == g.feature {
-                count += 1;
-                items.push(ops::operation(&ctx, i));
-            }
-        }
-        for (i, t) in api.types.iter().enumerate() {
-            if t.home == home {
-                items.push(types::named_type(&ctx, i));
-            }
-        }
-        let doc = inner_doc(&format!(
-            "{}\n\n{count} operations; enabled by the `{}` feature. Every request, response and \
-             type these operations use is here, except the types several groups share \
-             ([`components`](crate::components)).",
-            g.description, g.feature
-        ));
-        let tokens = quote! {
-            #doc
-            #(#items)*
-        };
-        files.push(render(&format!("{GENERATED_DIR}/{module}.rs"), tokens)?);
+        jobs.push(Box::new(move |ctx: &Ctx<'_>| group_module(ctx, g)));
     }
+    jobs.push(Box::new(|ctx: &Ctx<'_>| Ok(operations_list(ctx.api))));
+    jobs.push(Box::new(samples::samples_file));
+    jobs.push(Box::new(schema_types::schema_types_file));
+    run_jobs(&ctx, &jobs)
+}
+
+/// Runs `jobs` on up to `available_parallelism` scoped threads; results keep the jobs' order.
+fn run_jobs<J>(ctx: &Ctx<'_>, jobs: &[J]) -> Result<Vec<GeneratedFile>, CodegenError>
+where
+    J: Fn(&Ctx<'_>) -> Result<GeneratedFile, CodegenError> + Sync,
+{
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len());
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, Result<GeneratedFile, CodegenError>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(job) = jobs.get(i) else { break out };
+                        out.push((i, job(ctx)));
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(out) => out,
+                // A worker only panics on a generator bug; surface it where it happened.
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, file)| file).collect()
+}
+
+/// One operation group's module: its operations, then the types only it uses.
+fn group_module(ctx: &Ctx<'_>, g: &crate::ir::Group) -> Result<GeneratedFile, CodegenError> {
+    let api = ctx.api;
+    let module = ctx.group_module(&g.feature);
+    let home = TypeHome::Group(g.feature.clone());
+    let mut items = Vec::new();
+    let mut count = 0usize;
+    for (i, op) in api.operations.iter().enumerate() {
+        if op.group == g.feature {
+            count += 1;
+            items.push(ops::operation(ctx, i));
+        }
+    }
+    for (i, t) in api.types.iter().enumerate() {
+        if t.home == home {
+            items.push(types::named_type(ctx, i));
+        }
+    }
+    let doc = inner_doc(&format!(
+        "{}\n\n{count} operations; enabled by the `{}` feature. Every request, response and \
+         type these operations use is here, except the types several groups share \
+         ([`components`](crate::components)).",
+        g.description, g.feature
+    ));
+    let tokens = quote! {
+        #doc
+        #(#items)*
+    };
+    render(&format!("{GENERATED_DIR}/{module}.rs"), tokens)
+}
+
+/// The operation list `ice-api/build.rs` turns into `cfg(ice_op = "…")`.
+fn operations_list(api: &Api) -> GeneratedFile {
     let mut list = String::from("# Operations of the generated crate (read by ice-api/build.rs); generated by cargo xtask codegen.\n");
     for op in &api.operations {
         list.push_str(&op.action);
         list.push('\n');
     }
-    files.push(GeneratedFile {
+    GeneratedFile {
         path: PathBuf::from(OPERATIONS_LIST),
         contents: list,
-    });
-    files.push(samples::samples_file(&ctx)?);
-    files.push(schema_types::schema_types_file(&ctx)?);
-    Ok(files)
+    }
 }
 
 fn root_module(ctx: &Ctx<'_>) -> Result<GeneratedFile, CodegenError> {
