@@ -86,3 +86,23 @@ pub fn read(file: &Path, types_file: Option<&Path>) -> Result<Overlay, CodegenEr
         types_text.as_deref(),
     )
 }
+
+/// Parses YAML text into JSON values (what the overlay checks walk), or reports where it is not
+/// YAML.
+fn parse_yaml(file: &Path, text: &str, diag: &mut Diagnostics) -> Option<serde_json::Value> {
+    match serde_norway::from_str(text) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let at = e
+                .location()
+                .map(|l| format!(" at line {} column {}", l.line(), l.column()))
+                .unwrap_or_default();
+            diag.error(CodegenError::new(
+                file,
+                "",
+                format!("invalid YAML{at}: {e}"),
+            ));
+            None
+        }
+    }
+}

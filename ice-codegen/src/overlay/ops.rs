@@ -161,20 +161,8 @@ const KEYS: &[&str] = &[
 /// Loads overlay YAML text; `file` is used in errors. Problems go to `diag`.
 pub fn load(file: &Path, text: &str, diag: &mut Diagnostics) -> Ops {
     let mut out = Ops::default();
-    let value: Value = match serde_norway::from_str(text) {
-        Ok(v) => v,
-        Err(e) => {
-            let at = e
-                .location()
-                .map(|l| format!(" at line {} column {}", l.line(), l.column()))
-                .unwrap_or_default();
-            diag.error(CodegenError::new(
-                file,
-                "",
-                format!("invalid YAML{at}: {e}"),
-            ));
-            return out;
-        }
+    let Some(value) = super::parse_yaml(file, text, diag) else {
+        return out;
     };
     if value.is_null() {
         return out;

@@ -349,20 +349,8 @@ const KEYS: &[&str] = &[
 /// Reads `types.yaml` text. Every entry is checked; all problems land in `diag`.
 pub fn load(file: &Path, text: &str, diag: &mut Diagnostics) -> Typed {
     let mut out = Typed::default();
-    let root: Value = match serde_norway::from_str(text) {
-        Ok(v) => v,
-        Err(e) => {
-            let at = e
-                .location()
-                .map(|l| format!(" at line {} column {}", l.line(), l.column()))
-                .unwrap_or_default();
-            diag.error(CodegenError::new(
-                file,
-                "",
-                format!("invalid YAML{at}: {e}"),
-            ));
-            return out;
-        }
+    let Some(root) = super::parse_yaml(file, text, diag) else {
+        return out;
     };
     let err = |p: String, m: String| CodegenError::new(file, p, m);
     let Some(top) = root.as_object() else {
