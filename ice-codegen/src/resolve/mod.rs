@@ -1,11 +1,12 @@
-//! Spec + overlay → [`ir::Api`]. Every rejection is a [`CodegenError`] pointing into the spec or
-//! an overlay file; all of them are collected and returned together. See [`crate::ir`] for the
-//! decisions taken on ambiguous input.
+//! Spec + overlay → the IR, [`crate::ir::Api`]. Every rejection is a [`CodegenError`] pointing
+//! into the spec or an overlay file; all of them are collected and returned together. See
+//! [`crate::ir`] for the decisions taken on ambiguous input.
 //!
-//! Stages: groups ([`groups`]) → types of the overlay and the spec's components → every operation
-//! with its nested object types → the overlay's typing of parameters, unions and response fields
-//! ([`typed`]) → constraints and pagination ([`pages`]) → waiters ([`waiters`]) → one name and one
-//! module per type, identical shapes merged, cycles checked ([`finish`]).
+//! Stages (private submodules): groups (`groups`) → types of the overlay and the spec's
+//! components → every operation with its nested object types → the overlay's typing of
+//! parameters, unions and response fields (`typed`) → constraints and pagination (`pages`) →
+//! waiters (`waiters`) → one name and one module per type, identical shapes merged, cycles
+//! checked (`finish`).
 
 mod finish;
 mod groups;
