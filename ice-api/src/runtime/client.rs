@@ -20,6 +20,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
+use futures_util::future::BoxFuture;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
@@ -35,6 +37,7 @@ use super::error::{
 use super::operation::{Auth, HttpMethod, Operation};
 use super::rate_limit::RateLimiter;
 use super::redact::Redactor;
+use super::response::{explain, ProbeOnly, SuccessDecoder, Typed};
 use super::sign::{self, clock, percent, V3Input};
 use super::wire::{EncodeError, WireParams};
 
@@ -118,8 +121,47 @@ pub struct Client {
 
 struct Inner {
     config: Config,
-    http: reqwest::Client,
+    /// The endpoint, parsed once.
+    base_url: reqwest::Url,
+    transport: Transport,
     limiter: Option<RateLimiter>,
+}
+
+/// Where requests go: the network, or an in-process service ([`Client::with_transport`]).
+enum Transport {
+    Http(reqwest::Client),
+    InProcess(Box<dyn InProcess>),
+}
+
+/// A boxed in-process service: a clone of it answers each request.
+trait InProcess: Send + Sync {
+    fn call(&self, request: http::Request<Bytes>) -> BoxFuture<'static, http::Response<Bytes>>;
+}
+
+impl<S> InProcess for S
+where
+    S: tower_service::Service<
+            http::Request<Bytes>,
+            Response = http::Response<Bytes>,
+            Error = std::convert::Infallible,
+        > + Clone
+        + Send
+        + Sync
+        + 'static,
+    S::Future: Send + 'static,
+{
+    fn call(&self, request: http::Request<Bytes>) -> BoxFuture<'static, http::Response<Bytes>> {
+        let mut service = self.clone();
+        Box::pin(async move {
+            match std::future::poll_fn(|cx| service.poll_ready(cx)).await {
+                Ok(()) => match tower_service::Service::call(&mut service, request).await {
+                    Ok(response) => response,
+                    Err(never) => match never {},
+                },
+                Err(never) => match never {},
+            }
+        })
+    }
 }
 
 impl fmt::Debug for Client {
@@ -274,19 +316,13 @@ impl RawResponse {
     }
 
     fn decode_error<T: DeserializeOwned>(&self, e: &serde_json::Error) -> DecodeError {
-        let mut de = serde_json::Deserializer::from_slice(&self.body);
-        let message = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-            Err(pe) if pe.path().iter().next().is_some() => format!("{}: {e}", pe.path()),
-            _ => e.to_string(),
-        };
-        DecodeError {
-            status: self.status,
-            request_id: self.request_id.clone(),
-            // serde_json quotes the offending value.
-            message: self.redactor.redact_owned(message),
-            body_snippet: redacted_snippet(&self.body, &self.redactor),
-            body_limit: None,
-        }
+        explain::<T>(
+            self.status,
+            &self.body,
+            self.request_id.clone(),
+            e,
+            &self.redactor,
+        )
     }
 }
 
@@ -332,11 +368,75 @@ impl Client {
             .build()
             .map_err(|e| ConfigError::new("http client", error_chain(&e)))?;
         // `?` above converts the ConfigError into the crate's one Error.
+        Self::with(config, Transport::Http(http))
+    }
+
+    /// A client whose requests are answered by `service` in the same process instead of going
+    /// over the network: everything else (validation, encoding, signing, retries, the bounded
+    /// body read, decoding) runs as with [`Client::new`]. For tests and benchmarks that must
+    /// not depend on sockets; the service sees each request as sent (absolute URI with the
+    /// signed query, all headers, the body) and answers with status, headers and body.
+    /// The total timeout still applies; connect and read timeouts do not.
+    ///
+    /// ```
+    /// use std::convert::Infallible;
+    /// use std::future::{ready, Ready};
+    /// use std::task::{Context, Poll};
+    ///
+    /// use bytes::Bytes;
+    /// use ice_api::runtime::credentials::Credentials;
+    /// use ice_api::{Client, Config, HttpMethod, WireParams};
+    ///
+    /// #[derive(Clone)]
+    /// struct Answer;
+    /// impl tower_service::Service<http::Request<Bytes>> for Answer {
+    ///     type Response = http::Response<Bytes>;
+    ///     type Error = Infallible;
+    ///     type Future = Ready<Result<Self::Response, Infallible>>;
+    ///     fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+    ///         Poll::Ready(Ok(()))
+    ///     }
+    ///     fn call(&mut self, req: http::Request<Bytes>) -> Self::Future {
+    ///         assert!(req.headers().contains_key("authorization"));
+    ///         ready(Ok(http::Response::new(Bytes::from_static(br#"{"RequestId":"r-1"}"#))))
+    ///     }
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let config = Config::builder()
+    ///     .region("cn-shanghai")
+    ///     .credentials(Credentials::new("LTAI5tExampleKeyabcd", "example-secret"))
+    ///     .build()?;
+    /// let client = Client::with_transport(config, Answer)?;
+    /// let raw = client.send_raw("ListAllPublicMediaTags", HttpMethod::Post, WireParams::new()).await?;
+    /// assert_eq!(raw.request_id(), Some("r-1"));
+    /// # Ok::<(), ice_api::Error>(()) }).unwrap();
+    /// ```
+    #[doc(hidden)]
+    pub fn with_transport<S>(config: Config, service: S) -> Result<Self, Error>
+    where
+        S: tower_service::Service<
+                http::Request<Bytes>,
+                Response = http::Response<Bytes>,
+                Error = std::convert::Infallible,
+            > + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Future: Send + 'static,
+    {
+        Self::with(config, Transport::InProcess(Box::new(service)))
+    }
+
+    fn with(config: Config, transport: Transport) -> Result<Self, Error> {
+        let base_url = reqwest::Url::parse(config.endpoint().url())
+            .map_err(|e| ConfigError::new("endpoint", e.to_string()))?;
         let limiter = config.rate_limit().map(RateLimiter::new);
         Ok(Self {
             inner: Arc::new(Inner {
                 config,
-                http,
+                base_url,
+                transport,
                 limiter,
             }),
         })
@@ -361,9 +461,18 @@ impl Client {
     /// with `Success: false` and a `Code` is such an error.
     pub async fn send<O: Operation>(&self, request: &O) -> Result<O::Response, Error> {
         let prepared = prepare(request)?;
-        let raw = self.execute(prepared).await?;
-        raw.json::<O::Response>()
-            .map_err(|d| Error::new(O::ACTION, ErrorKind::Decode(d)).with_attempts(raw.attempts))
+        let mut typed = Typed::<O::Response>::new();
+        let raw = self.execute(prepared, &mut typed).await?;
+        // The value was decoded with the body's one pass; the path-tracking decoder runs only
+        // to explain a failure.
+        let value = match typed.take() {
+            Some(value) => value,
+            None => serde_json::from_slice(&raw.body),
+        };
+        value.map_err(|e| {
+            let d = raw.decode_error::<O::Response>(&e);
+            Error::new(O::ACTION, ErrorKind::Decode(d)).with_attempts(raw.attempts)
+        })
     }
 
     /// Sends hand-built parameters as a signed, non-idempotent request (version 2020-11-09).
@@ -384,20 +493,27 @@ impl Client {
             .params
             .get("ClientToken")
             .is_some_and(|(_, v)| !v.is_empty());
-        self.execute(Prepared {
-            action: Cow::Owned(request.action),
-            version: Cow::Owned(request.version),
-            method: request.method,
-            auth: request.auth,
-            resend_safe: request.idempotent || has_token,
-            declares_code: request.response_declares_code,
-            params: for_method(request.method, request.params),
-        })
+        self.execute(
+            Prepared {
+                action: Cow::Owned(request.action),
+                version: Cow::Owned(request.version),
+                method: request.method,
+                auth: request.auth,
+                resend_safe: request.idempotent || has_token,
+                declares_code: request.response_declares_code,
+                params: for_method(request.method, request.params),
+            },
+            &mut ProbeOnly,
+        )
         .await
     }
 
     /// The non-generic core: one span per call, attempts until success or the policy stops.
-    async fn execute(&self, p: Prepared) -> Result<RawResponse, Error> {
+    async fn execute(
+        &self,
+        p: Prepared,
+        decoder: &mut dyn SuccessDecoder,
+    ) -> Result<RawResponse, Error> {
         let config = &self.inner.config;
         let span = tracing::debug_span!(
             "ice_call",
@@ -409,7 +525,10 @@ impl Client {
             latency_ms = Empty,
         );
         let started = Instant::now();
-        let result = self.attempts(&p, started).instrument(span.clone()).await;
+        let result = self
+            .attempts(&p, decoder, started)
+            .instrument(span.clone())
+            .await;
         let latency_ms = started.elapsed().as_millis() as u64;
         span.record("latency_ms", latency_ms);
         span.in_scope(|| match &result {
@@ -440,14 +559,19 @@ impl Client {
         result
     }
 
-    async fn attempts(&self, p: &Prepared, started: Instant) -> Result<RawResponse, Error> {
+    async fn attempts(
+        &self,
+        p: &Prepared,
+        decoder: &mut dyn SuccessDecoder,
+        started: Instant,
+    ) -> Result<RawResponse, Error> {
         let config = &self.inner.config;
         // Clamped so that `Instant` arithmetic cannot overflow on absurd settings.
         let deadline = started + config.timeouts().total.min(MAX_TOTAL_TIMEOUT);
         let body = if p.params.form().is_empty() {
             None
         } else {
-            Some(percent::form_body(p.params.form()))
+            Some(Bytes::from(percent::form_body(p.params.form())))
         };
         let mut sent = 0u32;
         let mut last_delay: Option<Duration> = None;
@@ -464,7 +588,7 @@ impl Client {
                 }
             }
             let outcome = self
-                .attempt(p, body.as_deref(), attempt, last_delay, deadline)
+                .attempt(p, body.as_ref(), decoder, attempt, last_delay, deadline)
                 .instrument(tracing::debug_span!("ice_attempt", attempt))
                 .await;
             let failure = match outcome {
@@ -505,7 +629,8 @@ impl Client {
     async fn attempt(
         &self,
         p: &Prepared,
-        body: Option<&str>,
+        body: Option<&Bytes>,
+        decoder: &mut dyn SuccessDecoder,
         attempt: u32,
         last_delay: Option<Duration>,
         deadline: Instant,
@@ -524,8 +649,16 @@ impl Client {
             ),
             Auth::Anonymous => None,
         };
-        let request = build_request(config, p, body, attempt, last_delay, credentials.as_ref())
-            .map_err(Failure::BeforeSend)?;
+        let request = build_request(
+            config,
+            &self.inner.base_url,
+            p,
+            body.map(|b| &b[..]),
+            attempt,
+            last_delay,
+            credentials.as_ref(),
+        )
+        .map_err(Failure::BeforeSend)?;
         // Everything the server says passes this, primed with what would be worst to echo.
         let redactor = Redactor::with_known(
             credentials
@@ -549,21 +682,49 @@ impl Client {
             HttpMethod::Get => reqwest::Method::GET,
             HttpMethod::Post => reqwest::Method::POST,
         };
-        let mut rb = self
-            .inner
-            .http
-            .request(method, request.url)
-            .headers(request.headers)
-            .timeout(remaining);
-        match body {
-            Some(b) => rb = rb.body(b.to_owned()),
+        let mut headers = request.headers;
+        if body.is_none() && p.method == HttpMethod::Post {
             // As the official SDKs: some front ends answer 411 to a POST without a length.
-            None if p.method == HttpMethod::Post => {
-                rb = rb.header(reqwest::header::CONTENT_LENGTH, "0");
-            }
-            None => {}
+            headers.insert(
+                reqwest::header::CONTENT_LENGTH,
+                HeaderValue::from_static("0"),
+            );
         }
-        let mut response = rb.send().await.map_err(|e| send_failure(e, &redactor))?;
+        let mut response = match &self.inner.transport {
+            Transport::Http(http) => {
+                let mut req = reqwest::Request::new(method, request.url);
+                *req.headers_mut() = headers;
+                *req.timeout_mut() = Some(remaining);
+                *req.body_mut() = body.cloned().map(reqwest::Body::from);
+                http.execute(req)
+                    .await
+                    .map_err(|e| send_failure(e, &redactor))?
+            }
+            Transport::InProcess(service) => {
+                let mut req = http::Request::new(body.cloned().unwrap_or_default());
+                *req.method_mut() = method;
+                *req.uri_mut() = http::Uri::try_from(request.url.as_str()).map_err(|e| {
+                    Failure::BeforeSend(Box::new(ErrorKind::Encode(EncodeError::new(
+                        "request",
+                        format!("{e}; nothing was sent"),
+                    ))))
+                })?;
+                *req.headers_mut() = headers;
+                match tokio::time::timeout_at(deadline, service.call(req)).await {
+                    Ok(answer) => reqwest::Response::from(answer),
+                    Err(_) => {
+                        return Err(Failure::AfterSend(Box::new(ErrorKind::Transport(
+                            TransportError {
+                                kind: TransportKind::Timeout,
+                                may_have_reached_server: true,
+                                message: "the in-process transport did not answer in time"
+                                    .to_owned(),
+                            },
+                        ))))
+                    }
+                }
+            }
+        };
         let status = response.status().as_u16();
         tracing::debug!(attempt, status, "response headers received");
         let headers: Vec<(String, String)> = response
@@ -621,7 +782,7 @@ impl Client {
         if !complete {
             return Err(too_large(&bytes));
         }
-        let probe = Probe::read(&bytes);
+        let probe = decoder.decode(&bytes);
         if probe.is_error(p.declares_code) {
             let err = ServiceError::parse(
                 status,
@@ -701,7 +862,7 @@ fn for_method(method: HttpMethod, params: WireParams) -> WireParams {
 }
 
 struct BuiltRequest {
-    url: String,
+    url: reqwest::Url,
     headers: HeaderMap,
     /// The signature sent (V3 or V2), so that an echo of it can be redacted.
     signature: Option<String>,
@@ -710,8 +871,9 @@ struct BuiltRequest {
 /// Headers, signature and URL of one attempt (fresh date and nonce each time).
 fn build_request(
     config: &Config,
+    base_url: &reqwest::Url,
     p: &Prepared,
-    body: Option<&str>,
+    body: Option<&[u8]>,
     attempt: u32,
     last_delay: Option<Duration>,
     credentials: Option<&Credentials>,
@@ -746,7 +908,7 @@ fn build_request(
         base.push(("x-acs-retry-attempts", &retry_attempts));
         base.push(("x-acs-retry-delay", &retry_delay));
     }
-    let body_bytes = body.map(str::as_bytes).unwrap_or_default();
+    let body_bytes = body.unwrap_or_default();
     let query = p.params.query();
 
     let (query_string, added, signature): (String, Vec<(&'static str, String)>, Option<String>) =
@@ -832,8 +994,8 @@ fn build_request(
             ),
         ));
     }
-    let base_url = config.endpoint().url();
-    let url_len = base_url.len() + usize::from(!query_string.is_empty()) + query_string.len();
+    let url_len =
+        base_url.as_str().len() + usize::from(!query_string.is_empty()) + query_string.len();
     if url_len > MAX_URL_BYTES {
         let largest = query
             .iter()
@@ -847,11 +1009,10 @@ fn build_request(
             ),
         ))));
     }
-    let mut url = String::with_capacity(url_len);
-    url.push_str(base_url);
+    // The endpoint was parsed once, with the client; only the query is parsed here.
+    let mut url = base_url.clone();
     if !query_string.is_empty() {
-        url.push('?');
-        url.push_str(&query_string);
+        url.set_query(Some(&query_string));
     }
     Ok(BuiltRequest {
         url,
@@ -903,58 +1064,6 @@ async fn read_body(
         body.extend_from_slice(&chunk);
     }
     Ok((body, true))
-}
-
-/// The top-level members of a 2xx body that say whether it is really an error, and its
-/// request id: one pass that skips everything else.
-#[derive(serde::Deserialize, Default)]
-struct Probe {
-    #[serde(rename = "RequestId", alias = "requestId")]
-    request_id: Option<serde_json::Value>,
-    #[serde(rename = "Code", alias = "code")]
-    code: Option<serde_json::Value>,
-    #[serde(rename = "Message", alias = "message")]
-    message: Option<serde::de::IgnoredAny>,
-    #[serde(rename = "Success", alias = "success")]
-    success: Option<serde_json::Value>,
-}
-
-impl Probe {
-    /// Not a JSON object (or not decodable this far): nothing to learn.
-    fn read(body: &[u8]) -> Self {
-        serde_json::from_slice(body).unwrap_or_default()
-    }
-
-    fn request_id(&self) -> Option<String> {
-        match self.request_id.as_ref()? {
-            serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
-            serde_json::Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        }
-    }
-
-    /// The rule of [`Client::send`]: with `declares_code`, a non-empty `Code` and
-    /// `Success: false`; otherwise a non-empty `Code` and a `Message`, unless `Success: true`.
-    fn is_error(&self, declares_code: bool) -> bool {
-        let has_code =
-            matches!(&self.code, Some(serde_json::Value::String(c)) if !c.trim().is_empty());
-        let success = match &self.success {
-            Some(serde_json::Value::Bool(b)) => Some(*b),
-            Some(serde_json::Value::String(s)) if s.trim().eq_ignore_ascii_case("true") => {
-                Some(true)
-            }
-            Some(serde_json::Value::String(s)) if s.trim().eq_ignore_ascii_case("false") => {
-                Some(false)
-            }
-            _ => None,
-        };
-        has_code
-            && if declares_code {
-                success == Some(false)
-            } else {
-                self.message.is_some() && success != Some(true)
-            }
-    }
 }
 
 /// The call's deadline passed before this attempt was sent.
@@ -1021,6 +1130,8 @@ mod tests {
         assert_send_sync::<Client>();
         assert!(std::mem::size_of::<Client>() <= std::mem::size_of::<usize>());
     }
+
+    use super::super::response::Probe;
 
     #[test]
     fn request_ids_come_from_either_spelling() {
