@@ -1130,36 +1130,4 @@ mod tests {
         assert_send_sync::<Client>();
         assert!(std::mem::size_of::<Client>() <= std::mem::size_of::<usize>());
     }
-
-    use super::super::response::Probe;
-
-    #[test]
-    fn request_ids_come_from_either_spelling() {
-        let id = |b: &[u8]| Probe::read(b).request_id();
-        assert_eq!(id(br#"{"RequestId":"a","X":1}"#).as_deref(), Some("a"));
-        assert_eq!(id(br#"{"requestId":"b"}"#).as_deref(), Some("b"));
-        assert_eq!(id(b"<html>"), None);
-    }
-
-    #[test]
-    fn error_envelope_rule_follows_the_declared_response() {
-        let err = |b: &str, declares| Probe::read(b.as_bytes()).is_error(declares);
-        let envelope = r#"{"RequestId":"r","Code":"InvalidParameter","Message":"bad"}"#;
-        assert!(err(envelope, false));
-        assert!(!err(envelope, true), "no Success: false");
-        assert!(err(r#"{"Code":"Forbidden","Success":false}"#, true));
-        assert!(err(r#"{"Code":"Forbidden","Success":"false"}"#, true));
-        assert!(!err(
-            r#"{"Code":"200","Success":"true","Message":"ok"}"#,
-            true
-        ));
-        assert!(!err(
-            r#"{"Code":"200","Success":true,"Message":"ok"}"#,
-            false
-        ));
-        assert!(!err(r#"{"RequestId":"r","JobId":"j"}"#, false));
-        assert!(!err(r#"{"Code":"","Message":"x"}"#, false));
-        assert!(!err(r#"{"Message":"x"}"#, false));
-        assert!(!err("[]", false));
-    }
 }

@@ -10,10 +10,27 @@ use super::error::{redacted_snippet, DecodeError, Error, ErrorKind, ServiceError
 use super::operation::Operation;
 use super::redact::Redactor;
 
-/// The top-level members of a 2xx body that say whether it is really an error, and its
-/// request id.
-#[derive(serde::Deserialize, Default)]
+mod tee;
+
+use tee::{Scalar, Seen};
+
+/// What a 2xx body says about itself: its request id, and whether it is really the gateway's
+/// error object.
+#[derive(Default, Debug, PartialEq, Eq)]
 pub(crate) struct Probe {
+    request_id: Option<String>,
+    /// A non-blank string `Code`.
+    has_code: bool,
+    /// A `Message` that is not `null`.
+    has_message: bool,
+    /// `Success` as a boolean or as the string `true`/`false`.
+    success: Option<bool>,
+}
+
+/// The watched members as serde's derive reads them: the re-parse of error paths, and the
+/// reference the one-pass reader ([`tee`]) agrees with.
+#[derive(serde::Deserialize, Default)]
+struct Members {
     #[serde(rename = "RequestId", alias = "requestId")]
     request_id: Option<serde_json::Value>,
     #[serde(rename = "Code", alias = "code")]
@@ -24,41 +41,74 @@ pub(crate) struct Probe {
     success: Option<serde_json::Value>,
 }
 
+fn code(s: &str) -> bool {
+    !s.trim().is_empty()
+}
+
+fn success(s: &str) -> Option<bool> {
+    let s = s.trim();
+    if s.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if s.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
 impl Probe {
-    /// Not a JSON object (or not decodable this far): nothing to learn.
+    /// A separate pass over `body`. Not a JSON object (or not decodable this far): nothing to
+    /// learn.
     pub(crate) fn read(body: &[u8]) -> Self {
-        serde_json::from_slice(body).unwrap_or_default()
+        let m: Members = serde_json::from_slice(body).unwrap_or_default();
+        use serde_json::Value;
+        Probe {
+            request_id: match m.request_id {
+                Some(Value::String(s)) if !s.is_empty() => Some(s),
+                Some(Value::Number(n)) => Some(n.to_string()),
+                _ => None,
+            },
+            has_code: matches!(&m.code, Some(Value::String(c)) if code(c)),
+            has_message: m.message.is_some(),
+            success: match &m.success {
+                Some(Value::Bool(b)) => Some(*b),
+                Some(Value::String(s)) => success(s),
+                _ => None,
+            },
+        }
+    }
+
+    /// What the one pass saw.
+    fn from_seen(seen: Seen) -> Self {
+        Probe {
+            request_id: match seen.request_id {
+                Scalar::Str(s) if !s.is_empty() => Some(s),
+                Scalar::Number(n) => Some(n),
+                _ => None,
+            },
+            has_code: matches!(&seen.code, Scalar::Str(c) if code(c)),
+            has_message: seen.message,
+            success: match &seen.success {
+                Scalar::Bool(b) => Some(*b),
+                Scalar::Str(s) => success(s),
+                _ => None,
+            },
+        }
     }
 
     pub(crate) fn request_id(&self) -> Option<String> {
-        match self.request_id.as_ref()? {
-            serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
-            serde_json::Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        }
+        self.request_id.clone()
     }
 
     /// The rule of [`Client::send`](crate::Client::send): with `declares_code`, a non-empty
     /// `Code` and `Success: false`; otherwise a non-empty `Code` and a `Message`, unless
     /// `Success: true`.
     pub(crate) fn is_error(&self, declares_code: bool) -> bool {
-        let has_code =
-            matches!(&self.code, Some(serde_json::Value::String(c)) if !c.trim().is_empty());
-        let success = match &self.success {
-            Some(serde_json::Value::Bool(b)) => Some(*b),
-            Some(serde_json::Value::String(s)) if s.trim().eq_ignore_ascii_case("true") => {
-                Some(true)
-            }
-            Some(serde_json::Value::String(s)) if s.trim().eq_ignore_ascii_case("false") => {
-                Some(false)
-            }
-            _ => None,
-        };
-        has_code
+        self.has_code
             && if declares_code {
-                success == Some(false)
+                self.success == Some(false)
             } else {
-                self.message.is_some() && success != Some(true)
+                self.has_message && self.success != Some(true)
             }
     }
 }
@@ -104,9 +154,16 @@ impl<T: DeserializeOwned + Send> SuccessDecoder for Typed<T> {
     }
 }
 
-/// The typed value of `body` and its probe.
+/// The typed value of `body` and its probe, in one pass when the body decodes; a body that
+/// does not is read again for its probe (error paths may re-parse).
 fn read_typed<T: DeserializeOwned>(body: &[u8]) -> (Result<T, serde_json::Error>, Probe) {
-    (serde_json::from_slice(body), Probe::read(body))
+    let mut seen = Seen::default();
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = tee::deserialize::<T, _>(&mut de, &mut seen).and_then(|v| de.end().map(|()| v));
+    match value {
+        Ok(v) if !seen.repeated => (Ok(v), Probe::from_seen(seen)),
+        other => (other, Probe::read(body)),
+    }
 }
 
 /// Decodes a 2xx body of operation `O` exactly as [`Client::send`](crate::Client::send) does,
@@ -167,5 +224,108 @@ pub(crate) fn explain<T: DeserializeOwned>(
         message: redactor.redact_owned(message),
         body_snippet: redacted_snippet(body, redactor),
         body_limit: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde::Deserialize;
+    use serde_json::Value;
+
+    use super::*;
+
+    /// Bodies whose watched members take every shape the envelope rule distinguishes.
+    const BODIES: &[&str] = &[
+        r#"{"RequestId":"r","Code":"InvalidParameter","Message":"bad"}"#,
+        r#"{"requestId":"b","code":"Forbidden","message":"no","success":false}"#,
+        r#"{"Code":"Forbidden","Success":false}"#,
+        r#"{"Code":"Forbidden","Success":"false"}"#,
+        r#"{"Code":"200","Success":" TRUE ","Message":"ok"}"#,
+        r#"{"Code":"200","Success":true,"Message":"ok"}"#,
+        r#"{"RequestId":"r","JobId":"j"}"#,
+        r#"{"RequestId":12345,"JobId":"j"}"#,
+        r#"{"RequestId":1.5}"#,
+        r#"{"RequestId":""}"#,
+        r#"{"RequestId":"r\u00e9\n","Code":"  ","Message":"x"}"#,
+        r#"{"Code":"X","Message":null}"#,
+        r#"{"Code":"X","Message":{"nested":["a"]}}"#,
+        r#"{"Code":"X","Message":[1,2]}"#,
+        r#"{"Code":{"x":1},"Message":"m"}"#,
+        r#"{"Code":null,"Message":"m","Success":null}"#,
+        r#"{"Message":"x"}"#,
+        r#"{"RequestId":"a","requestId":"b"}"#,
+        r#"{"Code":"X","Message":"m","Code":"Y"}"#,
+        r#"{"Other":{"RequestId":"inner","Code":"C","Message":"m"},"RequestId":"outer"}"#,
+        r#"[]"#,
+        r#"{}"#,
+    ];
+
+    /// A response that stores some watched members and skips the rest.
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    struct Declares {
+        #[serde(rename = "RequestId", default)]
+        request_id: Option<Value>,
+        #[serde(rename = "Code", default)]
+        code: Option<Value>,
+    }
+
+    /// A response that skips every watched member.
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    struct Skips {
+        #[serde(rename = "JobId", default)]
+        job_id: Option<String>,
+    }
+
+    fn agree<T: DeserializeOwned>(body: &str) {
+        let (value, probe) = read_typed::<T>(body.as_bytes());
+        if value.is_ok() {
+            assert_eq!(probe, Probe::read(body.as_bytes()), "{body}");
+        }
+    }
+
+    #[test]
+    fn the_one_pass_sees_what_a_separate_pass_sees() {
+        for body in BODIES {
+            agree::<Value>(body);
+            agree::<BTreeMap<String, Value>>(body);
+            agree::<Declares>(body);
+            agree::<Skips>(body);
+            agree::<serde::de::IgnoredAny>(body);
+        }
+    }
+
+    #[test]
+    fn request_ids_come_from_either_spelling() {
+        let id = |b: &str| read_typed::<Skips>(b.as_bytes()).1.request_id();
+        assert_eq!(id(r#"{"RequestId":"a","X":1}"#).as_deref(), Some("a"));
+        assert_eq!(id(r#"{"requestId":"b"}"#).as_deref(), Some("b"));
+        assert_eq!(id(r#"{"RequestId":42}"#).as_deref(), Some("42"));
+        assert_eq!(Probe::read(b"<html>").request_id(), None);
+    }
+
+    #[test]
+    fn error_envelope_rule_follows_the_declared_response() {
+        let err = |b: &str, declares| read_typed::<Skips>(b.as_bytes()).1.is_error(declares);
+        let envelope = r#"{"RequestId":"r","Code":"InvalidParameter","Message":"bad"}"#;
+        assert!(err(envelope, false));
+        assert!(!err(envelope, true), "no Success: false");
+        assert!(err(r#"{"Code":"Forbidden","Success":false}"#, true));
+        assert!(err(r#"{"Code":"Forbidden","Success":"false"}"#, true));
+        assert!(!err(
+            r#"{"Code":"200","Success":"true","Message":"ok"}"#,
+            true
+        ));
+        assert!(!err(
+            r#"{"Code":"200","Success":true,"Message":"ok"}"#,
+            false
+        ));
+        assert!(!err(r#"{"RequestId":"r","JobId":"j"}"#, false));
+        assert!(!err(r#"{"Code":"","Message":"x"}"#, false));
+        assert!(!err(r#"{"Message":"x"}"#, false));
+        assert!(!err("[]", false));
     }
 }
