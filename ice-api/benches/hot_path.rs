@@ -36,7 +36,7 @@ use ice_api::media_production::{
 use ice_api::runtime::credentials::Credentials;
 use ice_api::runtime::response::decode_success;
 use ice_api::runtime::sign::{percent, sign_v3, SignedV3, V3Input};
-use ice_api::{Client, Config, EncodeWire, Validate};
+use ice_api::{Client, Config, EncodeWire, RawRequest};
 
 #[path = "support/seed.rs"]
 mod seed;
@@ -49,18 +49,18 @@ const GET_FIXTURE: &str =
 const LIST_FIXTURE: &str =
     include_str!("../tests/fixtures/jobs/responses/ListBatchMediaProducingJobs.json");
 
-/// Validate, encode, form body, sign: the client's work per call before the network.
+/// Validate, encode, form body, sign: the client's work per call before the network
+/// (`RawRequest::from_operation` runs the client's own validate + encode step).
 fn validate_encode_sign(
     req: &ice_api::media_production::SubmitSceneMediaSelectionJobRequest,
     creds: &Credentials,
 ) -> (String, SignedV3) {
-    req.validated().expect("valid");
-    let wire = req.to_wire().expect("encodes");
-    let body = percent::form_body(wire.form());
+    let raw = RawRequest::from_operation(req).expect("valid");
+    let body = percent::form_body(raw.params.form());
     let signed = sign_v3(&V3Input {
         method: "POST",
         path: "/",
-        query: wire.query(),
+        query: raw.params.query(),
         headers: &seed::HEADERS,
         body: body.as_bytes(),
         date: seed::DATE,

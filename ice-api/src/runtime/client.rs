@@ -39,6 +39,7 @@ use super::rate_limit::RateLimiter;
 use super::redact::Redactor;
 use super::response::{explain, ProbeOnly, SuccessDecoder, Typed};
 use super::sign::{self, clock, percent, V3Input};
+use super::validate::Validator;
 use super::wire::{EncodeError, WireParams};
 
 /// ICE API version used by [`Client::send_raw`].
@@ -830,13 +831,23 @@ enum Failure {
 }
 
 /// The generic front half of `send`: validation and encoding.
+///
+/// Encoding runs first, so that validation measures JSON parameters on their encoded text
+/// ([`Validator::json_bytes`](crate::Validator::json_bytes)); a request that is both invalid
+/// and unencodable still reports its violations.
 fn prepare<O: Operation>(request: &O) -> Result<Prepared, Error> {
-    request
-        .validated()
-        .map_err(|v| Error::new(O::ACTION, ErrorKind::Validation(v)).with_attempts(0))?;
-    let params = request
-        .to_wire()
-        .map_err(|e| Error::new(O::ACTION, ErrorKind::Encode(e)).with_attempts(0))?;
+    let invalid = |v| Error::new(O::ACTION, ErrorKind::Validation(v)).with_attempts(0);
+    let params = match request.to_wire() {
+        Ok(params) => params,
+        Err(e) => {
+            request.validated().map_err(invalid)?;
+            return Err(Error::new(O::ACTION, ErrorKind::Encode(e)).with_attempts(0));
+        }
+    };
+    let mut validator = Validator::with_encoded(params);
+    request.validate(&mut validator);
+    let (valid, params) = validator.finish_encoded();
+    valid.map_err(invalid)?;
     Ok(Prepared {
         action: Cow::Borrowed(O::ACTION),
         version: Cow::Borrowed(O::VERSION),

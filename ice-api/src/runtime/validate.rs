@@ -5,6 +5,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
+use super::wire::WireParams;
+
 /// One rejected value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
@@ -63,12 +65,30 @@ impl std::error::Error for ValidationErrors {}
 pub struct Validator {
     path: String,
     violations: Vec<Violation>,
+    /// The request's encoded parameters, when it was encoded before validation (the client
+    /// does): size limits on JSON parameters are then read off the encoded text.
+    encoded: Option<WireParams>,
 }
 
 impl Validator {
     /// A validator at the root path.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A validator for a request already encoded as `wire`: [`json_bytes`](Self::json_bytes) on
+    /// a top-level parameter measures its encoded JSON instead of serialising it again.
+    pub(crate) fn with_encoded(wire: WireParams) -> Self {
+        Self {
+            encoded: Some(wire),
+            ..Self::default()
+        }
+    }
+
+    /// Ends validation, handing back the parameters of [`with_encoded`](Self::with_encoded).
+    pub(crate) fn finish_encoded(mut self) -> (Result<(), ValidationErrors>, WireParams) {
+        let wire = self.encoded.take().unwrap_or_default();
+        (self.finish(), wire)
     }
 
     /// The current path.
@@ -106,6 +126,12 @@ impl Validator {
 
     /// Checks a length in Unicode characters (as the service counts text).
     pub fn chars(&mut self, value: &str, min: Option<usize>, max: Option<usize>) {
+        // A UTF-8 text has between len/4 and len characters: count only when that range
+        // reaches past a limit.
+        let (lo, hi) = (value.len().div_ceil(4), value.len());
+        if min.is_none_or(|m| lo >= m) && max.is_none_or(|m| hi <= m) {
+            return;
+        }
         let n = value.chars().count();
         self.count(n, min, max, "character");
     }
@@ -223,13 +249,29 @@ impl Validator {
     }
 
     /// Reports when the compact JSON form of `value` is longer than `max` bytes.
+    ///
+    /// On a request that was encoded first, a top-level parameter is measured on its encoded
+    /// JSON (a value under a wire name can only be there in its `style: json` form); anything
+    /// else is serialised into a byte counter, without being kept.
     pub fn json_bytes<T: serde::Serialize + ?Sized>(&mut self, value: &T, max: usize) {
-        match serde_json::to_vec(value) {
-            Ok(json) if json.len() > max => {
-                self.report(format!("{} bytes as JSON, at most {max}", json.len()))
+        let encoded = self
+            .encoded
+            .as_ref()
+            .and_then(|w| w.get(&self.path))
+            .map(|(_, json)| json.len());
+        let len = match encoded {
+            Some(len) => len,
+            None => {
+                let mut counter = ByteCount(0);
+                if let Err(e) = serde_json::to_writer(&mut counter, value) {
+                    self.report(format!("cannot be encoded as JSON: {e}"));
+                    return;
+                }
+                counter.0
             }
-            Ok(_) => {}
-            Err(e) => self.report(format!("cannot be encoded as JSON: {e}")),
+        };
+        if len > max {
+            self.report(format!("{len} bytes as JSON, at most {max}"));
         }
     }
 
@@ -242,6 +284,20 @@ impl Validator {
                 violations: self.violations,
             })
         }
+    }
+}
+
+/// An `io::Write` that only counts.
+struct ByteCount(usize);
+
+impl std::io::Write for ByteCount {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

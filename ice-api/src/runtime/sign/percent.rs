@@ -139,26 +139,30 @@ pub fn form_encode_into(out: &mut String, s: &str) {
     encode_with(out, s, true);
 }
 
-/// Pairs sorted by byte order of the raw key, then of the raw value (so the result is
-/// deterministic even for repeated keys). Byte order of UTF-8 equals the code-point order the
-/// SDK sorts by.
-fn sorted(pairs: &[(String, String)]) -> Vec<&(String, String)> {
-    let mut refs: Vec<&(String, String)> = pairs.iter().collect();
-    refs.sort_unstable();
-    refs
+/// Calls `f` with `pairs` sorted by byte order of the raw key, then of the raw value (so the
+/// result is deterministic even for repeated keys). Byte order of UTF-8 equals the code-point
+/// order the SDK sorts by.
+fn with_sorted<R>(pairs: &[(String, String)], f: impl FnOnce(&[&(String, String)]) -> R) -> R {
+    super::with_sorted(pairs, |a, b| a.cmp(b), f)
 }
 
 /// Appends the form body for `pairs`: keys sorted by byte order, `key=value` joined with `&`,
 /// both sides [`form_encode`]d. Byte-identical to the SDK's `Form.to_form_string` for the same
 /// (flattened) parameters; empty values give `key=`.
 pub(crate) fn form_body_bytes(out: &mut Vec<u8>, pairs: &[(String, String)]) {
-    for (i, (k, v)) in sorted(pairs).into_iter().enumerate() {
+    with_sorted(pairs, |sorted| join(out, sorted, true));
+}
+
+/// Appends `k=v` pairs joined with `&`, both sides encoded (`+` for space when
+/// `plus_for_space`).
+fn join(out: &mut Vec<u8>, pairs: &[&(String, String)], plus_for_space: bool) {
+    for (i, (k, v)) in pairs.iter().map(|p| (&p.0, &p.1)).enumerate() {
         if i > 0 {
             out.push(b'&');
         }
-        encode_bytes(out, k, true);
+        encode_bytes(out, k, plus_for_space);
         out.push(b'=');
-        encode_bytes(out, v, true);
+        encode_bytes(out, v, plus_for_space);
     }
 }
 
@@ -182,14 +186,7 @@ pub fn form_body(pairs: &[(String, String)]) -> String {
 
 /// Appends the canonical query string for `pairs` (see [`canonical_query`]).
 pub(crate) fn canonical_query_bytes(out: &mut Vec<u8>, pairs: &[(String, String)]) {
-    for (i, (k, v)) in sorted(pairs).into_iter().enumerate() {
-        if i > 0 {
-            out.push(b'&');
-        }
-        encode_bytes(out, k, false);
-        out.push(b'=');
-        encode_bytes(out, v, false);
-    }
+    with_sorted(pairs, |sorted| join(out, sorted, false));
 }
 
 /// The canonical query string of the ACS3 signature: keys and values [`encode`]d, pairs sorted
