@@ -38,8 +38,9 @@ use super::operation::{Auth, HttpMethod, Operation};
 use super::rate_limit::RateLimiter;
 use super::redact::Redactor;
 use super::response::{explain, ProbeOnly, SuccessDecoder, Typed};
-use super::sign::{self, clock, percent, V3Input};
+use super::sign::{self, clock, percent, v3, SignedV3, V3Input};
 use super::validate::Validator;
+use super::wire::encoded::EncodedParams;
 use super::wire::{EncodeError, WireParams};
 
 /// ICE API version used by [`Client::send_raw`].
@@ -237,15 +238,14 @@ impl RawRequest {
     /// # Ok::<(), ice_api::Error>(())
     /// ```
     pub fn from_operation<O: Operation>(request: &O) -> Result<Self, Error> {
-        let p = prepare(request)?;
         Ok(Self {
-            action: p.action.into_owned(),
-            version: p.version.into_owned(),
-            method: p.method,
-            auth: p.auth,
+            action: O::ACTION.to_owned(),
+            version: O::VERSION.to_owned(),
+            method: O::METHOD,
+            auth: O::AUTH,
             idempotent: O::IDEMPOTENT,
             response_declares_code: O::RESPONSE_DECLARES_CODE,
-            params: p.params,
+            params: for_method(O::METHOD, decoded(request)?),
         })
     }
 
@@ -352,7 +352,54 @@ struct Prepared {
     resend_safe: bool,
     /// [`Operation::RESPONSE_DECLARES_CODE`].
     declares_code: bool,
-    params: WireParams,
+    params: Params,
+}
+
+/// A request's parameters, as the attempts need them.
+enum Params {
+    /// Decoded pairs: raw requests, V2 signatures and anonymous calls.
+    Decoded(WireParams),
+    /// Typed requests signed with ACS3: encoded in one pass, canonical query and body joined
+    /// once per call.
+    Encoded(Box<Encoded>),
+}
+
+struct Encoded {
+    params: EncodedParams,
+    /// The canonical query: signed, and sent as the URL's query.
+    query: String,
+    body: Option<Bytes>,
+}
+
+impl Params {
+    /// The form body, once per call.
+    fn body(&self) -> Option<Bytes> {
+        match self {
+            Params::Decoded(w) if w.form().is_empty() => None,
+            Params::Decoded(w) => Some(Bytes::from(percent::form_body(w.form()))),
+            Params::Encoded(e) => e.body.clone(),
+        }
+    }
+
+    /// The query as the ACS3 signer takes it.
+    fn v3_query(&self) -> v3::Query<'_> {
+        match self {
+            Params::Decoded(w) => v3::Query::Pairs(w.query()),
+            Params::Encoded(e) => v3::Query::Canonical(&e.query),
+        }
+    }
+
+    /// The query parameter with the longest key and value.
+    fn largest_query_key(&self) -> Option<&str> {
+        match self {
+            Params::Decoded(w) => w
+                .query()
+                .iter()
+                .max_by_key(|(k, v)| k.len() + v.len())
+                .map(|(k, _)| k.as_str()),
+            Params::Encoded(e) => e.params.largest_query_key(),
+        }
+    }
 }
 
 impl Client {
@@ -461,7 +508,8 @@ impl Client {
     /// response declares a `Code` of its own ([`Operation::RESPONSE_DECLARES_CODE`]), only a body
     /// with `Success: false` and a `Code` is such an error.
     pub async fn send<O: Operation>(&self, request: &O) -> Result<O::Response, Error> {
-        let prepared = prepare(request)?;
+        let v3 = self.inner.config.signature_version() == SignatureVersion::V3;
+        let prepared = prepare(request, v3)?;
         let mut typed = Typed::<O::Response>::new();
         let raw = self.execute(prepared, &mut typed).await?;
         // The value was decoded with the body's one pass; the path-tracking decoder runs only
@@ -502,7 +550,7 @@ impl Client {
                 auth: request.auth,
                 resend_safe: request.idempotent || has_token,
                 declares_code: request.response_declares_code,
-                params: for_method(request.method, request.params),
+                params: Params::Decoded(for_method(request.method, request.params)),
             },
             &mut ProbeOnly,
         )
@@ -569,11 +617,7 @@ impl Client {
         let config = &self.inner.config;
         // Clamped so that `Instant` arithmetic cannot overflow on absurd settings.
         let deadline = started + config.timeouts().total.min(MAX_TOTAL_TIMEOUT);
-        let body = if p.params.form().is_empty() {
-            None
-        } else {
-            Some(Bytes::from(percent::form_body(p.params.form())))
-        };
+        let body = p.params.body();
         let mut sent = 0u32;
         let mut last_delay: Option<Duration> = None;
         loop {
@@ -693,7 +737,12 @@ impl Client {
         }
         let mut response = match &self.inner.transport {
             Transport::Http(http) => {
-                let mut req = reqwest::Request::new(method, request.url);
+                // The endpoint was parsed once, with the client; only the query is parsed here.
+                let mut url = self.inner.base_url.clone();
+                if !request.query.is_empty() {
+                    url.set_query(Some(&request.query));
+                }
+                let mut req = reqwest::Request::new(method, url);
                 *req.headers_mut() = headers;
                 *req.timeout_mut() = Some(remaining);
                 *req.body_mut() = body.cloned().map(reqwest::Body::from);
@@ -704,7 +753,15 @@ impl Client {
             Transport::InProcess(service) => {
                 let mut req = http::Request::new(body.cloned().unwrap_or_default());
                 *req.method_mut() = method;
-                *req.uri_mut() = http::Uri::try_from(request.url.as_str()).map_err(|e| {
+                let mut url = String::with_capacity(
+                    self.inner.base_url.as_str().len() + 1 + request.query.len(),
+                );
+                url.push_str(self.inner.base_url.as_str());
+                if !request.query.is_empty() {
+                    url.push('?');
+                    url.push_str(&request.query);
+                }
+                *req.uri_mut() = http::Uri::try_from(url).map_err(|e| {
                     Failure::BeforeSend(Box::new(ErrorKind::Encode(EncodeError::new(
                         "request",
                         format!("{e}; nothing was sent"),
@@ -830,24 +887,86 @@ enum Failure {
     AfterSend(Box<ErrorKind>),
 }
 
-/// The generic front half of `send`: validation and encoding.
+/// Validates, encodes and signs `request` with ACS3-HMAC-SHA256 exactly as [`Client::send`]
+/// does for one attempt, for a request sent some other way (your own HTTP stack) or inspected:
+/// returns the form body (empty when there is none) and the signature, whose
+/// [`canonical_query`](SignedV3::canonical_query) is the URL's query and whose
+/// [`headers`](SignedV3::headers) join `headers` on the request.
 ///
-/// Encoding runs first, so that validation measures JSON parameters on their encoded text
-/// ([`Validator::json_bytes`](crate::Validator::json_bytes)); a request that is both invalid
-/// and unencodable still reports its violations.
-fn prepare<O: Operation>(request: &O) -> Result<Prepared, Error> {
-    let invalid = |v| Error::new(O::ACTION, ErrorKind::Validation(v)).with_attempts(0);
-    let params = match request.to_wire() {
-        Ok(params) => params,
-        Err(e) => {
-            request.validated().map_err(invalid)?;
-            return Err(Error::new(O::ACTION, ErrorKind::Encode(e)).with_attempts(0));
-        }
+/// `headers` are the headers to sign besides the signer's own, as in
+/// [`V3Input::headers`]: at least `host`, `x-acs-action` (the operation's
+/// [`ACTION`](Operation::ACTION)), `x-acs-version` and, with a body, `content-type:
+/// application/x-www-form-urlencoded`. Decode the answer with
+/// [`decode_success`](super::response::decode_success).
+///
+#[cfg_attr(ice_op = "SubmitSceneMediaSelectionJob", doc = "```")]
+#[cfg_attr(not(ice_op = "SubmitSceneMediaSelectionJob"), doc = "```ignore")]
+/// # use ice_api::media_production::{OutputConfig, SceneMediaSelection, SmartMixInputConfig, SubmitSceneMediaSelectionJobRequest};
+/// use ice_api::runtime::client::sign_operation;
+/// use ice_api::runtime::credentials::Credentials;
+///
+/// let request = SubmitSceneMediaSelectionJobRequest::new(SceneMediaSelection::smart_mix(
+///     SmartMixInputConfig::from_media_array(["****media****"]),
+///     OutputConfig::new("https://bucket.oss-cn-shanghai.aliyuncs.com/out_{index}.mp4"),
+/// ));
+/// let (body, signed) = sign_operation(
+///     &request,
+///     &[
+///         ("host", "ice.cn-shanghai.aliyuncs.com"),
+///         ("x-acs-action", "SubmitSceneMediaSelectionJob"),
+///         ("x-acs-version", "2020-11-09"),
+///         ("content-type", "application/x-www-form-urlencoded"),
+///     ],
+///     &Credentials::new("LTAI5tExampleKeyabcd", "example-secret"),
+///     "2026-11-24T01:00:00Z",
+///     "e9af8d2cdde25a28e2689beda2c6bab8",
+/// )?;
+/// assert!(body.starts_with(b"InputConfig=%7B%22MediaArray%22"));
+/// assert!(signed.canonical_query().starts_with("JobType=Smart_Mix_Media_Select&"));
+/// assert!(signed.authorization().starts_with("ACS3-HMAC-SHA256 Credential=LTAI5tExampleKeyabcd,"));
+/// # Ok::<(), ice_api::Error>(())
+/// ```
+pub fn sign_operation<O: Operation>(
+    request: &O,
+    headers: &[(&str, &str)],
+    credentials: &Credentials,
+    date: &str,
+    nonce: &str,
+) -> Result<(Bytes, SignedV3), Error> {
+    let p = prepare(request, true)?;
+    let body = p.params.body().unwrap_or_default();
+    let input = V3Input {
+        method: O::METHOD.as_str(),
+        path: "/",
+        query: &[],
+        headers,
+        body: &body,
+        date,
+        nonce,
+        credentials,
     };
-    let mut validator = Validator::with_encoded(params);
-    request.validate(&mut validator);
-    let (valid, params) = validator.finish_encoded();
-    valid.map_err(invalid)?;
+    let signed = v3::sign(&input, p.params.v3_query()).map_err(|e| {
+        Error::new(
+            O::ACTION,
+            ErrorKind::Encode(EncodeError::new("request", e.to_string())),
+        )
+        .with_attempts(0)
+    })?;
+    Ok((body, signed))
+}
+
+/// The generic front half of `send`: validation and encoding. ACS3-signed typed requests (`v3`)
+/// are encoded in one pass into their canonical query and form body; the rest into
+/// [`WireParams`].
+fn prepare<O: Operation>(request: &O, v3: bool) -> Result<Prepared, Error> {
+    let params = match (v3, O::AUTH) {
+        (true, Auth::AccessKey) => match encoded(request)? {
+            Some(e) => Params::Encoded(Box::new(e)),
+            // A form key given twice: its order depends on the raw values.
+            None => Params::Decoded(for_method(O::METHOD, decoded(request)?)),
+        },
+        _ => Params::Decoded(for_method(O::METHOD, decoded(request)?)),
+    };
     Ok(Prepared {
         action: Cow::Borrowed(O::ACTION),
         version: Cow::Borrowed(O::VERSION),
@@ -855,8 +974,56 @@ fn prepare<O: Operation>(request: &O) -> Result<Prepared, Error> {
         auth: O::AUTH,
         resend_safe: O::IDEMPOTENT || request.client_token().is_some_and(|t| !t.is_empty()),
         declares_code: O::RESPONSE_DECLARES_CODE,
-        params: for_method(O::METHOD, params),
+        params,
     })
+}
+
+fn invalid<O: Operation>(v: crate::ValidationErrors) -> Error {
+    Error::new(O::ACTION, ErrorKind::Validation(v)).with_attempts(0)
+}
+
+fn unencodable<O: Operation>(e: EncodeError) -> Error {
+    Error::new(O::ACTION, ErrorKind::Encode(e)).with_attempts(0)
+}
+
+/// Validates and encodes into [`WireParams`].
+fn decoded<O: Operation>(request: &O) -> Result<WireParams, Error> {
+    request.validated().map_err(invalid::<O>)?;
+    request.to_wire().map_err(unencodable::<O>)
+}
+
+/// Encodes in one pass, then validates, measuring JSON parameters on their encoded text
+/// ([`Validator::json_bytes`](crate::Validator::json_bytes)); a request that is both invalid
+/// and unencodable still reports its violations. `None` when a form key repeats.
+fn encoded<O: Operation>(request: &O) -> Result<Option<Encoded>, Error> {
+    let mut params = EncodedParams::new(O::METHOD);
+    if let Err(e) = request.encode_to(&mut params) {
+        request.validated().map_err(invalid::<O>)?;
+        return Err(unencodable::<O>(e));
+    }
+    let mut validator = Validator::with_encoded(params);
+    request.validate(&mut validator);
+    let (valid, params) = validator.finish_encoded();
+    valid.map_err(invalid::<O>)?;
+    let Some(params) = params else {
+        return Ok(None);
+    };
+    let query = params
+        .canonical_query()
+        .map_err(|e| unencodable::<O>(EncodeError::new("request", e.to_string())))?;
+    let body = if params.has_form() {
+        match params.form_body() {
+            Some(b) => Some(Bytes::from(b)),
+            None => return Ok(None),
+        }
+    } else {
+        None
+    };
+    Ok(Some(Encoded {
+        params,
+        query,
+        body,
+    }))
 }
 
 /// A GET request has no body: form parameters, if any, join the query.
@@ -873,7 +1040,8 @@ fn for_method(method: HttpMethod, params: WireParams) -> WireParams {
 }
 
 struct BuiltRequest {
-    url: reqwest::Url,
+    /// The URL's query (empty for none); each transport makes its URL from it once.
+    query: String,
     headers: HeaderMap,
     /// The signature sent (V3 or V2), so that an echo of it can be redacted.
     signature: Option<String>,
@@ -920,7 +1088,12 @@ fn build_request(
         base.push(("x-acs-retry-delay", &retry_delay));
     }
     let body_bytes = body.unwrap_or_default();
-    let query = p.params.query();
+    // V2 and anonymous calls are always prepared decoded.
+    let decoded = match &p.params {
+        Params::Decoded(w) => Some(w),
+        Params::Encoded(_) => None,
+    };
+    let query = decoded.map(WireParams::query).unwrap_or_default();
 
     let (query_string, added, signature): (String, Vec<(&'static str, String)>, Option<String>) =
         match (credentials, config.signature_version()) {
@@ -933,7 +1106,7 @@ fn build_request(
                 (percent::form_query(&all), Vec::new(), None)
             }
             (Some(creds), SignatureVersion::V3) => {
-                let signed = sign::sign_v3(&V3Input {
+                let input = V3Input {
                     method: p.method.as_str(),
                     path: "/",
                     query,
@@ -942,8 +1115,8 @@ fn build_request(
                     date: &date,
                     nonce: &nonce,
                     credentials: creds,
-                })
-                .map_err(|e| {
+                };
+                let signed = v3::sign(&input, p.params.v3_query()).map_err(|e| {
                     Box::new(ErrorKind::Encode(EncodeError::new(
                         "request",
                         e.to_string(),
@@ -965,7 +1138,13 @@ fn build_request(
                 let mut all = sign::common_params_v2(&p.action, &p.version, &date, &nonce, creds);
                 all.extend(query.iter().cloned());
                 let query_len = all.len();
-                all.extend(p.params.form().iter().cloned());
+                all.extend(
+                    decoded
+                        .map(WireParams::form)
+                        .unwrap_or_default()
+                        .iter()
+                        .cloned(),
+                );
                 let signature =
                     sign::sign_v2(p.method.as_str(), &all, creds.access_key_secret.expose());
                 all.truncate(query_len);
@@ -1008,10 +1187,7 @@ fn build_request(
     let url_len =
         base_url.as_str().len() + usize::from(!query_string.is_empty()) + query_string.len();
     if url_len > MAX_URL_BYTES {
-        let largest = query
-            .iter()
-            .max_by_key(|(k, v)| k.len() + v.len())
-            .map_or("query", |(k, _)| k.as_str());
+        let largest = p.params.largest_query_key().unwrap_or("query");
         return Err(Box::new(ErrorKind::Encode(EncodeError::new(
             largest,
             format!(
@@ -1020,13 +1196,8 @@ fn build_request(
             ),
         ))));
     }
-    // The endpoint was parsed once, with the client; only the query is parsed here.
-    let mut url = base_url.clone();
-    if !query_string.is_empty() {
-        url.set_query(Some(&query_string));
-    }
     Ok(BuiltRequest {
-        url,
+        query: query_string,
         headers,
         signature,
     })

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
-use super::wire::WireParams;
+use super::wire::encoded::EncodedParams;
 
 /// One rejected value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,7 +67,7 @@ pub struct Validator {
     violations: Vec<Violation>,
     /// The request's encoded parameters, when it was encoded before validation (the client
     /// does): size limits on JSON parameters are then read off the encoded text.
-    encoded: Option<WireParams>,
+    encoded: Option<EncodedParams>,
 }
 
 impl Validator {
@@ -78,7 +78,7 @@ impl Validator {
 
     /// A validator for a request already encoded as `wire`: [`json_bytes`](Self::json_bytes) on
     /// a top-level parameter measures its encoded JSON instead of serialising it again.
-    pub(crate) fn with_encoded(wire: WireParams) -> Self {
+    pub(crate) fn with_encoded(wire: EncodedParams) -> Self {
         Self {
             encoded: Some(wire),
             ..Self::default()
@@ -86,8 +86,10 @@ impl Validator {
     }
 
     /// Ends validation, handing back the parameters of [`with_encoded`](Self::with_encoded).
-    pub(crate) fn finish_encoded(mut self) -> (Result<(), ValidationErrors>, WireParams) {
-        let wire = self.encoded.take().unwrap_or_default();
+    pub(crate) fn finish_encoded(
+        mut self,
+    ) -> (Result<(), ValidationErrors>, Option<EncodedParams>) {
+        let wire = self.encoded.take();
         (self.finish(), wire)
     }
 
@@ -109,9 +111,10 @@ impl Validator {
 
     /// Runs `f` at list index `i` (`Parent[i]`, 0-based as in the message examples).
     pub fn index(&mut self, i: usize, f: impl FnOnce(&mut Self)) {
-        use fmt::Write;
         let len = self.path.len();
-        let _ = write!(self.path, "[{i}]");
+        self.path.push('[');
+        push_decimal(&mut self.path, i);
+        self.path.push(']');
         f(self);
         self.path.truncate(len);
     }
@@ -254,11 +257,7 @@ impl Validator {
     /// JSON (a value under a wire name can only be there in its `style: json` form); anything
     /// else is serialised into a byte counter, without being kept.
     pub fn json_bytes<T: serde::Serialize + ?Sized>(&mut self, value: &T, max: usize) {
-        let encoded = self
-            .encoded
-            .as_ref()
-            .and_then(|w| w.get(&self.path))
-            .map(|(_, json)| json.len());
+        let encoded = self.encoded.as_ref().and_then(|w| w.raw_len(&self.path));
         let len = match encoded {
             Some(len) => len,
             None => {
@@ -284,6 +283,27 @@ impl Validator {
                 violations: self.violations,
             })
         }
+    }
+}
+
+/// Appends `n` in decimal (without `fmt`'s machinery: every list item of every request passes
+/// here).
+fn push_decimal(out: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        if let Some(d) = digits.get_mut(i) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    for &d in digits.get(i..).unwrap_or_default() {
+        out.push(char::from(d));
     }
 }
 
@@ -388,6 +408,14 @@ mod tests {
              MaxResults: 0, expected from 1 to 100"
         );
         assert!(err.has_path("MaxResults"));
+    }
+
+    #[test]
+    fn list_indexes_are_decimal() {
+        let mut v = Validator::new();
+        for i in [0, 7, 10, 120, usize::MAX] {
+            v.index(i, |v| assert_eq!(v.path(), format!("[{i}]")));
+        }
     }
 
     #[test]

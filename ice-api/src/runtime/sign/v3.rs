@@ -364,6 +364,20 @@ fn hex64(digest: &[u8]) -> [u8; 64] {
 /// ));
 /// ```
 pub fn sign_v3(input: &V3Input<'_>) -> Result<SignedV3, SignError> {
+    sign(input, Query::Pairs(input.query))
+}
+
+/// The query of a request to sign.
+#[derive(Clone, Copy)]
+pub(crate) enum Query<'a> {
+    /// Decoded pairs, encoded and sorted here.
+    Pairs(&'a [(String, String)]),
+    /// The canonical query, already encoded and sorted (the client's one-pass encoding).
+    Canonical(&'a str),
+}
+
+/// [`sign_v3`] with the query given either way; `input.query` is not read.
+pub(crate) fn sign(input: &V3Input<'_>, query: Query<'_>) -> Result<SignedV3, SignError> {
     let payload_hex = hex64(&Sha256::digest(input.body));
     let payload_hash = percent::into_string(payload_hex.to_vec());
     let headers = collect_headers(input, &payload_hash)?;
@@ -372,19 +386,21 @@ pub fn sign_v3(input: &V3Input<'_>) -> Result<SignedV3, SignError> {
         .iter()
         .map(|e| 2 * e.name.len() + e.value.len() + 3)
         .sum();
-    let mut cr: Vec<u8> = Vec::with_capacity(
-        input.method.len()
-            + 3 * input.path.len()
-            + percent::estimate(input.query)
-            + header_len
-            + 72,
-    );
+    let query_len = match query {
+        Query::Pairs(pairs) => percent::estimate(pairs),
+        Query::Canonical(q) => q.len(),
+    };
+    let mut cr: Vec<u8> =
+        Vec::with_capacity(input.method.len() + 3 * input.path.len() + query_len + header_len + 72);
     cr.extend_from_slice(input.method.as_bytes());
     cr.push(b'\n');
     push_path(&mut cr, input.path);
     cr.push(b'\n');
     let q_start = cr.len();
-    push_query(&mut cr, input.query)?;
+    match query {
+        Query::Pairs(pairs) => push_query(&mut cr, pairs)?,
+        Query::Canonical(q) => cr.extend_from_slice(q.as_bytes()),
+    }
     let query = q_start..cr.len();
     cr.push(b'\n');
     let mut token = None;
