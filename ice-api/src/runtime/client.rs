@@ -1159,9 +1159,8 @@ fn build_request(
         .copied()
         .chain(added.iter().map(|(n, v)| (*n, v.as_str())))
     {
-        // `from_bytes` lower-cases the name.
-        let name = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| encode_error(name, "is not a valid header name"))?;
+        let name =
+            header_name(name).map_err(|_| encode_error(name, "is not a valid header name"))?;
         let value = HeaderValue::from_str(value).map_err(|_| {
             encode_error(name.as_str(), "has a value that cannot be sent as a header")
         })?;
@@ -1200,6 +1199,28 @@ fn build_request(
         query: query_string,
         headers,
         signature,
+    })
+}
+
+/// The name of a header the client sends: its own names are made at compile time, any other
+/// is parsed (`from_bytes` lower-cases it).
+fn header_name(name: &str) -> Result<HeaderName, reqwest::header::InvalidHeaderName> {
+    use reqwest::header;
+    Ok(match name {
+        "host" => header::HOST,
+        "accept" => header::ACCEPT,
+        "user-agent" => header::USER_AGENT,
+        "content-type" => header::CONTENT_TYPE,
+        v3::AUTHORIZATION => header::AUTHORIZATION,
+        "x-acs-action" => HeaderName::from_static("x-acs-action"),
+        "x-acs-version" => HeaderName::from_static("x-acs-version"),
+        "x-acs-credentials-provider" => HeaderName::from_static("x-acs-credentials-provider"),
+        v3::X_ACS_DATE => HeaderName::from_static(v3::X_ACS_DATE),
+        v3::X_ACS_SIGNATURE_NONCE => HeaderName::from_static(v3::X_ACS_SIGNATURE_NONCE),
+        v3::X_ACS_CONTENT_SHA256 => HeaderName::from_static(v3::X_ACS_CONTENT_SHA256),
+        v3::X_ACS_ACCESSKEY_ID => HeaderName::from_static(v3::X_ACS_ACCESSKEY_ID),
+        v3::X_ACS_SECURITY_TOKEN => HeaderName::from_static(v3::X_ACS_SECURITY_TOKEN),
+        other => HeaderName::from_bytes(other.as_bytes())?,
     })
 }
 
