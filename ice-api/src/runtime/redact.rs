@@ -125,9 +125,10 @@ impl Redactor {
     pub(crate) fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
         let mut out = Cow::Borrowed(text);
         for value in &self.known {
-            // Every form keeps the value's unreserved runs intact: without its longest one,
-            // none can be there (the common case, e.g. a request id).
-            if !out.contains(longest_unreserved_run(value)) {
+            // No form is shorter than the value, and every form keeps the value's unreserved
+            // runs intact: without its longest one, none can be there (the common case, e.g. a
+            // request id).
+            if value.len() > out.len() || !out.contains(longest_unreserved_run(value)) {
                 continue;
             }
             for form in known_forms(value) {

@@ -302,8 +302,15 @@ impl serde_json::ser::Formatter for JsonFormatter<'_> {
         fragment: &str,
     ) -> std::io::Result<()> {
         *self.raw += fragment.len();
+        let bytes = fragment.as_bytes();
+        if bytes.len() <= SHORT {
+            // Keys and short values: a small buffer (it is zeroed on every call).
+            let mut buf = [0u8; 3 * SHORT + 1];
+            let n = encode_chunk(&mut buf, bytes, self.table);
+            return w.write_all(buf.get(..n).unwrap_or_default());
+        }
         let mut buf = [0u8; 3 * CHUNK + 1];
-        for chunk in fragment.as_bytes().chunks(CHUNK) {
+        for chunk in bytes.chunks(CHUNK) {
             let n = encode_chunk(&mut buf, chunk, self.table);
             w.write_all(buf.get(..n).unwrap_or_default())?;
         }
