@@ -2,7 +2,7 @@
 //! gateway's error object (`{"Code":…,"Message":…}` with a 2xx status).
 //!
 //! The client runs this inside its retry loop (an error object in a 2xx body is a service error
-//! the retry policy sees), through [`SuccessDecoder`], so the executor stays non-generic.
+//! the retry policy sees), through `SuccessDecoder`, so the executor stays non-generic.
 
 use serde::de::DeserializeOwned;
 
