@@ -114,7 +114,8 @@ fn bench(c: &mut Criterion) {
         })
     });
     // The whole per-call pipeline on the typed seed request (validate + encode + form body + sign)
-    // is measured by `benches/submit_pipeline.rs`.
+    // is measured by `benches/hot_path.rs` (the client's one-pass path, against the hashing
+    // floor) and `benches/submit_pipeline.rs` (the public decoded path).
 }
 
 /// `runtime/sign/percent.rs`'s form body and canonical query built on `percent-encoding`.

@@ -15,9 +15,12 @@ pub const MAX_NOTIFY_ADDRESS: usize = 512;
 /// scheme case-insensitive, no credentials, no whitespace), or the name of an MNS queue that
 /// starts with `ice-callback` (letters, digits and `-` only).
 pub fn notify_address(value: &str, v: &mut Validator) {
-    let expected = format!(
-        "expected an http(s) URL with a host or an MNS queue name starting with {MNS_QUEUE_PREFIX}"
-    );
+    // Built only for a message: a valid address allocates nothing here.
+    let expected = || {
+        format!(
+            "expected an http(s) URL with a host or an MNS queue name starting with {MNS_QUEUE_PREFIX}"
+        )
+    };
     if value.len() > MAX_NOTIFY_ADDRESS {
         v.report(format!(
             "{} bytes, at most {MAX_NOTIFY_ADDRESS}",
@@ -30,26 +33,26 @@ pub fn notify_address(value: &str, v: &mut Validator) {
         let queue = value.starts_with(MNS_QUEUE_PREFIX)
             && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
         if !queue {
-            v.report(format!("{value:?}, {expected}"));
+            v.report(format!("{value:?}, {}", expected()));
         }
         return;
     }
     if value.chars().any(char::is_whitespace) {
-        v.report(format!("{value:?} contains whitespace, {expected}"));
+        v.report(format!("{value:?} contains whitespace, {}", expected()));
         return;
     }
     match url::Url::parse(value) {
         Ok(u) if !matches!(u.scheme(), "http" | "https") => {
-            v.report(format!("scheme {:?}, {expected}", u.scheme()))
+            v.report(format!("scheme {:?}, {}", u.scheme(), expected()))
         }
         Ok(u) if u.host_str().is_none_or(str::is_empty) => {
-            v.report(format!("{value:?} has no host, {expected}"))
+            v.report(format!("{value:?} has no host, {}", expected()))
         }
         Ok(u) if !u.username().is_empty() || u.password().is_some() => {
             v.report("the URL carries credentials; ICE posts to it in clear, so leave them out")
         }
         Ok(_) => {}
-        Err(e) => v.report(format!("{value:?} is not a URL ({e}), {expected}")),
+        Err(e) => v.report(format!("{value:?} is not a URL ({e}), {}", expected())),
     }
 }
 

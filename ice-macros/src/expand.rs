@@ -1,5 +1,7 @@
 //! Code generation from the checked model. One statement per field, each a call into the
 //! hand-written runtime (`ice_api::runtime::wire`), so ~400 derived requests stay cheap to compile.
+//! The body is generic over the runtime's `WireSink`: the same statements fill the public
+//! `WireParams` (`encode_wire`) and the client's percent-encoded buffers.
 
 use std::collections::HashSet;
 
@@ -31,7 +33,12 @@ pub fn expand(req: &Request) -> TokenStream {
                 quote!(Self::#variant { .. } => #value,)
             });
             let body = quote! {
-                __out.push(#location, #name, ::ice_api::runtime::wire::WireTag::wire_tag(self));
+                ::ice_api::runtime::wire::WireSink::push(
+                    __out,
+                    #location,
+                    #name,
+                    ::ice_api::runtime::wire::WireTag::wire_tag(self),
+                );
                 match self { #(#arms)* }
             };
             let tag_impl = quote! {
@@ -56,6 +63,13 @@ pub fn expand(req: &Request) -> TokenStream {
                 fn encode_wire(
                     &self,
                     __out: &mut ::ice_api::WireParams,
+                ) -> ::core::result::Result<(), ::ice_api::EncodeError> {
+                    ::ice_api::EncodeWire::encode_to(self, __out)
+                }
+
+                fn encode_to<__S: ::ice_api::runtime::wire::WireSink>(
+                    &self,
+                    __out: &mut __S,
                 ) -> ::core::result::Result<(), ::ice_api::EncodeError> {
                     #body
                     ::core::result::Result::Ok(())
@@ -84,8 +98,7 @@ fn case_arm(case: &Case) -> TokenStream {
             quote!(Self::#variant { #(#pats)* .. } => { #(#stmts)* })
         }
         CaseBody::Newtype(ty) => {
-            let call =
-                quote_spanned!(ty.span()=> ::ice_api::EncodeWire::encode_wire(__f0, __out)?;);
+            let call = quote_spanned!(ty.span()=> ::ice_api::EncodeWire::encode_to(__f0, __out)?;);
             quote!(Self::#variant(__f0) => { #call })
         }
         CaseBody::Unit => quote!(Self::#variant { .. } => {}),
@@ -107,16 +120,20 @@ fn param(p: &Param, value: TokenStream) -> TokenStream {
     let call = match &p.kind {
         ParamKind::Skip => return TokenStream::new(),
         ParamKind::Flatten => {
-            quote_spanned!(span=> ::ice_api::EncodeWire::encode_wire(#arg, __out)?;)
+            quote_spanned!(span=> ::ice_api::EncodeWire::encode_to(#arg, __out)?;)
         }
         ParamKind::Wire { wire, style } => {
             let name = &wire.name;
             let location = location_path(wire.location);
             match style {
-                None => quote_spanned!(span=> __out.scalar(#location, #name, #arg);),
+                None => quote_spanned!(span=>
+                    ::ice_api::runtime::wire::WireSink::scalar(__out, #location, #name, #arg);
+                ),
                 Some(style) => {
                     let method = Ident::new(runtime_method(*style), span);
-                    quote_spanned!(span=> __out.#method(#location, #name, #arg)?;)
+                    quote_spanned!(span=>
+                        ::ice_api::runtime::wire::WireSink::#method(__out, #location, #name, #arg)?;
+                    )
                 }
             }
         }

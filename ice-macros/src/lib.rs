@@ -101,9 +101,26 @@ mod tests {
                         &self,
                         __out: &mut ::ice_api::WireParams,
                     ) -> ::core::result::Result<(), ::ice_api::EncodeError> {
-                        __out.scalar(::ice_api::Location::Query, "A", &self.a);
+                        ::ice_api::EncodeWire::encode_to(self, __out)
+                    }
+
+                    fn encode_to<__S: ::ice_api::runtime::wire::WireSink>(
+                        &self,
+                        __out: &mut __S,
+                    ) -> ::core::result::Result<(), ::ice_api::EncodeError> {
+                        ::ice_api::runtime::wire::WireSink::scalar(
+                            __out,
+                            ::ice_api::Location::Query,
+                            "A",
+                            &self.a
+                        );
                         if let ::core::option::Option::Some(__v) = &self.b {
-                            __out.json(::ice_api::Location::Form, "B", __v)?;
+                            ::ice_api::runtime::wire::WireSink::json(
+                                __out,
+                                ::ice_api::Location::Form,
+                                "B",
+                                __v
+                            )?;
                         }
                         ::core::result::Result::Ok(())
                     }

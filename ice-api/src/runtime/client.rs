@@ -20,6 +20,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
+use futures_util::future::BoxFuture;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
@@ -35,7 +37,10 @@ use super::error::{
 use super::operation::{Auth, HttpMethod, Operation};
 use super::rate_limit::RateLimiter;
 use super::redact::Redactor;
-use super::sign::{self, clock, percent, V3Input};
+use super::response::{explain, ProbeOnly, SuccessDecoder, Typed};
+use super::sign::{self, clock, percent, v3, SignedV3, V3Input};
+use super::validate::Validator;
+use super::wire::encoded::EncodedParams;
 use super::wire::{EncodeError, WireParams};
 
 /// ICE API version used by [`Client::send_raw`].
@@ -118,8 +123,47 @@ pub struct Client {
 
 struct Inner {
     config: Config,
-    http: reqwest::Client,
+    /// The endpoint, parsed once.
+    base_url: reqwest::Url,
+    transport: Transport,
     limiter: Option<RateLimiter>,
+}
+
+/// Where requests go: the network, or an in-process service ([`Client::with_transport`]).
+enum Transport {
+    Http(reqwest::Client),
+    InProcess(Box<dyn InProcess>),
+}
+
+/// A boxed in-process service: a clone of it answers each request.
+trait InProcess: Send + Sync {
+    fn call(&self, request: http::Request<Bytes>) -> BoxFuture<'static, http::Response<Bytes>>;
+}
+
+impl<S> InProcess for S
+where
+    S: tower_service::Service<
+            http::Request<Bytes>,
+            Response = http::Response<Bytes>,
+            Error = std::convert::Infallible,
+        > + Clone
+        + Send
+        + Sync
+        + 'static,
+    S::Future: Send + 'static,
+{
+    fn call(&self, request: http::Request<Bytes>) -> BoxFuture<'static, http::Response<Bytes>> {
+        let mut service = self.clone();
+        Box::pin(async move {
+            match std::future::poll_fn(|cx| service.poll_ready(cx)).await {
+                Ok(()) => match tower_service::Service::call(&mut service, request).await {
+                    Ok(response) => response,
+                    Err(never) => match never {},
+                },
+                Err(never) => match never {},
+            }
+        })
+    }
 }
 
 impl fmt::Debug for Client {
@@ -194,15 +238,14 @@ impl RawRequest {
     /// # Ok::<(), ice_api::Error>(())
     /// ```
     pub fn from_operation<O: Operation>(request: &O) -> Result<Self, Error> {
-        let p = prepare(request)?;
         Ok(Self {
-            action: p.action.into_owned(),
-            version: p.version.into_owned(),
-            method: p.method,
-            auth: p.auth,
+            action: O::ACTION.to_owned(),
+            version: O::VERSION.to_owned(),
+            method: O::METHOD,
+            auth: O::AUTH,
             idempotent: O::IDEMPOTENT,
             response_declares_code: O::RESPONSE_DECLARES_CODE,
-            params: p.params,
+            params: for_method(O::METHOD, decoded(request)?),
         })
     }
 
@@ -274,19 +317,13 @@ impl RawResponse {
     }
 
     fn decode_error<T: DeserializeOwned>(&self, e: &serde_json::Error) -> DecodeError {
-        let mut de = serde_json::Deserializer::from_slice(&self.body);
-        let message = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-            Err(pe) if pe.path().iter().next().is_some() => format!("{}: {e}", pe.path()),
-            _ => e.to_string(),
-        };
-        DecodeError {
-            status: self.status,
-            request_id: self.request_id.clone(),
-            // serde_json quotes the offending value.
-            message: self.redactor.redact_owned(message),
-            body_snippet: redacted_snippet(&self.body, &self.redactor),
-            body_limit: None,
-        }
+        explain::<T>(
+            self.status,
+            &self.body,
+            self.request_id.clone(),
+            e,
+            &self.redactor,
+        )
     }
 }
 
@@ -315,7 +352,54 @@ struct Prepared {
     resend_safe: bool,
     /// [`Operation::RESPONSE_DECLARES_CODE`].
     declares_code: bool,
-    params: WireParams,
+    params: Params,
+}
+
+/// A request's parameters, as the attempts need them.
+enum Params {
+    /// Decoded pairs: raw requests, V2 signatures and anonymous calls.
+    Decoded(WireParams),
+    /// Typed requests signed with ACS3: encoded in one pass, canonical query and body joined
+    /// once per call.
+    Encoded(Box<Encoded>),
+}
+
+struct Encoded {
+    params: EncodedParams,
+    /// The canonical query: signed, and sent as the URL's query.
+    query: String,
+    body: Option<Bytes>,
+}
+
+impl Params {
+    /// The form body, once per call.
+    fn body(&self) -> Option<Bytes> {
+        match self {
+            Params::Decoded(w) if w.form().is_empty() => None,
+            Params::Decoded(w) => Some(Bytes::from(percent::form_body(w.form()))),
+            Params::Encoded(e) => e.body.clone(),
+        }
+    }
+
+    /// The query as the ACS3 signer takes it.
+    fn v3_query(&self) -> v3::Query<'_> {
+        match self {
+            Params::Decoded(w) => v3::Query::Pairs(w.query()),
+            Params::Encoded(e) => v3::Query::Canonical(&e.query),
+        }
+    }
+
+    /// The query parameter with the longest key and value.
+    fn largest_query_key(&self) -> Option<&str> {
+        match self {
+            Params::Decoded(w) => w
+                .query()
+                .iter()
+                .max_by_key(|(k, v)| k.len() + v.len())
+                .map(|(k, _)| k.as_str()),
+            Params::Encoded(e) => e.params.largest_query_key(),
+        }
+    }
 }
 
 impl Client {
@@ -332,11 +416,75 @@ impl Client {
             .build()
             .map_err(|e| ConfigError::new("http client", error_chain(&e)))?;
         // `?` above converts the ConfigError into the crate's one Error.
+        Self::with(config, Transport::Http(http))
+    }
+
+    /// A client whose requests are answered by `service` in the same process instead of going
+    /// over the network: everything else (validation, encoding, signing, retries, the bounded
+    /// body read, decoding) runs as with [`Client::new`]. For tests and benchmarks that must
+    /// not depend on sockets; the service sees each request as sent (absolute URI with the
+    /// signed query, all headers, the body) and answers with status, headers and body.
+    /// The total timeout still applies; connect and read timeouts do not.
+    ///
+    /// ```
+    /// use std::convert::Infallible;
+    /// use std::future::{ready, Ready};
+    /// use std::task::{Context, Poll};
+    ///
+    /// use bytes::Bytes;
+    /// use ice_api::runtime::credentials::Credentials;
+    /// use ice_api::{Client, Config, HttpMethod, WireParams};
+    ///
+    /// #[derive(Clone)]
+    /// struct Answer;
+    /// impl tower_service::Service<http::Request<Bytes>> for Answer {
+    ///     type Response = http::Response<Bytes>;
+    ///     type Error = Infallible;
+    ///     type Future = Ready<Result<Self::Response, Infallible>>;
+    ///     fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+    ///         Poll::Ready(Ok(()))
+    ///     }
+    ///     fn call(&mut self, req: http::Request<Bytes>) -> Self::Future {
+    ///         assert!(req.headers().contains_key("authorization"));
+    ///         ready(Ok(http::Response::new(Bytes::from_static(br#"{"RequestId":"r-1"}"#))))
+    ///     }
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let config = Config::builder()
+    ///     .region("cn-shanghai")
+    ///     .credentials(Credentials::new("LTAI5tExampleKeyabcd", "example-secret"))
+    ///     .build()?;
+    /// let client = Client::with_transport(config, Answer)?;
+    /// let raw = client.send_raw("ListAllPublicMediaTags", HttpMethod::Post, WireParams::new()).await?;
+    /// assert_eq!(raw.request_id(), Some("r-1"));
+    /// # Ok::<(), ice_api::Error>(()) }).unwrap();
+    /// ```
+    #[doc(hidden)]
+    pub fn with_transport<S>(config: Config, service: S) -> Result<Self, Error>
+    where
+        S: tower_service::Service<
+                http::Request<Bytes>,
+                Response = http::Response<Bytes>,
+                Error = std::convert::Infallible,
+            > + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Future: Send + 'static,
+    {
+        Self::with(config, Transport::InProcess(Box::new(service)))
+    }
+
+    fn with(config: Config, transport: Transport) -> Result<Self, Error> {
+        let base_url = reqwest::Url::parse(config.endpoint().url())
+            .map_err(|e| ConfigError::new("endpoint", e.to_string()))?;
         let limiter = config.rate_limit().map(RateLimiter::new);
         Ok(Self {
             inner: Arc::new(Inner {
                 config,
-                http,
+                base_url,
+                transport,
                 limiter,
             }),
         })
@@ -360,10 +508,20 @@ impl Client {
     /// response declares a `Code` of its own ([`Operation::RESPONSE_DECLARES_CODE`]), only a body
     /// with `Success: false` and a `Code` is such an error.
     pub async fn send<O: Operation>(&self, request: &O) -> Result<O::Response, Error> {
-        let prepared = prepare(request)?;
-        let raw = self.execute(prepared).await?;
-        raw.json::<O::Response>()
-            .map_err(|d| Error::new(O::ACTION, ErrorKind::Decode(d)).with_attempts(raw.attempts))
+        let v3 = self.inner.config.signature_version() == SignatureVersion::V3;
+        let prepared = prepare(request, v3)?;
+        let mut typed = Typed::<O::Response>::new();
+        let raw = self.execute(prepared, &mut typed).await?;
+        // The value was decoded with the body's one pass; the path-tracking decoder runs only
+        // to explain a failure.
+        let value = match typed.take() {
+            Some(value) => value,
+            None => serde_json::from_slice(&raw.body),
+        };
+        value.map_err(|e| {
+            let d = raw.decode_error::<O::Response>(&e);
+            Error::new(O::ACTION, ErrorKind::Decode(d)).with_attempts(raw.attempts)
+        })
     }
 
     /// Sends hand-built parameters as a signed, non-idempotent request (version 2020-11-09).
@@ -384,20 +542,27 @@ impl Client {
             .params
             .get("ClientToken")
             .is_some_and(|(_, v)| !v.is_empty());
-        self.execute(Prepared {
-            action: Cow::Owned(request.action),
-            version: Cow::Owned(request.version),
-            method: request.method,
-            auth: request.auth,
-            resend_safe: request.idempotent || has_token,
-            declares_code: request.response_declares_code,
-            params: for_method(request.method, request.params),
-        })
+        self.execute(
+            Prepared {
+                action: Cow::Owned(request.action),
+                version: Cow::Owned(request.version),
+                method: request.method,
+                auth: request.auth,
+                resend_safe: request.idempotent || has_token,
+                declares_code: request.response_declares_code,
+                params: Params::Decoded(for_method(request.method, request.params)),
+            },
+            &mut ProbeOnly,
+        )
         .await
     }
 
     /// The non-generic core: one span per call, attempts until success or the policy stops.
-    async fn execute(&self, p: Prepared) -> Result<RawResponse, Error> {
+    async fn execute(
+        &self,
+        p: Prepared,
+        decoder: &mut dyn SuccessDecoder,
+    ) -> Result<RawResponse, Error> {
         let config = &self.inner.config;
         let span = tracing::debug_span!(
             "ice_call",
@@ -409,7 +574,10 @@ impl Client {
             latency_ms = Empty,
         );
         let started = Instant::now();
-        let result = self.attempts(&p, started).instrument(span.clone()).await;
+        let result = self
+            .attempts(&p, decoder, started)
+            .instrument(span.clone())
+            .await;
         let latency_ms = started.elapsed().as_millis() as u64;
         span.record("latency_ms", latency_ms);
         span.in_scope(|| match &result {
@@ -440,15 +608,16 @@ impl Client {
         result
     }
 
-    async fn attempts(&self, p: &Prepared, started: Instant) -> Result<RawResponse, Error> {
+    async fn attempts(
+        &self,
+        p: &Prepared,
+        decoder: &mut dyn SuccessDecoder,
+        started: Instant,
+    ) -> Result<RawResponse, Error> {
         let config = &self.inner.config;
         // Clamped so that `Instant` arithmetic cannot overflow on absurd settings.
         let deadline = started + config.timeouts().total.min(MAX_TOTAL_TIMEOUT);
-        let body = if p.params.form().is_empty() {
-            None
-        } else {
-            Some(percent::form_body(p.params.form()))
-        };
+        let body = p.params.body();
         let mut sent = 0u32;
         let mut last_delay: Option<Duration> = None;
         loop {
@@ -464,7 +633,7 @@ impl Client {
                 }
             }
             let outcome = self
-                .attempt(p, body.as_deref(), attempt, last_delay, deadline)
+                .attempt(p, body.as_ref(), decoder, attempt, last_delay, deadline)
                 .instrument(tracing::debug_span!("ice_attempt", attempt))
                 .await;
             let failure = match outcome {
@@ -505,7 +674,8 @@ impl Client {
     async fn attempt(
         &self,
         p: &Prepared,
-        body: Option<&str>,
+        body: Option<&Bytes>,
+        decoder: &mut dyn SuccessDecoder,
         attempt: u32,
         last_delay: Option<Duration>,
         deadline: Instant,
@@ -524,8 +694,16 @@ impl Client {
             ),
             Auth::Anonymous => None,
         };
-        let request = build_request(config, p, body, attempt, last_delay, credentials.as_ref())
-            .map_err(Failure::BeforeSend)?;
+        let request = build_request(
+            config,
+            &self.inner.base_url,
+            p,
+            body.map(|b| &b[..]),
+            attempt,
+            last_delay,
+            credentials.as_ref(),
+        )
+        .map_err(Failure::BeforeSend)?;
         // Everything the server says passes this, primed with what would be worst to echo.
         let redactor = Redactor::with_known(
             credentials
@@ -549,21 +727,62 @@ impl Client {
             HttpMethod::Get => reqwest::Method::GET,
             HttpMethod::Post => reqwest::Method::POST,
         };
-        let mut rb = self
-            .inner
-            .http
-            .request(method, request.url)
-            .headers(request.headers)
-            .timeout(remaining);
-        match body {
-            Some(b) => rb = rb.body(b.to_owned()),
+        let mut headers = request.headers;
+        if body.is_none() && p.method == HttpMethod::Post {
             // As the official SDKs: some front ends answer 411 to a POST without a length.
-            None if p.method == HttpMethod::Post => {
-                rb = rb.header(reqwest::header::CONTENT_LENGTH, "0");
-            }
-            None => {}
+            headers.insert(
+                reqwest::header::CONTENT_LENGTH,
+                HeaderValue::from_static("0"),
+            );
         }
-        let mut response = rb.send().await.map_err(|e| send_failure(e, &redactor))?;
+        let mut response = match &self.inner.transport {
+            Transport::Http(http) => {
+                // The endpoint was parsed once, with the client; only the query is parsed here.
+                let mut url = self.inner.base_url.clone();
+                if !request.query.is_empty() {
+                    url.set_query(Some(&request.query));
+                }
+                let mut req = reqwest::Request::new(method, url);
+                *req.headers_mut() = headers;
+                *req.timeout_mut() = Some(remaining);
+                *req.body_mut() = body.cloned().map(reqwest::Body::from);
+                http.execute(req)
+                    .await
+                    .map_err(|e| send_failure(e, &redactor))?
+            }
+            Transport::InProcess(service) => {
+                let mut req = http::Request::new(body.cloned().unwrap_or_default());
+                *req.method_mut() = method;
+                let mut url = String::with_capacity(
+                    self.inner.base_url.as_str().len() + 1 + request.query.len(),
+                );
+                url.push_str(self.inner.base_url.as_str());
+                if !request.query.is_empty() {
+                    url.push('?');
+                    url.push_str(&request.query);
+                }
+                *req.uri_mut() = http::Uri::try_from(url).map_err(|e| {
+                    Failure::BeforeSend(Box::new(ErrorKind::Encode(EncodeError::new(
+                        "request",
+                        format!("{e}; nothing was sent"),
+                    ))))
+                })?;
+                *req.headers_mut() = headers;
+                match tokio::time::timeout_at(deadline, service.call(req)).await {
+                    Ok(answer) => reqwest::Response::from(answer),
+                    Err(_) => {
+                        return Err(Failure::AfterSend(Box::new(ErrorKind::Transport(
+                            TransportError {
+                                kind: TransportKind::Timeout,
+                                may_have_reached_server: true,
+                                message: "the in-process transport did not answer in time"
+                                    .to_owned(),
+                            },
+                        ))))
+                    }
+                }
+            }
+        };
         let status = response.status().as_u16();
         tracing::debug!(attempt, status, "response headers received");
         let headers: Vec<(String, String)> = response
@@ -621,7 +840,7 @@ impl Client {
         if !complete {
             return Err(too_large(&bytes));
         }
-        let probe = Probe::read(&bytes);
+        let probe = decoder.decode(&bytes);
         if probe.is_error(p.declares_code) {
             let err = ServiceError::parse(
                 status,
@@ -668,14 +887,86 @@ enum Failure {
     AfterSend(Box<ErrorKind>),
 }
 
-/// The generic front half of `send`: validation and encoding.
-fn prepare<O: Operation>(request: &O) -> Result<Prepared, Error> {
-    request
-        .validated()
-        .map_err(|v| Error::new(O::ACTION, ErrorKind::Validation(v)).with_attempts(0))?;
-    let params = request
-        .to_wire()
-        .map_err(|e| Error::new(O::ACTION, ErrorKind::Encode(e)).with_attempts(0))?;
+/// Validates, encodes and signs `request` with ACS3-HMAC-SHA256 exactly as [`Client::send`]
+/// does for one attempt, for a request sent some other way (your own HTTP stack) or inspected:
+/// returns the form body (empty when there is none) and the signature, whose
+/// [`canonical_query`](SignedV3::canonical_query) is the URL's query and whose
+/// [`headers`](SignedV3::headers) join `headers` on the request.
+///
+/// `headers` are the headers to sign besides the signer's own, as in
+/// [`V3Input::headers`]: at least `host`, `x-acs-action` (the operation's
+/// [`ACTION`](Operation::ACTION)), `x-acs-version` and, with a body, `content-type:
+/// application/x-www-form-urlencoded`. Decode the answer with
+/// [`decode_success`](super::response::decode_success).
+///
+#[cfg_attr(ice_op = "SubmitSceneMediaSelectionJob", doc = "```")]
+#[cfg_attr(not(ice_op = "SubmitSceneMediaSelectionJob"), doc = "```ignore")]
+/// # use ice_api::media_production::{OutputConfig, SceneMediaSelection, SmartMixInputConfig, SubmitSceneMediaSelectionJobRequest};
+/// use ice_api::runtime::client::sign_operation;
+/// use ice_api::runtime::credentials::Credentials;
+///
+/// let request = SubmitSceneMediaSelectionJobRequest::new(SceneMediaSelection::smart_mix(
+///     SmartMixInputConfig::from_media_array(["****media****"]),
+///     OutputConfig::new("https://bucket.oss-cn-shanghai.aliyuncs.com/out_{index}.mp4"),
+/// ));
+/// let (body, signed) = sign_operation(
+///     &request,
+///     &[
+///         ("host", "ice.cn-shanghai.aliyuncs.com"),
+///         ("x-acs-action", "SubmitSceneMediaSelectionJob"),
+///         ("x-acs-version", "2020-11-09"),
+///         ("content-type", "application/x-www-form-urlencoded"),
+///     ],
+///     &Credentials::new("LTAI5tExampleKeyabcd", "example-secret"),
+///     "2026-11-24T01:00:00Z",
+///     "e9af8d2cdde25a28e2689beda2c6bab8",
+/// )?;
+/// assert!(body.starts_with(b"InputConfig=%7B%22MediaArray%22"));
+/// assert!(signed.canonical_query().starts_with("JobType=Smart_Mix_Media_Select&"));
+/// assert!(signed.authorization().starts_with("ACS3-HMAC-SHA256 Credential=LTAI5tExampleKeyabcd,"));
+/// # Ok::<(), ice_api::Error>(())
+/// ```
+pub fn sign_operation<O: Operation>(
+    request: &O,
+    headers: &[(&str, &str)],
+    credentials: &Credentials,
+    date: &str,
+    nonce: &str,
+) -> Result<(Bytes, SignedV3), Error> {
+    let p = prepare(request, true)?;
+    let body = p.params.body().unwrap_or_default();
+    let input = V3Input {
+        method: O::METHOD.as_str(),
+        path: "/",
+        query: &[],
+        headers,
+        body: &body,
+        date,
+        nonce,
+        credentials,
+    };
+    let signed = v3::sign(&input, p.params.v3_query()).map_err(|e| {
+        Error::new(
+            O::ACTION,
+            ErrorKind::Encode(EncodeError::new("request", e.to_string())),
+        )
+        .with_attempts(0)
+    })?;
+    Ok((body, signed))
+}
+
+/// The generic front half of `send`: validation and encoding. ACS3-signed typed requests (`v3`)
+/// are encoded in one pass into their canonical query and form body; the rest into
+/// [`WireParams`].
+fn prepare<O: Operation>(request: &O, v3: bool) -> Result<Prepared, Error> {
+    let params = match (v3, O::AUTH) {
+        (true, Auth::AccessKey) => match encoded(request)? {
+            Some(e) => Params::Encoded(Box::new(e)),
+            // A form key given twice: its order depends on the raw values.
+            None => Params::Decoded(for_method(O::METHOD, decoded(request)?)),
+        },
+        _ => Params::Decoded(for_method(O::METHOD, decoded(request)?)),
+    };
     Ok(Prepared {
         action: Cow::Borrowed(O::ACTION),
         version: Cow::Borrowed(O::VERSION),
@@ -683,8 +974,56 @@ fn prepare<O: Operation>(request: &O) -> Result<Prepared, Error> {
         auth: O::AUTH,
         resend_safe: O::IDEMPOTENT || request.client_token().is_some_and(|t| !t.is_empty()),
         declares_code: O::RESPONSE_DECLARES_CODE,
-        params: for_method(O::METHOD, params),
+        params,
     })
+}
+
+fn invalid<O: Operation>(v: crate::ValidationErrors) -> Error {
+    Error::new(O::ACTION, ErrorKind::Validation(v)).with_attempts(0)
+}
+
+fn unencodable<O: Operation>(e: EncodeError) -> Error {
+    Error::new(O::ACTION, ErrorKind::Encode(e)).with_attempts(0)
+}
+
+/// Validates and encodes into [`WireParams`].
+fn decoded<O: Operation>(request: &O) -> Result<WireParams, Error> {
+    request.validated().map_err(invalid::<O>)?;
+    request.to_wire().map_err(unencodable::<O>)
+}
+
+/// Encodes in one pass, then validates, measuring JSON parameters on their encoded text
+/// ([`Validator::json_bytes`](crate::Validator::json_bytes)); a request that is both invalid
+/// and unencodable still reports its violations. `None` when a form key repeats.
+fn encoded<O: Operation>(request: &O) -> Result<Option<Encoded>, Error> {
+    let mut params = EncodedParams::new(O::METHOD);
+    if let Err(e) = request.encode_to(&mut params) {
+        request.validated().map_err(invalid::<O>)?;
+        return Err(unencodable::<O>(e));
+    }
+    let mut validator = Validator::with_encoded(params);
+    request.validate(&mut validator);
+    let (valid, params) = validator.finish_encoded();
+    valid.map_err(invalid::<O>)?;
+    let Some(params) = params else {
+        return Ok(None);
+    };
+    let query = params
+        .canonical_query()
+        .map_err(|e| unencodable::<O>(EncodeError::new("request", e.to_string())))?;
+    let body = if params.has_form() {
+        match params.form_body() {
+            Some(b) => Some(Bytes::from(b)),
+            None => return Ok(None),
+        }
+    } else {
+        None
+    };
+    Ok(Some(Encoded {
+        params,
+        query,
+        body,
+    }))
 }
 
 /// A GET request has no body: form parameters, if any, join the query.
@@ -701,7 +1040,8 @@ fn for_method(method: HttpMethod, params: WireParams) -> WireParams {
 }
 
 struct BuiltRequest {
-    url: String,
+    /// The URL's query (empty for none); each transport makes its URL from it once.
+    query: String,
     headers: HeaderMap,
     /// The signature sent (V3 or V2), so that an echo of it can be redacted.
     signature: Option<String>,
@@ -710,8 +1050,9 @@ struct BuiltRequest {
 /// Headers, signature and URL of one attempt (fresh date and nonce each time).
 fn build_request(
     config: &Config,
+    base_url: &reqwest::Url,
     p: &Prepared,
-    body: Option<&str>,
+    body: Option<&[u8]>,
     attempt: u32,
     last_delay: Option<Duration>,
     credentials: Option<&Credentials>,
@@ -746,8 +1087,13 @@ fn build_request(
         base.push(("x-acs-retry-attempts", &retry_attempts));
         base.push(("x-acs-retry-delay", &retry_delay));
     }
-    let body_bytes = body.map(str::as_bytes).unwrap_or_default();
-    let query = p.params.query();
+    let body_bytes = body.unwrap_or_default();
+    // V2 and anonymous calls are always prepared decoded.
+    let decoded = match &p.params {
+        Params::Decoded(w) => Some(w),
+        Params::Encoded(_) => None,
+    };
+    let query = decoded.map(WireParams::query).unwrap_or_default();
 
     let (query_string, added, signature): (String, Vec<(&'static str, String)>, Option<String>) =
         match (credentials, config.signature_version()) {
@@ -760,7 +1106,7 @@ fn build_request(
                 (percent::form_query(&all), Vec::new(), None)
             }
             (Some(creds), SignatureVersion::V3) => {
-                let signed = sign::sign_v3(&V3Input {
+                let input = V3Input {
                     method: p.method.as_str(),
                     path: "/",
                     query,
@@ -769,8 +1115,8 @@ fn build_request(
                     date: &date,
                     nonce: &nonce,
                     credentials: creds,
-                })
-                .map_err(|e| {
+                };
+                let signed = v3::sign(&input, p.params.v3_query()).map_err(|e| {
                     Box::new(ErrorKind::Encode(EncodeError::new(
                         "request",
                         e.to_string(),
@@ -792,7 +1138,13 @@ fn build_request(
                 let mut all = sign::common_params_v2(&p.action, &p.version, &date, &nonce, creds);
                 all.extend(query.iter().cloned());
                 let query_len = all.len();
-                all.extend(p.params.form().iter().cloned());
+                all.extend(
+                    decoded
+                        .map(WireParams::form)
+                        .unwrap_or_default()
+                        .iter()
+                        .cloned(),
+                );
                 let signature =
                     sign::sign_v2(p.method.as_str(), &all, creds.access_key_secret.expose());
                 all.truncate(query_len);
@@ -807,9 +1159,8 @@ fn build_request(
         .copied()
         .chain(added.iter().map(|(n, v)| (*n, v.as_str())))
     {
-        // `from_bytes` lower-cases the name.
-        let name = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| encode_error(name, "is not a valid header name"))?;
+        let name =
+            header_name(name).map_err(|_| encode_error(name, "is not a valid header name"))?;
         let value = HeaderValue::from_str(value).map_err(|_| {
             encode_error(name.as_str(), "has a value that cannot be sent as a header")
         })?;
@@ -832,13 +1183,10 @@ fn build_request(
             ),
         ));
     }
-    let base_url = config.endpoint().url();
-    let url_len = base_url.len() + usize::from(!query_string.is_empty()) + query_string.len();
+    let url_len =
+        base_url.as_str().len() + usize::from(!query_string.is_empty()) + query_string.len();
     if url_len > MAX_URL_BYTES {
-        let largest = query
-            .iter()
-            .max_by_key(|(k, v)| k.len() + v.len())
-            .map_or("query", |(k, _)| k.as_str());
+        let largest = p.params.largest_query_key().unwrap_or("query");
         return Err(Box::new(ErrorKind::Encode(EncodeError::new(
             largest,
             format!(
@@ -847,16 +1195,32 @@ fn build_request(
             ),
         ))));
     }
-    let mut url = String::with_capacity(url_len);
-    url.push_str(base_url);
-    if !query_string.is_empty() {
-        url.push('?');
-        url.push_str(&query_string);
-    }
     Ok(BuiltRequest {
-        url,
+        query: query_string,
         headers,
         signature,
+    })
+}
+
+/// The name of a header the client sends: its own names are made at compile time, any other
+/// is parsed (`from_bytes` lower-cases it).
+fn header_name(name: &str) -> Result<HeaderName, reqwest::header::InvalidHeaderName> {
+    use reqwest::header;
+    Ok(match name {
+        "host" => header::HOST,
+        "accept" => header::ACCEPT,
+        "user-agent" => header::USER_AGENT,
+        "content-type" => header::CONTENT_TYPE,
+        v3::AUTHORIZATION => header::AUTHORIZATION,
+        "x-acs-action" => HeaderName::from_static("x-acs-action"),
+        "x-acs-version" => HeaderName::from_static("x-acs-version"),
+        "x-acs-credentials-provider" => HeaderName::from_static("x-acs-credentials-provider"),
+        v3::X_ACS_DATE => HeaderName::from_static(v3::X_ACS_DATE),
+        v3::X_ACS_SIGNATURE_NONCE => HeaderName::from_static(v3::X_ACS_SIGNATURE_NONCE),
+        v3::X_ACS_CONTENT_SHA256 => HeaderName::from_static(v3::X_ACS_CONTENT_SHA256),
+        v3::X_ACS_ACCESSKEY_ID => HeaderName::from_static(v3::X_ACS_ACCESSKEY_ID),
+        v3::X_ACS_SECURITY_TOKEN => HeaderName::from_static(v3::X_ACS_SECURITY_TOKEN),
+        other => HeaderName::from_bytes(other.as_bytes())?,
     })
 }
 
@@ -903,58 +1267,6 @@ async fn read_body(
         body.extend_from_slice(&chunk);
     }
     Ok((body, true))
-}
-
-/// The top-level members of a 2xx body that say whether it is really an error, and its
-/// request id: one pass that skips everything else.
-#[derive(serde::Deserialize, Default)]
-struct Probe {
-    #[serde(rename = "RequestId", alias = "requestId")]
-    request_id: Option<serde_json::Value>,
-    #[serde(rename = "Code", alias = "code")]
-    code: Option<serde_json::Value>,
-    #[serde(rename = "Message", alias = "message")]
-    message: Option<serde::de::IgnoredAny>,
-    #[serde(rename = "Success", alias = "success")]
-    success: Option<serde_json::Value>,
-}
-
-impl Probe {
-    /// Not a JSON object (or not decodable this far): nothing to learn.
-    fn read(body: &[u8]) -> Self {
-        serde_json::from_slice(body).unwrap_or_default()
-    }
-
-    fn request_id(&self) -> Option<String> {
-        match self.request_id.as_ref()? {
-            serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
-            serde_json::Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        }
-    }
-
-    /// The rule of [`Client::send`]: with `declares_code`, a non-empty `Code` and
-    /// `Success: false`; otherwise a non-empty `Code` and a `Message`, unless `Success: true`.
-    fn is_error(&self, declares_code: bool) -> bool {
-        let has_code =
-            matches!(&self.code, Some(serde_json::Value::String(c)) if !c.trim().is_empty());
-        let success = match &self.success {
-            Some(serde_json::Value::Bool(b)) => Some(*b),
-            Some(serde_json::Value::String(s)) if s.trim().eq_ignore_ascii_case("true") => {
-                Some(true)
-            }
-            Some(serde_json::Value::String(s)) if s.trim().eq_ignore_ascii_case("false") => {
-                Some(false)
-            }
-            _ => None,
-        };
-        has_code
-            && if declares_code {
-                success == Some(false)
-            } else {
-                self.message.is_some() && success != Some(true)
-            }
-    }
 }
 
 /// The call's deadline passed before this attempt was sent.
@@ -1020,35 +1332,5 @@ mod tests {
         fn assert_send_sync<T: Send + Sync + Clone>() {}
         assert_send_sync::<Client>();
         assert!(std::mem::size_of::<Client>() <= std::mem::size_of::<usize>());
-    }
-
-    #[test]
-    fn request_ids_come_from_either_spelling() {
-        let id = |b: &[u8]| Probe::read(b).request_id();
-        assert_eq!(id(br#"{"RequestId":"a","X":1}"#).as_deref(), Some("a"));
-        assert_eq!(id(br#"{"requestId":"b"}"#).as_deref(), Some("b"));
-        assert_eq!(id(b"<html>"), None);
-    }
-
-    #[test]
-    fn error_envelope_rule_follows_the_declared_response() {
-        let err = |b: &str, declares| Probe::read(b.as_bytes()).is_error(declares);
-        let envelope = r#"{"RequestId":"r","Code":"InvalidParameter","Message":"bad"}"#;
-        assert!(err(envelope, false));
-        assert!(!err(envelope, true), "no Success: false");
-        assert!(err(r#"{"Code":"Forbidden","Success":false}"#, true));
-        assert!(err(r#"{"Code":"Forbidden","Success":"false"}"#, true));
-        assert!(!err(
-            r#"{"Code":"200","Success":"true","Message":"ok"}"#,
-            true
-        ));
-        assert!(!err(
-            r#"{"Code":"200","Success":true,"Message":"ok"}"#,
-            false
-        ));
-        assert!(!err(r#"{"RequestId":"r","JobId":"j"}"#, false));
-        assert!(!err(r#"{"Code":"","Message":"x"}"#, false));
-        assert!(!err(r#"{"Message":"x"}"#, false));
-        assert!(!err("[]", false));
     }
 }

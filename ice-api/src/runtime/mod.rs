@@ -13,6 +13,7 @@ pub mod pagination;
 pub mod paginator;
 pub mod rate_limit;
 pub mod redact;
+pub mod response;
 pub mod retry;
 pub mod sign;
 pub(crate) mod tls;

@@ -57,8 +57,9 @@ pub trait Operation: EncodeWire + Validate {
     /// - `true`: only `Success: false` (boolean or string) together with a non-empty `Code`
     ///   fails the call that way; any other body is the operation's response.
     const RESPONSE_DECLARES_CODE: bool = false;
-    /// The decoded success body.
-    type Response: DeserializeOwned;
+    /// The decoded success body. `Send`, because the client decodes it within the retry loop
+    /// of a future that must stay `Send`.
+    type Response: DeserializeOwned + Send;
 
     /// The request's `ClientToken`, when the operation has one and it is set.
     fn client_token(&self) -> Option<&str> {

@@ -125,6 +125,12 @@ impl Redactor {
     pub(crate) fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
         let mut out = Cow::Borrowed(text);
         for value in &self.known {
+            // No form is shorter than the value, and every form keeps the value's unreserved
+            // runs intact: without its longest one, none can be there (the common case, e.g. a
+            // request id).
+            if value.len() > out.len() || !out.contains(longest_unreserved_run(value)) {
+                continue;
+            }
             for form in known_forms(value) {
                 if out.contains(form.as_ref()) {
                     out = Cow::Owned(out.replace(form.as_ref(), REMOVED));
@@ -162,8 +168,21 @@ fn known_forms(value: &str) -> Vec<Cow<'_, str>> {
     forms
 }
 
+/// The longest run of RFC 3986 unreserved characters in `value`, which every form of
+/// [`known_forms`] contains (percent-encoding and `\/` leave such characters alone).
+fn longest_unreserved_run(value: &str) -> &str {
+    value
+        .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~')))
+        .max_by_key(|run| run.len())
+        .unwrap_or(value)
+}
+
 /// Removes every named value; `None` when there is none.
 fn by_name(text: &str) -> Option<String> {
+    // A named value needs a separator after the name (`=`, `:`, `>`, raw or percent-encoded).
+    if !text.bytes().any(|b| matches!(b, b'=' | b':' | b'>' | b'%')) {
+        return None;
+    }
     let lower = text.to_ascii_lowercase();
     let bytes = text.as_bytes();
     let mut cuts: Vec<(usize, usize, Class)> = Vec::new();

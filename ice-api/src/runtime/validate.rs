@@ -5,6 +5,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
+use super::wire::encoded::EncodedParams;
+
 /// One rejected value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
@@ -63,12 +65,32 @@ impl std::error::Error for ValidationErrors {}
 pub struct Validator {
     path: String,
     violations: Vec<Violation>,
+    /// The request's encoded parameters, when it was encoded before validation (the client
+    /// does): size limits on JSON parameters are then read off the encoded text.
+    encoded: Option<EncodedParams>,
 }
 
 impl Validator {
     /// A validator at the root path.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A validator for a request already encoded as `wire`: [`json_bytes`](Self::json_bytes) on
+    /// a top-level parameter measures its encoded JSON instead of serialising it again.
+    pub(crate) fn with_encoded(wire: EncodedParams) -> Self {
+        Self {
+            encoded: Some(wire),
+            ..Self::default()
+        }
+    }
+
+    /// Ends validation, handing back the parameters of [`with_encoded`](Self::with_encoded).
+    pub(crate) fn finish_encoded(
+        mut self,
+    ) -> (Result<(), ValidationErrors>, Option<EncodedParams>) {
+        let wire = self.encoded.take();
+        (self.finish(), wire)
     }
 
     /// The current path.
@@ -89,9 +111,10 @@ impl Validator {
 
     /// Runs `f` at list index `i` (`Parent[i]`, 0-based as in the message examples).
     pub fn index(&mut self, i: usize, f: impl FnOnce(&mut Self)) {
-        use fmt::Write;
         let len = self.path.len();
-        let _ = write!(self.path, "[{i}]");
+        self.path.push('[');
+        push_decimal(&mut self.path, i);
+        self.path.push(']');
         f(self);
         self.path.truncate(len);
     }
@@ -106,6 +129,12 @@ impl Validator {
 
     /// Checks a length in Unicode characters (as the service counts text).
     pub fn chars(&mut self, value: &str, min: Option<usize>, max: Option<usize>) {
+        // A UTF-8 text has between len/4 and len characters: count only when that range
+        // reaches past a limit.
+        let (lo, hi) = (value.len().div_ceil(4), value.len());
+        if min.is_none_or(|m| lo >= m) && max.is_none_or(|m| hi <= m) {
+            return;
+        }
         let n = value.chars().count();
         self.count(n, min, max, "character");
     }
@@ -223,13 +252,25 @@ impl Validator {
     }
 
     /// Reports when the compact JSON form of `value` is longer than `max` bytes.
+    ///
+    /// On a request that was encoded first, a top-level parameter is measured on its encoded
+    /// JSON (a value under a wire name can only be there in its `style: json` form); anything
+    /// else is serialised into a byte counter, without being kept.
     pub fn json_bytes<T: serde::Serialize + ?Sized>(&mut self, value: &T, max: usize) {
-        match serde_json::to_vec(value) {
-            Ok(json) if json.len() > max => {
-                self.report(format!("{} bytes as JSON, at most {max}", json.len()))
+        let encoded = self.encoded.as_ref().and_then(|w| w.raw_len(&self.path));
+        let len = match encoded {
+            Some(len) => len,
+            None => {
+                let mut counter = ByteCount(0);
+                if let Err(e) = serde_json::to_writer(&mut counter, value) {
+                    self.report(format!("cannot be encoded as JSON: {e}"));
+                    return;
+                }
+                counter.0
             }
-            Ok(_) => {}
-            Err(e) => self.report(format!("cannot be encoded as JSON: {e}")),
+        };
+        if len > max {
+            self.report(format!("{len} bytes as JSON, at most {max}"));
         }
     }
 
@@ -242,6 +283,41 @@ impl Validator {
                 violations: self.violations,
             })
         }
+    }
+}
+
+/// Appends `n` in decimal (without `fmt`'s machinery: every list item of every request passes
+/// here).
+fn push_decimal(out: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        if let Some(d) = digits.get_mut(i) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    for &d in digits.get(i..).unwrap_or_default() {
+        out.push(char::from(d));
+    }
+}
+
+/// An `io::Write` that only counts.
+struct ByteCount(usize);
+
+impl std::io::Write for ByteCount {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -332,6 +408,14 @@ mod tests {
              MaxResults: 0, expected from 1 to 100"
         );
         assert!(err.has_path("MaxResults"));
+    }
+
+    #[test]
+    fn list_indexes_are_decimal() {
+        let mut v = Validator::new();
+        for i in [0, 7, 10, 120, usize::MAX] {
+            v.index(i, |v| assert_eq!(v.path(), format!("[{i}]")));
+        }
     }
 
     #[test]

@@ -6,6 +6,8 @@ use std::fmt;
 
 use serde::Serialize;
 
+pub(crate) mod encoded;
+
 /// Where a parameter travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Location {
@@ -202,6 +204,79 @@ fn flatten_into(list: &mut Vec<(String, String)>, prefix: &mut String, v: &serde
     }
 }
 
+/// Where `#[derive(EncodeWire)]` puts a request's parameters: [`WireParams`] (decoded pairs, the
+/// public view) or the client's percent-encoded buffers. One method per `style`, with the
+/// semantics documented on [`WireParams`]'s methods of the same names.
+#[doc(hidden)]
+pub trait WireSink {
+    /// Appends one raw pair.
+    fn push(&mut self, loc: Location, key: &str, value: &str);
+
+    /// A scalar parameter (no `style`).
+    fn scalar<T: WireScalar + ?Sized>(&mut self, loc: Location, key: &str, value: &T);
+
+    /// `style: json`.
+    fn json<T: Serialize + ?Sized>(
+        &mut self,
+        loc: Location,
+        key: &str,
+        value: &T,
+    ) -> Result<(), EncodeError>;
+
+    /// `style: repeatList` and `style: flat`.
+    fn flat<T: Serialize + ?Sized>(
+        &mut self,
+        loc: Location,
+        key: &str,
+        value: &T,
+    ) -> Result<(), EncodeError>;
+
+    /// `style: simple`.
+    fn simple<T: Serialize + ?Sized>(
+        &mut self,
+        loc: Location,
+        key: &str,
+        value: &T,
+    ) -> Result<(), EncodeError>;
+}
+
+impl WireSink for WireParams {
+    fn push(&mut self, loc: Location, key: &str, value: &str) {
+        WireParams::push(self, loc, key, value);
+    }
+
+    fn scalar<T: WireScalar + ?Sized>(&mut self, loc: Location, key: &str, value: &T) {
+        WireParams::scalar(self, loc, key, value);
+    }
+
+    fn json<T: Serialize + ?Sized>(
+        &mut self,
+        loc: Location,
+        key: &str,
+        value: &T,
+    ) -> Result<(), EncodeError> {
+        WireParams::json(self, loc, key, value)
+    }
+
+    fn flat<T: Serialize + ?Sized>(
+        &mut self,
+        loc: Location,
+        key: &str,
+        value: &T,
+    ) -> Result<(), EncodeError> {
+        WireParams::flat(self, loc, key, value)
+    }
+
+    fn simple<T: Serialize + ?Sized>(
+        &mut self,
+        loc: Location,
+        key: &str,
+        value: &T,
+    ) -> Result<(), EncodeError> {
+        WireParams::simple(self, loc, key, value)
+    }
+}
+
 /// A value that travels as one plain string.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a wire scalar",
@@ -259,6 +334,26 @@ display_scalar!(i8, i16, i32, i64, u8, u16, u32, u64, usize, isize, f32, f64);
 pub trait EncodeWire {
     /// Appends this value's parameters to `out`.
     fn encode_wire(&self, out: &mut WireParams) -> Result<(), EncodeError>;
+
+    /// Appends this value's parameters to any [`WireSink`]. The derive implements this one (and
+    /// [`encode_wire`](Self::encode_wire) through it), so the client encodes straight into its
+    /// percent-encoded buffers; a hand-written impl gets this default, which goes through
+    /// [`WireParams`].
+    #[doc(hidden)]
+    fn encode_to<S: WireSink>(&self, out: &mut S) -> Result<(), EncodeError>
+    where
+        Self: Sized,
+    {
+        let mut params = WireParams::new();
+        self.encode_wire(&mut params)?;
+        for (k, v) in &params.query {
+            out.push(Location::Query, k, v);
+        }
+        for (k, v) in &params.form {
+            out.push(Location::Form, k, v);
+        }
+        Ok(())
+    }
 
     /// The full parameter set of this value.
     fn to_wire(&self) -> Result<WireParams, EncodeError> {

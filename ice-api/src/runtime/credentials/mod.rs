@@ -67,23 +67,52 @@ pub use uri::CredentialsUriProvider;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
+use hmac::{Hmac, KeyInit};
+use sha2::Sha256;
+
 /// A secret string whose `Debug` and `Display` never show it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
+#[derive(Clone)]
+pub struct Secret {
+    text: String,
+    /// HMAC-SHA256 keyed with `text`, made on first use and shared by clones: a V3 signature
+    /// then starts from it instead of hashing the padded key twice per request. As secret as
+    /// `text` (it signs as well), so it is never shown either.
+    hmac: Arc<OnceLock<Option<Hmac<Sha256>>>>,
+}
 
 impl Secret {
     /// Wraps a secret.
     pub fn new(s: impl Into<String>) -> Self {
-        Self(s.into())
+        Self {
+            text: s.into(),
+            hmac: Arc::default(),
+        }
     }
+
     /// The secret itself; call only where it is needed (signing).
     pub fn expose(&self) -> &str {
-        &self.0
+        &self.text
+    }
+
+    /// HMAC-SHA256 keyed with the secret, ready for `update` (`None` only if the key were
+    /// rejected, which HMAC never does: it takes keys of any length).
+    pub(crate) fn hmac_sha256(&self) -> Option<Hmac<Sha256>> {
+        self.hmac
+            .get_or_init(|| <Hmac<Sha256> as KeyInit>::new_from_slice(self.text.as_bytes()).ok())
+            .clone()
     }
 }
+
+impl PartialEq for Secret {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for Secret {}
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::ops::Range;
 
-use hmac::{Hmac, KeyInit, Mac};
+use hmac::Mac;
 use sha2::{Digest, Sha256};
 
 use super::{hex, percent, SignError};
@@ -258,7 +258,7 @@ fn collect_headers<'a>(
     }
     // Our own hex digest needs no check.
     all.push(Entry::new(X_ACS_CONTENT_SHA256, payload_hash));
-    all.sort_unstable_by(Entry::cmp_name);
+    super::sort_small_by(&mut all, Entry::cmp_name);
     if let Some(w) = all
         .windows(2)
         .find(|w| w[0].name.eq_ignore_ascii_case(w[1].name))
@@ -296,22 +296,26 @@ fn push_path(out: &mut Vec<u8>, path: &str) {
 /// Appends the canonical query, rejecting a repeated key (the gateway parses the query into a
 /// map, so a repeated key cannot be verified).
 fn push_query(out: &mut Vec<u8>, query: &[(String, String)]) -> Result<(), SignError> {
-    let mut refs: Vec<&(String, String)> = query.iter().collect();
-    refs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let mut prev: Option<&str> = None;
-    for (k, v) in refs.iter().map(|p| (p.0.as_str(), p.1.as_str())) {
-        if let Some(p) = prev {
-            if p == k {
-                return Err(SignError::DuplicateQueryKey { key: k.to_owned() });
+    super::with_sorted(
+        query,
+        |a, b| a.0.cmp(&b.0),
+        |sorted| {
+            let mut prev: Option<&str> = None;
+            for (k, v) in sorted.iter().map(|p| (p.0.as_str(), p.1.as_str())) {
+                if let Some(p) = prev {
+                    if p == k {
+                        return Err(SignError::DuplicateQueryKey { key: k.to_owned() });
+                    }
+                    out.push(b'&');
+                }
+                percent::encode_bytes(out, k, false);
+                out.push(b'=');
+                percent::encode_bytes(out, v, false);
+                prev = Some(k);
             }
-            out.push(b'&');
-        }
-        percent::encode_bytes(out, k, false);
-        out.push(b'=');
-        percent::encode_bytes(out, v, false);
-        prev = Some(k);
-    }
-    Ok(())
+            Ok(())
+        },
+    )
 }
 
 /// Lower-case hex of a SHA-256 digest, on the stack.
@@ -360,6 +364,20 @@ fn hex64(digest: &[u8]) -> [u8; 64] {
 /// ));
 /// ```
 pub fn sign_v3(input: &V3Input<'_>) -> Result<SignedV3, SignError> {
+    sign(input, Query::Pairs(input.query))
+}
+
+/// The query of a request to sign.
+#[derive(Clone, Copy)]
+pub(crate) enum Query<'a> {
+    /// Decoded pairs, encoded and sorted here.
+    Pairs(&'a [(String, String)]),
+    /// The canonical query, already encoded and sorted (the client's one-pass encoding).
+    Canonical(&'a str),
+}
+
+/// [`sign_v3`] with the query given either way; `input.query` is not read.
+pub(crate) fn sign(input: &V3Input<'_>, query: Query<'_>) -> Result<SignedV3, SignError> {
     let payload_hex = hex64(&Sha256::digest(input.body));
     let payload_hash = percent::into_string(payload_hex.to_vec());
     let headers = collect_headers(input, &payload_hash)?;
@@ -368,19 +386,21 @@ pub fn sign_v3(input: &V3Input<'_>) -> Result<SignedV3, SignError> {
         .iter()
         .map(|e| 2 * e.name.len() + e.value.len() + 3)
         .sum();
-    let mut cr: Vec<u8> = Vec::with_capacity(
-        input.method.len()
-            + 3 * input.path.len()
-            + percent::estimate(input.query)
-            + header_len
-            + 72,
-    );
+    let query_len = match query {
+        Query::Pairs(pairs) => percent::estimate(pairs),
+        Query::Canonical(q) => q.len(),
+    };
+    let mut cr: Vec<u8> =
+        Vec::with_capacity(input.method.len() + 3 * input.path.len() + query_len + header_len + 72);
     cr.extend_from_slice(input.method.as_bytes());
     cr.push(b'\n');
     push_path(&mut cr, input.path);
     cr.push(b'\n');
     let q_start = cr.len();
-    push_query(&mut cr, input.query)?;
+    match query {
+        Query::Pairs(pairs) => push_query(&mut cr, pairs)?,
+        Query::Canonical(q) => cr.extend_from_slice(q.as_bytes()),
+    }
     let query = q_start..cr.len();
     cr.push(b'\n');
     let mut token = None;
@@ -411,10 +431,12 @@ pub fn sign_v3(input: &V3Input<'_>) -> Result<SignedV3, SignError> {
     sts.push(b'\n');
     sts.extend_from_slice(&hex64(&Sha256::digest(&cr)));
 
-    let secret = input.credentials.access_key_secret.expose();
-    // HMAC accepts keys of any length, so this cannot fail.
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes())
-        .map_err(|_| SignError::InvalidKey)?;
+    // Keyed once per secret, not per request.
+    let mut mac = input
+        .credentials
+        .access_key_secret
+        .hmac_sha256()
+        .ok_or(SignError::InvalidKey)?;
     mac.update(&sts);
     let signature = hex64(&mac.finalize().into_bytes());
 
