@@ -66,12 +66,13 @@ impl EncodedParams {
         }
     }
 
-    /// Appends `key=value` to `loc`, the value written by `write`; nothing when it fails.
+    /// Appends `key=value` to `loc`, the value written by `write` into the part's buffer (with
+    /// `+` for spaces when `form`), which returns the value's raw length; nothing when it fails.
     fn entry<E>(
         &mut self,
         loc: Location,
         key: &str,
-        write: impl FnOnce(&mut PercentWriter<'_>) -> Result<(), E>,
+        write: impl FnOnce(&mut Vec<u8>, bool) -> Result<usize, E>,
     ) -> Result<(), E> {
         let form = loc == Location::Form && !self.all_in_query;
         let part = if form {
@@ -82,15 +83,16 @@ impl EncodedParams {
         let start = part.buf.len();
         percent::encode_bytes(&mut part.buf, key, form);
         part.buf.push(b'=');
-        let mut w = PercentWriter::new(&mut part.buf, form);
-        let written = write(&mut w);
-        let raw_len = w.raw_len();
-        if let Err(e) = written {
-            part.buf.truncate(start);
-            return Err(e);
+        match write(&mut part.buf, form) {
+            Ok(raw_len) => {
+                self.record(form, key, start, raw_len);
+                Ok(())
+            }
+            Err(e) => {
+                part.buf.truncate(start);
+                Err(e)
+            }
         }
-        self.record(form, key, start, raw_len);
-        Ok(())
     }
 
     /// Records the pair written from `start` on.
@@ -201,9 +203,10 @@ impl EncodedParams {
 
 impl WireSink for EncodedParams {
     fn push(&mut self, loc: Location, key: &str, value: &str) {
-        let _ = self.entry::<()>(loc, key, |w| {
+        let _ = self.entry::<()>(loc, key, |buf, form| {
+            let mut w = PercentWriter::new(buf, form);
             w.write_str(value);
-            Ok(())
+            Ok(w.raw_len())
         });
     }
 
@@ -221,27 +224,14 @@ impl WireSink for EncodedParams {
         key: &str,
         value: &T,
     ) -> Result<(), EncodeError> {
-        let form = loc == Location::Form && !self.all_in_query;
-        let part = if form {
-            &mut self.form
-        } else {
-            &mut self.query
-        };
-        let start = part.buf.len();
-        percent::encode_bytes(&mut part.buf, key, form);
-        part.buf.push(b'=');
-        let mut raw_len = 0;
-        let formatter = JsonFormatter::new(form, &mut raw_len);
-        let written = value.serialize(&mut serde_json::Serializer::with_formatter(
-            &mut part.buf,
-            formatter,
-        ));
-        if let Err(e) = written {
-            part.buf.truncate(start);
-            return Err(EncodeError::new(key, e.to_string()));
-        }
-        self.record(form, key, start, raw_len);
-        Ok(())
+        self.entry(loc, key, |buf, form| {
+            let mut raw_len = 0;
+            let formatter = JsonFormatter::new(form, &mut raw_len);
+            value
+                .serialize(&mut serde_json::Serializer::with_formatter(buf, formatter))
+                .map_err(|e| EncodeError::new(key, e.to_string()))?;
+            Ok(raw_len)
+        })
     }
 
     fn flat<T: Serialize + ?Sized>(
