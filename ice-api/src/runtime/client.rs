@@ -17,7 +17,8 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+use std::task::Poll;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -125,9 +126,39 @@ struct Inner {
     config: Config,
     /// The endpoint, parsed once.
     base_url: reqwest::Url,
+    /// `host` and `user-agent` as header values, made once (`None`: not sendable, reported
+    /// per call as before).
+    host: Option<HeaderValue>,
+    user_agent: Option<HeaderValue>,
     transport: Transport,
     limiter: Option<RateLimiter>,
 }
+
+impl Inner {
+    /// The value of one of the client's own headers: the per-client and constant ones without
+    /// copying, the rest checked and copied.
+    fn header_value(&self, name: &str, value: &str) -> Result<HeaderValue, Box<ErrorKind>> {
+        let ready = match name {
+            "host" => self.host.clone(),
+            "user-agent" => self.user_agent.clone(),
+            "accept" if value == "application/json" => {
+                Some(HeaderValue::from_static("application/json"))
+            }
+            "content-type" if value == FORM_CONTENT_TYPE => {
+                Some(HeaderValue::from_static(FORM_CONTENT_TYPE))
+            }
+            _ => None,
+        };
+        match ready {
+            Some(v) => Ok(v),
+            None => HeaderValue::from_str(value)
+                .map_err(|_| encode_error(name, "has a value that cannot be sent as a header")),
+        }
+    }
+}
+
+/// The content type of every form body.
+const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 
 /// Where requests go: the network, or an in-process service ([`Client::with_transport`]).
 enum Transport {
@@ -262,7 +293,9 @@ impl RawRequest {
 #[derive(Clone)]
 pub struct RawResponse {
     status: u16,
-    headers: Vec<(String, String)>,
+    header_map: HeaderMap,
+    /// `header_map` as text pairs, made when first asked for.
+    headers: OnceLock<Vec<(String, String)>>,
     body: Vec<u8>,
     request_id: Option<String>,
     attempts: u32,
@@ -279,12 +312,17 @@ impl RawResponse {
     /// Response headers (lower-case names, in arrival order; values that are not text are
     /// left out).
     pub fn headers(&self) -> &[(String, String)] {
-        &self.headers
+        self.headers.get_or_init(|| {
+            self.header_map
+                .iter()
+                .filter_map(|(n, v)| Some((n.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+                .collect()
+        })
     }
 
     /// One header value by (case-insensitive) name.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
+        self.headers()
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
@@ -480,10 +518,14 @@ impl Client {
         let base_url = reqwest::Url::parse(config.endpoint().url())
             .map_err(|e| ConfigError::new("endpoint", e.to_string()))?;
         let limiter = config.rate_limit().map(RateLimiter::new);
+        let host = HeaderValue::from_str(config.endpoint().host()).ok();
+        let user_agent = HeaderValue::from_str(config.user_agent()).ok();
         Ok(Self {
             inner: Arc::new(Inner {
                 config,
                 base_url,
+                host,
+                user_agent,
                 transport,
                 limiter,
             }),
@@ -683,7 +725,7 @@ impl Client {
         let config = &self.inner.config;
         let credentials = match p.auth {
             Auth::AccessKey => Some(
-                tokio::time::timeout_at(deadline, self.credentials())
+                within(deadline, self.credentials())
                     .await
                     .map_err(|_| {
                         Failure::BeforeSend(Box::new(not_sent_timeout(
@@ -695,8 +737,7 @@ impl Client {
             Auth::Anonymous => None,
         };
         let request = build_request(
-            config,
-            &self.inner.base_url,
+            &self.inner,
             p,
             body.map(|b| &b[..]),
             attempt,
@@ -735,7 +776,7 @@ impl Client {
                 HeaderValue::from_static("0"),
             );
         }
-        let mut response = match &self.inner.transport {
+        let mut answer = match &self.inner.transport {
             Transport::Http(http) => {
                 // The endpoint was parsed once, with the client; only the query is parsed here.
                 let mut url = self.inner.base_url.clone();
@@ -746,9 +787,11 @@ impl Client {
                 *req.headers_mut() = headers;
                 *req.timeout_mut() = Some(remaining);
                 *req.body_mut() = body.cloned().map(reqwest::Body::from);
-                http.execute(req)
-                    .await
-                    .map_err(|e| send_failure(e, &redactor))?
+                Answer::Net(
+                    http.execute(req)
+                        .await
+                        .map_err(|e| send_failure(e, &redactor))?,
+                )
             }
             Transport::InProcess(service) => {
                 let mut req = http::Request::new(body.cloned().unwrap_or_default());
@@ -768,8 +811,11 @@ impl Client {
                     ))))
                 })?;
                 *req.headers_mut() = headers;
-                match tokio::time::timeout_at(deadline, service.call(req)).await {
-                    Ok(answer) => reqwest::Response::from(answer),
+                match within(deadline, service.call(req)).await {
+                    Ok(answer) => {
+                        let (parts, body) = answer.into_parts();
+                        Answer::Local(parts, body)
+                    }
                     Err(_) => {
                         return Err(Failure::AfterSend(Box::new(ErrorKind::Transport(
                             TransportError {
@@ -783,24 +829,21 @@ impl Client {
                 }
             }
         };
-        let status = response.status().as_u16();
+        let status = answer.status();
         tracing::debug!(attempt, status, "response headers received");
-        let headers: Vec<(String, String)> = response
-            .headers()
-            .iter()
-            .filter_map(|(n, v)| Some((n.as_str().to_owned(), v.to_str().ok()?.to_owned())))
-            .collect();
-        let header_request_id =
-            find(&headers, "x-acs-request-id").map(|id| redactor.redact_owned(id));
+        let header_request_id = text_header(answer.headers(), "x-acs-request-id")
+            .map(|id| redactor.redact(id).into_owned());
         let read_failure =
             |e: reqwest::Error| Failure::AfterSend(Box::new(transport(e, &redactor)));
 
         if !(200..300).contains(&status) {
-            let (bytes, _) = read_body(&mut response, MAX_ERROR_BODY_BYTES)
+            let (bytes, _) = answer
+                .read(MAX_ERROR_BODY_BYTES)
                 .await
                 .map_err(read_failure)?;
+            let headers = answer.headers();
             let redirect = (300..400).contains(&status);
-            let retry_after = find(&headers, "x-acs-retry-after")
+            let retry_after = text_header(headers, "x-acs-retry-after")
                 .filter(|_| !redirect)
                 .and_then(|v| v.trim().parse::<u64>().ok())
                 .filter(|ms| *ms > 0)
@@ -813,7 +856,8 @@ impl Client {
                 &redactor,
             );
             if redirect {
-                err.location = find(&headers, "location").map(|l| redactor.redact_owned(l));
+                err.location =
+                    text_header(headers, "location").map(|l| redactor.redact(l).into_owned());
             }
             return Err(Failure::AfterSend(Box::new(ErrorKind::Service(err))));
         }
@@ -828,15 +872,13 @@ impl Client {
                 body_limit: Some(limit),
             })))
         };
-        if response
+        if answer
             .content_length()
             .is_some_and(|n| n > u64::try_from(limit).unwrap_or(u64::MAX))
         {
             return Err(too_large(&[]));
         }
-        let (bytes, complete) = read_body(&mut response, limit)
-            .await
-            .map_err(read_failure)?;
+        let (bytes, complete) = answer.read(limit).await.map_err(read_failure)?;
         if !complete {
             return Err(too_large(&bytes));
         }
@@ -857,7 +899,8 @@ impl Client {
             .or(header_request_id);
         Ok(RawResponse {
             status,
-            headers,
+            header_map: answer.into_headers(),
+            headers: OnceLock::new(),
             body: bytes,
             request_id,
             attempts: attempt,
@@ -1039,41 +1082,42 @@ fn for_method(method: HttpMethod, params: WireParams) -> WireParams {
     out
 }
 
-struct BuiltRequest {
+struct BuiltRequest<'p> {
     /// The URL's query (empty for none); each transport makes its URL from it once.
-    query: String,
+    query: Cow<'p, str>,
     headers: HeaderMap,
     /// The signature sent (V3 or V2), so that an echo of it can be redacted.
     signature: Option<String>,
 }
 
 /// Headers, signature and URL of one attempt (fresh date and nonce each time).
-fn build_request(
-    config: &Config,
-    base_url: &reqwest::Url,
-    p: &Prepared,
+fn build_request<'p>(
+    inner: &Inner,
+    p: &'p Prepared,
     body: Option<&[u8]>,
     attempt: u32,
     last_delay: Option<Duration>,
     credentials: Option<&Credentials>,
-) -> Result<BuiltRequest, Box<ErrorKind>> {
-    let date = clock::acs_date_now();
-    let nonce = clock::new_nonce().map_err(|e| {
+) -> Result<BuiltRequest<'p>, Box<ErrorKind>> {
+    let config = &inner.config;
+    let date = clock::AcsDate::now();
+    let nonce = clock::Nonce::new().map_err(|e| {
         Box::new(ErrorKind::Encode(EncodeError::new(
             "request",
             format!("{e}; nothing was sent"),
         )))
     })?;
+    let (date, nonce) = (date.as_str(), nonce.as_str());
     let retry_attempts;
     let retry_delay;
-    let mut base: Vec<(&str, &str)> = Vec::with_capacity(10);
+    let mut base: Vec<(&'static str, &str)> = Vec::with_capacity(9);
     base.push(("host", config.endpoint().host()));
     base.push(("x-acs-action", &p.action));
     base.push(("x-acs-version", &p.version));
     base.push(("accept", "application/json"));
     base.push(("user-agent", config.user_agent()));
     if body.is_some() {
-        base.push(("content-type", "application/x-www-form-urlencoded"));
+        base.push(("content-type", FORM_CONTENT_TYPE));
     }
     // As the official SDKs do: name the credentials' provider (signed with the rest under V3).
     if let Some(name) = credentials.map(|c| c.provider_name.as_str()) {
@@ -1095,15 +1139,24 @@ fn build_request(
     };
     let query = decoded.map(WireParams::query).unwrap_or_default();
 
-    let (query_string, added, signature): (String, Vec<(&'static str, String)>, Option<String>) =
+    let mut headers = HeaderMap::with_capacity(base.len() + 6);
+    let mut header_bytes = 0;
+    let mut add = |name: &'static str, value: HeaderValue| {
+        header_bytes += name.len() + value.len() + 4;
+        headers.insert(header_name(name), value);
+    };
+    for &(name, value) in &base {
+        add(name, inner.header_value(name, value)?);
+    }
+    let (query_string, signature): (Cow<'p, str>, _) =
         match (credentials, config.signature_version()) {
             (None, _) => {
                 // As the official SDK (`do_rpcrequest` for `Anonymous`): the RPC common
                 // parameters, then the operation's, in order and form-encoded like its
                 // `urlencode`; nothing signed, no credential, no date/nonce/hash headers.
-                let mut all = sign::anonymous_params(&p.action, &p.version, &date, &nonce);
+                let mut all = sign::anonymous_params(&p.action, &p.version, date, nonce);
                 all.extend(query.iter().cloned());
-                (percent::form_query(&all), Vec::new(), None)
+                (Cow::Owned(percent::form_query(&all)), None)
             }
             (Some(creds), SignatureVersion::V3) => {
                 let input = V3Input {
@@ -1112,30 +1165,70 @@ fn build_request(
                     query,
                     headers: &base,
                     body: body_bytes,
-                    date: &date,
-                    nonce: &nonce,
+                    date,
+                    nonce,
                     credentials: creds,
                 };
-                let signed = v3::sign(&input, p.params.v3_query()).map_err(|e| {
+                let v3_query = p.params.v3_query();
+                // The canonical request is only hashed here: one buffer per thread serves
+                // every call.
+                let signed = CANONICAL.with_borrow_mut(|cr| {
+                    let core = v3::sign_core(&input, v3_query, cr)?;
+                    let query_string = match v3_query {
+                        // The canonical query the one-pass encoding made is the URL's query.
+                        v3::Query::Canonical(q) => Cow::Borrowed(q),
+                        v3::Query::Pairs(_) => {
+                            Cow::Owned(cr.get(core.query.clone()).unwrap_or_default().to_owned())
+                        }
+                    };
+                    Ok((core.authorization(&input, cr), core, query_string))
+                });
+                let (auth, core, query_string) = signed.map_err(|e: sign::SignError| {
                     Box::new(ErrorKind::Encode(EncodeError::new(
                         "request",
                         e.to_string(),
                     )))
                 })?;
-                let signature = signed
-                    .authorization()
-                    .rsplit_once("Signature=")
-                    .map(|(_, s)| s.to_owned());
-                (
-                    signed.canonical_query().to_owned(),
-                    signed.into_headers(),
-                    signature,
-                )
+                let value = |name: &'static str, text: &[u8]| {
+                    HeaderValue::from_bytes(text).map_err(|_| {
+                        encode_error(name, "has a value that cannot be sent as a header")
+                    })
+                };
+                add(v3::X_ACS_DATE, value(v3::X_ACS_DATE, date.as_bytes())?);
+                add(
+                    v3::X_ACS_SIGNATURE_NONCE,
+                    value(v3::X_ACS_SIGNATURE_NONCE, nonce.as_bytes())?,
+                );
+                add(
+                    v3::X_ACS_CONTENT_SHA256,
+                    value(v3::X_ACS_CONTENT_SHA256, &core.payload_hash)?,
+                );
+                if let Some(token) = creds.security_token.as_ref().map(|t| t.expose()) {
+                    if !token.is_empty() {
+                        add(
+                            v3::X_ACS_ACCESSKEY_ID,
+                            value(v3::X_ACS_ACCESSKEY_ID, creds.access_key_id.as_bytes())?,
+                        );
+                        add(
+                            v3::X_ACS_SECURITY_TOKEN,
+                            value(v3::X_ACS_SECURITY_TOKEN, token.as_bytes())?,
+                        );
+                    }
+                }
+                let auth = HeaderValue::from_maybe_shared(Bytes::from(auth)).map_err(|_| {
+                    encode_error(
+                        v3::AUTHORIZATION,
+                        "has a value that cannot be sent as a header",
+                    )
+                })?;
+                add(v3::AUTHORIZATION, auth);
+                let signature = String::from_utf8_lossy(&core.signature).into_owned();
+                (query_string, Some(signature))
             }
             (Some(creds), SignatureVersion::V2) => {
                 // As `do_rpcrequest`: common parameters join the query; the signature covers
                 // query and form body and travels in the query.
-                let mut all = sign::common_params_v2(&p.action, &p.version, &date, &nonce, creds);
+                let mut all = sign::common_params_v2(&p.action, &p.version, date, nonce, creds);
                 all.extend(query.iter().cloned());
                 let query_len = all.len();
                 all.extend(
@@ -1149,27 +1242,9 @@ fn build_request(
                     sign::sign_v2(p.method.as_str(), &all, creds.access_key_secret.expose());
                 all.truncate(query_len);
                 all.push(("Signature".to_owned(), signature.clone()));
-                (percent::canonical_query(&all), Vec::new(), Some(signature))
+                (Cow::Owned(percent::canonical_query(&all)), Some(signature))
             }
         };
-
-    let mut headers = HeaderMap::with_capacity(base.len() + added.len());
-    for (name, value) in base
-        .iter()
-        .copied()
-        .chain(added.iter().map(|(n, v)| (*n, v.as_str())))
-    {
-        let name =
-            header_name(name).map_err(|_| encode_error(name, "is not a valid header name"))?;
-        let value = HeaderValue::from_str(value).map_err(|_| {
-            encode_error(name.as_str(), "has a value that cannot be sent as a header")
-        })?;
-        headers.insert(name, value);
-    }
-    let header_bytes: usize = headers
-        .iter()
-        .map(|(n, v)| n.as_str().len() + v.len() + 4)
-        .sum();
     if header_bytes > MAX_HEADER_BYTES {
         let largest = headers
             .iter()
@@ -1184,7 +1259,7 @@ fn build_request(
         ));
     }
     let url_len =
-        base_url.as_str().len() + usize::from(!query_string.is_empty()) + query_string.len();
+        inner.base_url.as_str().len() + usize::from(!query_string.is_empty()) + query_string.len();
     if url_len > MAX_URL_BYTES {
         let largest = p.params.largest_query_key().unwrap_or("query");
         return Err(Box::new(ErrorKind::Encode(EncodeError::new(
@@ -1202,26 +1277,23 @@ fn build_request(
     })
 }
 
-/// The name of a header the client sends: its own names are made at compile time, any other
-/// is parsed (`from_bytes` lower-cases it).
-fn header_name(name: &str) -> Result<HeaderName, reqwest::header::InvalidHeaderName> {
+thread_local! {
+    /// The canonical request of this thread's last V3 signature (hashed, never sent).
+    static CANONICAL: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// The name of a header the client sends. Every name comes from this module or the signer:
+/// lower-case tokens, made at compile time.
+fn header_name(name: &'static str) -> HeaderName {
     use reqwest::header;
-    Ok(match name {
+    match name {
         "host" => header::HOST,
         "accept" => header::ACCEPT,
         "user-agent" => header::USER_AGENT,
         "content-type" => header::CONTENT_TYPE,
         v3::AUTHORIZATION => header::AUTHORIZATION,
-        "x-acs-action" => HeaderName::from_static("x-acs-action"),
-        "x-acs-version" => HeaderName::from_static("x-acs-version"),
-        "x-acs-credentials-provider" => HeaderName::from_static("x-acs-credentials-provider"),
-        v3::X_ACS_DATE => HeaderName::from_static(v3::X_ACS_DATE),
-        v3::X_ACS_SIGNATURE_NONCE => HeaderName::from_static(v3::X_ACS_SIGNATURE_NONCE),
-        v3::X_ACS_CONTENT_SHA256 => HeaderName::from_static(v3::X_ACS_CONTENT_SHA256),
-        v3::X_ACS_ACCESSKEY_ID => HeaderName::from_static(v3::X_ACS_ACCESSKEY_ID),
-        v3::X_ACS_SECURITY_TOKEN => HeaderName::from_static(v3::X_ACS_SECURITY_TOKEN),
-        other => HeaderName::from_bytes(other.as_bytes())?,
-    })
+        other => HeaderName::from_static(other),
+    }
 }
 
 fn encode_error(header: &str, message: &str) -> Box<ErrorKind> {
@@ -1231,11 +1303,71 @@ fn encode_error(header: &str, message: &str) -> Box<ErrorKind> {
     )))
 }
 
-fn find(headers: &[(String, String)], name: &str) -> Option<String> {
-    headers
-        .iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, v)| v.clone())
+/// The first value of header `name` that is text.
+fn text_header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers.get_all(name).iter().find_map(|v| v.to_str().ok())
+}
+
+/// A response as either transport delivers it.
+enum Answer {
+    Net(reqwest::Response),
+    /// An in-process answer: the whole body is already here.
+    Local(http::response::Parts, Bytes),
+}
+
+impl Answer {
+    fn status(&self) -> u16 {
+        match self {
+            Answer::Net(r) => r.status().as_u16(),
+            Answer::Local(parts, _) => parts.status.as_u16(),
+        }
+    }
+
+    fn headers(&self) -> &HeaderMap {
+        match self {
+            Answer::Net(r) => r.headers(),
+            Answer::Local(parts, _) => &parts.headers,
+        }
+    }
+
+    fn into_headers(self) -> HeaderMap {
+        match self {
+            Answer::Net(mut r) => std::mem::take(r.headers_mut()),
+            Answer::Local(parts, _) => parts.headers,
+        }
+    }
+
+    fn content_length(&self) -> Option<u64> {
+        match self {
+            Answer::Net(r) => r.content_length(),
+            Answer::Local(_, body) => u64::try_from(body.len()).ok(),
+        }
+    }
+
+    /// The body, at most `limit` bytes of it, and whether it ended within the limit.
+    async fn read(&mut self, limit: usize) -> Result<(Vec<u8>, bool), reqwest::Error> {
+        match self {
+            Answer::Net(r) => read_body(r, limit).await,
+            Answer::Local(_, body) => {
+                let kept = body.get(..limit).unwrap_or(body);
+                Ok((kept.to_vec(), kept.len() == body.len()))
+            }
+        }
+    }
+}
+
+/// `tokio::time::timeout_at`, arming the timer only when `fut` is not ready at once (cached
+/// credentials, an in-process answer): the timer costs more than such a future.
+async fn within<F: std::future::Future>(
+    deadline: Instant,
+    fut: F,
+) -> Result<F::Output, tokio::time::error::Elapsed> {
+    let mut fut = std::pin::pin!(fut);
+    let first = std::future::poll_fn(|cx| Poll::Ready(fut.as_mut().poll(cx))).await;
+    match first {
+        Poll::Ready(out) => Ok(out),
+        Poll::Pending => tokio::time::timeout_at(deadline, fut).await,
+    }
 }
 
 /// Reads the body chunk by chunk, never holding more than `limit` bytes (capacity included).

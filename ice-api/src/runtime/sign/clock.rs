@@ -5,7 +5,12 @@
 //! Dates go through `humantime` (RFC 3339, UTC, whole seconds: exactly the gateway's
 //! `yyyy-MM-ddTHH:mm:ssZ`); random bytes come from the operating system through `ring`, the
 //! TLS stack's crypto provider, so they add no crate to a build.
+//!
+//! The client's per-attempt values come from per-thread caches: the date is formatted once per
+//! second, and nonces are cut from a buffer the operating system fills 32 nonces at a time
+//! (one `getrandom` call per attempt was 4 % of a whole in-process call).
 
+use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -37,7 +42,50 @@ pub fn format_acs_date(t: SystemTime) -> String {
 
 /// The current time as an `x-acs-date` value.
 pub fn acs_date_now() -> String {
-    format_acs_date(SystemTime::now())
+    AcsDate::now().as_str().to_owned()
+}
+
+/// An `x-acs-date` value on the stack (`yyyy-MM-ddTHH:mm:ssZ`, 20 ASCII bytes).
+#[derive(Clone, Copy)]
+pub(crate) struct AcsDate([u8; 20]);
+
+thread_local! {
+    /// The last second formatted on this thread, and its text.
+    static LAST_DATE: RefCell<(u64, AcsDate)> = const { RefCell::new((u64::MAX, AcsDate([b'0'; 20]))) };
+}
+
+impl AcsDate {
+    /// Now, formatted at most once per second per thread.
+    pub(crate) fn now() -> Self {
+        let now = SystemTime::now();
+        let secs = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        LAST_DATE.with_borrow_mut(|(last, date)| {
+            if *last != secs {
+                let text = format_acs_date(now);
+                if let Ok(bytes) = <[u8; 20]>::try_from(text.as_bytes()) {
+                    *date = AcsDate(bytes);
+                    *last = secs;
+                } else {
+                    // Not reachable (the format is fixed-width); stay correct without caching.
+                    *last = u64::MAX;
+                    return Self::from_text(&text);
+                }
+            }
+            *date
+        })
+    }
+
+    fn from_text(text: &str) -> Self {
+        let mut bytes = [b'0'; 20];
+        for (d, s) in bytes.iter_mut().zip(text.bytes()) {
+            *d = s;
+        }
+        AcsDate(bytes)
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
 }
 
 /// Parses the `Expiration` of a credential document (STS, metadata service, credentials URI):
@@ -60,8 +108,48 @@ pub(crate) fn parse_acs_date(s: &str) -> Option<SystemTime> {
 /// # Ok::<(), ice_api::runtime::sign::SignError>(())
 /// ```
 pub fn new_nonce() -> Result<String, SignError> {
-    let bytes: [u8; 16] = os_random()?;
-    Ok(hex::lower(&bytes))
+    Ok(Nonce::new()?.as_str().to_owned())
+}
+
+/// A signature nonce on the stack: 32 lower-case hex digits.
+#[derive(Clone, Copy)]
+pub(crate) struct Nonce([u8; 32]);
+
+/// Nonces cut from one operating-system fill.
+const NONCES_PER_FILL: usize = 32;
+
+thread_local! {
+    /// Random bytes from the operating system, and how many are used. Each byte serves one
+    /// nonce only. (A process that forks copies the buffer: a child that signs before the
+    /// buffer is refilled could repeat a parent's nonce, which the gateway answers with
+    /// `SignatureNonceUsed`; a fresh attempt then carries a fresh nonce.)
+    static RANDOM: RefCell<([u8; 16 * NONCES_PER_FILL], usize)> =
+        const { RefCell::new(([0; 16 * NONCES_PER_FILL], 16 * NONCES_PER_FILL)) };
+}
+
+impl Nonce {
+    /// 128 fresh bits from the operating system's generator.
+    pub(crate) fn new() -> Result<Self, SignError> {
+        RANDOM.with_borrow_mut(|(pool, used)| {
+            if *used + 16 > pool.len() {
+                SystemRandom::new()
+                    .fill(pool)
+                    .map_err(|_| SignError::NoRandomness)?;
+                *used = 0;
+            }
+            let mut out = [0u8; 32];
+            let fresh = pool.get_mut(*used..*used + 16).unwrap_or_default();
+            hex::write_lower(&mut out, fresh);
+            // Not kept once used.
+            fresh.fill(0);
+            *used += 16;
+            Ok(Nonce(out))
+        })
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
 }
 
 /// `N` bytes from the operating system's random number generator.
@@ -132,8 +220,21 @@ mod tests {
     }
 
     #[test]
+    fn the_cached_date_is_the_formatted_now() {
+        let before = format_acs_date(SystemTime::now());
+        let cached = AcsDate::now();
+        let after = format_acs_date(SystemTime::now());
+        assert!(cached.as_str() == before || cached.as_str() == after);
+        assert_eq!(cached.as_str().len(), 20);
+    }
+
+    #[test]
     fn nonces_are_hex_and_distinct() {
-        let nonces: Vec<String> = (0..1000).map(|_| new_nonce().unwrap()).collect();
+        // Across several refills of the per-thread buffer, and from other threads.
+        let mut nonces: Vec<String> = (0..1000).map(|_| new_nonce().unwrap()).collect();
+        let others =
+            std::thread::spawn(|| (0..100).map(|_| new_nonce().unwrap()).collect::<Vec<_>>());
+        nonces.extend(others.join().unwrap());
         for n in &nonces {
             assert_eq!(n.len(), 32);
             assert!(n

@@ -153,29 +153,36 @@ impl fmt::Debug for SignedV3 {
     }
 }
 
-/// RFC 7230 `tchar`: what a header name may contain.
+/// RFC 7230 `tchar`: what a header name may contain, by byte.
+static TCHAR: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphanumeric()
+            || matches!(
+                b as u8,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'|'
+                    | b'~'
+            );
+        b += 1;
+    }
+    t
+};
+
 fn is_token(name: &str) -> bool {
-    !name.is_empty()
-        && name.bytes().all(|b| {
-            b.is_ascii_alphanumeric()
-                || matches!(
-                    b,
-                    b'!' | b'#'
-                        | b'$'
-                        | b'%'
-                        | b'&'
-                        | b'\''
-                        | b'*'
-                        | b'+'
-                        | b'-'
-                        | b'.'
-                        | b'^'
-                        | b'_'
-                        | b'`'
-                        | b'|'
-                        | b'~'
-                )
-        })
+    !name.is_empty() && name.bytes().all(|b| TCHAR[usize::from(b)])
 }
 
 /// A header value must not contain control characters other than tab (CR/LF would forge lines
@@ -212,11 +219,71 @@ impl<'a> Entry<'a> {
         }
     }
 
-    fn push_name(&self, out: &mut Vec<u8>) {
+    fn push_name(&self, out: &mut String) {
         if self.upper {
-            out.extend(self.name.bytes().map(|b| b.to_ascii_lowercase()));
+            out.extend(self.name.chars().map(|c| c.to_ascii_lowercase()));
         } else {
-            out.extend_from_slice(self.name.as_bytes());
+            out.push_str(self.name);
+        }
+    }
+}
+
+/// Header lists up to this long stay on the stack.
+const STACK_HEADERS: usize = 16;
+
+/// The headers to sign: on the stack for any ordinary request.
+enum Entries<'a> {
+    Stack([Entry<'a>; STACK_HEADERS], usize),
+    Heap(Vec<Entry<'a>>),
+}
+
+impl<'a> Entries<'a> {
+    fn with_capacity(n: usize) -> Self {
+        if n <= STACK_HEADERS {
+            let empty = Entry {
+                name: "",
+                value: "",
+                upper: false,
+            };
+            Entries::Stack([empty; STACK_HEADERS], 0)
+        } else {
+            Entries::Heap(Vec::with_capacity(n))
+        }
+    }
+
+    fn push(&mut self, e: Entry<'a>) {
+        match self {
+            Entries::Stack(items, len) => match items.get_mut(*len) {
+                Some(slot) => {
+                    *slot = e;
+                    *len += 1;
+                }
+                None => {
+                    let mut v = items.to_vec();
+                    v.push(e);
+                    *self = Entries::Heap(v);
+                }
+            },
+            Entries::Heap(v) => v.push(e),
+        }
+    }
+}
+
+impl<'a> std::ops::Deref for Entries<'a> {
+    type Target = [Entry<'a>];
+    fn deref(&self) -> &[Entry<'a>] {
+        match self {
+            Entries::Stack(items, len) => items.get(..*len).unwrap_or_default(),
+            Entries::Heap(v) => v,
+        }
+    }
+}
+
+impl<'a> std::ops::DerefMut for Entries<'a> {
+    fn deref_mut(&mut self) -> &mut [Entry<'a>] {
+        match self {
+            Entries::Stack(items, len) => items.get_mut(..*len).unwrap_or_default(),
+            Entries::Heap(v) => v,
         }
     }
 }
@@ -227,8 +294,8 @@ impl<'a> Entry<'a> {
 fn collect_headers<'a>(
     input: &V3Input<'a>,
     payload_hash: &'a str,
-) -> Result<Vec<Entry<'a>>, SignError> {
-    let mut all: Vec<Entry<'a>> = Vec::with_capacity(input.headers.len() + 5);
+) -> Result<Entries<'a>, SignError> {
+    let mut all = Entries::with_capacity(input.headers.len() + 5);
     for &(name, value) in input.headers {
         if !is_token(name) {
             return Err(SignError::InvalidHeaderName {
@@ -280,22 +347,22 @@ fn sts_token(c: &Credentials) -> Option<&str> {
 }
 
 /// Appends the RFC 3986-encoded path, keeping `/` (`/` when empty).
-fn push_path(out: &mut Vec<u8>, path: &str) {
-    if path.is_empty() {
-        out.push(b'/');
+fn push_path(out: &mut String, path: &str) {
+    if path.is_empty() || path == "/" {
+        out.push('/');
         return;
     }
     for (i, seg) in path.split('/').enumerate() {
         if i > 0 {
-            out.push(b'/');
+            out.push('/');
         }
-        percent::encode_bytes(out, seg, false);
+        percent::encode_into(out, seg);
     }
 }
 
 /// Appends the canonical query, rejecting a repeated key (the gateway parses the query into a
 /// map, so a repeated key cannot be verified).
-fn push_query(out: &mut Vec<u8>, query: &[(String, String)]) -> Result<(), SignError> {
+fn push_query(out: &mut String, query: &[(String, String)]) -> Result<(), SignError> {
     super::with_sorted(
         query,
         |a, b| a.0.cmp(&b.0),
@@ -306,11 +373,11 @@ fn push_query(out: &mut Vec<u8>, query: &[(String, String)]) -> Result<(), SignE
                     if p == k {
                         return Err(SignError::DuplicateQueryKey { key: k.to_owned() });
                     }
-                    out.push(b'&');
+                    out.push('&');
                 }
-                percent::encode_bytes(out, k, false);
-                out.push(b'=');
-                percent::encode_bytes(out, v, false);
+                percent::encode_into(out, k);
+                out.push('=');
+                percent::encode_into(out, v);
                 prev = Some(k);
             }
             Ok(())
@@ -378,9 +445,75 @@ pub(crate) enum Query<'a> {
 
 /// [`sign_v3`] with the query given either way; `input.query` is not read.
 pub(crate) fn sign(input: &V3Input<'_>, query: Query<'_>) -> Result<SignedV3, SignError> {
-    let payload_hex = hex64(&Sha256::digest(input.body));
-    let payload_hash = percent::into_string(payload_hex.to_vec());
-    let headers = collect_headers(input, &payload_hash)?;
+    let mut cr = String::new();
+    let core = sign_core(input, query, &mut cr)?;
+    let mut sts = String::with_capacity(ALGORITHM.len() + 1 + 64);
+    sts.push_str(ALGORITHM);
+    sts.push('\n');
+    sts.push_str(ascii(&core.canonical_hash));
+    let auth = core.authorization(input, &cr);
+    let mut added = Vec::with_capacity(6);
+    added.push((X_ACS_DATE, input.date.to_owned()));
+    added.push((X_ACS_SIGNATURE_NONCE, input.nonce.to_owned()));
+    added.push((X_ACS_CONTENT_SHA256, ascii(&core.payload_hash).to_owned()));
+    if let Some(t) = sts_token(input.credentials) {
+        added.push((X_ACS_ACCESSKEY_ID, input.credentials.access_key_id.clone()));
+        added.push((X_ACS_SECURITY_TOKEN, t.to_owned()));
+    }
+    added.push((AUTHORIZATION, auth));
+    Ok(SignedV3 {
+        headers: added,
+        canonical_request: cr,
+        query: core.query,
+        token: core.token,
+        string_to_sign: sts,
+    })
+}
+
+/// What a signature is made of, besides the canonical request itself.
+pub(crate) struct Core {
+    /// Hex SHA-256 of the body: `x-acs-content-sha256`.
+    pub(crate) payload_hash: [u8; 64],
+    /// Hex SHA-256 of the canonical request (the string to sign's second line).
+    canonical_hash: [u8; 64],
+    /// Hex HMAC-SHA256 of the string to sign.
+    pub(crate) signature: [u8; 64],
+    /// Where the canonical query, the security token and the signed header list lie in the
+    /// canonical request.
+    pub(crate) query: Range<usize>,
+    token: Option<Range<usize>>,
+    signed_headers: Range<usize>,
+}
+
+impl Core {
+    /// The `Authorization` header value.
+    pub(crate) fn authorization(&self, input: &V3Input<'_>, canonical: &str) -> String {
+        let key_id = &input.credentials.access_key_id;
+        let sh = canonical
+            .get(self.signed_headers.clone())
+            .unwrap_or_default();
+        let mut auth = String::with_capacity(ALGORITHM.len() + key_id.len() + sh.len() + 100);
+        auth.push_str(ALGORITHM);
+        auth.push_str(" Credential=");
+        auth.push_str(key_id);
+        auth.push_str(",SignedHeaders=");
+        auth.push_str(sh);
+        auth.push_str(",Signature=");
+        auth.push_str(ascii(&self.signature));
+        auth
+    }
+}
+
+/// The signature of `input`, its canonical request written into `cr` (cleared first; the
+/// client reuses one buffer per thread).
+pub(crate) fn sign_core(
+    input: &V3Input<'_>,
+    query: Query<'_>,
+    cr: &mut String,
+) -> Result<Core, SignError> {
+    let payload_hash = hex64(&Sha256::digest(input.body));
+    let headers = collect_headers(input, ascii(&payload_hash))?;
+    let headers = &headers[..];
 
     let header_len: usize = headers
         .iter()
@@ -390,83 +523,67 @@ pub(crate) fn sign(input: &V3Input<'_>, query: Query<'_>) -> Result<SignedV3, Si
         Query::Pairs(pairs) => percent::estimate(pairs),
         Query::Canonical(q) => q.len(),
     };
-    let mut cr: Vec<u8> =
-        Vec::with_capacity(input.method.len() + 3 * input.path.len() + query_len + header_len + 72);
-    cr.extend_from_slice(input.method.as_bytes());
-    cr.push(b'\n');
-    push_path(&mut cr, input.path);
-    cr.push(b'\n');
+    // Built as text throughout (every piece is `&str` or ASCII), so it needs no UTF-8 check.
+    cr.clear();
+    cr.reserve(input.method.len() + 3 * input.path.len() + query_len + header_len + 72);
+    cr.push_str(input.method);
+    cr.push('\n');
+    push_path(cr, input.path);
+    cr.push('\n');
     let q_start = cr.len();
     match query {
-        Query::Pairs(pairs) => push_query(&mut cr, pairs)?,
-        Query::Canonical(q) => cr.extend_from_slice(q.as_bytes()),
+        Query::Pairs(pairs) => push_query(cr, pairs)?,
+        Query::Canonical(q) => cr.push_str(q),
     }
     let query = q_start..cr.len();
-    cr.push(b'\n');
+    cr.push('\n');
     let mut token = None;
-    for e in &headers {
-        e.push_name(&mut cr);
-        cr.push(b':');
+    for e in headers {
+        e.push_name(cr);
+        cr.push(':');
         let start = cr.len();
-        cr.extend_from_slice(e.value.trim().as_bytes());
+        cr.push_str(e.value.trim());
         if e.name == X_ACS_SECURITY_TOKEN {
             token = Some(start..cr.len());
         }
-        cr.push(b'\n');
+        cr.push('\n');
     }
-    cr.push(b'\n');
+    cr.push('\n');
     let sh_start = cr.len();
     for (i, e) in headers.iter().enumerate() {
         if i > 0 {
-            cr.push(b';');
+            cr.push(';');
         }
-        e.push_name(&mut cr);
+        e.push_name(cr);
     }
     let signed_headers = sh_start..cr.len();
-    cr.push(b'\n');
-    cr.extend_from_slice(&payload_hex);
+    cr.push('\n');
+    cr.push_str(ascii(&payload_hash));
 
-    let mut sts = Vec::with_capacity(ALGORITHM.len() + 1 + 64);
-    sts.extend_from_slice(ALGORITHM.as_bytes());
-    sts.push(b'\n');
-    sts.extend_from_slice(&hex64(&Sha256::digest(&cr)));
-
+    let canonical_hash = hex64(&Sha256::digest(cr.as_bytes()));
     // Keyed once per secret, not per request.
     let mut mac = input
         .credentials
         .access_key_secret
         .hmac_sha256()
         .ok_or(SignError::InvalidKey)?;
-    mac.update(&sts);
+    mac.update(ALGORITHM.as_bytes());
+    mac.update(b"\n");
+    mac.update(&canonical_hash);
     let signature = hex64(&mac.finalize().into_bytes());
-
-    let key_id = &input.credentials.access_key_id;
-    let sh = cr.get(signed_headers).unwrap_or_default();
-    let mut auth = Vec::with_capacity(ALGORITHM.len() + key_id.len() + sh.len() + 100);
-    auth.extend_from_slice(ALGORITHM.as_bytes());
-    auth.extend_from_slice(b" Credential=");
-    auth.extend_from_slice(key_id.as_bytes());
-    auth.extend_from_slice(b",SignedHeaders=");
-    auth.extend_from_slice(sh);
-    auth.extend_from_slice(b",Signature=");
-    auth.extend_from_slice(&signature);
-
-    let mut added = Vec::with_capacity(6);
-    added.push((X_ACS_DATE, input.date.to_owned()));
-    added.push((X_ACS_SIGNATURE_NONCE, input.nonce.to_owned()));
-    added.push((X_ACS_CONTENT_SHA256, payload_hash));
-    if let Some(t) = sts_token(input.credentials) {
-        added.push((X_ACS_ACCESSKEY_ID, key_id.clone()));
-        added.push((X_ACS_SECURITY_TOKEN, t.to_owned()));
-    }
-    added.push((AUTHORIZATION, percent::into_string(auth)));
-    Ok(SignedV3 {
-        headers: added,
-        canonical_request: percent::into_string(cr),
+    Ok(Core {
+        payload_hash,
+        canonical_hash,
+        signature,
         query,
         token,
-        string_to_sign: percent::into_string(sts),
+        signed_headers,
     })
+}
+
+/// The text of a hex digest (ASCII by construction).
+fn ascii(hex: &[u8; 64]) -> &str {
+    std::str::from_utf8(hex).unwrap_or_default()
 }
 
 /// V3-style headers for an `Anonymous` operation (GetPublicMediaInfo, ListAllPublicMediaTags,
