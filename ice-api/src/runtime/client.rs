@@ -163,7 +163,8 @@ const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 /// Where requests go: the network, or an in-process service ([`Client::with_transport`]).
 enum Transport {
     Http(reqwest::Client),
-    InProcess(Box<dyn InProcess>),
+    /// The service, and the endpoint as a URI (parsed once).
+    InProcess(Box<dyn InProcess>, http::Uri),
 }
 
 /// A boxed in-process service: a clone of it answers each request.
@@ -511,7 +512,9 @@ impl Client {
             + 'static,
         S::Future: Send + 'static,
     {
-        Self::with(config, Transport::InProcess(Box::new(service)))
+        let base = http::Uri::try_from(config.endpoint().url())
+            .map_err(|e| ConfigError::new("endpoint", e.to_string()))?;
+        Self::with(config, Transport::InProcess(Box::new(service), base))
     }
 
     fn with(config: Config, transport: Transport) -> Result<Self, Error> {
@@ -665,7 +668,9 @@ impl Client {
         loop {
             let attempt = sent + 1;
             if let Some(limiter) = &self.inner.limiter {
-                if tokio::time::timeout_at(deadline, limiter.acquire())
+                // Boxed, as every await that most calls skip or that the network dwarfs: the
+                // call's future stays small, and it is moved whole at each level.
+                if Box::pin(tokio::time::timeout_at(deadline, limiter.acquire()))
                     .await
                     .is_err()
                 {
@@ -704,7 +709,7 @@ impl Client {
                         reason = %Error::new(p.action.clone(), failure),
                         "retrying"
                     );
-                    tokio::time::sleep(delay).await;
+                    Box::pin(tokio::time::sleep(delay)).await;
                     last_delay = Some(delay);
                 }
                 _ => return Err(Error::new(p.action.clone(), failure).with_attempts(attempt)),
@@ -745,18 +750,19 @@ impl Client {
             credentials.as_ref(),
         )
         .map_err(Failure::BeforeSend)?;
-        // Everything the server says passes this, primed with what would be worst to echo.
+        // Everything the server says passes this, primed with what would be worst to echo
+        // (the credentials are not needed any more: their secrets move into it).
         let redactor = Redactor::with_known(
             credentials
-                .iter()
+                .into_iter()
                 .flat_map(|c| {
                     [
-                        Some(c.access_key_secret.expose()),
-                        c.security_token.as_ref().map(|t| t.expose()),
+                        Some(c.access_key_secret.into_text()),
+                        c.security_token.map(super::credentials::Secret::into_text),
                     ]
                 })
                 .flatten()
-                .chain(request.signature.as_deref()),
+                .chain(request.signature),
         );
         let remaining = deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {
@@ -788,23 +794,15 @@ impl Client {
                 *req.timeout_mut() = Some(remaining);
                 *req.body_mut() = body.cloned().map(reqwest::Body::from);
                 Answer::Net(
-                    http.execute(req)
+                    Box::pin(http.execute(req))
                         .await
                         .map_err(|e| send_failure(e, &redactor))?,
                 )
             }
-            Transport::InProcess(service) => {
+            Transport::InProcess(service, base) => {
                 let mut req = http::Request::new(body.cloned().unwrap_or_default());
                 *req.method_mut() = method;
-                let mut url = String::with_capacity(
-                    self.inner.base_url.as_str().len() + 1 + request.query.len(),
-                );
-                url.push_str(self.inner.base_url.as_str());
-                if !request.query.is_empty() {
-                    url.push('?');
-                    url.push_str(&request.query);
-                }
-                *req.uri_mut() = http::Uri::try_from(url).map_err(|e| {
+                *req.uri_mut() = local_uri(base, &request.query).map_err(|e| {
                     Failure::BeforeSend(Box::new(ErrorKind::Encode(EncodeError::new(
                         "request",
                         format!("{e}; nothing was sent"),
@@ -1308,6 +1306,23 @@ fn text_header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers.get_all(name).iter().find_map(|v| v.to_str().ok())
 }
 
+/// The absolute URI of an in-process request: the endpoint's scheme and authority as parsed
+/// with the client, its path and `query`.
+fn local_uri(base: &http::Uri, query: &str) -> Result<http::Uri, http::Error> {
+    let path = base.path();
+    let mut text = String::with_capacity(path.len() + 1 + query.len());
+    text.push_str(path);
+    if !query.is_empty() {
+        text.push('?');
+        text.push_str(query);
+    }
+    let mut parts = base.clone().into_parts();
+    parts.path_and_query = Some(http::uri::PathAndQuery::from_maybe_shared(Bytes::from(
+        text,
+    ))?);
+    Ok(http::Uri::from_parts(parts)?)
+}
+
 /// A response as either transport delivers it.
 enum Answer {
     Net(reqwest::Response),
@@ -1347,7 +1362,7 @@ impl Answer {
     /// The body, at most `limit` bytes of it, and whether it ended within the limit.
     async fn read(&mut self, limit: usize) -> Result<(Vec<u8>, bool), reqwest::Error> {
         match self {
-            Answer::Net(r) => read_body(r, limit).await,
+            Answer::Net(r) => Box::pin(read_body(r, limit)).await,
             Answer::Local(_, body) => {
                 let kept = body.get(..limit).unwrap_or(body);
                 Ok((kept.to_vec(), kept.len() == body.len()))
@@ -1366,7 +1381,7 @@ async fn within<F: std::future::Future>(
     let first = std::future::poll_fn(|cx| Poll::Ready(fut.as_mut().poll(cx))).await;
     match first {
         Poll::Ready(out) => Ok(out),
-        Poll::Pending => tokio::time::timeout_at(deadline, fut).await,
+        Poll::Pending => Box::pin(tokio::time::timeout_at(deadline, fut)).await,
     }
 }
 

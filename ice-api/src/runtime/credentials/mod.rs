@@ -97,6 +97,11 @@ impl Secret {
         &self.text
     }
 
+    /// The secret itself, for a redactor that must recognise it.
+    pub(crate) fn into_text(self) -> String {
+        self.text
+    }
+
     /// HMAC-SHA256 keyed with the secret, ready for `update` (`None` only if the key were
     /// rejected, which HMAC never does: it takes keys of any length).
     pub(crate) fn hmac_sha256(&self) -> Option<Hmac<Sha256>> {
