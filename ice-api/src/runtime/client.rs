@@ -1108,15 +1108,15 @@ fn build_request<'p>(
     let (date, nonce) = (date.as_str(), nonce.as_str());
     let retry_attempts;
     let retry_delay;
+    // In the signer's order (sorted by name), so that it has little to sort.
     let mut base: Vec<(&'static str, &str)> = Vec::with_capacity(9);
-    base.push(("host", config.endpoint().host()));
-    base.push(("x-acs-action", &p.action));
-    base.push(("x-acs-version", &p.version));
     base.push(("accept", "application/json"));
-    base.push(("user-agent", config.user_agent()));
     if body.is_some() {
         base.push(("content-type", FORM_CONTENT_TYPE));
     }
+    base.push(("host", config.endpoint().host()));
+    base.push(("user-agent", config.user_agent()));
+    base.push(("x-acs-action", &p.action));
     // As the official SDKs do: name the credentials' provider (signed with the rest under V3).
     if let Some(name) = credentials.map(|c| c.provider_name.as_str()) {
         if !name.is_empty() {
@@ -1129,6 +1129,7 @@ fn build_request<'p>(
         base.push(("x-acs-retry-attempts", &retry_attempts));
         base.push(("x-acs-retry-delay", &retry_delay));
     }
+    base.push(("x-acs-version", &p.version));
     let body_bytes = body.unwrap_or_default();
     // V2 and anonymous calls are always prepared decoded.
     let decoded = match &p.params {
@@ -1171,7 +1172,7 @@ fn build_request<'p>(
                 // The canonical request is only hashed here: one buffer per thread serves
                 // every call.
                 let signed = CANONICAL.with_borrow_mut(|cr| {
-                    let core = v3::sign_core(&input, v3_query, cr)?;
+                    let core = v3::sign_core(&input, v3_query, v3::Names::Trusted, cr)?;
                     let query_string = match v3_query {
                         // The canonical query the one-pass encoding made is the URL's query.
                         v3::Query::Canonical(q) => Cow::Borrowed(q),
@@ -1220,7 +1221,9 @@ fn build_request<'p>(
                     )
                 })?;
                 add(v3::AUTHORIZATION, auth);
-                let signature = String::from_utf8_lossy(&core.signature).into_owned();
+                let signature = std::str::from_utf8(&core.signature)
+                    .unwrap_or_default()
+                    .to_owned();
                 (query_string, Some(signature))
             }
             (Some(creds), SignatureVersion::V2) => {

@@ -96,8 +96,8 @@ impl Probe {
         }
     }
 
-    pub(crate) fn request_id(&self) -> Option<String> {
-        self.request_id.clone()
+    pub(crate) fn request_id(self) -> Option<String> {
+        self.request_id
     }
 
     /// The rule of [`Client::send`](crate::Client::send): with `declares_code`, a non-empty

@@ -295,9 +295,18 @@ impl<'a> std::ops::DerefMut for Entries<'a> {
 fn collect_headers<'a>(
     input: &V3Input<'a>,
     payload_hash: &'a str,
+    names: Names,
 ) -> Result<Entries<'a>, SignError> {
     let mut all = Entries::with_capacity(input.headers.len() + 5);
     for &(name, value) in input.headers {
+        if names == Names::Trusted {
+            all.push(Entry {
+                name,
+                value,
+                upper: false,
+            });
+            continue;
+        }
         if !is_token(name) {
             return Err(SignError::InvalidHeaderName {
                 name: name.to_owned(),
@@ -447,7 +456,7 @@ pub(crate) enum Query<'a> {
 /// [`sign_v3`] with the query given either way; `input.query` is not read.
 pub(crate) fn sign(input: &V3Input<'_>, query: Query<'_>) -> Result<SignedV3, SignError> {
     let mut cr = String::new();
-    let core = sign_core(input, query, &mut cr)?;
+    let core = sign_core(input, query, Names::Check, &mut cr)?;
     let mut sts = String::with_capacity(ALGORITHM.len() + 1 + 64);
     sts.push_str(ALGORITHM);
     sts.push('\n');
@@ -505,15 +514,26 @@ impl Core {
     }
 }
 
+/// Whether the caller's header names need checking.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Names {
+    /// Anyone's: each must be a token the signer does not own.
+    Check,
+    /// The client's own constants (lower-case tokens, none of the signer's); their values are
+    /// still checked.
+    Trusted,
+}
+
 /// The signature of `input`, its canonical request written into `cr` (cleared first; the
 /// client reuses one buffer per thread).
 pub(crate) fn sign_core(
     input: &V3Input<'_>,
     query: Query<'_>,
+    names: Names,
     cr: &mut String,
 ) -> Result<Core, SignError> {
     let payload_hash = hex64(&Sha256::digest(input.body));
-    let headers = collect_headers(input, ascii(&payload_hash))?;
+    let headers = collect_headers(input, ascii(&payload_hash), names)?;
     let headers = &headers[..];
 
     let header_len: usize = headers
