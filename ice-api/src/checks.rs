@@ -238,7 +238,8 @@ mod tests {
         use proptest::strategy::{Strategy, ValueTree};
         use proptest::test_runner::TestRunner;
 
-        let near = "https?://([a-z0-9][a-z0-9-]{0,4}\\.){0,3}[a-z0-9-]?[a-z][a-z0-9]{0,4}(:[0-9]{1,6})?\
+        let near =
+            "https?://([a-z0-9][a-z0-9-]{0,4}\\.){0,3}[a-z0-9-]?[a-z][a-z0-9]{0,4}(:[0-9]{1,6})?\
                     ([/?][a-zA-Z0-9/?=&+,;:!*()._~-]{0,16})?";
         let edges = "(https?|HTTPS?|ftp|http:)://[a-zA-Z0-9.@:_%-]{0,16}(:[0-9]{0,7})?\
                      ([/?#\\\\][ -~]{0,12})?";

@@ -329,6 +329,22 @@ mod tests {
         assert_eq!(e.form_body(), None);
     }
 
+    /// A value the one-pass encoder leaves to serde_json (`true` as a map key) comes out as
+    /// the decoded path makes it.
+    #[test]
+    fn values_left_to_serde_json_encode_the_same() {
+        let value = std::collections::BTreeMap::from([(true, "a b")]);
+        let mut encoded = EncodedParams::new(HttpMethod::Post);
+        encoded.json(Location::Form, "K", &value).unwrap();
+        let mut decoded = WireParams::new();
+        decoded.json(Location::Form, "K", &value).unwrap();
+        assert_eq!(
+            encoded.form_body().map(percent::into_string),
+            Some(percent::form_body(decoded.form()))
+        );
+        assert_eq!(encoded.raw_len("K"), Some(r#"{"true":"a b"}"#.len()));
+    }
+
     #[test]
     fn a_failed_value_leaves_nothing_behind() {
         let mut e = EncodedParams::new(HttpMethod::Post);
