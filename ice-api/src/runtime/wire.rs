@@ -7,6 +7,7 @@ use std::fmt;
 use serde::Serialize;
 
 pub(crate) mod encoded;
+mod percent_json;
 
 /// Where a parameter travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -8,9 +8,8 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use super::{EncodeError, Location, WireParams, WireScalar, WireSink};
+use super::{percent_json, EncodeError, Location, WireParams, WireScalar, WireSink};
 use crate::runtime::operation::HttpMethod;
-use crate::runtime::sign::percent::{JsonFormatter, PercentWriter};
 use crate::runtime::sign::{self, percent, SignError};
 
 /// Encoded parameters of one request.
@@ -204,9 +203,8 @@ impl EncodedParams {
 impl WireSink for EncodedParams {
     fn push(&mut self, loc: Location, key: &str, value: &str) {
         let _ = self.entry::<()>(loc, key, |buf, form| {
-            let mut w = PercentWriter::new(buf, form);
-            w.write_str(value);
-            Ok(w.raw_len())
+            percent::encode_bytes(buf, value, form);
+            Ok(value.len())
         });
     }
 
@@ -225,12 +223,16 @@ impl WireSink for EncodedParams {
         value: &T,
     ) -> Result<(), EncodeError> {
         self.entry(loc, key, |buf, form| {
-            let mut raw_len = 0;
-            let formatter = JsonFormatter::new(form, &mut raw_len);
-            value
-                .serialize(&mut serde_json::Serializer::with_formatter(buf, formatter))
-                .map_err(|e| EncodeError::new(key, e.to_string()))?;
-            Ok(raw_len)
+            let start = buf.len();
+            if let Ok(raw_len) = percent_json::write(buf, value, form) {
+                return Ok(raw_len);
+            }
+            // What the one-pass encoder leaves to serde_json (see `percent_json`).
+            buf.truncate(start);
+            let json =
+                serde_json::to_string(value).map_err(|e| EncodeError::new(key, e.to_string()))?;
+            percent::encode_bytes(buf, &json, form);
+            Ok(json.len())
         })
     }
 
@@ -325,6 +327,22 @@ mod tests {
             Err(SignError::DuplicateQueryKey { key: "A".into() })
         );
         assert_eq!(e.form_body(), None);
+    }
+
+    /// A value the one-pass encoder leaves to serde_json (`true` as a map key) comes out as
+    /// the decoded path makes it.
+    #[test]
+    fn values_left_to_serde_json_encode_the_same() {
+        let value = std::collections::BTreeMap::from([(true, "a b")]);
+        let mut encoded = EncodedParams::new(HttpMethod::Post);
+        encoded.json(Location::Form, "K", &value).unwrap();
+        let mut decoded = WireParams::new();
+        decoded.json(Location::Form, "K", &value).unwrap();
+        assert_eq!(
+            encoded.form_body().map(percent::into_string),
+            Some(percent::form_body(decoded.form()))
+        );
+        assert_eq!(encoded.raw_len("K"), Some(r#"{"true":"a b"}"#.len()));
     }
 
     #[test]
