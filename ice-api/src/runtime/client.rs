@@ -157,6 +157,18 @@ impl Inner {
     }
 }
 
+/// A header value without a copy, for the operation's own constants (`ACTION`, `VERSION`).
+fn static_value(text: &Cow<'static, str>) -> Option<HeaderValue> {
+    match text {
+        // Checked first, so `from_static` (which panics on what it rejects) never sees a bad
+        // byte.
+        Cow::Borrowed(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic()) => {
+            Some(HeaderValue::from_static(s))
+        }
+        _ => None,
+    }
+}
+
 /// The content type of every form body.
 const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 
@@ -728,17 +740,24 @@ impl Client {
         deadline: Instant,
     ) -> Result<RawResponse, Failure> {
         let config = &self.inner.config;
-        let credentials = match p.auth {
-            Auth::AccessKey => Some(
-                within(deadline, self.credentials())
-                    .await
-                    .map_err(|_| {
-                        Failure::BeforeSend(Box::new(not_sent_timeout(
-                            "the total timeout elapsed while fetching credentials",
-                        )))
-                    })?
-                    .map_err(Failure::BeforeSend)?,
-            ),
+        let fetched: Option<Credentials>;
+        let credentials: Option<&Credentials> = match p.auth {
+            Auth::AccessKey => match config.credentials_provider().and_then(|c| c.fixed()) {
+                Some(fixed) => Some(fixed),
+                None => {
+                    fetched = Some(
+                        within(deadline, self.credentials())
+                            .await
+                            .map_err(|_| {
+                                Failure::BeforeSend(Box::new(not_sent_timeout(
+                                    "the total timeout elapsed while fetching credentials",
+                                )))
+                            })?
+                            .map_err(Failure::BeforeSend)?,
+                    );
+                    fetched.as_ref()
+                }
+            },
             Auth::Anonymous => None,
         };
         let request = build_request(
@@ -747,21 +766,21 @@ impl Client {
             body.map(|b| &b[..]),
             attempt,
             last_delay,
-            credentials.as_ref(),
+            credentials,
         )
         .map_err(Failure::BeforeSend)?;
-        // Everything the server says passes this, primed with what would be worst to echo
-        // (the credentials are not needed any more: their secrets move into it).
+        // Everything the server says passes this, primed with what would be worst to echo.
         let redactor = Redactor::with_known(
             credentials
                 .into_iter()
                 .flat_map(|c| {
                     [
-                        Some(c.access_key_secret.into_text()),
-                        c.security_token.map(super::credentials::Secret::into_text),
+                        Some(c.access_key_secret.expose()),
+                        c.security_token.as_ref().map(|t| t.expose()),
                     ]
                 })
                 .flatten()
+                .map(str::to_owned)
                 .chain(request.signature),
         );
         let remaining = deadline.saturating_duration_since(Instant::now());
@@ -1144,8 +1163,17 @@ fn build_request<'p>(
         header_bytes += name.len() + value.len() + 4;
         headers.insert(header_name(name), value);
     };
-    for &(name, value) in &base {
-        add(name, inner.header_value(name, value)?);
+    for &(name, text) in &base {
+        let ready = match name {
+            "x-acs-action" => static_value(&p.action),
+            "x-acs-version" => static_value(&p.version),
+            _ => None,
+        };
+        let value = match ready {
+            Some(v) => v,
+            None => inner.header_value(name, text)?,
+        };
+        add(name, value);
     }
     let (query_string, signature): (Cow<'p, str>, _) =
         match (credentials, config.signature_version()) {

@@ -81,6 +81,8 @@ impl Validator {
     pub(crate) fn with_encoded(wire: EncodedParams) -> Self {
         Self {
             encoded: Some(wire),
+            // Room for any ordinary path, so walking the request never reallocates it.
+            path: String::with_capacity(128),
             ..Self::default()
         }
     }
@@ -208,13 +210,15 @@ impl Validator {
         max: Option<usize>,
         why: &str,
     ) {
-        let present: Vec<&str> = keys
-            .iter()
-            .filter(|(k, typed)| *typed || extra.contains_key(*k))
-            .map(|(k, _)| *k)
-            .collect();
+        let is_present = |(k, typed): &&(&str, bool)| *typed || extra.contains_key(*k);
+        let n = keys.iter().filter(is_present).count();
+        let fits = !(max == Some(0) && n > 0) && n >= min && max.is_none_or(|m| n <= m);
+        if fits {
+            // The common case builds nothing.
+            return;
+        }
+        let present: Vec<&str> = keys.iter().filter(is_present).map(|(k, _)| *k).collect();
         let all: Vec<&str> = keys.iter().map(|(k, _)| *k).collect();
-        let n = present.len();
         if max == Some(0) && n > 0 {
             self.report(format!("{} not allowed: {why}", present.join(" and ")));
         } else if n < min {

@@ -97,11 +97,6 @@ impl Secret {
         &self.text
     }
 
-    /// The secret itself, for a redactor that must recognise it.
-    pub(crate) fn into_text(self) -> String {
-        self.text
-    }
-
     /// HMAC-SHA256 keyed with the secret, ready for `update` (`None` only if the key were
     /// rejected, which HMAC never does: it takes keys of any length).
     pub(crate) fn hmac_sha256(&self) -> Option<Hmac<Sha256>> {
@@ -272,4 +267,11 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     /// Current credentials.
     fn provide(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>>;
+
+    /// The credentials, if they never change (a fixed AccessKey): the client then signs with
+    /// them in place instead of asking [`provide`](Self::provide) for a copy on every attempt.
+    /// `None` (the default) for anything that fetches, caches or refreshes.
+    fn fixed(&self) -> Option<&Credentials> {
+        None
+    }
 }

@@ -52,4 +52,8 @@ impl ProvideCredentials for StaticProvider {
         let creds = self.creds.clone();
         Box::pin(async move { Ok(creds) })
     }
+
+    fn fixed(&self) -> Option<&Credentials> {
+        Some(&self.creds)
+    }
 }

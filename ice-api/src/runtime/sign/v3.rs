@@ -215,7 +215,12 @@ impl<'a> Entry<'a> {
                 .map(|c| c.to_ascii_lowercase())
                 .cmp(other.name.bytes().map(|c| c.to_ascii_lowercase()))
         } else {
-            self.name.cmp(other.name)
+            // Inline: names are short and differ early (a `memcmp` call costs more).
+            let (a, b) = (self.name.as_bytes(), other.name.as_bytes());
+            a.iter()
+                .zip(b)
+                .find(|(x, y)| x != y)
+                .map_or(a.len().cmp(&b.len()), |(x, y)| x.cmp(y))
         }
     }
 
@@ -345,6 +350,17 @@ fn collect_headers<'a>(
         });
     }
     Ok(all)
+}
+
+/// `value` without leading and trailing whitespace (Unicode's, as the SDK's `strip()`); values
+/// that start and end with a visible ASCII character, i.e. nearly all, are returned without the
+/// scan.
+fn trimmed(value: &str) -> &str {
+    let b = value.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => value,
+        _ => value.trim(),
+    }
 }
 
 /// The STS token, when there is a non-empty one (an empty token means plain AK credentials,
@@ -563,7 +579,7 @@ pub(crate) fn sign_core(
         e.push_name(cr);
         cr.push(':');
         let start = cr.len();
-        cr.push_str(e.value.trim());
+        cr.push_str(trimmed(e.value));
         if e.name == X_ACS_SECURITY_TOKEN {
             token = Some(start..cr.len());
         }

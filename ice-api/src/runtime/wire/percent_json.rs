@@ -62,10 +62,32 @@ impl ser::Error for Unsupported {
 /// Prefix of the struct names serde_json gives its raw values and arbitrary-precision numbers.
 const SERDE_JSON_PRIVATE: &str = "$serde_json::private::";
 
-/// Whether some byte of `bytes` needs a JSON escape. No early exit, so the loop vectorises.
+/// What a string byte needs, by byte: [`ENCODED`] unless RFC 3986 leaves it as it is, plus
+/// [`ESCAPED`] if JSON escapes it.
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        let unreserved =
+            c.is_ascii_alphanumeric() || c == b'-' || c == b'_' || c == b'.' || c == b'~';
+        t[b] = if unreserved { 0 } else { ENCODED }
+            | if c < 0x20 || c == b'"' || c == b'\\' {
+                ESCAPED
+            } else {
+                0
+            };
+        b += 1;
+    }
+    t
+};
+const ENCODED: u8 = 1;
+const ESCAPED: u8 = 2;
+
+/// The union of the classes of `bytes`: one table lookup per byte, no branch.
 #[inline]
-fn needs_escape(bytes: &[u8]) -> bool {
-    bytes.iter().fold(false, |acc, &b| acc | is_escaped(b))
+fn classes(bytes: &[u8]) -> u8 {
+    bytes.iter().fold(0, |acc, &b| acc | CLASS[usize::from(b)])
 }
 
 /// Whether JSON escapes byte `b`.
@@ -158,7 +180,22 @@ impl PercentJson<'_> {
         self.punct(b"%22");
         let mut rest = s.as_bytes();
         self.raw += rest.len();
-        if needs_escape(rest) {
+        let class = classes(rest);
+        if class == 0 {
+            // Object keys, enum values, plain ids: copied as they are, short ones byte by byte
+            // (cheaper than a call to `memcpy`).
+            if rest.len() <= 16 {
+                self.out.reserve(rest.len() + 3);
+                for &b in rest {
+                    self.out.push(b);
+                }
+            } else {
+                self.out.extend_from_slice(rest);
+            }
+            self.punct(b"%22");
+            return;
+        }
+        if class & ESCAPED != 0 {
             while let Some(i) = rest.iter().position(|&b| is_escaped(b)) {
                 let (run, tail) = rest.split_at(i);
                 percent::encode_raw(self.out, run, self.table);
