@@ -1316,12 +1316,29 @@ thread_local! {
 /// lower-case tokens, made at compile time.
 fn header_name(name: &'static str) -> HeaderName {
     use reqwest::header;
+    // Made at compile time (`from_static` checks every byte when it runs).
+    const ACTION: HeaderName = HeaderName::from_static("x-acs-action");
+    const VERSION: HeaderName = HeaderName::from_static("x-acs-version");
+    const PROVIDER: HeaderName = HeaderName::from_static("x-acs-credentials-provider");
+    const DATE: HeaderName = HeaderName::from_static(v3::X_ACS_DATE);
+    const NONCE: HeaderName = HeaderName::from_static(v3::X_ACS_SIGNATURE_NONCE);
+    const CONTENT_SHA256: HeaderName = HeaderName::from_static(v3::X_ACS_CONTENT_SHA256);
+    const ACCESSKEY_ID: HeaderName = HeaderName::from_static(v3::X_ACS_ACCESSKEY_ID);
+    const SECURITY_TOKEN: HeaderName = HeaderName::from_static(v3::X_ACS_SECURITY_TOKEN);
     match name {
         "host" => header::HOST,
         "accept" => header::ACCEPT,
         "user-agent" => header::USER_AGENT,
         "content-type" => header::CONTENT_TYPE,
         v3::AUTHORIZATION => header::AUTHORIZATION,
+        "x-acs-action" => ACTION,
+        "x-acs-version" => VERSION,
+        "x-acs-credentials-provider" => PROVIDER,
+        v3::X_ACS_DATE => DATE,
+        v3::X_ACS_SIGNATURE_NONCE => NONCE,
+        v3::X_ACS_CONTENT_SHA256 => CONTENT_SHA256,
+        v3::X_ACS_ACCESSKEY_ID => ACCESSKEY_ID,
+        v3::X_ACS_SECURITY_TOKEN => SECURITY_TOKEN,
         other => HeaderName::from_static(other),
     }
 }
