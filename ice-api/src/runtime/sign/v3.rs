@@ -76,36 +76,55 @@ pub struct V3Input<'a> {
 /// token never appear.
 #[derive(Clone)]
 pub struct SignedV3 {
-    headers: Vec<(&'static str, String)>,
     canonical_request: String,
     query: Range<usize>,
-    token: Option<Range<usize>>,
-    string_to_sign: String,
+    /// Where the signer's own header values lie in `canonical_request`, by [`Own`].
+    own: [Option<Range<usize>>; 5],
+    authorization: String,
+    string_to_sign: [u8; STRING_TO_SIGN_LEN],
 }
 
 impl SignedV3 {
     /// Headers to add to the request, in this order: `x-acs-date`, `x-acs-signature-nonce`,
-    /// `x-acs-content-sha256`, [`x-acs-accesskey-id`, `x-acs-security-token`], `Authorization`.
-    pub fn headers(&self) -> &[(&'static str, String)] {
-        &self.headers
-    }
-
-    /// Takes the headers to add.
-    pub fn into_headers(self) -> Vec<(&'static str, String)> {
-        self.headers
-    }
-
-    /// The value of one added header, by (lower-case) name.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
+    /// `x-acs-content-sha256`, [`x-acs-accesskey-id`, `x-acs-security-token`], `Authorization`;
+    /// each value as signed (trimmed). Listed on demand: the values live in the canonical
+    /// request.
+    pub fn headers(&self) -> Vec<(&'static str, &str)> {
+        let mut out: Vec<(&'static str, &str)> = Own::ALL
             .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+            .filter_map(|&o| Some((o.name(), self.own_value(o)?)))
+            .collect();
+        out.push((AUTHORIZATION, &self.authorization));
+        out
+    }
+
+    /// The headers to add, owned (see [`headers`](Self::headers)).
+    pub fn into_headers(self) -> Vec<(&'static str, String)> {
+        self.headers()
+            .into_iter()
+            .map(|(n, v)| (n, v.to_owned()))
+            .collect()
+    }
+
+    fn own_value(&self, own: Own) -> Option<&str> {
+        let range = self.own.get(own as usize)?.clone()?;
+        self.canonical_request.get(range)
+    }
+
+    /// The value of one added header, by name (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        if name.eq_ignore_ascii_case(AUTHORIZATION) {
+            return Some(&self.authorization);
+        }
+        Own::ALL
+            .iter()
+            .find(|o| o.name().eq_ignore_ascii_case(name))
+            .and_then(|&o| self.own_value(o))
     }
 
     /// The `Authorization` header value. Contains the signature: do not log it.
     pub fn authorization(&self) -> &str {
-        self.header(AUTHORIZATION).unwrap_or_default()
+        &self.authorization
     }
 
     /// The canonical request that was hashed. With STS credentials it contains the security
@@ -116,7 +135,11 @@ impl SignedV3 {
 
     /// The canonical request with the security token replaced by `***`, safe to log.
     pub fn redacted_canonical_request(&self) -> String {
-        match &self.token {
+        let token = self
+            .own
+            .get(Own::SecurityToken as usize)
+            .and_then(Clone::clone);
+        match token {
             Some(r) => {
                 let cr = &self.canonical_request;
                 format!(
@@ -139,16 +162,16 @@ impl SignedV3 {
 
     /// `ACS3-HMAC-SHA256\n<hex sha256 of the canonical request>`. Holds no secret.
     pub fn string_to_sign(&self) -> &str {
-        &self.string_to_sign
+        std::str::from_utf8(&self.string_to_sign).unwrap_or_default()
     }
 }
 
 impl fmt::Debug for SignedV3 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names: Vec<&str> = self.headers.iter().map(|(n, _)| *n).collect();
+        let names: Vec<&str> = self.headers().iter().map(|(n, _)| *n).collect();
         f.debug_struct("SignedV3")
             .field("headers", &names)
-            .field("string_to_sign", &self.string_to_sign)
+            .field("string_to_sign", &self.string_to_sign())
             .finish_non_exhaustive()
     }
 }
@@ -200,12 +223,59 @@ struct Entry<'a> {
     name: &'a str,
     value: &'a str,
     upper: bool,
+    /// For the signer's own headers, where [`SignedV3`] finds the value: `Some(slot)`.
+    own: Option<Own>,
+}
+
+/// The headers the signer adds, in the order [`SignedV3::headers`] lists them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Own {
+    Date,
+    Nonce,
+    ContentSha256,
+    AccessKeyId,
+    SecurityToken,
+}
+
+impl Own {
+    const ALL: [Own; 5] = [
+        Own::Date,
+        Own::Nonce,
+        Own::ContentSha256,
+        Own::AccessKeyId,
+        Own::SecurityToken,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Own::Date => X_ACS_DATE,
+            Own::Nonce => X_ACS_SIGNATURE_NONCE,
+            Own::ContentSha256 => X_ACS_CONTENT_SHA256,
+            Own::AccessKeyId => X_ACS_ACCESSKEY_ID,
+            Own::SecurityToken => X_ACS_SECURITY_TOKEN,
+        }
+    }
 }
 
 impl<'a> Entry<'a> {
     fn new(name: &'a str, value: &'a str) -> Self {
         let upper = name.bytes().fold(false, |u, b| u | b.is_ascii_uppercase());
-        Self { name, value, upper }
+        Self {
+            name,
+            value,
+            upper,
+            own: None,
+        }
+    }
+
+    /// One of the signer's own (lower-case) headers.
+    fn own(own: Own, value: &'a str) -> Self {
+        Self {
+            name: own.name(),
+            value,
+            upper: false,
+            own: Some(own),
+        }
     }
 
     fn cmp_name(&self, other: &Self) -> std::cmp::Ordering {
@@ -250,6 +320,7 @@ impl<'a> Entries<'a> {
                 name: "",
                 value: "",
                 upper: false,
+                own: None,
             };
             Entries::Stack([empty; STACK_HEADERS], 0)
         } else {
@@ -309,6 +380,7 @@ fn collect_headers<'a>(
                 name,
                 value,
                 upper: false,
+                own: None,
             });
             continue;
         }
@@ -324,14 +396,14 @@ fn collect_headers<'a>(
         }
         all.push(Entry::new(name, value));
     }
-    all.push(Entry::new(X_ACS_DATE, input.date));
-    all.push(Entry::new(X_ACS_SIGNATURE_NONCE, input.nonce));
+    all.push(Entry::own(Own::Date, input.date));
+    all.push(Entry::own(Own::Nonce, input.nonce));
     if let Some(token) = sts_token(input.credentials) {
-        all.push(Entry::new(
-            X_ACS_ACCESSKEY_ID,
+        all.push(Entry::own(
+            Own::AccessKeyId,
             &input.credentials.access_key_id,
         ));
-        all.push(Entry::new(X_ACS_SECURITY_TOKEN, token));
+        all.push(Entry::own(Own::SecurityToken, token));
     }
     if let Some(bad) = all.iter().find(|e| !is_header_value(e.value)) {
         return Err(SignError::InvalidHeaderValue {
@@ -339,7 +411,7 @@ fn collect_headers<'a>(
         });
     }
     // Our own hex digest needs no check.
-    all.push(Entry::new(X_ACS_CONTENT_SHA256, payload_hash));
+    all.push(Entry::own(Own::ContentSha256, payload_hash));
     super::sort_small_by(&mut all, Entry::cmp_name);
     if let Some(w) = all
         .windows(2)
@@ -473,28 +545,25 @@ pub(crate) enum Query<'a> {
 pub(crate) fn sign(input: &V3Input<'_>, query: Query<'_>) -> Result<SignedV3, SignError> {
     let mut cr = String::new();
     let core = sign_core(input, query, Names::Check, &mut cr)?;
-    let mut sts = String::with_capacity(ALGORITHM.len() + 1 + 64);
-    sts.push_str(ALGORITHM);
-    sts.push('\n');
-    sts.push_str(ascii(&core.canonical_hash));
-    let auth = core.authorization(input, &cr);
-    let mut added = Vec::with_capacity(6);
-    added.push((X_ACS_DATE, input.date.to_owned()));
-    added.push((X_ACS_SIGNATURE_NONCE, input.nonce.to_owned()));
-    added.push((X_ACS_CONTENT_SHA256, ascii(&core.payload_hash).to_owned()));
-    if let Some(t) = sts_token(input.credentials) {
-        added.push((X_ACS_ACCESSKEY_ID, input.credentials.access_key_id.clone()));
-        added.push((X_ACS_SECURITY_TOKEN, t.to_owned()));
+    let mut sts = [0u8; STRING_TO_SIGN_LEN];
+    for (d, s) in sts
+        .iter_mut()
+        .zip(ALGORITHM.bytes().chain([b'\n']).chain(core.canonical_hash))
+    {
+        *d = s;
     }
-    added.push((AUTHORIZATION, auth));
+    let authorization = core.authorization(input, &cr);
     Ok(SignedV3 {
-        headers: added,
         canonical_request: cr,
         query: core.query,
-        token: core.token,
+        own: core.own,
+        authorization,
         string_to_sign: sts,
     })
 }
+
+/// `ACS3-HMAC-SHA256\n` and 64 hex digits.
+const STRING_TO_SIGN_LEN: usize = ALGORITHM.len() + 1 + 64;
 
 /// What a signature is made of, besides the canonical request itself.
 pub(crate) struct Core {
@@ -507,7 +576,8 @@ pub(crate) struct Core {
     /// Where the canonical query, the security token and the signed header list lie in the
     /// canonical request.
     pub(crate) query: Range<usize>,
-    token: Option<Range<usize>>,
+    /// The signer's own header values in the canonical request, by [`Own`].
+    own: [Option<Range<usize>>; 5],
     signed_headers: Range<usize>,
 }
 
@@ -574,14 +644,14 @@ pub(crate) fn sign_core(
     }
     let query = q_start..cr.len();
     cr.push('\n');
-    let mut token = None;
+    let mut own: [Option<Range<usize>>; 5] = Default::default();
     for e in headers {
         e.push_name(cr);
         cr.push(':');
         let start = cr.len();
         cr.push_str(trimmed(e.value));
-        if e.name == X_ACS_SECURITY_TOKEN {
-            token = Some(start..cr.len());
+        if let Some(slot) = e.own.and_then(|o| own.get_mut(o as usize)) {
+            *slot = Some(start..cr.len());
         }
         cr.push('\n');
     }
@@ -613,7 +683,7 @@ pub(crate) fn sign_core(
         canonical_hash,
         signature,
         query,
-        token,
+        own,
         signed_headers,
     })
 }
@@ -649,7 +719,7 @@ pub fn anonymous_headers(body: &[u8], date: &str, nonce: &str) -> Vec<(&'static 
 /// Never includes the secret or the signature.
 pub fn explain_mismatch(signed: &SignedV3, server_message: &str) -> String {
     let ours = signed
-        .string_to_sign
+        .string_to_sign()
         .rsplit('\n')
         .next()
         .unwrap_or_default();
