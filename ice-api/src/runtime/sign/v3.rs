@@ -285,12 +285,7 @@ impl<'a> Entry<'a> {
                 .map(|c| c.to_ascii_lowercase())
                 .cmp(other.name.bytes().map(|c| c.to_ascii_lowercase()))
         } else {
-            // Inline: names are short and differ early (a `memcmp` call costs more).
-            let (a, b) = (self.name.as_bytes(), other.name.as_bytes());
-            a.iter()
-                .zip(b)
-                .find(|(x, y)| x != y)
-                .map_or(a.len().cmp(&b.len()), |(x, y)| x.cmp(y))
+            self.name.cmp(other.name)
         }
     }
 
@@ -545,12 +540,11 @@ pub(crate) enum Query<'a> {
 pub(crate) fn sign(input: &V3Input<'_>, query: Query<'_>) -> Result<SignedV3, SignError> {
     let mut cr = String::new();
     let core = sign_core(input, query, Names::Check, &mut cr)?;
-    let mut sts = [0u8; STRING_TO_SIGN_LEN];
-    for (d, s) in sts
-        .iter_mut()
-        .zip(ALGORITHM.bytes().chain([b'\n']).chain(core.canonical_hash))
-    {
-        *d = s;
+    let mut sts = [b'\n'; STRING_TO_SIGN_LEN];
+    let (algorithm, rest) = sts.split_at_mut(ALGORITHM.len());
+    algorithm.copy_from_slice(ALGORITHM.as_bytes());
+    if let Some(hash) = rest.get_mut(1..) {
+        hash.copy_from_slice(&core.canonical_hash);
     }
     let authorization = core.authorization(input, &cr);
     Ok(SignedV3 {
