@@ -1062,9 +1062,7 @@ fn encoded<O: Operation>(request: &O) -> Result<Option<Encoded>, Error> {
         request.validated().map_err(invalid::<O>)?;
         return Err(unencodable::<O>(e));
     }
-    let mut validator = Validator::with_encoded(params);
-    request.validate(&mut validator);
-    let (valid, params) = validator.finish_encoded();
+    let (valid, params) = Validator::run(request, Some(params));
     valid.map_err(invalid::<O>)?;
     let Some(params) = params else {
         return Ok(None);

@@ -61,6 +61,11 @@ impl fmt::Display for ValidationErrors {
 impl std::error::Error for ValidationErrors {}
 
 /// Collects violations while walking a value; tracks the current path.
+///
+/// The library first walks a request in a quiet pass that only tracks the top-level parameter
+/// (most requests are valid, and paths are only needed in messages) and walks it again with
+/// full paths when something was reported; [`path`](Self::path) is therefore complete whenever
+/// a violation can be reported, but not in the quiet pass. [`Validator::new`] always tracks.
 #[derive(Debug, Default)]
 pub struct Validator {
     path: String,
@@ -68,6 +73,11 @@ pub struct Validator {
     /// The request's encoded parameters, when it was encoded before validation (the client
     /// does): size limits on JSON parameters are then read off the encoded text.
     encoded: Option<EncodedParams>,
+    /// Levels below the root.
+    depth: usize,
+    /// The quiet pass: paths below the top level are not tracked, reports only mark `failed`.
+    quiet: bool,
+    failed: bool,
 }
 
 impl Validator {
@@ -76,53 +86,82 @@ impl Validator {
         Self::default()
     }
 
-    /// A validator for a request already encoded as `wire`: [`json_bytes`](Self::json_bytes) on
-    /// a top-level parameter measures its encoded JSON instead of serialising it again.
-    pub(crate) fn with_encoded(wire: EncodedParams) -> Self {
+    /// The quiet pass (see the type's documentation).
+    fn quiet(encoded: Option<EncodedParams>) -> Self {
         Self {
-            encoded: Some(wire),
-            // Room for any ordinary path, so walking the request never reallocates it.
-            path: String::with_capacity(128),
+            encoded,
+            quiet: true,
             ..Self::default()
         }
     }
 
-    /// Ends validation, handing back the parameters of [`with_encoded`](Self::with_encoded).
-    pub(crate) fn finish_encoded(
-        mut self,
+    /// Validates `value`: a quiet pass, then, only if it found something, a pass with paths.
+    /// With `encoded` (the request's encoded parameters), [`json_bytes`](Self::json_bytes) on a
+    /// top-level parameter measures its encoded JSON instead of serialising it again; they are
+    /// handed back.
+    pub(crate) fn run<V: Validate + ?Sized>(
+        value: &V,
+        encoded: Option<EncodedParams>,
     ) -> (Result<(), ValidationErrors>, Option<EncodedParams>) {
-        let wire = self.encoded.take();
-        (self.finish(), wire)
+        let mut quiet = Self::quiet(encoded);
+        value.validate(&mut quiet);
+        let encoded = quiet.encoded.take();
+        if !quiet.failed {
+            return (Ok(()), encoded);
+        }
+        let mut full = Self {
+            encoded,
+            ..Self::default()
+        };
+        value.validate(&mut full);
+        let encoded = full.encoded.take();
+        (full.finish(), encoded)
     }
 
-    /// The current path.
+    /// The current path (complete whenever a violation can be reported).
     pub fn path(&self) -> &str {
         &self.path
     }
 
     /// Runs `f` one field deeper (`Parent.Field`).
     pub fn field(&mut self, name: &str, f: impl FnOnce(&mut Self)) {
-        let len = self.path.len();
-        if !self.path.is_empty() {
-            self.path.push('.');
+        self.depth += 1;
+        if self.quiet && self.depth > 1 {
+            f(self);
+        } else {
+            let len = self.path.len();
+            if !self.path.is_empty() {
+                self.path.push('.');
+            }
+            self.path.push_str(name);
+            f(self);
+            self.path.truncate(len);
         }
-        self.path.push_str(name);
-        f(self);
-        self.path.truncate(len);
+        self.depth -= 1;
     }
 
     /// Runs `f` at list index `i` (`Parent[i]`, 0-based as in the message examples).
     pub fn index(&mut self, i: usize, f: impl FnOnce(&mut Self)) {
-        let len = self.path.len();
-        self.path.push('[');
-        push_decimal(&mut self.path, i);
-        self.path.push(']');
-        f(self);
-        self.path.truncate(len);
+        self.depth += 1;
+        if self.quiet {
+            f(self);
+        } else {
+            let len = self.path.len();
+            self.path.push('[');
+            push_decimal(&mut self.path, i);
+            self.path.push(']');
+            f(self);
+            self.path.truncate(len);
+        }
+        self.depth -= 1;
     }
 
     /// Records a violation at the current path.
     pub fn report(&mut self, message: impl Into<String>) {
+        if self.quiet {
+            self.failed = true;
+            return;
+        }
         self.violations.push(Violation {
             path: self.path.clone(),
             message: message.into(),
@@ -261,7 +300,12 @@ impl Validator {
     /// JSON (a value under a wire name can only be there in its `style: json` form); anything
     /// else is serialised into a byte counter, without being kept.
     pub fn json_bytes<T: serde::Serialize + ?Sized>(&mut self, value: &T, max: usize) {
-        let encoded = self.encoded.as_ref().and_then(|w| w.raw_len(&self.path));
+        // Only a top-level parameter can be found there (its name is the whole path).
+        let encoded = self
+            .encoded
+            .as_ref()
+            .filter(|_| self.depth == 1)
+            .and_then(|w| w.raw_len(&self.path));
         let len = match encoded {
             Some(len) => len,
             None => {
@@ -332,11 +376,10 @@ pub trait Validate {
         let _ = v;
     }
 
-    /// Runs [`validate`](Validate::validate) from the root.
+    /// Runs [`validate`](Validate::validate) from the root (a quiet pass first, paths only
+    /// when something is wrong).
     fn validated(&self) -> Result<(), ValidationErrors> {
-        let mut v = Validator::new();
-        self.validate(&mut v);
-        v.finish()
+        Validator::run(self, None).0
     }
 }
 
@@ -395,6 +438,35 @@ leaf!(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Lists with a blank item somewhere deep, and a depth-dependent check.
+    struct Nested(Vec<Vec<&'static str>>);
+
+    impl Validate for Nested {
+        fn validate(&self, v: &mut Validator) {
+            v.field("Outer", |v| {
+                for (i, inner) in self.0.iter().enumerate() {
+                    v.index(i, |v| {
+                        v.field("Items", |v| {
+                            for (j, item) in inner.iter().enumerate() {
+                                v.index(j, |v| v.not_blank(item));
+                            }
+                        })
+                    });
+                }
+            });
+        }
+    }
+
+    #[test]
+    fn the_quiet_pass_and_the_full_pass_agree() {
+        assert_eq!(Nested(vec![vec!["a"], vec!["b", "c"]]).validated(), Ok(()));
+        let err = Nested(vec![vec!["a", " "], vec!["b", ""]])
+            .validated()
+            .unwrap_err();
+        let paths: Vec<&str> = err.violations().iter().map(|v| v.path.as_str()).collect();
+        assert_eq!(paths, ["Outer[0].Items[1]", "Outer[1].Items[1]"]);
+    }
 
     #[test]
     fn paths_and_messages_name_every_violation() {
