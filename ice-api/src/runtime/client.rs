@@ -1198,7 +1198,7 @@ fn build_request<'p>(
                 let v3_query = p.params.v3_query();
                 // The canonical request is only hashed here: one buffer per thread serves
                 // every call.
-                let signed = CANONICAL.with_borrow_mut(|cr| {
+                let sign = |cr: &mut String| {
                     let core = v3::sign_core(&input, v3_query, v3::Names::Trusted, cr)?;
                     let query_string = match v3_query {
                         // The canonical query the one-pass encoding made is the URL's query.
@@ -1208,7 +1208,13 @@ fn build_request<'p>(
                         }
                     };
                     Ok((core.authorization(&input, cr), core, query_string))
-                });
+                };
+                // Never panics: while the thread is being torn down a fresh buffer serves.
+                let signed = CANONICAL
+                    .try_with(|cell| cell.try_borrow_mut().ok().map(|mut cr| sign(&mut cr)))
+                    .ok()
+                    .flatten()
+                    .unwrap_or_else(|| sign(&mut String::new()));
                 let (auth, core, query_string) = signed.map_err(|e: sign::SignError| {
                     Box::new(ErrorKind::Encode(EncodeError::new(
                         "request",

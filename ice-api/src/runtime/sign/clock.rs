@@ -59,20 +59,19 @@ impl AcsDate {
     pub(crate) fn now() -> Self {
         let now = SystemTime::now();
         let secs = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-        LAST_DATE.with_borrow_mut(|(last, date)| {
+        // Never panics: while the thread is being torn down the date is just formatted.
+        let cached = LAST_DATE.try_with(|cell| {
+            let (last, date) = &mut *cell.try_borrow_mut().ok()?;
             if *last != secs {
-                let text = format_acs_date(now);
-                if let Ok(bytes) = <[u8; 20]>::try_from(text.as_bytes()) {
-                    *date = AcsDate(bytes);
-                    *last = secs;
-                } else {
-                    // Not reachable (the format is fixed-width); stay correct without caching.
-                    *last = u64::MAX;
-                    return Self::from_text(&text);
-                }
+                *date = Self::from_text(&format_acs_date(now));
+                *last = secs;
             }
-            *date
-        })
+            Some(*date)
+        });
+        match cached {
+            Ok(Some(date)) => date,
+            _ => Self::from_text(&format_acs_date(now)),
+        }
     }
 
     fn from_text(text: &str) -> Self {
@@ -130,21 +129,35 @@ thread_local! {
 impl Nonce {
     /// 128 fresh bits from the operating system's generator.
     pub(crate) fn new() -> Result<Self, SignError> {
-        RANDOM.with_borrow_mut(|(pool, used)| {
+        let mut out = [0u8; 32];
+        // Never panics: while the thread is being torn down the bytes come straight from the
+        // operating system.
+        let pooled = RANDOM.try_with(|cell| {
+            let Ok(mut cell) = cell.try_borrow_mut() else {
+                return Ok(false);
+            };
+            let (pool, used) = &mut *cell;
             if *used + 16 > pool.len() {
                 SystemRandom::new()
                     .fill(pool)
                     .map_err(|_| SignError::NoRandomness)?;
                 *used = 0;
             }
-            let mut out = [0u8; 32];
             let fresh = pool.get_mut(*used..*used + 16).unwrap_or_default();
             hex::write_lower(&mut out, fresh);
             // Not kept once used.
             fresh.fill(0);
             *used += 16;
-            Ok(Nonce(out))
-        })
+            Ok(true)
+        });
+        if !matches!(pooled, Ok(Ok(true))) {
+            if let Ok(Err(e)) = pooled {
+                return Err(e);
+            }
+            let bytes: [u8; 16] = os_random()?;
+            hex::write_lower(&mut out, &bytes);
+        }
+        Ok(Nonce(out))
     }
 
     pub(crate) fn as_str(&self) -> &str {
