@@ -151,8 +151,7 @@ impl Inner {
         };
         match ready {
             Some(v) => Ok(v),
-            None => HeaderValue::from_str(value)
-                .map_err(|_| encode_error(name, "has a value that cannot be sent as a header")),
+            None => HeaderValue::from_str(value).map_err(|_| unsendable_value(name)),
         }
     }
 }
@@ -1160,7 +1159,10 @@ fn build_request<'p>(
     let mut header_bytes = 0;
     let mut add = |name: &'static str, value: HeaderValue| {
         header_bytes += name.len() + value.len() + 4;
-        headers.insert(header_name(name), value);
+        let name =
+            header_name(name).map_err(|_| encode_error(name, "is not a valid header name"))?;
+        headers.insert(name, value);
+        Ok::<_, Box<ErrorKind>>(())
     };
     for &(name, text) in &base {
         let ready = match name {
@@ -1172,7 +1174,7 @@ fn build_request<'p>(
             Some(v) => v,
             None => inner.header_value(name, text)?,
         };
-        add(name, value);
+        add(name, value)?;
     }
     let (query_string, signature): (Cow<'p, str>, _) =
         match (credentials, config.signature_version()) {
@@ -1197,9 +1199,16 @@ fn build_request<'p>(
                 };
                 let v3_query = p.params.v3_query();
                 // The canonical request is only hashed here: one buffer per thread serves
-                // every call.
+                // every call. The signer's own header values are read off it before it is
+                // reused.
                 let sign = |cr: &mut String| {
-                    let core = v3::sign_core(&input, v3_query, v3::Names::Trusted, cr)?;
+                    let core =
+                        v3::sign_core(&input, v3_query, v3::Names::Trusted, cr).map_err(|e| {
+                            Box::new(ErrorKind::Encode(EncodeError::new(
+                                "request",
+                                e.to_string(),
+                            )))
+                        })?;
                     let query_string = match v3_query {
                         // The canonical query the one-pass encoding made is the URL's query.
                         v3::Query::Canonical(q) => Cow::Borrowed(q),
@@ -1207,7 +1216,14 @@ fn build_request<'p>(
                             Cow::Owned(cr.get(core.query.clone()).unwrap_or_default().to_owned())
                         }
                     };
-                    Ok((core.authorization(&input, cr), core, query_string))
+                    let mut own: [Option<(&'static str, HeaderValue)>; 5] = Default::default();
+                    for (slot, (name, text)) in own.iter_mut().zip(core.own_headers(cr)) {
+                        let value =
+                            HeaderValue::from_str(text).map_err(|_| unsendable_value(name))?;
+                        *slot = Some((name, value));
+                    }
+                    let auth = core.authorization(&input, cr);
+                    Ok::<_, Box<ErrorKind>>((auth, own, core.signature, query_string))
                 };
                 // Never panics: while the thread is being torn down a fresh buffer serves.
                 let signed = CANONICAL
@@ -1215,46 +1231,14 @@ fn build_request<'p>(
                     .ok()
                     .flatten()
                     .unwrap_or_else(|| sign(&mut String::new()));
-                let (auth, core, query_string) = signed.map_err(|e: sign::SignError| {
-                    Box::new(ErrorKind::Encode(EncodeError::new(
-                        "request",
-                        e.to_string(),
-                    )))
-                })?;
-                let value = |name: &'static str, text: &[u8]| {
-                    HeaderValue::from_bytes(text).map_err(|_| {
-                        encode_error(name, "has a value that cannot be sent as a header")
-                    })
-                };
-                add(v3::X_ACS_DATE, value(v3::X_ACS_DATE, date.as_bytes())?);
-                add(
-                    v3::X_ACS_SIGNATURE_NONCE,
-                    value(v3::X_ACS_SIGNATURE_NONCE, nonce.as_bytes())?,
-                );
-                add(
-                    v3::X_ACS_CONTENT_SHA256,
-                    value(v3::X_ACS_CONTENT_SHA256, &core.payload_hash)?,
-                );
-                if let Some(token) = creds.security_token.as_ref().map(|t| t.expose()) {
-                    if !token.is_empty() {
-                        add(
-                            v3::X_ACS_ACCESSKEY_ID,
-                            value(v3::X_ACS_ACCESSKEY_ID, creds.access_key_id.as_bytes())?,
-                        );
-                        add(
-                            v3::X_ACS_SECURITY_TOKEN,
-                            value(v3::X_ACS_SECURITY_TOKEN, token.as_bytes())?,
-                        );
-                    }
+                let (auth, own, signature, query_string) = signed?;
+                for (name, value) in own.into_iter().flatten() {
+                    add(name, value)?;
                 }
-                let auth = HeaderValue::from_maybe_shared(Bytes::from(auth)).map_err(|_| {
-                    encode_error(
-                        v3::AUTHORIZATION,
-                        "has a value that cannot be sent as a header",
-                    )
-                })?;
-                add(v3::AUTHORIZATION, auth);
-                let signature = std::str::from_utf8(&core.signature)
+                let auth = HeaderValue::from_maybe_shared(Bytes::from(auth))
+                    .map_err(|_| unsendable_value(v3::AUTHORIZATION))?;
+                add(v3::AUTHORIZATION, auth)?;
+                let signature = std::str::from_utf8(&signature)
                     .unwrap_or_default()
                     .to_owned();
                 (query_string, Some(signature))
@@ -1316,9 +1300,9 @@ thread_local! {
     static CANONICAL: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
-/// The name of a header the client sends. Every name comes from this module or the signer:
-/// lower-case tokens, made at compile time.
-fn header_name(name: &'static str) -> HeaderName {
+/// The name of a header the client sends: its own names are made at compile time, any other
+/// is parsed (`from_bytes` lower-cases it).
+fn header_name(name: &'static str) -> Result<HeaderName, reqwest::header::InvalidHeaderName> {
     use reqwest::header;
     // Made at compile time (`from_static` checks every byte when it runs).
     const ACTION: HeaderName = HeaderName::from_static("x-acs-action");
@@ -1329,7 +1313,7 @@ fn header_name(name: &'static str) -> HeaderName {
     const CONTENT_SHA256: HeaderName = HeaderName::from_static(v3::X_ACS_CONTENT_SHA256);
     const ACCESSKEY_ID: HeaderName = HeaderName::from_static(v3::X_ACS_ACCESSKEY_ID);
     const SECURITY_TOKEN: HeaderName = HeaderName::from_static(v3::X_ACS_SECURITY_TOKEN);
-    match name {
+    Ok(match name {
         "host" => header::HOST,
         "accept" => header::ACCEPT,
         "user-agent" => header::USER_AGENT,
@@ -1343,8 +1327,13 @@ fn header_name(name: &'static str) -> HeaderName {
         v3::X_ACS_CONTENT_SHA256 => CONTENT_SHA256,
         v3::X_ACS_ACCESSKEY_ID => ACCESSKEY_ID,
         v3::X_ACS_SECURITY_TOKEN => SECURITY_TOKEN,
-        other => HeaderName::from_static(other),
-    }
+        other => HeaderName::from_bytes(other.as_bytes())?,
+    })
+}
+
+/// A header value HTTP cannot carry (a control character).
+fn unsendable_value(header: &str) -> Box<ErrorKind> {
+    encode_error(header, "has a value that cannot be sent as a header")
 }
 
 fn encode_error(header: &str, message: &str) -> Box<ErrorKind> {

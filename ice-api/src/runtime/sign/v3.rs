@@ -90,12 +90,9 @@ impl SignedV3 {
     /// each value as signed (trimmed). Listed on demand: the values live in the canonical
     /// request.
     pub fn headers(&self) -> Vec<(&'static str, &str)> {
-        let mut out: Vec<(&'static str, &str)> = Own::ALL
-            .iter()
-            .filter_map(|&o| Some((o.name(), self.own_value(o)?)))
-            .collect();
-        out.push((AUTHORIZATION, &self.authorization));
-        out
+        own_headers(&self.own, &self.canonical_request)
+            .chain([(AUTHORIZATION, self.authorization.as_str())])
+            .collect()
     }
 
     /// The headers to add, owned (see [`headers`](Self::headers)).
@@ -106,20 +103,12 @@ impl SignedV3 {
             .collect()
     }
 
-    fn own_value(&self, own: Own) -> Option<&str> {
-        let range = self.own.get(own as usize)?.clone()?;
-        self.canonical_request.get(range)
-    }
-
     /// The value of one added header, by name (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
-        if name.eq_ignore_ascii_case(AUTHORIZATION) {
-            return Some(&self.authorization);
-        }
-        Own::ALL
-            .iter()
-            .find(|o| o.name().eq_ignore_ascii_case(name))
-            .and_then(|&o| self.own_value(o))
+        self.headers()
+            .into_iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
     }
 
     /// The `Authorization` header value. Contains the signature: do not log it.
@@ -561,21 +550,39 @@ const STRING_TO_SIGN_LEN: usize = ALGORITHM.len() + 1 + 64;
 
 /// What a signature is made of, besides the canonical request itself.
 pub(crate) struct Core {
-    /// Hex SHA-256 of the body: `x-acs-content-sha256`.
-    pub(crate) payload_hash: [u8; 64],
     /// Hex SHA-256 of the canonical request (the string to sign's second line).
     canonical_hash: [u8; 64],
     /// Hex HMAC-SHA256 of the string to sign.
     pub(crate) signature: [u8; 64],
-    /// Where the canonical query, the security token and the signed header list lie in the
-    /// canonical request.
+    /// Where the canonical query and the signed header list lie in the canonical request.
     pub(crate) query: Range<usize>,
     /// The signer's own header values in the canonical request, by [`Own`].
     own: [Option<Range<usize>>; 5],
     signed_headers: Range<usize>,
 }
 
+/// The signer's own headers (all but `Authorization`) that `own` locates in `canonical`, with
+/// their values as signed, in the order [`SignedV3::headers`] lists them.
+fn own_headers<'c>(
+    own: &'c [Option<Range<usize>>; 5],
+    canonical: &'c str,
+) -> impl Iterator<Item = (&'static str, &'c str)> + 'c {
+    Own::ALL
+        .iter()
+        .zip(own)
+        .filter_map(|(o, r)| Some((o.name(), canonical.get(r.clone()?)?)))
+}
+
 impl Core {
+    /// The headers the signer added besides `Authorization` (date, nonce, content hash and,
+    /// with STS credentials, key id and token), their values read from `canonical`.
+    pub(crate) fn own_headers<'c>(
+        &'c self,
+        canonical: &'c str,
+    ) -> impl Iterator<Item = (&'static str, &'c str)> + 'c {
+        own_headers(&self.own, canonical)
+    }
+
     /// The `Authorization` header value.
     pub(crate) fn authorization(&self, input: &V3Input<'_>, canonical: &str) -> String {
         let key_id = &input.credentials.access_key_id;
@@ -673,7 +680,6 @@ pub(crate) fn sign_core(
     mac.update(&canonical_hash);
     let signature = hex64(&mac.finalize().into_bytes());
     Ok(Core {
-        payload_hash,
         canonical_hash,
         signature,
         query,
