@@ -150,12 +150,14 @@ impl Nonce {
             *used += 16;
             Ok(true)
         });
-        if !matches!(pooled, Ok(Ok(true))) {
-            if let Ok(Err(e)) = pooled {
-                return Err(e);
+        match pooled {
+            Ok(Ok(true)) => {}
+            Ok(Err(e)) => return Err(e),
+            // The buffer is out of reach: straight from the operating system.
+            Ok(Ok(false)) | Err(_) => {
+                let bytes: [u8; 16] = os_random()?;
+                hex::write_lower(&mut out, &bytes);
             }
-            let bytes: [u8; 16] = os_random()?;
-            hex::write_lower(&mut out, &bytes);
         }
         Ok(Nonce(out))
     }

@@ -8,7 +8,7 @@
 
 /// `UNRESERVED[b]`: whether byte `b` is an RFC 3986 unreserved character
 /// (`A-Z a-z 0-9 - _ . ~`) and stays literal.
-static UNRESERVED: [bool; 256] = {
+pub(crate) static UNRESERVED: [bool; 256] = {
     let mut t = [false; 256];
     let mut b = 0;
     while b < 256 {

@@ -69,9 +69,7 @@ static CLASS: [u8; 256] = {
     let mut b = 0;
     while b < 256 {
         let c = b as u8;
-        let unreserved =
-            c.is_ascii_alphanumeric() || c == b'-' || c == b'_' || c == b'.' || c == b'~';
-        t[b] = if unreserved { 0 } else { ENCODED }
+        t[b] = if percent::UNRESERVED[b] { 0 } else { ENCODED }
             | if c < 0x20 || c == b'"' || c == b'\\' {
                 ESCAPED
             } else {
