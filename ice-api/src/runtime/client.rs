@@ -41,7 +41,7 @@ use super::redact::Redactor;
 use super::response::{explain, ProbeOnly, SuccessDecoder, Typed};
 use super::sign::{self, clock, percent, v3, SignedV3, V3Input};
 use super::validate::Validator;
-use super::wire::encoded::EncodedParams;
+use super::wire::encoded::{EncodedParams, Joined};
 use super::wire::{EncodeError, WireParams};
 
 /// ICE API version used by [`Client::send_raw`].
@@ -410,16 +410,9 @@ struct Prepared {
 enum Params {
     /// Decoded pairs: raw requests, V2 signatures and anonymous calls.
     Decoded(WireParams),
-    /// Typed requests signed with ACS3: encoded in one pass, canonical query and body joined
-    /// once per call.
-    Encoded(Box<Encoded>),
-}
-
-struct Encoded {
-    params: EncodedParams,
-    /// The canonical query: signed, and sent as the URL's query.
-    query: String,
-    body: Option<Bytes>,
+    /// Typed requests signed with ACS3: encoded in one pass, canonical query (signed, and
+    /// sent as the URL's query) and body joined once per call.
+    Encoded(Joined),
 }
 
 impl Params {
@@ -448,7 +441,7 @@ impl Params {
                 .iter()
                 .max_by_key(|(k, v)| k.len() + v.len())
                 .map(|(k, _)| k.as_str()),
-            Params::Encoded(e) => e.params.largest_query_key(),
+            Params::Encoded(e) => e.largest_query_key(),
         }
     }
 }
@@ -1021,7 +1014,7 @@ pub fn sign_operation<O: Operation>(
 fn prepare<O: Operation>(request: &O, v3: bool) -> Result<Prepared, Error> {
     let params = match (v3, O::AUTH) {
         (true, Auth::AccessKey) => match encoded(request)? {
-            Some(e) => Params::Encoded(Box::new(e)),
+            Some(e) => Params::Encoded(e),
             // A form key given twice: its order depends on the raw values.
             None => Params::Decoded(for_method(O::METHOD, decoded(request)?)),
         },
@@ -1055,7 +1048,7 @@ fn decoded<O: Operation>(request: &O) -> Result<WireParams, Error> {
 /// Encodes in one pass, then validates, measuring JSON parameters on their encoded text
 /// ([`Validator::json_bytes`](crate::Validator::json_bytes)); a request that is both invalid
 /// and unencodable still reports its violations. `None` when a form key repeats.
-fn encoded<O: Operation>(request: &O) -> Result<Option<Encoded>, Error> {
+fn encoded<O: Operation>(request: &O) -> Result<Option<Joined>, Error> {
     let mut params = EncodedParams::new(O::METHOD);
     if let Err(e) = request.encode_to(&mut params) {
         request.validated().map_err(invalid::<O>)?;
@@ -1063,25 +1056,10 @@ fn encoded<O: Operation>(request: &O) -> Result<Option<Encoded>, Error> {
     }
     let (valid, params) = Validator::run(request, Some(params));
     valid.map_err(invalid::<O>)?;
-    let Some(params) = params else {
-        return Ok(None);
-    };
-    let query = params
-        .canonical_query()
-        .map_err(|e| unencodable::<O>(EncodeError::new("request", e.to_string())))?;
-    let body = if params.has_form() {
-        match params.form_body() {
-            Some(b) => Some(Bytes::from(b)),
-            None => return Ok(None),
-        }
-    } else {
-        None
-    };
-    Ok(Some(Encoded {
-        params,
-        query,
-        body,
-    }))
+    match params {
+        Some(params) => params.finish().map_err(unencodable::<O>),
+        None => Ok(None),
+    }
 }
 
 /// A GET request has no body: form parameters, if any, join the query.

@@ -78,7 +78,13 @@ pub struct Validator {
     /// The quiet pass: paths below the top level are not tracked, reports only mark `failed`.
     quiet: bool,
     failed: bool,
+    /// The quiet pass's top-level parameter, copied here instead of into `path` (no
+    /// allocation) when it fits.
+    top: ([u8; TOP_NAME], usize),
 }
+
+/// The longest top-level name the quiet pass keeps inline (longer ones go into `path`).
+const TOP_NAME: usize = 32;
 
 impl Validator {
     /// A validator at the root path.
@@ -120,6 +126,13 @@ impl Validator {
 
     /// The current path (complete whenever a violation can be reported).
     pub fn path(&self) -> &str {
+        if self.top.1 > 0 {
+            let (name, len) = &self.top;
+            return name
+                .get(..*len)
+                .and_then(|n| std::str::from_utf8(n).ok())
+                .unwrap_or_default();
+        }
         &self.path
     }
 
@@ -128,6 +141,16 @@ impl Validator {
         self.depth += 1;
         if self.quiet && self.depth > 1 {
             f(self);
+        } else if let Some(slot) = self
+            .top
+            .0
+            .get_mut(..name.len())
+            .filter(|_| self.quiet && !name.is_empty())
+        {
+            slot.copy_from_slice(name.as_bytes());
+            self.top.1 = name.len();
+            f(self);
+            self.top.1 = 0;
         } else {
             let len = self.path.len();
             if !self.path.is_empty() {
@@ -305,7 +328,7 @@ impl Validator {
             .encoded
             .as_ref()
             .filter(|_| self.depth == 1)
-            .and_then(|w| w.raw_len(&self.path));
+            .and_then(|w| w.raw_len(self.path()));
         let len = match encoded {
             Some(len) => len,
             None => {

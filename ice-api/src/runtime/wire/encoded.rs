@@ -3,10 +3,16 @@
 //! query (RFC 3986, also the URL's query) and the form body (`+` for space) are joined from
 //! the encoded pairs in key order. Byte-identical to [`percent::canonical_query`] and
 //! [`percent::form_body`] over [`WireParams`].
+//!
+//! Pairs are written `&`-separated as they come; when they come in key order (the generated
+//! code writes most requests' query that way) the buffer already is the joined result and
+//! [`EncodedParams::finish`] hands it over without a copy.
 
-use std::ops::Range;
+use std::cmp::Ordering;
 
+use bytes::Bytes;
 use serde::Serialize;
+use smallvec::SmallVec;
 
 use super::{percent_json, EncodeError, Location, WireParams, WireScalar, WireSink};
 use crate::runtime::operation::HttpMethod;
@@ -18,10 +24,12 @@ pub(crate) struct EncodedParams {
     form: Part,
     /// `GET`: form parameters travel in the query too.
     all_in_query: bool,
-    /// The raw keys of every entry, one after the other.
-    keys: String,
+    /// The raw keys that percent-encoding changes (rare), one after the other.
+    odd_keys: String,
     /// Reused for scalars.
     scratch: String,
+    /// A buffer outgrew the `u32` offsets the entries keep (a request of gigabytes).
+    too_large: bool,
 }
 
 impl std::fmt::Debug for EncodedParams {
@@ -33,35 +41,73 @@ impl std::fmt::Debug for EncodedParams {
     }
 }
 
-/// One location's parameters: `k=v` pairs, encoded, one after the other.
-#[derive(Default)]
+/// One location's parameters: encoded `k=v` pairs, `&`-separated, in the order written.
 struct Part {
     buf: Vec<u8>,
-    entries: Vec<Entry>,
+    /// Inline for any ordinary request: no allocation.
+    entries: SmallVec<[Entry; 8]>,
+    /// Every key so far was greater than the one before: `buf` is the joined result.
+    in_order: bool,
+    /// Bytes reserved on first use.
+    first_capacity: usize,
 }
 
+impl Part {
+    fn new(first_capacity: usize) -> Self {
+        Self {
+            buf: Vec::new(),
+            entries: SmallVec::new(),
+            in_order: true,
+            first_capacity,
+        }
+    }
+}
+
+/// One pair, as offsets (`u32` keeps the inline list small).
+#[derive(Clone, Copy)]
 struct Entry {
-    /// The raw key, in `keys`.
-    key: Range<usize>,
-    /// The encoded `k=v`, in the part's `buf`.
-    pair: Range<usize>,
+    /// The encoded `k=v` in the part's buffer.
+    start: u32,
+    end: u32,
+    /// The raw key: the first `key_len` bytes of the pair, or, when `odd`, of `odd_keys` from
+    /// `odd_at` on.
+    key_len: u32,
+    odd_at: u32,
+    odd: bool,
     /// Length of the raw value, in bytes.
     raw_len: usize,
+}
+
+/// A request's query and form body, joined.
+pub(crate) struct Joined {
+    /// The canonical query of the ACS3 signature, also the URL's query.
+    pub(crate) query: String,
+    /// The form body; `None` when there is no form parameter.
+    pub(crate) body: Option<Bytes>,
+}
+
+impl Joined {
+    /// The query parameter with the longest encoded pair, its key as encoded (for a
+    /// URL-too-long error; ICE's keys read the same either way).
+    pub(crate) fn largest_query_key(&self) -> Option<&str> {
+        self.query
+            .split('&')
+            .max_by_key(|pair| pair.len())
+            .and_then(|pair| pair.split('=').next())
+            .filter(|k| !k.is_empty())
+    }
 }
 
 impl EncodedParams {
     pub(crate) fn new(method: HttpMethod) -> Self {
         // Room for a typical request (a few JSON configs), so the buffers rarely grow.
-        let part = || Part {
-            buf: Vec::with_capacity(1024),
-            entries: Vec::with_capacity(8),
-        };
         Self {
-            query: part(),
-            form: part(),
+            query: Part::new(512),
+            form: Part::new(1024),
             all_in_query: method == HttpMethod::Get,
-            keys: String::with_capacity(128),
+            odd_keys: String::new(),
             scratch: String::new(),
+            too_large: false,
         }
     }
 
@@ -79,39 +125,79 @@ impl EncodedParams {
         } else {
             &mut self.query
         };
+        if part.buf.capacity() == 0 {
+            part.buf.reserve(part.first_capacity);
+        }
+        let mark = part.buf.len();
+        if !part.entries.is_empty() {
+            part.buf.push(b'&');
+        }
         let start = part.buf.len();
         percent::encode_bytes(&mut part.buf, key, form);
+        let odd = part.buf.get(start..) != Some(key.as_bytes());
         part.buf.push(b'=');
-        match write(&mut part.buf, form) {
-            Ok(raw_len) => {
-                self.record(form, key, start, raw_len);
-                Ok(())
-            }
+        let raw_len = match write(&mut part.buf, form) {
+            Ok(n) => n,
             Err(e) => {
-                part.buf.truncate(start);
-                Err(e)
+                part.buf.truncate(mark);
+                return Err(e);
             }
-        }
-    }
-
-    /// Records the pair written from `start` on.
-    fn record(&mut self, form: bool, key: &str, start: usize, raw_len: usize) {
+        };
+        let end = part.buf.len();
+        let odd_at = if odd {
+            let at = self.odd_keys.len();
+            self.odd_keys.push_str(key);
+            at
+        } else {
+            0
+        };
+        let (Ok(start), Ok(end), Ok(key_len), Ok(odd_at)) = (
+            u32::try_from(start),
+            u32::try_from(end),
+            u32::try_from(key.len()),
+            u32::try_from(odd_at),
+        ) else {
+            self.too_large = true;
+            return Ok(());
+        };
+        let entry = Entry {
+            start,
+            end,
+            key_len,
+            odd_at,
+            odd,
+            raw_len,
+        };
         let part = if form {
             &mut self.form
         } else {
             &mut self.query
         };
-        let k = self.keys.len();
-        self.keys.push_str(key);
-        part.entries.push(Entry {
-            key: k..self.keys.len(),
-            pair: start..part.buf.len(),
-            raw_len,
-        });
+        if let Some(last) = part.entries.last() {
+            let after = Self::raw_key(&part.buf, &self.odd_keys, last) < key;
+            part.in_order &= after;
+        }
+        part.entries.push(entry);
+        Ok(())
     }
 
-    fn key(&self, e: &Entry) -> &str {
-        self.keys.get(e.key.clone()).unwrap_or_default()
+    /// The raw key of `e`, an entry of the part whose buffer is `buf`.
+    fn raw_key<'a>(buf: &'a [u8], odd_keys: &'a str, e: &Entry) -> &'a str {
+        let len = e.key_len as usize;
+        if e.odd {
+            let at = e.odd_at as usize;
+            odd_keys.get(at..at + len).unwrap_or_default()
+        } else {
+            // An unchanged key is unreserved ASCII.
+            let at = e.start as usize;
+            buf.get(at..at + len)
+                .and_then(|k| std::str::from_utf8(k).ok())
+                .unwrap_or_default()
+        }
+    }
+
+    fn key<'a>(&'a self, part: &'a Part, e: &Entry) -> &'a str {
+        Self::raw_key(&part.buf, &self.odd_keys, e)
     }
 
     /// Appends every pair of `params` (the styles this type does not encode itself).
@@ -126,77 +212,78 @@ impl EncodedParams {
 
     /// The length of the raw (decoded) value of top-level parameter `key`, if there is one.
     pub(crate) fn raw_len(&self, key: &str) -> Option<usize> {
-        self.query
-            .entries
-            .iter()
-            .chain(&self.form.entries)
-            .find(|e| self.key(e) == key)
-            .map(|e| e.raw_len)
+        [&self.query, &self.form].into_iter().find_map(|part| {
+            part.entries
+                .iter()
+                .find(|e| self.key(part, e) == key)
+                .map(|e| e.raw_len)
+        })
     }
 
-    /// The query parameter with the longest raw key and value (for a URL-too-long error).
-    pub(crate) fn largest_query_key(&self) -> Option<&str> {
-        self.query
-            .entries
-            .iter()
-            .max_by_key(|e| e.key.len() + e.raw_len)
-            .map(|e| self.key(e))
-    }
-
-    /// Whether there is a form body.
-    pub(crate) fn has_form(&self) -> bool {
-        !self.form.entries.is_empty()
-    }
-
-    /// Calls `f` with the part's entries sorted by raw key (stable); `Err(key)` for a key given
-    /// twice.
-    fn sorted<R>(&self, part: &Part, f: impl FnOnce(&[&Entry]) -> R) -> Result<R, String> {
-        sign::with_sorted(
-            &part.entries,
-            |a, b| self.key(a).cmp(self.key(b)),
-            |sorted| {
-                if let Some(w) = sorted
-                    .windows(2)
-                    .find(|w| w.first().map(|e| self.key(e)) == w.get(1).map(|e| self.key(e)))
-                {
-                    let key = w.first().map(|e| self.key(e)).unwrap_or_default();
-                    return Err(key.to_owned());
-                }
-                Ok(f(sorted))
-            },
-        )
-    }
-
-    fn join(part: &Part, sorted: &[&Entry]) -> Vec<u8> {
-        // Exact, so that the body becomes `Bytes` without another allocation.
-        let len = sorted
-            .iter()
-            .map(|e| e.pair.len() + 1)
-            .sum::<usize>()
-            .saturating_sub(1);
-        let mut out = Vec::with_capacity(len);
-        for (i, e) in sorted.iter().enumerate() {
-            if i > 0 {
-                out.push(b'&');
+    /// The pairs of `part` joined in raw-key order (stable); `Err(key)` for a key given twice.
+    fn join(&self, part: &Part) -> Result<Vec<u8>, String> {
+        let cmp = |a: &Entry, b: &Entry| -> Ordering { self.key(part, a).cmp(self.key(part, b)) };
+        sign::with_sorted(&part.entries, cmp, |sorted| {
+            if let Some(w) = sorted.windows(2).find(|w| {
+                w.first().map(|e| self.key(part, e)) == w.get(1).map(|e| self.key(part, e))
+            }) {
+                let key = w.first().map(|e| self.key(part, e)).unwrap_or_default();
+                return Err(key.to_owned());
             }
-            out.extend_from_slice(part.buf.get(e.pair.clone()).unwrap_or_default());
+            let pair = |e: &Entry| {
+                part.buf
+                    .get(e.start as usize..e.end as usize)
+                    .unwrap_or_default()
+            };
+            // Exact, so that the body becomes `Bytes` without another allocation.
+            let len = sorted
+                .iter()
+                .map(|e| pair(e).len() + 1)
+                .sum::<usize>()
+                .saturating_sub(1);
+            let mut out = Vec::with_capacity(len);
+            for (i, e) in sorted.iter().enumerate() {
+                if i > 0 {
+                    out.push(b'&');
+                }
+                out.extend_from_slice(pair(e));
+            }
+            Ok(out)
+        })
+    }
+
+    /// The canonical query of the ACS3 signature (and the URL's query) and the form body.
+    /// A repeated query key is rejected, as [`sign_v3`](crate::runtime::sign::sign_v3) rejects
+    /// it; `Ok(None)` when a form key repeats (the SDK's order then depends on the raw values,
+    /// so the caller encodes through [`WireParams`] instead).
+    pub(crate) fn finish(mut self) -> Result<Option<Joined>, EncodeError> {
+        if self.too_large {
+            return Err(EncodeError::new(
+                "request",
+                "the encoded parameters are larger than 4 GiB",
+            ));
         }
-        out
-    }
-
-    /// The canonical query of the ACS3 signature (and the URL's query): a repeated key is
-    /// rejected, as [`sign_v3`](crate::runtime::sign::sign_v3) rejects it.
-    pub(crate) fn canonical_query(&self) -> Result<String, SignError> {
-        self.sorted(&self.query, |sorted| Self::join(&self.query, sorted))
-            .map(percent::into_string)
-            .map_err(|key| SignError::DuplicateQueryKey { key })
-    }
-
-    /// The form body; `None` when a key repeats (the SDK's order then depends on the raw
-    /// values, so the caller encodes through [`WireParams`] instead).
-    pub(crate) fn form_body(&self) -> Option<Vec<u8>> {
-        self.sorted(&self.form, |sorted| Self::join(&self.form, sorted))
-            .ok()
+        let body = if self.form.entries.is_empty() {
+            None
+        } else if self.form.in_order {
+            Some(Bytes::from(std::mem::take(&mut self.form.buf)))
+        } else {
+            match self.join(&self.form) {
+                Ok(b) => Some(Bytes::from(b)),
+                Err(_) => return Ok(None),
+            }
+        };
+        let query = if self.query.in_order {
+            std::mem::take(&mut self.query.buf)
+        } else {
+            self.join(&self.query).map_err(|key| {
+                EncodeError::new("request", SignError::DuplicateQueryKey { key }.to_string())
+            })?
+        };
+        Ok(Some(Joined {
+            query: percent::into_string(query),
+            body,
+        }))
     }
 }
 
@@ -284,6 +371,13 @@ mod tests {
         s.flat(Location::Query, "JobIds", &vec!["b", "a"]).unwrap();
         s.simple(Location::Form, "Tags", &vec!["x y", "z"]).unwrap();
         s.push(Location::Form, "EditingConfig", "");
+        // Keys that percent-encoding changes.
+        s.push(Location::Query, "Odd Key/中", "1");
+        s.push(Location::Form, "A b", "2");
+    }
+
+    fn joined(e: EncodedParams) -> Joined {
+        e.finish().unwrap().unwrap()
     }
 
     #[test]
@@ -300,19 +394,40 @@ mod tests {
             } else {
                 (decoded.query().to_vec(), decoded.form().to_vec())
             };
-            assert_eq!(
-                encoded.canonical_query().unwrap(),
-                percent::canonical_query(&query)
-            );
-            assert_eq!(
-                encoded.form_body().map(percent::into_string),
-                Some(percent::form_body(&form))
-            );
-            assert_eq!(encoded.has_form(), !form.is_empty());
             for (k, v) in query.iter().chain(&form) {
                 assert_eq!(encoded.raw_len(k), Some(v.len()), "{k}");
             }
+            let j = joined(encoded);
+            assert_eq!(j.query, percent::canonical_query(&query));
+            assert_eq!(
+                j.body
+                    .as_deref()
+                    .map(|b| String::from_utf8(b.to_vec()).unwrap()),
+                (!form.is_empty()).then(|| percent::form_body(&form))
+            );
         }
+    }
+
+    /// Pairs written in key order are the result as written; out of order they are sorted.
+    #[test]
+    fn pairs_in_key_order_and_out_of_it_join_the_same() {
+        let pairs = [("A", "1"), ("B", "x y"), ("C", "3"), ("C.1", "4")];
+        let mut forward = EncodedParams::new(HttpMethod::Post);
+        let mut backward = EncodedParams::new(HttpMethod::Post);
+        for (k, v) in pairs {
+            forward.push(Location::Form, k, v);
+            forward.push(Location::Query, k, v);
+        }
+        for (k, v) in pairs.iter().rev() {
+            backward.push(Location::Form, k, v);
+            backward.push(Location::Query, k, v);
+        }
+        assert!(forward.query.in_order && forward.form.in_order);
+        assert!(!backward.query.in_order && !backward.form.in_order);
+        let (f, b) = (joined(forward), joined(backward));
+        assert_eq!(f.query, "A=1&B=x%20y&C=3&C.1=4");
+        assert_eq!(f.body.as_deref(), Some(&b"A=1&B=x+y&C=3&C.1=4"[..]));
+        assert_eq!((f.query, f.body), (b.query, b.body));
     }
 
     #[test]
@@ -320,13 +435,17 @@ mod tests {
         let mut e = EncodedParams::new(HttpMethod::Post);
         e.push(Location::Query, "A", "1");
         e.push(Location::Query, "A", "2");
+        assert_eq!(
+            e.finish().err().map(|e| e.to_string()),
+            Some(format!(
+                "cannot encode request: {}",
+                SignError::DuplicateQueryKey { key: "A".into() }
+            ))
+        );
+        let mut e = EncodedParams::new(HttpMethod::Post);
         e.push(Location::Form, "B", "1");
         e.push(Location::Form, "B", "0");
-        assert_eq!(
-            e.canonical_query(),
-            Err(SignError::DuplicateQueryKey { key: "A".into() })
-        );
-        assert_eq!(e.form_body(), None);
+        assert!(e.finish().unwrap().is_none());
     }
 
     /// A value the one-pass encoder leaves to serde_json (`true` as a map key) comes out as
@@ -338,11 +457,11 @@ mod tests {
         encoded.json(Location::Form, "K", &value).unwrap();
         let mut decoded = WireParams::new();
         decoded.json(Location::Form, "K", &value).unwrap();
-        assert_eq!(
-            encoded.form_body().map(percent::into_string),
-            Some(percent::form_body(decoded.form()))
-        );
         assert_eq!(encoded.raw_len("K"), Some(r#"{"true":"a b"}"#.len()));
+        assert_eq!(
+            joined(encoded).body.as_deref(),
+            Some(percent::form_body(decoded.form()).as_bytes())
+        );
     }
 
     #[test]
@@ -351,9 +470,15 @@ mod tests {
         e.push(Location::Form, "A", "1");
         let nan = std::collections::BTreeMap::from([(vec![1u8], 1)]);
         assert!(e.json(Location::Form, "Bad", &nan).is_err());
-        assert_eq!(
-            e.form_body().map(percent::into_string).as_deref(),
-            Some("A=1")
-        );
+        e.push(Location::Form, "C", "3");
+        assert_eq!(joined(e).body.as_deref(), Some(&b"A=1&C=3"[..]));
+    }
+
+    #[test]
+    fn the_largest_query_parameter_is_named() {
+        let mut e = EncodedParams::new(HttpMethod::Get);
+        e.push(Location::Query, "Short", "1");
+        e.push(Location::Query, "Long", &"x".repeat(100));
+        assert_eq!(joined(e).largest_query_key(), Some("Long"));
     }
 }
