@@ -17,6 +17,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 use std::task::Poll;
 use std::time::Duration;
@@ -25,6 +26,7 @@ use bytes::Bytes;
 use futures_util::future::BoxFuture;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
+use smallvec::SmallVec;
 use tokio::time::Instant;
 use tracing::field::Empty;
 use tracing::Instrument;
@@ -37,7 +39,7 @@ use super::error::{
 };
 use super::operation::{Auth, HttpMethod, Operation};
 use super::rate_limit::RateLimiter;
-use super::redact::Redactor;
+use super::redact::{Known, Redactor};
 use super::response::{explain, ProbeOnly, SuccessDecoder, Typed};
 use super::sign::{self, clock, percent, v3, SignedV3, V3Input};
 use super::validate::Validator;
@@ -766,14 +768,9 @@ impl Client {
         let redactor = Redactor::with_known(
             credentials
                 .into_iter()
-                .flat_map(|c| {
-                    [
-                        Some(c.access_key_secret.expose()),
-                        c.security_token.as_ref().map(|t| t.expose()),
-                    ]
-                })
+                .flat_map(|c| [Some(&c.access_key_secret), c.security_token.as_ref()])
                 .flatten()
-                .map(str::to_owned)
+                .map(|s| Known::Shared(s.shared()))
                 .chain(request.signature),
         );
         let remaining = deadline.saturating_duration_since(Instant::now());
@@ -1080,7 +1077,7 @@ struct BuiltRequest<'p> {
     query: Cow<'p, str>,
     headers: HeaderMap,
     /// The signature sent (V3 or V2), so that an echo of it can be redacted.
-    signature: Option<String>,
+    signature: Option<Known>,
 }
 
 /// Headers, signature and URL of one attempt (fresh date and nonce each time).
@@ -1104,7 +1101,7 @@ fn build_request<'p>(
     let retry_attempts;
     let retry_delay;
     // In the signer's order (sorted by name), so that it has little to sort.
-    let mut base: Vec<(&'static str, &str)> = Vec::with_capacity(9);
+    let mut base: SmallVec<[(&'static str, &str); 10]> = SmallVec::new();
     base.push(("accept", "application/json"));
     if body.is_some() {
         base.push(("content-type", FORM_CONTENT_TYPE));
@@ -1194,14 +1191,21 @@ fn build_request<'p>(
                             Cow::Owned(cr.get(core.query.clone()).unwrap_or_default().to_owned())
                         }
                     };
-                    let mut own: [Option<(&'static str, HeaderValue)>; 5] = Default::default();
+                    // The signer's header values and `Authorization`, in one buffer that
+                    // the header values then share (two allocations instead of one each).
+                    let mut texts = String::new();
+                    let mut own: [Option<(&'static str, Range<usize>)>; 5] = Default::default();
+                    let len: usize = core.own_headers(cr).map(|(_, t)| t.len()).sum();
+                    texts.reserve(len + 512);
                     for (slot, (name, text)) in own.iter_mut().zip(core.own_headers(cr)) {
-                        let value =
-                            HeaderValue::from_str(text).map_err(|_| unsendable_value(name))?;
-                        *slot = Some((name, value));
+                        let start = texts.len();
+                        texts.push_str(text);
+                        *slot = Some((name, start..texts.len()));
                     }
-                    let auth = core.authorization(&input, cr);
-                    Ok::<_, Box<ErrorKind>>((auth, own, core.signature, query_string))
+                    let auth_start = texts.len();
+                    core.push_authorization(&input, cr, &mut texts);
+                    let auth = auth_start..texts.len();
+                    Ok::<_, Box<ErrorKind>>((texts, own, auth, core.signature, query_string))
                 };
                 // Never panics: while the thread is being torn down a fresh buffer serves.
                 let signed = CANONICAL
@@ -1209,17 +1213,17 @@ fn build_request<'p>(
                     .ok()
                     .flatten()
                     .unwrap_or_else(|| sign(&mut String::new()));
-                let (auth, own, signature, query_string) = signed?;
-                for (name, value) in own.into_iter().flatten() {
-                    add(name, value)?;
+                let (texts, own, auth, signature, query_string) = signed?;
+                let texts = Bytes::from(texts);
+                let value = |name: &'static str, range: Range<usize>| {
+                    HeaderValue::from_maybe_shared(texts.slice(range))
+                        .map_err(|_| unsendable_value(name))
+                };
+                for (name, range) in own.into_iter().flatten() {
+                    add(name, value(name, range)?)?;
                 }
-                let auth = HeaderValue::from_maybe_shared(Bytes::from(auth))
-                    .map_err(|_| unsendable_value(v3::AUTHORIZATION))?;
-                add(v3::AUTHORIZATION, auth)?;
-                let signature = std::str::from_utf8(&signature)
-                    .unwrap_or_default()
-                    .to_owned();
-                (query_string, Some(signature))
+                add(v3::AUTHORIZATION, value(v3::AUTHORIZATION, auth)?)?;
+                (query_string, Some(Known::Hex(signature)))
             }
             (Some(creds), SignatureVersion::V2) => {
                 // As `do_rpcrequest`: common parameters join the query; the signature covers
@@ -1237,8 +1241,9 @@ fn build_request<'p>(
                 let signature =
                     sign::sign_v2(p.method.as_str(), &all, creds.access_key_secret.expose());
                 all.truncate(query_len);
-                all.push(("Signature".to_owned(), signature.clone()));
-                (Cow::Owned(percent::canonical_query(&all)), Some(signature))
+                let known = Known::Shared(Arc::from(signature.as_str()));
+                all.push(("Signature".to_owned(), signature));
+                (Cow::Owned(percent::canonical_query(&all)), Some(known))
             }
         };
     if header_bytes > MAX_HEADER_BYTES {

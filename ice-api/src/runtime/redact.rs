@@ -32,6 +32,9 @@
 //! canonical-request header lines).
 
 use std::borrow::Cow;
+use std::sync::Arc;
+
+use smallvec::SmallVec;
 
 use super::credentials::mask_access_key_id;
 use super::sign::percent;
@@ -104,19 +107,37 @@ pub fn redact(text: &str) -> Cow<'_, str> {
 /// No `Debug`: it holds secrets.
 #[derive(Clone, Default)]
 pub(crate) struct Redactor {
-    known: Vec<String>,
+    /// Inline for a call's secret, token and signature: priming it allocates nothing.
+    known: SmallVec<[Known; 3]>,
+}
+
+/// A value known to be secret. Shared, or inline, so that no copy of a secret is made.
+#[derive(Clone)]
+pub(crate) enum Known {
+    /// A credential, shared with the [`Secret`](super::credentials::Secret) holding it.
+    Shared(Arc<str>),
+    /// A hex signature.
+    Hex([u8; 64]),
+}
+
+impl Known {
+    fn as_str(&self) -> &str {
+        match self {
+            Known::Shared(s) => s,
+            Known::Hex(h) => std::str::from_utf8(h).unwrap_or_default(),
+        }
+    }
 }
 
 impl Redactor {
     /// A redactor that also removes each of `values` wherever it appears (raw, percent-encoded
     /// once or twice, form-encoded, or with `/` JSON-escaped). Values shorter than
     /// [`MIN_KNOWN_LEN`] are ignored.
-    /// Takes the values: the caller is done with them (no copy of a secret is made).
-    pub(crate) fn with_known(values: impl IntoIterator<Item = String>) -> Self {
+    pub(crate) fn with_known(values: impl IntoIterator<Item = Known>) -> Self {
         Self {
             known: values
                 .into_iter()
-                .filter(|v| v.len() >= MIN_KNOWN_LEN)
+                .filter(|v| v.as_str().len() >= MIN_KNOWN_LEN)
                 .collect(),
         }
     }
@@ -124,7 +145,7 @@ impl Redactor {
     /// Removes credentials from `text`.
     pub(crate) fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
         let mut out = Cow::Borrowed(text);
-        for value in &self.known {
+        for value in self.known.iter().map(Known::as_str) {
             // No form is shorter than the value, and every form keeps the value's unreserved
             // runs intact: without its longest one, none can be there (the common case, e.g. a
             // request id).
@@ -379,7 +400,9 @@ mod tests {
 
     #[test]
     fn known_values_are_removed_even_bare() {
-        let r = Redactor::with_known([TOKEN, "short", "0123456789abcdef"].map(String::from));
+        let r = Redactor::with_known(
+            [TOKEN, "short", "0123456789abcdef"].map(|v| Known::Shared(Arc::from(v))),
+        );
         let text = format!(
             "token {TOKEN} expired; as query {}; as form {}; escaped {}; id short; sig 0123456789abcdef",
             percent::encode(TOKEN),

@@ -76,7 +76,8 @@ use sha2::Sha256;
 /// A secret string whose `Debug` and `Display` never show it.
 #[derive(Clone)]
 pub struct Secret {
-    text: String,
+    /// Shared by clones (the client's redactor holds it during a call without a copy).
+    text: Arc<str>,
     /// HMAC-SHA256 keyed with `text`, made on first use and shared by clones: a V3 signature
     /// then starts from it instead of hashing the padded key twice per request. As secret as
     /// `text` (it signs as well), so it is never shown either.
@@ -87,7 +88,7 @@ impl Secret {
     /// Wraps a secret.
     pub fn new(s: impl Into<String>) -> Self {
         Self {
-            text: s.into(),
+            text: Arc::from(s.into()),
             hmac: Arc::default(),
         }
     }
@@ -95,6 +96,11 @@ impl Secret {
     /// The secret itself; call only where it is needed (signing).
     pub fn expose(&self) -> &str {
         &self.text
+    }
+
+    /// The secret, shared (for the redactor).
+    pub(crate) fn shared(&self) -> Arc<str> {
+        Arc::clone(&self.text)
     }
 
     /// HMAC-SHA256 keyed with the secret, ready for `update` (`None` only if the key were

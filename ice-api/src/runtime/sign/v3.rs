@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use hmac::Mac;
 use sha2::{Digest, Sha256};
+use smallvec::SmallVec;
 
 use super::{hex, percent, SignError};
 use crate::runtime::credentials::Credentials;
@@ -291,63 +292,7 @@ impl<'a> Entry<'a> {
 const STACK_HEADERS: usize = 16;
 
 /// The headers to sign: on the stack for any ordinary request.
-#[allow(clippy::large_enum_variant)] // The large variant is the point: no allocation.
-enum Entries<'a> {
-    Stack([Entry<'a>; STACK_HEADERS], usize),
-    Heap(Vec<Entry<'a>>),
-}
-
-impl<'a> Entries<'a> {
-    fn with_capacity(n: usize) -> Self {
-        if n <= STACK_HEADERS {
-            let empty = Entry {
-                name: "",
-                value: "",
-                upper: false,
-                own: None,
-            };
-            Entries::Stack([empty; STACK_HEADERS], 0)
-        } else {
-            Entries::Heap(Vec::with_capacity(n))
-        }
-    }
-
-    fn push(&mut self, e: Entry<'a>) {
-        match self {
-            Entries::Stack(items, len) => match items.get_mut(*len) {
-                Some(slot) => {
-                    *slot = e;
-                    *len += 1;
-                }
-                None => {
-                    let mut v = items.to_vec();
-                    v.push(e);
-                    *self = Entries::Heap(v);
-                }
-            },
-            Entries::Heap(v) => v.push(e),
-        }
-    }
-}
-
-impl<'a> std::ops::Deref for Entries<'a> {
-    type Target = [Entry<'a>];
-    fn deref(&self) -> &[Entry<'a>] {
-        match self {
-            Entries::Stack(items, len) => items.get(..*len).unwrap_or_default(),
-            Entries::Heap(v) => v,
-        }
-    }
-}
-
-impl<'a> std::ops::DerefMut for Entries<'a> {
-    fn deref_mut(&mut self) -> &mut [Entry<'a>] {
-        match self {
-            Entries::Stack(items, len) => items.get_mut(..*len).unwrap_or_default(),
-            Entries::Heap(v) => v,
-        }
-    }
-}
+type Entries<'a> = SmallVec<[Entry<'a>; STACK_HEADERS]>;
 
 /// Checks the caller's headers and returns them with the signer's own, sorted by lower-case
 /// name. Duplicates are rejected, not merged: the SDK's merge (`a,b`) produces requests that
@@ -357,7 +302,7 @@ fn collect_headers<'a>(
     payload_hash: &'a str,
     names: Names,
 ) -> Result<Entries<'a>, SignError> {
-    let mut all = Entries::with_capacity(input.headers.len() + 5);
+    let mut all = Entries::new();
     for &(name, value) in input.headers {
         if names == Names::Trusted {
             all.push(Entry {
@@ -585,19 +530,41 @@ impl Core {
 
     /// The `Authorization` header value.
     pub(crate) fn authorization(&self, input: &V3Input<'_>, canonical: &str) -> String {
+        let mut auth = String::new();
+        self.push_authorization(input, canonical, &mut auth);
+        auth
+    }
+
+    /// Appends the `Authorization` header value to `out` (reserving exactly its length).
+    pub(crate) fn push_authorization(
+        &self,
+        input: &V3Input<'_>,
+        canonical: &str,
+        out: &mut String,
+    ) {
+        const CREDENTIAL: &str = " Credential=";
+        const SIGNED_HEADERS: &str = ",SignedHeaders=";
+        const SIGNATURE: &str = ",Signature=";
         let key_id = &input.credentials.access_key_id;
         let sh = canonical
             .get(self.signed_headers.clone())
             .unwrap_or_default();
-        let mut auth = String::with_capacity(ALGORITHM.len() + key_id.len() + sh.len() + 100);
-        auth.push_str(ALGORITHM);
-        auth.push_str(" Credential=");
-        auth.push_str(key_id);
-        auth.push_str(",SignedHeaders=");
-        auth.push_str(sh);
-        auth.push_str(",Signature=");
-        auth.push_str(ascii(&self.signature));
-        auth
+        out.reserve(
+            ALGORITHM.len()
+                + CREDENTIAL.len()
+                + key_id.len()
+                + SIGNED_HEADERS.len()
+                + sh.len()
+                + SIGNATURE.len()
+                + self.signature.len(),
+        );
+        out.push_str(ALGORITHM);
+        out.push_str(CREDENTIAL);
+        out.push_str(key_id);
+        out.push_str(SIGNED_HEADERS);
+        out.push_str(sh);
+        out.push_str(SIGNATURE);
+        out.push_str(ascii(&self.signature));
     }
 }
 
