@@ -132,6 +132,9 @@ struct Inner {
     /// per call as before).
     host: Option<HeaderValue>,
     user_agent: Option<HeaderValue>,
+    /// The first credentials provider name sent, as a header value (a client's credentials
+    /// nearly always come from one provider).
+    provider: OnceLock<(String, HeaderValue)>,
     transport: Transport,
     limiter: Option<RateLimiter>,
 }
@@ -148,6 +151,16 @@ impl Inner {
             }
             "content-type" if value == FORM_CONTENT_TYPE => {
                 Some(HeaderValue::from_static(FORM_CONTENT_TYPE))
+            }
+            "x-acs-credentials-provider" => {
+                let (first, v) = match self.provider.get() {
+                    Some(cached) => cached,
+                    None => {
+                        let v = HeaderValue::from_str(value).map_err(|_| unsendable_value(name))?;
+                        self.provider.get_or_init(|| (value.to_owned(), v))
+                    }
+                };
+                (first == value).then(|| v.clone())
             }
             _ => None,
         };
@@ -311,7 +324,7 @@ pub struct RawResponse {
     header_map: HeaderMap,
     /// `header_map` as text pairs, made when first asked for.
     headers: OnceLock<Vec<(String, String)>>,
-    body: Vec<u8>,
+    body: Bytes,
     request_id: Option<String>,
     attempts: u32,
     /// Knows the attempt's secrets, for decode errors.
@@ -350,7 +363,7 @@ impl RawResponse {
 
     /// Takes the body.
     pub fn into_body(self) -> Vec<u8> {
-        self.body
+        Vec::from(self.body)
     }
 
     /// `RequestId` from the body, else the `x-acs-request-id` header (redacted).
@@ -536,6 +549,7 @@ impl Client {
                 base_url,
                 host,
                 user_agent,
+                provider: OnceLock::new(),
                 transport,
                 limiter,
             }),
@@ -1385,12 +1399,14 @@ impl Answer {
     }
 
     /// The body, at most `limit` bytes of it, and whether it ended within the limit.
-    async fn read(&mut self, limit: usize) -> Result<(Vec<u8>, bool), reqwest::Error> {
+    async fn read(&mut self, limit: usize) -> Result<(Bytes, bool), reqwest::Error> {
         match self {
-            Answer::Net(r) => Box::pin(read_body(r, limit)).await,
+            Answer::Net(r) => Box::pin(read_body(r, limit))
+                .await
+                .map(|(body, complete)| (Bytes::from(body), complete)),
+            // Shared, not copied.
             Answer::Local(_, body) => {
-                let kept = body.get(..limit).unwrap_or(body);
-                Ok((kept.to_vec(), kept.len() == body.len()))
+                Ok((body.slice(..limit.min(body.len())), limit >= body.len()))
             }
         }
     }
