@@ -640,10 +640,13 @@ impl Client {
             latency_ms = Empty,
         );
         let started = Instant::now();
-        let result = self
-            .attempts(&p, decoder, started)
-            .instrument(span.clone())
-            .await;
+        // Wrapped only when someone listens: the wrapper moves the whole call's future.
+        let attempts = self.attempts(&p, decoder, started);
+        let result = if span.is_disabled() {
+            attempts.await
+        } else {
+            attempts.instrument(span.clone()).await
+        };
         let latency_ms = started.elapsed().as_millis() as u64;
         span.record("latency_ms", latency_ms);
         span.in_scope(|| match &result {
@@ -700,10 +703,13 @@ impl Client {
                     return Err(Error::new(p.action.clone(), kind).with_attempts(sent));
                 }
             }
-            let outcome = self
-                .attempt(p, body.as_ref(), decoder, attempt, last_delay, deadline)
-                .instrument(tracing::debug_span!("ice_attempt", attempt))
-                .await;
+            let span = tracing::debug_span!("ice_attempt", attempt);
+            let fut = self.attempt(p, body.as_ref(), decoder, attempt, last_delay, deadline);
+            let outcome = if span.is_disabled() {
+                fut.await
+            } else {
+                fut.instrument(span).await
+            };
             let failure = match outcome {
                 Ok(mut raw) => {
                     raw.attempts = attempt;

@@ -134,12 +134,13 @@ impl Redactor {
     /// once or twice, form-encoded, or with `/` JSON-escaped). Values shorter than
     /// [`MIN_KNOWN_LEN`] are ignored.
     pub(crate) fn with_known(values: impl IntoIterator<Item = Known>) -> Self {
-        Self {
-            known: values
-                .into_iter()
-                .filter(|v| v.as_str().len() >= MIN_KNOWN_LEN)
-                .collect(),
+        let mut known = SmallVec::new();
+        for v in values {
+            if v.as_str().len() >= MIN_KNOWN_LEN {
+                known.push(v);
+            }
         }
+        Self { known }
     }
 
     /// Removes credentials from `text`.

@@ -174,29 +174,27 @@ impl EncodedParams {
             &mut self.query
         };
         if let Some(last) = part.entries.last() {
-            let after = Self::raw_key(&part.buf, &self.odd_keys, last) < key;
+            let after = Self::raw_key(&part.buf, &self.odd_keys, last) < key.as_bytes();
             part.in_order &= after;
         }
         part.entries.push(entry);
         Ok(())
     }
 
-    /// The raw key of `e`, an entry of the part whose buffer is `buf`.
-    fn raw_key<'a>(buf: &'a [u8], odd_keys: &'a str, e: &Entry) -> &'a str {
+    /// The raw key of `e`, an entry of the part whose buffer is `buf`, as bytes (compared
+    /// byte-wise, as `str` compares).
+    fn raw_key<'a>(buf: &'a [u8], odd_keys: &'a str, e: &Entry) -> &'a [u8] {
         let len = e.key_len as usize;
         if e.odd {
             let at = e.odd_at as usize;
-            odd_keys.get(at..at + len).unwrap_or_default()
+            odd_keys.as_bytes().get(at..at + len).unwrap_or_default()
         } else {
-            // An unchanged key is unreserved ASCII.
             let at = e.start as usize;
-            buf.get(at..at + len)
-                .and_then(|k| std::str::from_utf8(k).ok())
-                .unwrap_or_default()
+            buf.get(at..at + len).unwrap_or_default()
         }
     }
 
-    fn key<'a>(&'a self, part: &'a Part, e: &Entry) -> &'a str {
+    fn key<'a>(&'a self, part: &'a Part, e: &Entry) -> &'a [u8] {
         Self::raw_key(&part.buf, &self.odd_keys, e)
     }
 
@@ -215,7 +213,7 @@ impl EncodedParams {
         [&self.query, &self.form].into_iter().find_map(|part| {
             part.entries
                 .iter()
-                .find(|e| self.key(part, e) == key)
+                .find(|e| self.key(part, e) == key.as_bytes())
                 .map(|e| e.raw_len)
         })
     }
@@ -228,7 +226,7 @@ impl EncodedParams {
                 w.first().map(|e| self.key(part, e)) == w.get(1).map(|e| self.key(part, e))
             }) {
                 let key = w.first().map(|e| self.key(part, e)).unwrap_or_default();
-                return Err(key.to_owned());
+                return Err(String::from_utf8_lossy(key).into_owned());
             }
             let pair = |e: &Entry| {
                 part.buf
