@@ -275,7 +275,7 @@ impl<'a> Entry<'a> {
                 .map(|c| c.to_ascii_lowercase())
                 .cmp(other.name.bytes().map(|c| c.to_ascii_lowercase()))
         } else {
-            self.name.cmp(other.name)
+            cmp_short(self.name.as_bytes(), other.name.as_bytes())
         }
     }
 
@@ -286,6 +286,17 @@ impl<'a> Entry<'a> {
             out.push_str(self.name);
         }
     }
+}
+
+/// `a.cmp(b)` for short byte strings such as header names: a loop that usually ends within the
+/// first few bytes, cheaper than the call to `memcmp` that slice comparison makes.
+fn cmp_short(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    for (x, y) in a.iter().zip(b) {
+        if x != y {
+            return x.cmp(y);
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 /// Header lists up to this long stay on the stack.

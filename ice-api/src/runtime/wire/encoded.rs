@@ -133,8 +133,16 @@ impl EncodedParams {
             part.buf.push(b'&');
         }
         let start = part.buf.len();
-        percent::encode_bytes(&mut part.buf, key, form);
-        let odd = part.buf.get(start..) != Some(key.as_bytes());
+        // Parameter names are unreserved ASCII: copied as they are, and the pair starts with
+        // the raw key.
+        let odd = !key
+            .bytes()
+            .fold(true, |plain, b| plain & percent::UNRESERVED[usize::from(b)]);
+        if odd {
+            percent::encode_bytes(&mut part.buf, key, form);
+        } else {
+            part.buf.extend_from_slice(key.as_bytes());
+        }
         part.buf.push(b'=');
         let raw_len = match write(&mut part.buf, form) {
             Ok(n) => n,
