@@ -140,34 +140,20 @@ struct Inner {
 }
 
 impl Inner {
-    /// The value of one of the client's own headers: the per-client and constant ones without
-    /// copying, the rest checked and copied.
-    fn header_value(&self, name: &str, value: &str) -> Result<HeaderValue, Box<ErrorKind>> {
-        let ready = match name {
-            "host" => self.host.clone(),
-            "user-agent" => self.user_agent.clone(),
-            "accept" if value == "application/json" => {
-                Some(HeaderValue::from_static("application/json"))
+    /// The `x-acs-credentials-provider` value: made once for the first provider name seen.
+    fn provider_value(&self, name: &str) -> Result<HeaderValue, Box<ErrorKind>> {
+        const HEADER: &str = "x-acs-credentials-provider";
+        let (first, value) = match self.provider.get() {
+            Some(cached) => cached,
+            None => {
+                let v = HeaderValue::from_str(name).map_err(|_| unsendable_value(HEADER))?;
+                self.provider.get_or_init(|| (name.to_owned(), v))
             }
-            "content-type" if value == FORM_CONTENT_TYPE => {
-                Some(HeaderValue::from_static(FORM_CONTENT_TYPE))
-            }
-            "x-acs-credentials-provider" => {
-                let (first, v) = match self.provider.get() {
-                    Some(cached) => cached,
-                    None => {
-                        let v = HeaderValue::from_str(value).map_err(|_| unsendable_value(name))?;
-                        self.provider.get_or_init(|| (value.to_owned(), v))
-                    }
-                };
-                (first == value).then(|| v.clone())
-            }
-            _ => None,
         };
-        match ready {
-            Some(v) => Ok(v),
-            None => HeaderValue::from_str(value).map_err(|_| unsendable_value(name)),
+        if first == name {
+            return Ok(value.clone());
         }
+        HeaderValue::from_str(name).map_err(|_| unsendable_value(HEADER))
     }
 }
 
@@ -1120,28 +1106,67 @@ fn build_request<'p>(
     let (date, nonce) = (date.as_str(), nonce.as_str());
     let retry_attempts;
     let retry_delay;
-    // In the signer's order (sorted by name), so that it has little to sort.
+    use reqwest::header;
+    // The client's own headers, signed as text (`base`, in the signer's order: sorted by name,
+    // so that it has little to sort) and sent as made here (`sent`, names and values resolved
+    // once, not looked up by name).
     let mut base: SmallVec<[(&'static str, &str); 10]> = SmallVec::new();
+    let mut sent: SmallVec<[(HeaderName, HeaderValue); 10]> = SmallVec::new();
+    let text_value = |name: &'static str, text: &str| {
+        HeaderValue::from_str(text).map_err(|_| unsendable_value(name))
+    };
+    let per_client = |name: &'static str, value: &Option<HeaderValue>| {
+        value.clone().ok_or_else(|| unsendable_value(name))
+    };
     base.push(("accept", "application/json"));
+    sent.push((header::ACCEPT, HeaderValue::from_static("application/json")));
     if body.is_some() {
         base.push(("content-type", FORM_CONTENT_TYPE));
+        sent.push((
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(FORM_CONTENT_TYPE),
+        ));
     }
     base.push(("host", config.endpoint().host()));
+    sent.push((header::HOST, per_client("host", &inner.host)?));
     base.push(("user-agent", config.user_agent()));
+    sent.push((
+        header::USER_AGENT,
+        per_client("user-agent", &inner.user_agent)?,
+    ));
     base.push(("x-acs-action", &p.action));
+    let action = match static_value(&p.action) {
+        Some(v) => v,
+        None => text_value("x-acs-action", &p.action)?,
+    };
+    sent.push((names::ACTION, action));
     // As the official SDKs do: name the credentials' provider (signed with the rest under V3).
     if let Some(name) = credentials.map(|c| c.provider_name.as_str()) {
         if !name.is_empty() {
             base.push(("x-acs-credentials-provider", name));
+            sent.push((names::PROVIDER, inner.provider_value(name)?));
         }
     }
     if attempt > 1 {
         retry_attempts = (attempt - 1).to_string();
         retry_delay = last_delay.unwrap_or_default().as_millis().to_string();
         base.push(("x-acs-retry-attempts", &retry_attempts));
+        sent.push((
+            names::RETRY_ATTEMPTS,
+            text_value("x-acs-retry-attempts", &retry_attempts)?,
+        ));
         base.push(("x-acs-retry-delay", &retry_delay));
+        sent.push((
+            names::RETRY_DELAY,
+            text_value("x-acs-retry-delay", &retry_delay)?,
+        ));
     }
     base.push(("x-acs-version", &p.version));
+    let version = match static_value(&p.version) {
+        Some(v) => v,
+        None => text_value("x-acs-version", &p.version)?,
+    };
+    sent.push((names::VERSION, version));
     let body_bytes = body.unwrap_or_default();
     // V2 and anonymous calls are always prepared decoded.
     let decoded = match &p.params {
@@ -1152,6 +1177,10 @@ fn build_request<'p>(
 
     let mut headers = HeaderMap::with_capacity(base.len() + 6);
     let mut header_bytes = 0;
+    for (name, value) in sent {
+        header_bytes += name.as_str().len() + value.len() + 4;
+        headers.insert(name, value);
+    }
     let mut add = |name: &'static str, value: HeaderValue| {
         header_bytes += name.len() + value.len() + 4;
         let name =
@@ -1159,18 +1188,6 @@ fn build_request<'p>(
         headers.insert(name, value);
         Ok::<_, Box<ErrorKind>>(())
     };
-    for &(name, text) in &base {
-        let ready = match name {
-            "x-acs-action" => static_value(&p.action),
-            "x-acs-version" => static_value(&p.version),
-            _ => None,
-        };
-        let value = match ready {
-            Some(v) => v,
-            None => inner.header_value(name, text)?,
-        };
-        add(name, value)?;
-    }
     let (query_string, signature): (Cow<'p, str>, _) =
         match (credentials, config.signature_version()) {
             (None, _) => {
@@ -1306,32 +1323,41 @@ thread_local! {
 /// The name of a header the client sends: its own names are made at compile time, any other
 /// is parsed (`from_bytes` lower-cases it).
 fn header_name(name: &'static str) -> Result<HeaderName, reqwest::header::InvalidHeaderName> {
+    use names::*;
     use reqwest::header;
-    // Made at compile time (`from_static` checks every byte when it runs).
-    const ACTION: HeaderName = HeaderName::from_static("x-acs-action");
-    const VERSION: HeaderName = HeaderName::from_static("x-acs-version");
-    const PROVIDER: HeaderName = HeaderName::from_static("x-acs-credentials-provider");
-    const DATE: HeaderName = HeaderName::from_static(v3::X_ACS_DATE);
-    const NONCE: HeaderName = HeaderName::from_static(v3::X_ACS_SIGNATURE_NONCE);
-    const CONTENT_SHA256: HeaderName = HeaderName::from_static(v3::X_ACS_CONTENT_SHA256);
-    const ACCESSKEY_ID: HeaderName = HeaderName::from_static(v3::X_ACS_ACCESSKEY_ID);
-    const SECURITY_TOKEN: HeaderName = HeaderName::from_static(v3::X_ACS_SECURITY_TOKEN);
+    // The signer's own first: they are looked up on every call.
     Ok(match name {
+        v3::X_ACS_DATE => DATE,
+        v3::X_ACS_SIGNATURE_NONCE => NONCE,
+        v3::X_ACS_CONTENT_SHA256 => CONTENT_SHA256,
+        v3::AUTHORIZATION => header::AUTHORIZATION,
+        v3::X_ACS_ACCESSKEY_ID => ACCESSKEY_ID,
+        v3::X_ACS_SECURITY_TOKEN => SECURITY_TOKEN,
         "host" => header::HOST,
         "accept" => header::ACCEPT,
         "user-agent" => header::USER_AGENT,
         "content-type" => header::CONTENT_TYPE,
-        v3::AUTHORIZATION => header::AUTHORIZATION,
         "x-acs-action" => ACTION,
         "x-acs-version" => VERSION,
         "x-acs-credentials-provider" => PROVIDER,
-        v3::X_ACS_DATE => DATE,
-        v3::X_ACS_SIGNATURE_NONCE => NONCE,
-        v3::X_ACS_CONTENT_SHA256 => CONTENT_SHA256,
-        v3::X_ACS_ACCESSKEY_ID => ACCESSKEY_ID,
-        v3::X_ACS_SECURITY_TOKEN => SECURITY_TOKEN,
         other => HeaderName::from_bytes(other.as_bytes())?,
     })
+}
+
+/// The client's own header names, made at compile time (`from_static` checks every byte when
+/// it runs).
+mod names {
+    use super::{v3, HeaderName};
+    pub(super) const ACTION: HeaderName = HeaderName::from_static("x-acs-action");
+    pub(super) const VERSION: HeaderName = HeaderName::from_static("x-acs-version");
+    pub(super) const PROVIDER: HeaderName = HeaderName::from_static("x-acs-credentials-provider");
+    pub(super) const RETRY_ATTEMPTS: HeaderName = HeaderName::from_static("x-acs-retry-attempts");
+    pub(super) const RETRY_DELAY: HeaderName = HeaderName::from_static("x-acs-retry-delay");
+    pub(super) const DATE: HeaderName = HeaderName::from_static(v3::X_ACS_DATE);
+    pub(super) const NONCE: HeaderName = HeaderName::from_static(v3::X_ACS_SIGNATURE_NONCE);
+    pub(super) const CONTENT_SHA256: HeaderName = HeaderName::from_static(v3::X_ACS_CONTENT_SHA256);
+    pub(super) const ACCESSKEY_ID: HeaderName = HeaderName::from_static(v3::X_ACS_ACCESSKEY_ID);
+    pub(super) const SECURITY_TOKEN: HeaderName = HeaderName::from_static(v3::X_ACS_SECURITY_TOKEN);
 }
 
 /// A header value HTTP cannot carry (a control character).

@@ -710,7 +710,11 @@ mod tests {
         for b in 0..=255u8 {
             let class = super::CLASS[usize::from(b)];
             assert_eq!(super::classes(&[b]), class, "byte {b:#04x}");
-            assert_eq!(super::classes(&[b'a', b, b'Z', b'9']), class, "byte {b:#04x}");
+            assert_eq!(
+                super::classes(&[b'a', b, b'Z', b'9']),
+                class,
+                "byte {b:#04x}"
+            );
         }
         assert_eq!(super::classes(b""), 0);
     }
