@@ -660,3 +660,19 @@ pub fn ice_attr(ctx: &Ctx<'_>, p: &Param) -> TokenStream {
         None => quote!(#[ice(name = #wire, #loc)]),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::unreserved_key;
+
+    /// Only keys both percent tables leave as they are become encoded constants.
+    #[test]
+    fn only_unreserved_keys_become_constants() {
+        for key in ["MediaArray", "mediaId", "a.b-c_d~e", "X"] {
+            assert!(unreserved_key(key), "{key}");
+        }
+        for key in ["", "a b", "a+b", "键", "a\"b", "a/b", "a%b"] {
+            assert!(!unreserved_key(key), "{key}");
+        }
+    }
+}
