@@ -11,7 +11,9 @@ use crate::ctxt::Ctxt;
 use crate::suggest;
 
 /// Keys accepted on a field of a struct or struct-like variant.
-pub const FIELD_KEYS: &[&str] = &["name", "query", "form", "style", "flatten", "skip"];
+pub const FIELD_KEYS: &[&str] = &[
+    "name", "query", "form", "style", "direct", "flatten", "skip",
+];
 /// Keys accepted on an enum variant.
 pub const VARIANT_KEYS: &[&str] = &["value"];
 /// Keys accepted on an enum.
@@ -87,6 +89,8 @@ pub struct FieldAttrs {
     pub first: Option<Attribute>,
     pub wire: WireAttrs,
     pub style: Option<Setting<Style>>,
+    /// `direct`: a `style = "json"` value with a generated JSON encoder (`DirectJson`).
+    pub direct: Option<Setting<()>>,
     pub flatten: Option<Setting<()>>,
     pub skip: Option<Setting<()>>,
 }
@@ -133,6 +137,7 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
                     set(cx, &mut out.style, meta, order, value);
                     Ok(())
                 }
+                "direct" => flag(cx, &mut out.direct, meta, order),
                 "flatten" => flag(cx, &mut out.flatten, meta, order),
                 _ => flag(cx, &mut out.skip, meta, order),
             }
@@ -359,7 +364,7 @@ fn string_value(cx: &Ctxt, meta: &ParseNestedMeta, key: &str) -> syn::Result<Opt
     }
 }
 
-/// A key without a value (`query`, `form`, `flatten`, `skip`).
+/// A key without a value (`query`, `form`, `direct`, `flatten`, `skip`).
 fn flag(
     cx: &Ctxt,
     slot: &mut Option<Setting<()>>,

@@ -122,7 +122,11 @@ fn param(p: &Param, value: TokenStream) -> TokenStream {
         ParamKind::Flatten => {
             quote_spanned!(span=> ::ice_api::EncodeWire::encode_to(#arg, __out)?;)
         }
-        ParamKind::Wire { wire, style } => {
+        ParamKind::Wire {
+            wire,
+            style,
+            direct,
+        } => {
             let name = &wire.name;
             let location = location_path(wire.location);
             match style {
@@ -130,7 +134,12 @@ fn param(p: &Param, value: TokenStream) -> TokenStream {
                     ::ice_api::runtime::wire::WireSink::scalar(__out, #location, #name, #arg);
                 ),
                 Some(style) => {
-                    let method = Ident::new(runtime_method(*style), span);
+                    let method = if *direct {
+                        "json_direct"
+                    } else {
+                        runtime_method(*style)
+                    };
+                    let method = Ident::new(method, span);
                     quote_spanned!(span=>
                         ::ice_api::runtime::wire::WireSink::#method(__out, #location, #name, #arg)?;
                     )
@@ -194,6 +203,7 @@ fn with_bounds(req: &Request) -> Generics {
             ParamKind::Skip => return None,
             ParamKind::Flatten => quote!(::ice_api::EncodeWire),
             ParamKind::Wire { style: None, .. } => quote!(::ice_api::runtime::wire::WireScalar),
+            ParamKind::Wire { direct: true, .. } => quote!(::ice_api::runtime::wire::DirectJson),
             ParamKind::Wire { .. } => quote!(::ice_api::runtime::wire::__private::Serialize),
         };
         mentions(ty.to_token_stream(), &params).then(|| quote!(#ty: #bound))

@@ -27,6 +27,9 @@ mod valid;
 ///   `style = "json" | "repeatList" | "flat" | "simple"`. Without a style the field must implement
 ///   `WireScalar` (strings verbatim, numbers in decimal, booleans `true`/`false`); styled fields
 ///   must implement `serde::Serialize`. A field typed `Option<T>` is omitted when `None`.
+///   `style = "json"` fields may add `direct` when the type implements
+///   `ice_api::runtime::wire::DirectJson` (the generated configs): the client then writes them
+///   with their generated encoder (same bytes).
 /// - `#[ice(flatten)]`: the field's type implements `EncodeWire`; its parameters are appended.
 /// - `#[ice(skip)]`: not encoded.
 ///
@@ -128,6 +131,32 @@ mod tests {
             };
         };
         assert_eq!(super::derive(&input).to_string(), expected.to_string());
+    }
+
+    /// `direct` swaps `json` for `json_direct`, and bounds a generic field on `DirectJson`.
+    #[test]
+    fn direct_fields_call_json_direct() {
+        let input = syn::parse_quote! {
+            struct R<T> {
+                #[ice(name = "C", form, style = "json", direct)]
+                c: Option<T>,
+            }
+        };
+        let out = super::derive(&input).to_string();
+        let call = quote! {
+            ::ice_api::runtime::wire::WireSink::json_direct(
+                __out,
+                ::ice_api::Location::Form,
+                "C",
+                __v
+            )?;
+        };
+        assert!(out.contains(&call.to_string()), "{out}");
+        assert!(
+            out.contains(&quote!(T: ::ice_api::runtime::wire::DirectJson).to_string()),
+            "{out}"
+        );
+        assert!(!out.contains("compile_error"), "{out}");
     }
 
     #[test]

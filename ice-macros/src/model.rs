@@ -39,7 +39,12 @@ pub struct Param<'a> {
 pub enum ParamKind {
     Skip,
     Flatten,
-    Wire { wire: Wire, style: Option<Style> },
+    /// `direct`: the value's generated JSON encoder is used (only with `Style::Json`).
+    Wire {
+        wire: Wire,
+        style: Option<Style>,
+        direct: bool,
+    },
 }
 
 /// A wire name and where it travels.

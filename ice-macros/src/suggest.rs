@@ -70,7 +70,9 @@ pub fn list(items: &[&str]) -> String {
 mod tests {
     use super::*;
 
-    const KEYS: &[&str] = &["name", "query", "form", "style", "flatten", "skip"];
+    const KEYS: &[&str] = &[
+        "name", "query", "form", "style", "direct", "flatten", "skip",
+    ];
 
     #[test]
     fn suggests_close_keys() {

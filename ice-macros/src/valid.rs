@@ -11,7 +11,7 @@ use syn::LitStr;
 use crate::ast::{Body, Field, Input, Variant, VariantShape};
 use crate::attr::{Setting, WireAttrs};
 use crate::ctxt::Ctxt;
-use crate::model::{Case, CaseBody, Location, Param, ParamKind, Request, Shape, Wire};
+use crate::model::{Case, CaseBody, Location, Param, ParamKind, Request, Shape, Style, Wire};
 
 /// The checked model, or `None` when at least one error was recorded in `cx`.
 pub fn check<'a>(cx: &Ctxt, input: &Input<'a>) -> Option<Request<'a>> {
@@ -104,6 +104,7 @@ fn param<'a>(cx: &Ctxt, f: &Field<'a>, names: &mut WireNames) -> Option<Param<'a
             a.wire.query.as_ref().map(keyed),
             a.wire.form.as_ref().map(keyed),
             a.style.as_ref().map(keyed),
+            a.direct.as_ref().map(keyed),
             a.flatten.as_ref().map(keyed),
         ];
         let mut ok = true;
@@ -140,6 +141,14 @@ fn param<'a>(cx: &Ctxt, f: &Field<'a>, names: &mut WireNames) -> Option<Param<'a
             );
             ok = false;
         }
+        if let Some(direct) = &a.direct {
+            cx.error_spanned_by(
+                direct,
+                "`direct` does not apply to a `flatten` field: it marks a `style = \"json\"` \
+                 value with a generated JSON encoder",
+            );
+            ok = false;
+        }
         ok.then_some(ParamKind::Flatten)
     } else {
         let anchor = a.first.as_ref().map(|attr| attr.to_token_stream());
@@ -149,9 +158,24 @@ fn param<'a>(cx: &Ctxt, f: &Field<'a>, names: &mut WireNames) -> Option<Param<'a
             Some(Setting { value, .. }) => *value,
             None => None,
         };
+        let direct = match &a.direct {
+            Some(d) if style != Some(Style::Json) => {
+                cx.error_spanned_by(
+                    d,
+                    "`direct` applies only to `style = \"json\"`: it selects the value's \
+                     generated JSON encoder",
+                );
+                return None;
+            }
+            d => d.is_some(),
+        };
         wire.map(|wire| {
             names.claim(cx, &wire.name, format!("field `{}`", f.ident));
-            ParamKind::Wire { wire, style }
+            ParamKind::Wire {
+                wire,
+                style,
+                direct,
+            }
         })
     }?;
     Some(Param {

@@ -1196,7 +1196,7 @@ pub struct SubmitBatchMediaProducingJobRequest {
     #[ice(name = "ClientToken", query)]
     pub client_token: ::std::option::Option<::std::string::String>,
     /// Output settings (may come from a template).
-    #[ice(name = "OutputConfig", query, style = "json")]
+    #[ice(name = "OutputConfig", query, style = "json", direct)]
     pub output_config: ::std::option::Option<OutputConfig>,
     /// One-click template IDs; one is picked at random (sent as a JSON array).
     ///
@@ -1204,10 +1204,10 @@ pub struct SubmitBatchMediaProducingJobRequest {
     #[ice(name = "TemplateConfig", query, style = "json")]
     pub template_config: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Business data and completion callback.
-    #[ice(name = "UserData", query, style = "json")]
+    #[ice(name = "UserData", query, style = "json", direct)]
     pub user_data: ::std::option::Option<UserData>,
     /// Editing settings.
-    #[ice(name = "EditingConfig", form, style = "json")]
+    #[ice(name = "EditingConfig", form, style = "json", direct)]
     pub editing_config: ::std::option::Option<EditingConfig>,
     /// Materials; the variant selects the mode.
     #[ice(name = "InputConfig", form, style = "json")]
@@ -1645,7 +1645,7 @@ impl SubmitMediaProducingJobResponse {
 #[non_exhaustive]
 pub struct SubmitSceneBatchEditingJobRequest {
     /// Output settings.
-    #[ice(name = "OutputConfig", query, style = "json")]
+    #[ice(name = "OutputConfig", query, style = "json", direct)]
     pub output_config: BatchEditingOutputConfig,
     /// Editing project IDs (sent comma-separated).
     ///
@@ -1653,7 +1653,7 @@ pub struct SubmitSceneBatchEditingJobRequest {
     #[ice(name = "ProjectIds", query, style = "simple")]
     pub project_ids: ::std::vec::Vec<::std::string::String>,
     /// Business data and completion callback.
-    #[ice(name = "UserData", query, style = "json")]
+    #[ice(name = "UserData", query, style = "json", direct)]
     pub user_data: ::std::option::Option<UserData>,
 }
 impl SubmitSceneBatchEditingJobRequest {
@@ -1761,7 +1761,7 @@ pub struct SubmitSceneMediaSelectionJobRequest {
     #[ice(flatten)]
     pub job: SceneMediaSelection,
     /// Business data and completion callback.
-    #[ice(name = "UserData", query, style = "json")]
+    #[ice(name = "UserData", query, style = "json", direct)]
     pub user_data: ::std::option::Option<UserData>,
 }
 impl SubmitSceneMediaSelectionJobRequest {
@@ -1830,7 +1830,7 @@ pub struct SubmitSceneTimelineOrganizationJobRequest {
     #[ice(flatten)]
     pub job: SceneTimelineOrganization,
     /// Business data and completion callback.
-    #[ice(name = "UserData", query, style = "json")]
+    #[ice(name = "UserData", query, style = "json", direct)]
     pub user_data: ::std::option::Option<UserData>,
 }
 impl SubmitSceneTimelineOrganizationJobRequest {
@@ -2168,6 +2168,17 @@ impl ::ice_api::Validate for Media {
         );
     }
 }
+impl crate::runtime::wire::DirectJson for Media {
+    fn write_json(
+        &self,
+        w: &mut crate::runtime::wire::JsonWriter<'_>,
+    ) -> ::std::result::Result<(), crate::runtime::wire::JsonUnsupported> {
+        let mut o = w.object();
+        o.opt("%22MediaId%22%3A", &self.media_id)?;
+        o.opt("%22MediaURL%22%3A", &self.media_url)?;
+        o.end(&self.extra)
+    }
+}
 /// A subheading level; one title of `TitleArray` is picked at random per output video. \[DOC\]
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
@@ -2255,6 +2266,17 @@ impl ::ice_api::Validate for SubHeading {
             },
         );
         v.extra_keys(&self.extra, &[("Level", true), ("TitleArray", true)]);
+    }
+}
+impl crate::runtime::wire::DirectJson for SubHeading {
+    fn write_json(
+        &self,
+        w: &mut crate::runtime::wire::JsonWriter<'_>,
+    ) -> ::std::result::Result<(), crate::runtime::wire::JsonUnsupported> {
+        let mut o = w.object();
+        o.field("%22Level%22%3A", &self.level)?;
+        o.field("%22TitleArray%22%3A", &self.title_array)?;
+        o.end(&self.extra)
     }
 }
 /// A sticker overlay. Give `MediaId` or `MediaURL` (your own OSS; `MediaId` wins when both are
@@ -2551,6 +2573,23 @@ impl ::ice_api::Validate for Sticker {
         );
     }
 }
+impl crate::runtime::wire::DirectJson for Sticker {
+    fn write_json(
+        &self,
+        w: &mut crate::runtime::wire::JsonWriter<'_>,
+    ) -> ::std::result::Result<(), crate::runtime::wire::JsonUnsupported> {
+        let mut o = w.object();
+        o.opt("%22MediaId%22%3A", &self.media_id)?;
+        o.opt("%22MediaURL%22%3A", &self.media_url)?;
+        o.opt("%22X%22%3A", &self.x)?;
+        o.opt("%22Y%22%3A", &self.y)?;
+        o.opt("%22Width%22%3A", &self.width)?;
+        o.opt("%22Height%22%3A", &self.height)?;
+        o.opt("%22DyncFrames%22%3A", &self.dync_frames)?;
+        o.opt("%22Opacity%22%3A", &self.opacity)?;
+        o.end(&self.extra)
+    }
+}
 /// Which media libraries to search, and with what theme text. \[DOC\]
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
@@ -2641,6 +2680,17 @@ impl ::ice_api::Validate for LibSearchCondition {
         v.extra_keys(&self.extra, &[("SearchLibs", true), ("SearchText", true)]);
     }
 }
+impl crate::runtime::wire::DirectJson for LibSearchCondition {
+    fn write_json(
+        &self,
+        w: &mut crate::runtime::wire::JsonWriter<'_>,
+    ) -> ::std::result::Result<(), crate::runtime::wire::JsonUnsupported> {
+        let mut o = w.object();
+        o.field("%22SearchLibs%22%3A", &self.search_libs)?;
+        o.field("%22SearchText%22%3A", &self.search_text)?;
+        o.end(&self.extra)
+    }
+}
 /// Image-text matching materials found by searching a media library instead of listing them
 /// (common scenario only). \[DOC\]
 ///
@@ -2698,6 +2748,16 @@ impl ::ice_api::Validate for MediaSearchInput {
             },
         );
         v.extra_keys(&self.extra, &[("LibSearchCondition", true)]);
+    }
+}
+impl crate::runtime::wire::DirectJson for MediaSearchInput {
+    fn write_json(
+        &self,
+        w: &mut crate::runtime::wire::JsonWriter<'_>,
+    ) -> ::std::result::Result<(), crate::runtime::wire::JsonUnsupported> {
+        let mut o = w.object();
+        o.direct("%22LibSearchCondition%22%3A", &self.lib_search_condition)?;
+        o.end(&self.extra)
     }
 }
 /// `InputConfig` of image-text matching: the one-click `Smart_Mix` job and the scene jobs
@@ -3203,6 +3263,25 @@ impl ::ice_api::Validate for SmartMixInputConfig {
         );
     }
 }
+impl crate::runtime::wire::DirectJson for SmartMixInputConfig {
+    fn write_json(
+        &self,
+        w: &mut crate::runtime::wire::JsonWriter<'_>,
+    ) -> ::std::result::Result<(), crate::runtime::wire::JsonUnsupported> {
+        let mut o = w.object();
+        o.opt("%22MediaArray%22%3A", &self.media_array)?;
+        o.direct_opt("%22MediaSearchInput%22%3A", &self.media_search_input)?;
+        o.opt("%22TitleArray%22%3A", &self.title_array)?;
+        o.direct_opt("%22SubHeadingArray%22%3A", &self.sub_heading_array)?;
+        o.opt("%22SpeechTextArray%22%3A", &self.speech_text_array)?;
+        o.opt("%22SceneInfo%22%3A", &self.scene_info)?;
+        o.direct_opt("%22StickerArray%22%3A", &self.sticker_array)?;
+        o.opt("%22BackgroundMusicArray%22%3A", &self.background_music_array)?;
+        o.opt("%22BackgroundMusic%22%3A", &self.background_music)?;
+        o.opt("%22BackgroundImageArray%22%3A", &self.background_image_array)?;
+        o.end(&self.extra)
+    }
+}
 /// Whether the most intense clip is moved to the front. \[DOC\]
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
@@ -3250,6 +3329,16 @@ impl ::ice_api::Validate for HighlightIntroConfig {
             },
         );
         v.extra_keys(&self.extra, &[("Mode", true)]);
+    }
+}
+impl crate::runtime::wire::DirectJson for HighlightIntroConfig {
+    fn write_json(
+        &self,
+        w: &mut crate::runtime::wire::JsonWriter<'_>,
+    ) -> ::std::result::Result<(), crate::runtime::wire::JsonUnsupported> {
+        let mut o = w.object();
+        o.field("%22Mode%22%3A", &self.mode)?;
+        o.end(&self.extra)
     }
 }
 /// How the highlight part of a mashup is built. Only the start of this table was readable;
@@ -3446,6 +3535,20 @@ impl ::ice_api::Validate for HighlightStrategy {
                 ("CustomActions", self.custom_actions.is_some()),
             ],
         );
+    }
+}
+impl crate::runtime::wire::DirectJson for HighlightStrategy {
+    fn write_json(
+        &self,
+        w: &mut crate::runtime::wire::JsonWriter<'_>,
+    ) -> ::std::result::Result<(), crate::runtime::wire::JsonUnsupported> {
+        let mut o = w.object();
+        o.direct_opt("%22IntroConfig%22%3A", &self.intro_config)?;
+        o.opt("%22TargetDuration%22%3A", &self.target_duration)?;
+        o.opt("%22PlotPacingType%22%3A", &self.plot_pacing_type)?;
+        o.opt("%22EnableActionRecog%22%3A", &self.enable_action_recog)?;
+        o.opt("%22CustomActions%22%3A", &self.custom_actions)?;
+        o.end(&self.extra)
     }
 }
 /// `InputConfig` of highlight mashup: the `Screen_Media_Highlights_Media_Select` and
@@ -3897,6 +4000,24 @@ impl ::ice_api::Validate for HighlightsInputConfig {
         );
     }
 }
+impl crate::runtime::wire::DirectJson for HighlightsInputConfig {
+    fn write_json(
+        &self,
+        w: &mut crate::runtime::wire::JsonWriter<'_>,
+    ) -> ::std::result::Result<(), crate::runtime::wire::JsonUnsupported> {
+        let mut o = w.object();
+        o.field("%22MediaArray%22%3A", &self.media_array)?;
+        o.direct_opt("%22HighlightStrategy%22%3A", &self.highlight_strategy)?;
+        o.direct_opt("%22OpeningArray%22%3A", &self.opening_array)?;
+        o.direct_opt("%22EndingArray%22%3A", &self.ending_array)?;
+        o.opt("%22TitleArray%22%3A", &self.title_array)?;
+        o.direct_opt("%22SubHeadingArray%22%3A", &self.sub_heading_array)?;
+        o.direct_opt("%22StickerArray%22%3A", &self.sticker_array)?;
+        o.opt("%22BackgroundMusicArray%22%3A", &self.background_music_array)?;
+        o.opt("%22BackgroundImageArray%22%3A", &self.background_image_array)?;
+        o.end(&self.extra)
+    }
+}
 /// A script node of script-to-video. \[DOC\]
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
@@ -4155,6 +4276,22 @@ impl ::ice_api::Validate for MediaGroup {
                 ("DurationAutoAdapt", self.duration_auto_adapt.is_some()),
             ],
         );
+    }
+}
+impl crate::runtime::wire::DirectJson for MediaGroup {
+    fn write_json(
+        &self,
+        w: &mut crate::runtime::wire::JsonWriter<'_>,
+    ) -> ::std::result::Result<(), crate::runtime::wire::JsonUnsupported> {
+        let mut o = w.object();
+        o.field("%22GroupName%22%3A", &self.group_name)?;
+        o.field("%22MediaArray%22%3A", &self.media_array)?;
+        o.opt("%22SpeechTextArray%22%3A", &self.speech_text_array)?;
+        o.opt("%22Duration%22%3A", &self.duration)?;
+        o.opt("%22Volume%22%3A", &self.volume)?;
+        o.opt("%22SplitMode%22%3A", &self.split_mode)?;
+        o.opt("%22DurationAutoAdapt%22%3A", &self.duration_auto_adapt)?;
+        o.end(&self.extra)
     }
 }
 /// `InputConfig` of script-to-video (one-click job type `Script`): the presence of
@@ -4593,6 +4730,23 @@ impl ::ice_api::Validate for ScriptInputConfig {
         crate::checks::script_voice_over_mode(self, v);
     }
 }
+impl crate::runtime::wire::DirectJson for ScriptInputConfig {
+    fn write_json(
+        &self,
+        w: &mut crate::runtime::wire::JsonWriter<'_>,
+    ) -> ::std::result::Result<(), crate::runtime::wire::JsonUnsupported> {
+        let mut o = w.object();
+        o.direct("%22MediaGroupArray%22%3A", &self.media_group_array)?;
+        o.opt("%22TitleArray%22%3A", &self.title_array)?;
+        o.direct_opt("%22SubHeadingArray%22%3A", &self.sub_heading_array)?;
+        o.opt("%22SpeechTextArray%22%3A", &self.speech_text_array)?;
+        o.opt("%22SpeechText%22%3A", &self.speech_text)?;
+        o.direct_opt("%22StickerArray%22%3A", &self.sticker_array)?;
+        o.opt("%22BackgroundMusicArray%22%3A", &self.background_music_array)?;
+        o.opt("%22BackgroundImageArray%22%3A", &self.background_image_array)?;
+        o.end(&self.extra)
+    }
+}
 /// `InputConfig` of `SubmitBatchMediaProducingJob`. The service picks the mode from the keys
 /// present (`MediaGroupArray` → `Script`, `MediaArray` / `MediaSearchInput` → `Smart_Mix`), so
 /// the variant *is* the job type; it is serialized as the variant's own JSON. \[DOC\]
@@ -4680,6 +4834,17 @@ impl ::ice_api::Validate for TimeRange {
             },
         );
         v.extra_keys(&self.extra, &[("In", true), ("Out", true)]);
+    }
+}
+impl crate::runtime::wire::DirectJson for TimeRange {
+    fn write_json(
+        &self,
+        w: &mut crate::runtime::wire::JsonWriter<'_>,
+    ) -> ::std::result::Result<(), crate::runtime::wire::JsonUnsupported> {
+        let mut o = w.object();
+        o.field("%22In%22%3A", &self.in_point)?;
+        o.field("%22Out%22%3A", &self.out_point)?;
+        o.end(&self.extra)
     }
 }
 /// Per-material settings, e.g. which ranges may be used. \[DOC\]
@@ -4806,6 +4971,18 @@ impl ::ice_api::Validate for MediaMetaData {
         );
     }
 }
+impl crate::runtime::wire::DirectJson for MediaMetaData {
+    fn write_json(
+        &self,
+        w: &mut crate::runtime::wire::JsonWriter<'_>,
+    ) -> ::std::result::Result<(), crate::runtime::wire::JsonUnsupported> {
+        let mut o = w.object();
+        o.field("%22Media%22%3A", &self.media)?;
+        o.opt("%22GroupName%22%3A", &self.group_name)?;
+        o.direct_opt("%22TimeRangeList%22%3A", &self.time_range_list)?;
+        o.end(&self.extra)
+    }
+}
 /// Settings for the input materials. \[DOC\]
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
@@ -4916,6 +5093,17 @@ impl ::ice_api::Validate for MediaConfig {
                 ("MediaMetaDataArray", self.media_meta_data_array.is_some()),
             ],
         );
+    }
+}
+impl crate::runtime::wire::DirectJson for MediaConfig {
+    fn write_json(
+        &self,
+        w: &mut crate::runtime::wire::JsonWriter<'_>,
+    ) -> ::std::result::Result<(), crate::runtime::wire::JsonUnsupported> {
+        let mut o = w.object();
+        o.opt("%22Volume%22%3A", &self.volume)?;
+        o.direct_opt("%22MediaMetaDataArray%22%3A", &self.media_meta_data_array)?;
+        o.end(&self.extra)
     }
 }
 /// Voice-over (text-to-speech) and its captions. \[DOC\]
@@ -5203,6 +5391,24 @@ impl ::ice_api::Validate for SpeechConfig {
         );
     }
 }
+impl crate::runtime::wire::DirectJson for SpeechConfig {
+    fn write_json(
+        &self,
+        w: &mut crate::runtime::wire::JsonWriter<'_>,
+    ) -> ::std::result::Result<(), crate::runtime::wire::JsonUnsupported> {
+        let mut o = w.object();
+        o.opt("%22Volume%22%3A", &self.volume)?;
+        o.opt("%22Voice%22%3A", &self.voice)?;
+        o.opt("%22SpeechRate%22%3A", &self.speech_rate)?;
+        o.opt("%22Style%22%3A", &self.style)?;
+        o.opt("%22Gain%22%3A", &self.gain)?;
+        o.opt("%22AsrConfig%22%3A", &self.asr_config)?;
+        o.opt("%22SpeechLanguage%22%3A", &self.speech_language)?;
+        o.opt("%22CustomizedVoice%22%3A", &self.customized_voice)?;
+        o.opt("%22SpecialWordsConfig%22%3A", &self.special_words_config)?;
+        o.end(&self.extra)
+    }
+}
 /// Background music settings. \[SDK\]/\[DOC\]
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
@@ -5335,6 +5541,18 @@ impl ::ice_api::Validate for BackgroundMusicConfig {
                 ("Gain", self.gain.is_some()),
             ],
         );
+    }
+}
+impl crate::runtime::wire::DirectJson for BackgroundMusicConfig {
+    fn write_json(
+        &self,
+        w: &mut crate::runtime::wire::JsonWriter<'_>,
+    ) -> ::std::result::Result<(), crate::runtime::wire::JsonUnsupported> {
+        let mut o = w.object();
+        o.opt("%22Volume%22%3A", &self.volume)?;
+        o.opt("%22Style%22%3A", &self.style)?;
+        o.opt("%22Gain%22%3A", &self.gain)?;
+        o.end(&self.extra)
     }
 }
 /// Processing switches. Which keys apply depends on the scenario: `AlignmentMode` is for
@@ -5681,6 +5899,27 @@ impl ::ice_api::Validate for ProcessConfig {
         );
     }
 }
+impl crate::runtime::wire::DirectJson for ProcessConfig {
+    fn write_json(
+        &self,
+        w: &mut crate::runtime::wire::JsonWriter<'_>,
+    ) -> ::std::result::Result<(), crate::runtime::wire::JsonUnsupported> {
+        let mut o = w.object();
+        o.opt("%22AlignmentMode%22%3A", &self.alignment_mode)?;
+        o.opt("%22EnableClipDetection%22%3A", &self.enable_clip_detection)?;
+        o.opt("%22EnableTemporalOpt%22%3A", &self.enable_temporal_opt)?;
+        o.opt("%22SingleShotDuration%22%3A", &self.single_shot_duration)?;
+        o.opt("%22AllowTransition%22%3A", &self.allow_transition)?;
+        o.opt("%22TransitionList%22%3A", &self.transition_list)?;
+        o.opt("%22UseUniformTransition%22%3A", &self.use_uniform_transition)?;
+        o.opt("%22TransitionDuration%22%3A", &self.transition_duration)?;
+        o.opt("%22AllowVfxEffect%22%3A", &self.allow_vfx_effect)?;
+        o.opt("%22AllowFilter%22%3A", &self.allow_filter)?;
+        o.opt("%22FilterList%22%3A", &self.filter_list)?;
+        o.opt("%22ImageDuration%22%3A", &self.image_duration)?;
+        o.end(&self.extra)
+    }
+}
 /// `EditingConfig` of every scene and one-click job type (one table in the docs). Best left
 /// empty unless needed; several string keys accept a comma list picked at random. Caption
 /// style objects (`TitleConfig`, `SubHeadingConfig`, `BackgroundImageConfig`) are raw JSON
@@ -5889,6 +6128,22 @@ impl ::ice_api::Validate for EditingConfig {
                 ("ProcessConfig", self.process_config.is_some()),
             ],
         );
+    }
+}
+impl crate::runtime::wire::DirectJson for EditingConfig {
+    fn write_json(
+        &self,
+        w: &mut crate::runtime::wire::JsonWriter<'_>,
+    ) -> ::std::result::Result<(), crate::runtime::wire::JsonUnsupported> {
+        let mut o = w.object();
+        o.direct_opt("%22MediaConfig%22%3A", &self.media_config)?;
+        o.direct_opt("%22SpeechConfig%22%3A", &self.speech_config)?;
+        o.direct_opt("%22BackgroundMusicConfig%22%3A", &self.background_music_config)?;
+        o.opt("%22TitleConfig%22%3A", &self.title_config)?;
+        o.opt("%22SubHeadingConfig%22%3A", &self.sub_heading_config)?;
+        o.opt("%22BackgroundImageConfig%22%3A", &self.background_image_config)?;
+        o.direct_opt("%22ProcessConfig%22%3A", &self.process_config)?;
+        o.end(&self.extra)
     }
 }
 /// `OutputConfig` of the one-click and scene jobs (`Scene_Batch_Editing` uses
@@ -6157,6 +6412,23 @@ impl ::ice_api::Validate for OutputConfig {
         crate::checks::media_url_index(self, v);
     }
 }
+impl crate::runtime::wire::DirectJson for OutputConfig {
+    fn write_json(
+        &self,
+        w: &mut crate::runtime::wire::JsonWriter<'_>,
+    ) -> ::std::result::Result<(), crate::runtime::wire::JsonUnsupported> {
+        let mut o = w.object();
+        o.field("%22MediaURL%22%3A", &self.media_url)?;
+        o.opt("%22Count%22%3A", &self.count)?;
+        o.opt("%22MaxDuration%22%3A", &self.max_duration)?;
+        o.opt("%22FixedDuration%22%3A", &self.fixed_duration)?;
+        o.opt("%22Width%22%3A", &self.width)?;
+        o.opt("%22Height%22%3A", &self.height)?;
+        o.opt("%22Video%22%3A", &self.video)?;
+        o.opt("%22GeneratePreviewOnly%22%3A", &self.generate_preview_only)?;
+        o.end(&self.extra)
+    }
+}
 /// `OutputConfig` of `SubmitSceneBatchEditingJob`: the one-click output settings without
 /// `Count` and `GeneratePreviewOnly`, which that job rejects (one video per project). \[SDK\]/\[DOC\]
 ///
@@ -6344,6 +6616,20 @@ impl ::ice_api::Validate for BatchEditingOutputConfig {
         );
     }
 }
+impl crate::runtime::wire::DirectJson for BatchEditingOutputConfig {
+    fn write_json(
+        &self,
+        w: &mut crate::runtime::wire::JsonWriter<'_>,
+    ) -> ::std::result::Result<(), crate::runtime::wire::JsonUnsupported> {
+        let mut o = w.object();
+        o.field("%22MediaURL%22%3A", &self.media_url)?;
+        o.opt("%22MaxDuration%22%3A", &self.max_duration)?;
+        o.opt("%22Width%22%3A", &self.width)?;
+        o.opt("%22Height%22%3A", &self.height)?;
+        o.opt("%22Video%22%3A", &self.video)?;
+        o.end(&self.extra)
+    }
+}
 /// `UserData`: your own business keys (as extra keys) plus the completion callback, echoed
 /// back by Get/List. At most 512 bytes as compact JSON. \[SDK\]/\[DOC\]
 ///
@@ -6417,6 +6703,16 @@ impl ::ice_api::Validate for UserData {
         }
         v.extra_keys(&self.extra, &[("NotifyAddress", self.notify_address.is_some())]);
         v.json_bytes(self, 512);
+    }
+}
+impl crate::runtime::wire::DirectJson for UserData {
+    fn write_json(
+        &self,
+        w: &mut crate::runtime::wire::JsonWriter<'_>,
+    ) -> ::std::result::Result<(), crate::runtime::wire::JsonUnsupported> {
+        let mut o = w.object();
+        o.opt("%22NotifyAddress%22%3A", &self.notify_address)?;
+        o.end(&self.extra)
     }
 }
 /// A source clip matched to a sentence. \[SDK\]
@@ -6582,6 +6878,20 @@ impl ::ice_api::Validate for MatchClip {
         );
     }
 }
+impl crate::runtime::wire::DirectJson for MatchClip {
+    fn write_json(
+        &self,
+        w: &mut crate::runtime::wire::JsonWriter<'_>,
+    ) -> ::std::result::Result<(), crate::runtime::wire::JsonUnsupported> {
+        let mut o = w.object();
+        o.opt("%22clipId%22%3A", &self.clip_id)?;
+        o.field("%22mediaId%22%3A", &self.media_id)?;
+        o.field("%22startTime%22%3A", &self.start_time)?;
+        o.field("%22endTime%22%3A", &self.end_time)?;
+        o.opt("%22score%22%3A", &self.score)?;
+        o.end(&self.extra)
+    }
+}
 /// One sentence of a voice-over text and the clips matched to it. \[SDK\]
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
@@ -6719,6 +7029,19 @@ impl ::ice_api::Validate for SentenceMatch {
         );
     }
 }
+impl crate::runtime::wire::DirectJson for SentenceMatch {
+    fn write_json(
+        &self,
+        w: &mut crate::runtime::wire::JsonWriter<'_>,
+    ) -> ::std::result::Result<(), crate::runtime::wire::JsonUnsupported> {
+        let mut o = w.object();
+        o.opt("%22duration%22%3A", &self.duration)?;
+        o.direct("%22matchClipList%22%3A", &self.match_clip_list)?;
+        o.field("%22text%22%3A", &self.text)?;
+        o.opt("%22textId%22%3A", &self.text_id)?;
+        o.end(&self.extra)
+    }
+}
 /// The matches of one voice-over text (probably one per `SpeechTextArray` item). \[SDK\]/\[INF\]
 ///
 /// Keys this model does not know yet go into `extra` (`with_extra`); they are sent after the typed keys, and unknown keys of a parsed document land there too.
@@ -6775,6 +7098,19 @@ impl ::ice_api::Validate for TextMatch {
             },
         );
         v.extra_keys(&self.extra, &[("textMatchMediaSentenceOutputList", true)]);
+    }
+}
+impl crate::runtime::wire::DirectJson for TextMatch {
+    fn write_json(
+        &self,
+        w: &mut crate::runtime::wire::JsonWriter<'_>,
+    ) -> ::std::result::Result<(), crate::runtime::wire::JsonUnsupported> {
+        let mut o = w.object();
+        o.direct(
+            "%22textMatchMediaSentenceOutputList%22%3A",
+            &self.text_match_media_sentence_output_list,
+        )?;
+        o.end(&self.extra)
     }
 }
 /// The media selection result: `ExtendOutput` of a `*_Media_Select` job and the
@@ -6877,6 +7213,19 @@ impl ::ice_api::Validate for MediaSelectResult {
             &self.extra,
             &[("textMatchMediaOutputList", self.text_match_media_output_list.is_some())],
         );
+    }
+}
+impl crate::runtime::wire::DirectJson for MediaSelectResult {
+    fn write_json(
+        &self,
+        w: &mut crate::runtime::wire::JsonWriter<'_>,
+    ) -> ::std::result::Result<(), crate::runtime::wire::JsonUnsupported> {
+        let mut o = w.object();
+        o.direct_opt(
+            "%22textMatchMediaOutputList%22%3A",
+            &self.text_match_media_output_list,
+        )?;
+        o.end(&self.extra)
     }
 }
 /// The job type reported by `GetBatchMediaProducingJob` / `ListBatchMediaProducingJobs`. \[SDK\]
@@ -7236,6 +7585,17 @@ pub struct JobExtend {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl crate::runtime::wire::DirectJson for JobExtend {
+    fn write_json(
+        &self,
+        w: &mut crate::runtime::wire::JsonWriter<'_>,
+    ) -> ::std::result::Result<(), crate::runtime::wire::JsonUnsupported> {
+        let mut o = w.object();
+        o.opt("%22ErrorCode%22%3A", &self.error_code)?;
+        o.opt("%22ErrorMessage%22%3A", &self.error_message)?;
+        o.end(&self.extra)
+    }
+}
 /// The job of `SubmitSceneMediaSelectionJob`: one variant per job type, each with that job
 /// type's own input; the variant sets `JobType`.
 ///
@@ -7273,13 +7633,13 @@ pub enum SceneMediaSelection {
     #[ice(value = "Smart_Mix_Media_Select")]
     SmartMix {
         /// Materials and scripts.
-        #[ice(name = "InputConfig", form, style = "json")]
+        #[ice(name = "InputConfig", form, style = "json", direct)]
         input_config: SmartMixInputConfig,
         /// Editing settings.
-        #[ice(name = "EditingConfig", form, style = "json")]
+        #[ice(name = "EditingConfig", form, style = "json", direct)]
         editing_config: ::std::option::Option<EditingConfig>,
         /// Output settings.
-        #[ice(name = "OutputConfig", query, style = "json")]
+        #[ice(name = "OutputConfig", query, style = "json", direct)]
         output_config: OutputConfig,
     },
     /// Highlight mashup, media selection stage (exciting / key-plot clips of long videos). \[SDK\]
@@ -7295,13 +7655,13 @@ pub enum SceneMediaSelection {
     #[ice(value = "Screen_Media_Highlights_Media_Select")]
     Highlights {
         /// Long videos and the mashup strategy.
-        #[ice(name = "InputConfig", form, style = "json")]
+        #[ice(name = "InputConfig", form, style = "json", direct)]
         input_config: HighlightsInputConfig,
         /// Editing settings.
-        #[ice(name = "EditingConfig", form, style = "json")]
+        #[ice(name = "EditingConfig", form, style = "json", direct)]
         editing_config: ::std::option::Option<EditingConfig>,
         /// Output settings.
-        #[ice(name = "OutputConfig", query, style = "json")]
+        #[ice(name = "OutputConfig", query, style = "json", direct)]
         output_config: OutputConfig,
     },
 }
@@ -7452,16 +7812,16 @@ pub enum SceneTimelineOrganization {
     #[ice(value = "Smart_Mix_Timeline_Organize")]
     SmartMix {
         /// The selection result (`ExtendOutput` of the selection job).
-        #[ice(name = "MediaSelectResult", query, style = "json")]
+        #[ice(name = "MediaSelectResult", query, style = "json", direct)]
         media_select_result: MediaSelectResult,
         /// Materials and scripts.
-        #[ice(name = "InputConfig", form, style = "json")]
+        #[ice(name = "InputConfig", form, style = "json", direct)]
         input_config: SmartMixInputConfig,
         /// Editing settings.
-        #[ice(name = "EditingConfig", form, style = "json")]
+        #[ice(name = "EditingConfig", form, style = "json", direct)]
         editing_config: ::std::option::Option<EditingConfig>,
         /// Output settings.
-        #[ice(name = "OutputConfig", query, style = "json")]
+        #[ice(name = "OutputConfig", query, style = "json", direct)]
         output_config: OutputConfig,
     },
     /// Highlight mashup, timeline stage (short-drama highlight reels). \[SDK\]
@@ -7479,16 +7839,16 @@ pub enum SceneTimelineOrganization {
     #[ice(value = "Screen_Media_Highlights_Timeline_Organize")]
     Highlights {
         /// The selection result (`ExtendOutput` of the selection job; shape undocumented, passed through).
-        #[ice(name = "MediaSelectResult", query, style = "json")]
+        #[ice(name = "MediaSelectResult", query, style = "json", direct)]
         media_select_result: MediaSelectResult,
         /// Long videos and the mashup strategy.
-        #[ice(name = "InputConfig", form, style = "json")]
+        #[ice(name = "InputConfig", form, style = "json", direct)]
         input_config: HighlightsInputConfig,
         /// Editing settings.
-        #[ice(name = "EditingConfig", form, style = "json")]
+        #[ice(name = "EditingConfig", form, style = "json", direct)]
         editing_config: ::std::option::Option<EditingConfig>,
         /// Output settings.
-        #[ice(name = "OutputConfig", query, style = "json")]
+        #[ice(name = "OutputConfig", query, style = "json", direct)]
         output_config: OutputConfig,
     },
 }

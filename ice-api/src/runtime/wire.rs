@@ -9,6 +9,9 @@ use serde::Serialize;
 pub(crate) mod encoded;
 mod percent_json;
 
+#[doc(hidden)]
+pub use percent_json::{DirectJson, JsonObject, JsonWriter, Unsupported as JsonUnsupported};
+
 /// Where a parameter travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Location {
@@ -223,6 +226,18 @@ pub trait WireSink {
         key: &str,
         value: &T,
     ) -> Result<(), EncodeError>;
+
+    /// `style: json` for a value with a generated encoder (`#[ice(..., direct)]`): what
+    /// [`json`](Self::json) writes, which is what this default does; the client's encoded
+    /// buffers take the generated encoder.
+    fn json_direct<T: DirectJson + ?Sized>(
+        &mut self,
+        loc: Location,
+        key: &str,
+        value: &T,
+    ) -> Result<(), EncodeError> {
+        self.json(loc, key, value)
+    }
 
     /// `style: repeatList` and `style: flat`.
     fn flat<T: Serialize + ?Sized>(

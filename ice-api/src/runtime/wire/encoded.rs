@@ -14,7 +14,7 @@ use bytes::Bytes;
 use serde::Serialize;
 use smallvec::SmallVec;
 
-use super::{percent_json, EncodeError, Location, WireParams, WireScalar, WireSink};
+use super::{percent_json, DirectJson, EncodeError, Location, WireParams, WireScalar, WireSink};
 use crate::runtime::operation::HttpMethod;
 use crate::runtime::sign::{self, percent, SignError};
 
@@ -317,15 +317,25 @@ impl WireSink for EncodedParams {
     ) -> Result<(), EncodeError> {
         self.entry(loc, key, |buf, form| {
             let start = buf.len();
-            if let Ok(raw_len) = percent_json::write(buf, value, form) {
-                return Ok(raw_len);
+            match percent_json::write(buf, value, form) {
+                Ok(raw_len) => Ok(raw_len),
+                Err(_) => json_fallback(buf, start, key, value, form),
             }
-            // What the one-pass encoder leaves to serde_json (see `percent_json`).
-            buf.truncate(start);
-            let json =
-                serde_json::to_string(value).map_err(|e| EncodeError::new(key, e.to_string()))?;
-            percent::encode_bytes(buf, &json, form);
-            Ok(json.len())
+        })
+    }
+
+    fn json_direct<T: DirectJson + ?Sized>(
+        &mut self,
+        loc: Location,
+        key: &str,
+        value: &T,
+    ) -> Result<(), EncodeError> {
+        self.entry(loc, key, |buf, form| {
+            let start = buf.len();
+            match percent_json::write_direct(buf, value, form) {
+                Ok(raw_len) => Ok(raw_len),
+                Err(_) => json_fallback(buf, start, key, value, form),
+            }
         })
     }
 
@@ -352,6 +362,22 @@ impl WireSink for EncodedParams {
         self.extend(&params);
         Ok(())
     }
+}
+
+/// What the one-pass encoder leaves to serde_json (see `percent_json`): the partial value
+/// from `start` on is dropped, then `value` goes through `serde_json` and the table; returns
+/// the JSON length.
+fn json_fallback<T: Serialize + ?Sized>(
+    buf: &mut Vec<u8>,
+    start: usize,
+    key: &str,
+    value: &T,
+    form: bool,
+) -> Result<usize, EncodeError> {
+    buf.truncate(start);
+    let json = serde_json::to_string(value).map_err(|e| EncodeError::new(key, e.to_string()))?;
+    percent::encode_bytes(buf, &json, form);
+    Ok(json.len())
 }
 
 #[cfg(test)]

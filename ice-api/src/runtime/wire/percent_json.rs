@@ -16,6 +16,9 @@
 //! precision numbers), a `Serialize` impl failing — yields [`Unsupported`]; the caller then
 //! discards what was written and takes the `serde_json` path, so results and errors never
 //! differ from it.
+//!
+//! The overlay's config structs skip the serde plumbing altogether: their generated
+//! [`DirectJson`] impls drive this writer field by field (see [`direct`]).
 
 use std::fmt;
 
@@ -23,6 +26,10 @@ use serde::ser::{self, Impossible, Serialize};
 use serde_json::ser::{CompactFormatter, Formatter as _};
 
 use crate::runtime::sign::percent::{self, Table};
+
+mod direct;
+
+pub use direct::{DirectJson, JsonObject, JsonWriter};
 
 /// Appends `value` as compact JSON, percent-encoded with `+` for space when `form` (RFC 3986
 /// otherwise), to `out`; returns the length of the JSON text. On `Err` `out` holds a partial
@@ -41,9 +48,25 @@ pub(super) fn write<T: Serialize + ?Sized>(
     Ok(ser.raw)
 }
 
+/// [`write`] for a value with a generated encoder ([`DirectJson`]): the same output.
+pub(super) fn write_direct<T: DirectJson + ?Sized>(
+    out: &mut Vec<u8>,
+    value: &T,
+    form: bool,
+) -> Result<usize, Unsupported> {
+    let mut w = JsonWriter(PercentJson {
+        out,
+        table: percent::table_for(form),
+        raw: 0,
+    });
+    value.write_json(&mut w)?;
+    Ok(w.0.raw)
+}
+
 /// The value needs the `serde_json` path (see the module doc).
+#[doc(hidden)]
 #[derive(Debug)]
-pub(super) struct Unsupported;
+pub struct Unsupported;
 
 impl fmt::Display for Unsupported {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -753,7 +776,7 @@ mod tests {
 
     /// Strings with every byte class: control characters, quotes, backslashes, reserved and
     /// unreserved ASCII, space, DEL, CJK, emoji.
-    fn strings() -> impl Strategy<Value = String> {
+    pub(super) fn strings() -> impl Strategy<Value = String> {
         prop_oneof![
             any::<String>(),
             "[\\x00-\\x7f]{0,24}",
@@ -784,7 +807,7 @@ mod tests {
         ]
     }
 
-    fn values() -> impl Strategy<Value = Value> {
+    pub(super) fn values() -> impl Strategy<Value = Value> {
         let leaf = prop_oneof![
             Just(Value::Null),
             any::<bool>().prop_map(Value::Bool),

@@ -105,7 +105,7 @@ pub fn operation(ctx: &Ctx<'_>, index: usize) -> TokenStream {
         let f = &p.field;
         let id = field_ident(&f.rust_name);
         let ty = field_type(ctx, f, &home);
-        let attr = ice_attr(p);
+        let attr = ice_attr(ctx, p);
         let fdocs = field_docs(f, true);
         quote! { #fdocs #attr pub #id: #ty }
     });

@@ -564,6 +564,7 @@ fn config(ctx: &Ctx<'_>, idx: usize) -> TokenStream {
     if !accessors.is_empty() {
         impls.push(quote!(impl #name { #(#accessors)* }));
     }
+    impls.extend(direct_json_impl(ctx, idx));
     let schemars = schemars_derive();
     quote! {
         #docs
@@ -580,8 +581,69 @@ fn config(ctx: &Ctx<'_>, idx: usize) -> TokenStream {
     }
 }
 
-/// The `#[ice(...)]` attribute of a request parameter.
-pub fn ice_attr(p: &Param) -> TokenStream {
+/// Whether a JSON key can be written as a constant that both percent tables leave as it is.
+fn unreserved_key(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+}
+
+/// Whether named type `idx` gets a generated JSON encoder (`DirectJson`): an overlay config
+/// (they all carry `extra`) whose keys are all unreserved ASCII; any other config keeps the
+/// `Serialize` path.
+fn is_direct_config(ctx: &Ctx<'_>, idx: usize) -> bool {
+    let t = &ctx.api.types[idx];
+    matches!(t.kind, TypeKind::Config { .. })
+        && t.fields.iter().all(|f| unreserved_key(&f.wire_name))
+}
+
+/// Whether a value of `ty` has a generated JSON encoder: a direct config or a list of them.
+fn is_direct(ctx: &Ctx<'_>, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(i) => is_direct_config(ctx, *i),
+        TypeRef::List(inner) => matches!(**inner, TypeRef::Named(i) if is_direct_config(ctx, i)),
+        _ => false,
+    }
+}
+
+/// `impl DirectJson` of a config: one writer call per field in declaration order (the key as
+/// its encoded constant `%22Key%22%3A`; `None` skipped, as `skip_serializing_if` does; a
+/// direct value through its own encoder), then `extra` as `flatten` writes it.
+fn direct_json_impl(ctx: &Ctx<'_>, idx: usize) -> Option<TokenStream> {
+    if !is_direct_config(ctx, idx) {
+        return None;
+    }
+    let t = &ctx.api.types[idx];
+    let name = format_ident!("{}", t.name);
+    let calls = t.fields.iter().map(|f| {
+        let id = field_ident(&f.rust_name);
+        let key = format!("%22{}%22%3A", f.wire_name);
+        let method = match (is_direct(ctx, &f.ty), f.required) {
+            (true, true) => quote!(direct),
+            (true, false) => quote!(direct_opt),
+            (false, true) => quote!(field),
+            (false, false) => quote!(opt),
+        };
+        quote!(o.#method(#key, &self.#id)?;)
+    });
+    Some(quote! {
+        impl crate::runtime::wire::DirectJson for #name {
+            fn write_json(
+                &self,
+                w: &mut crate::runtime::wire::JsonWriter<'_>,
+            ) -> ::std::result::Result<(), crate::runtime::wire::JsonUnsupported> {
+                let mut o = w.object();
+                #(#calls)*
+                o.end(&self.extra)
+            }
+        }
+    })
+}
+
+/// The `#[ice(...)]` attribute of a request parameter; a JSON one whose type has a generated
+/// encoder is marked `direct`.
+pub fn ice_attr(ctx: &Ctx<'_>, p: &Param) -> TokenStream {
     if p.style == Style::Flatten {
         return quote!(#[ice(flatten)]);
     }
@@ -591,7 +653,26 @@ pub fn ice_attr(p: &Param) -> TokenStream {
         Location::Form => quote!(form),
     };
     match p.style.attr() {
+        Some(s) if p.style == Style::Json && is_direct(ctx, &p.field.ty) => {
+            quote!(#[ice(name = #wire, #loc, style = #s, direct)])
+        }
         Some(s) => quote!(#[ice(name = #wire, #loc, style = #s)]),
         None => quote!(#[ice(name = #wire, #loc)]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unreserved_key;
+
+    /// Only keys both percent tables leave as they are become encoded constants.
+    #[test]
+    fn only_unreserved_keys_become_constants() {
+        for key in ["MediaArray", "mediaId", "a.b-c_d~e", "X"] {
+            assert!(unreserved_key(key), "{key}");
+        }
+        for key in ["", "a b", "a+b", "键", "a\"b", "a/b", "a%b"] {
+            assert!(!unreserved_key(key), "{key}");
+        }
     }
 }

@@ -56,7 +56,7 @@ pub fn union(ctx: &Ctx<'_>, idx: usize) -> TokenStream {
         let fields = v.params.iter().map(|p| {
             let id = field_ident(&p.field.rust_name);
             let ty = field_type(ctx, &p.field, home);
-            let attr = ice_attr(p);
+            let attr = ice_attr(ctx, p);
             let fd = field_docs(&p.field, true);
             quote! { #fd #attr #id: #ty, }
         });
