@@ -7,7 +7,7 @@
 //! TLS stack's crypto provider, so they add no crate to a build.
 //!
 //! The client's per-attempt values come from per-thread caches: the date is formatted once per
-//! second, and nonces are cut from a buffer the operating system fills 32 nonces at a time
+//! second, and nonces are cut from a buffer the operating system fills 128 nonces at a time
 //! (one `getrandom` call per attempt was 4 % of a whole in-process call).
 
 use std::cell::RefCell;
@@ -115,7 +115,7 @@ pub fn new_nonce() -> Result<String, SignError> {
 pub(crate) struct Nonce([u8; 32]);
 
 /// Nonces cut from one operating-system fill.
-const NONCES_PER_FILL: usize = 32;
+const NONCES_PER_FILL: usize = 128;
 
 thread_local! {
     /// Random bytes from the operating system, and how many are used. Each byte serves one

@@ -345,7 +345,14 @@ fn collect_headers<'a>(
         ));
         all.push(Entry::own(Own::SecurityToken, token));
     }
-    if let Some(bad) = all.iter().find(|e| !is_header_value(e.value)) {
+    // Trusted names come with values the client already made into header values (HTTP's
+    // rule is this one); the signer's own values from the credentials are checked either way.
+    let unchecked = |e: &&Entry<'_>| names == Names::Check || e.own.is_some();
+    if let Some(bad) = all
+        .iter()
+        .filter(unchecked)
+        .find(|e| !is_header_value(e.value))
+    {
         return Err(SignError::InvalidHeaderValue {
             name: bad.name.to_ascii_lowercase(),
         });
@@ -584,8 +591,8 @@ impl Core {
 pub(crate) enum Names {
     /// Anyone's: each must be a token the signer does not own.
     Check,
-    /// The client's own constants (lower-case tokens, none of the signer's); their values are
-    /// still checked.
+    /// The client's own constants (lower-case tokens, none of the signer's), with values it
+    /// has already checked as HTTP header values.
     Trusted,
 }
 
