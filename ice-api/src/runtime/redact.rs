@@ -178,10 +178,14 @@ impl Redactor {
 /// which beats the setup of `str::contains`'s searcher there.
 fn contains(hay: &str, needle: &str) -> bool {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    if h.len() > 256 || n.is_empty() {
+    let Some((&first, rest)) = n.split_first() else {
+        return true;
+    };
+    if h.len() > 256 {
         return hay.contains(needle);
     }
-    h.windows(n.len()).any(|w| w == n)
+    h.windows(n.len())
+        .any(|w| w.split_first().is_some_and(|(&b, tail)| b == first && tail == rest))
 }
 
 /// The shapes a known value takes when echoed: raw, percent-encoded once and twice,

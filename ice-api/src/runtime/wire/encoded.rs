@@ -44,8 +44,9 @@ impl std::fmt::Debug for EncodedParams {
 /// One location's parameters: encoded `k=v` pairs, `&`-separated, in the order written.
 struct Part {
     buf: Vec<u8>,
-    /// Inline for any ordinary request: no allocation.
-    entries: SmallVec<[Entry; 8]>,
+    /// Inline for most requests (a few parameters per location): no allocation, and the
+    /// whole encoding stays small to move.
+    entries: SmallVec<[Entry; 4]>,
     /// Every key so far was greater than the one before: `buf` is the joined result.
     in_order: bool,
     /// Bytes reserved on first use.
