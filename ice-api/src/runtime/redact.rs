@@ -184,8 +184,10 @@ fn contains(hay: &str, needle: &str) -> bool {
     if h.len() > 256 {
         return hay.contains(needle);
     }
-    h.windows(n.len())
-        .any(|w| w.split_first().is_some_and(|(&b, tail)| b == first && tail == rest))
+    h.windows(n.len()).any(|w| {
+        w.split_first()
+            .is_some_and(|(&b, tail)| b == first && tail == rest)
+    })
 }
 
 /// The shapes a known value takes when echoed: raw, percent-encoded once and twice,

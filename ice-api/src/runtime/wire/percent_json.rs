@@ -113,8 +113,9 @@ const ESCAPED: u8 = 2;
 fn classes(bytes: &[u8]) -> u8 {
     let (encoded, escaped) = bytes.iter().fold((false, false), |(enc, esc), &b| {
         let lower = b | 0x20;
-        let unreserved = ((lower >= b'a') & (lower <= b'z'))
-            | ((b >= b'0') & (b <= b'9'))
+        // Range checks as one unsigned comparison each.
+        let unreserved = (lower.wrapping_sub(b'a') < 26)
+            | (b.wrapping_sub(b'0') < 10)
             | (b == b'-')
             | (b == b'.')
             | (b == b'_')
