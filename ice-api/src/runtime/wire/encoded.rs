@@ -207,6 +207,24 @@ impl EncodedParams {
         Self::raw_key(&part.buf, &self.odd_keys, e)
     }
 
+    /// A `style: json` pair written by `write` (one of the one-pass writers); what it leaves
+    /// to `serde_json` takes the fallback, so results and errors never differ from it.
+    fn json_entry<T: Serialize + ?Sized>(
+        &mut self,
+        loc: Location,
+        key: &str,
+        value: &T,
+        write: impl FnOnce(&mut Vec<u8>, bool) -> Result<usize, percent_json::Unsupported>,
+    ) -> Result<(), EncodeError> {
+        self.entry(loc, key, |buf, form| {
+            let start = buf.len();
+            match write(buf, form) {
+                Ok(raw_len) => Ok(raw_len),
+                Err(_) => json_fallback(buf, start, key, value, form),
+            }
+        })
+    }
+
     /// Appends every pair of `params` (the styles this type does not encode itself).
     fn extend(&mut self, params: &WireParams) {
         for (k, v) in params.query() {
@@ -316,12 +334,8 @@ impl WireSink for EncodedParams {
         key: &str,
         value: &T,
     ) -> Result<(), EncodeError> {
-        self.entry(loc, key, |buf, form| {
-            let start = buf.len();
-            match percent_json::write(buf, value, form) {
-                Ok(raw_len) => Ok(raw_len),
-                Err(_) => json_fallback(buf, start, key, value, form),
-            }
+        self.json_entry(loc, key, value, |buf, form| {
+            percent_json::write(buf, value, form)
         })
     }
 
@@ -331,12 +345,8 @@ impl WireSink for EncodedParams {
         key: &str,
         value: &T,
     ) -> Result<(), EncodeError> {
-        self.entry(loc, key, |buf, form| {
-            let start = buf.len();
-            match percent_json::write_direct(buf, value, form) {
-                Ok(raw_len) => Ok(raw_len),
-                Err(_) => json_fallback(buf, start, key, value, form),
-            }
+        self.json_entry(loc, key, value, |buf, form| {
+            percent_json::write_direct(buf, value, form)
         })
     }
 
