@@ -693,22 +693,26 @@ impl Client {
                     return Err(Error::new(p.action.clone(), kind).with_attempts(sent));
                 }
             }
-            let span = tracing::debug_span!("ice_attempt", attempt);
-            let fut = self.attempt(p, body.as_deref(), decoder, attempt, last_delay, deadline);
-            let outcome = if span.is_disabled() {
-                fut.await
-            } else {
-                fut.instrument(span).await
-            };
-            let failure = match outcome {
-                Ok(mut raw) => {
-                    raw.attempts = attempt;
-                    return Ok(raw);
+            // Scoped, so that neither the attempt nor its outcome is kept in this future across
+            // the retry's sleep.
+            let failure = {
+                let span = tracing::debug_span!("ice_attempt", attempt);
+                let fut = self.attempt(p, body.as_deref(), decoder, attempt, last_delay, deadline);
+                let outcome = if span.is_disabled() {
+                    fut.await
+                } else {
+                    fut.instrument(span).await
+                };
+                match outcome {
+                    Ok(mut raw) => {
+                        raw.attempts = attempt;
+                        return Ok(raw);
+                    }
+                    Err(Failure::BeforeSend(kind)) => {
+                        return Err(Error::new(p.action.clone(), *kind).with_attempts(sent))
+                    }
+                    Err(Failure::AfterSend(kind)) => *kind,
                 }
-                Err(Failure::BeforeSend(kind)) => {
-                    return Err(Error::new(p.action.clone(), *kind).with_attempts(sent))
-                }
-                Err(Failure::AfterSend(kind)) => *kind,
             };
             sent = attempt;
             let decision = config
@@ -735,6 +739,10 @@ impl Client {
     }
 
     /// One signed HTTP exchange.
+    ///
+    /// The request is built and handed to the transport by [`Client::outgoing`], a plain
+    /// function: its headers, URL and signer state never live in this future, which every
+    /// level of the call moves whole.
     async fn attempt(
         &self,
         p: &Prepared,
@@ -745,110 +753,49 @@ impl Client {
         deadline: Instant,
     ) -> Result<RawResponse, Failure> {
         let config = &self.inner.config;
-        let fetched: Option<Credentials>;
-        let credentials: Option<&Credentials> = match p.auth {
+        let (exchange, redactor) = match p.auth {
             Auth::AccessKey => match config.credentials_provider().and_then(|c| c.fixed()) {
-                Some(fixed) => Some(fixed),
+                Some(fixed) => {
+                    self.outgoing(p, body, attempt, last_delay, Some(fixed), deadline)?
+                }
                 None => {
-                    fetched = Some(
-                        within(deadline, self.credentials())
-                            .await
-                            .map_err(|_| {
-                                Failure::BeforeSend(Box::new(not_sent_timeout(
-                                    "the total timeout elapsed while fetching credentials",
-                                )))
-                            })?
-                            .map_err(Failure::BeforeSend)?,
-                    );
-                    fetched.as_ref()
+                    // Boxed: the fetch is rare (cached credentials are ready at once).
+                    let fetched = Box::pin(within(deadline, self.credentials()))
+                        .await
+                        .map_err(|_| {
+                            Failure::BeforeSend(Box::new(not_sent_timeout(
+                                "the total timeout elapsed while fetching credentials",
+                            )))
+                        })?
+                        .map_err(Failure::BeforeSend)?;
+                    self.outgoing(p, body, attempt, last_delay, Some(&fetched), deadline)?
                 }
             },
-            Auth::Anonymous => None,
+            Auth::Anonymous => self.outgoing(p, body, attempt, last_delay, None, deadline)?,
         };
-        let request = build_request(
-            &self.inner,
-            p,
-            body.map(|b| &b[..]),
-            attempt,
-            last_delay,
-            credentials,
-        )
-        .map_err(Failure::BeforeSend)?;
-        // Everything the server says passes this, primed with what would be worst to echo.
-        let redactor = Redactor::with_known(
-            credentials
-                .into_iter()
-                .flat_map(|c| [Some(&c.access_key_secret), c.security_token.as_ref()])
-                .flatten()
-                .map(|s| Known::Shared(s.shared()))
-                .chain(request.signature),
-        );
-        let remaining = deadline.saturating_duration_since(Instant::now());
-        if remaining.is_zero() {
-            return Err(Failure::BeforeSend(Box::new(not_sent_timeout(
-                "the total timeout elapsed before the attempt",
-            ))));
-        }
-        let method = match p.method {
-            HttpMethod::Get => reqwest::Method::GET,
-            HttpMethod::Post => reqwest::Method::POST,
-        };
-        let mut headers = request.headers;
-        if body.is_none() && p.method == HttpMethod::Post {
-            // As the official SDKs: some front ends answer 411 to a POST without a length.
-            headers.insert(
-                reqwest::header::CONTENT_LENGTH,
-                HeaderValue::from_static("0"),
-            );
-        }
-        let mut answer = match &self.inner.transport {
-            Transport::Http(http) => {
-                // The endpoint was parsed once, with the client; only the query is parsed here.
-                let mut url = self.inner.base_url.clone();
-                if !request.query.is_empty() {
-                    url.set_query(Some(&request.query));
-                }
-                let mut req = reqwest::Request::new(method, url);
-                *req.headers_mut() = headers;
-                *req.timeout_mut() = Some(remaining);
-                *req.body_mut() = body.cloned().map(reqwest::Body::from);
-                Answer::Net(
-                    Box::pin(http.execute(req))
-                        .await
-                        .map_err(|e| send_failure(e, &redactor))?,
-                )
+        let mut answer = match exchange {
+            Exchange::Net(sending) => {
+                Answer::Net(sending.await.map_err(|e| send_failure(e, &redactor))?)
             }
-            Transport::InProcess(service, base) => {
-                let mut req = http::Request::new(body.cloned().unwrap_or_default());
-                *req.method_mut() = method;
-                *req.uri_mut() = local_uri(base, &request.query).map_err(|e| {
-                    Failure::BeforeSend(Box::new(ErrorKind::Encode(EncodeError::new(
-                        "request",
-                        format!("{e}; nothing was sent"),
+            Exchange::Local(answering) => match within(deadline, answering).await {
+                Ok(answer) => {
+                    let (parts, body) = answer.into_parts();
+                    Answer::Local(parts, body)
+                }
+                Err(_) => {
+                    return Err(Failure::AfterSend(Box::new(ErrorKind::Transport(
+                        TransportError {
+                            kind: TransportKind::Timeout,
+                            may_have_reached_server: true,
+                            message: "the in-process transport did not answer in time".to_owned(),
+                        },
                     ))))
-                })?;
-                *req.headers_mut() = headers;
-                match within(deadline, service.call(req)).await {
-                    Ok(answer) => {
-                        let (parts, body) = answer.into_parts();
-                        Answer::Local(parts, body)
-                    }
-                    Err(_) => {
-                        return Err(Failure::AfterSend(Box::new(ErrorKind::Transport(
-                            TransportError {
-                                kind: TransportKind::Timeout,
-                                may_have_reached_server: true,
-                                message: "the in-process transport did not answer in time"
-                                    .to_owned(),
-                            },
-                        ))))
-                    }
                 }
-            }
+            },
         };
         let status = answer.status();
         tracing::debug!(attempt, status, "response headers received");
-        let header_request_id = text_header(answer.headers(), "x-acs-request-id")
+        let header_request_id = text_header(answer.headers(), &names::REQUEST_ID)
             .map(|id| redactor.redact(id).into_owned());
         let read_failure =
             |e: reqwest::Error| Failure::AfterSend(Box::new(transport(e, &redactor)));
@@ -860,7 +807,7 @@ impl Client {
                 .map_err(read_failure)?;
             let headers = answer.headers();
             let redirect = (300..400).contains(&status);
-            let retry_after = text_header(headers, "x-acs-retry-after")
+            let retry_after = text_header(headers, &names::RETRY_AFTER)
                 .filter(|_| !redirect)
                 .and_then(|v| v.trim().parse::<u64>().ok())
                 .filter(|ms| *ms > 0)
@@ -874,7 +821,7 @@ impl Client {
             );
             if redirect {
                 err.location =
-                    text_header(headers, "location").map(|l| redactor.redact(l).into_owned());
+                    text_header(headers, &reqwest::header::LOCATION).map(|l| redactor.redact(l).into_owned());
             }
             return Err(Failure::AfterSend(Box::new(ErrorKind::Service(err))));
         }
@@ -923,6 +870,82 @@ impl Client {
             attempts: attempt,
             redactor,
         })
+    }
+
+    /// Signs one attempt and hands it to the transport: the exchange under way, and the
+    /// redactor primed with what would be worst to echo (the credentials and the signature).
+    fn outgoing(
+        &self,
+        p: &Prepared,
+        body: Option<&Bytes>,
+        attempt: u32,
+        last_delay: Option<Duration>,
+        credentials: Option<&Credentials>,
+        deadline: Instant,
+    ) -> Result<(Exchange, Redactor), Failure> {
+        let request = build_request(
+            &self.inner,
+            p,
+            body.map(|b| &b[..]),
+            attempt,
+            last_delay,
+            credentials,
+        )
+        .map_err(Failure::BeforeSend)?;
+        // Everything the server says passes this.
+        let redactor = Redactor::with_known(
+            credentials
+                .into_iter()
+                .flat_map(|c| [Some(&c.access_key_secret), c.security_token.as_ref()])
+                .flatten()
+                .map(|s| Known::Shared(s.shared()))
+                .chain(request.signature),
+        );
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Err(Failure::BeforeSend(Box::new(not_sent_timeout(
+                "the total timeout elapsed before the attempt",
+            ))));
+        }
+        let method = match p.method {
+            HttpMethod::Get => reqwest::Method::GET,
+            HttpMethod::Post => reqwest::Method::POST,
+        };
+        let mut headers = request.headers;
+        if body.is_none() && p.method == HttpMethod::Post {
+            // As the official SDKs: some front ends answer 411 to a POST without a length.
+            headers.insert(
+                reqwest::header::CONTENT_LENGTH,
+                HeaderValue::from_static("0"),
+            );
+        }
+        let exchange = match &self.inner.transport {
+            Transport::Http(http) => {
+                // The endpoint was parsed once, with the client; only the query is parsed here.
+                let mut url = self.inner.base_url.clone();
+                if !request.query.is_empty() {
+                    url.set_query(Some(&request.query));
+                }
+                let mut req = reqwest::Request::new(method, url);
+                *req.headers_mut() = headers;
+                *req.timeout_mut() = Some(remaining);
+                *req.body_mut() = body.cloned().map(reqwest::Body::from);
+                Exchange::Net(Box::pin(http.execute(req)))
+            }
+            Transport::InProcess(service, base) => {
+                let mut req = http::Request::new(body.cloned().unwrap_or_default());
+                *req.method_mut() = method;
+                *req.uri_mut() = local_uri(base, &request.query).map_err(|e| {
+                    Failure::BeforeSend(Box::new(ErrorKind::Encode(EncodeError::new(
+                        "request",
+                        format!("{e}; nothing was sent"),
+                    ))))
+                })?;
+                *req.headers_mut() = headers;
+                Exchange::Local(service.call(req))
+            }
+        };
+        Ok((exchange, redactor))
     }
 
     async fn credentials(&self) -> Result<Credentials, Box<ErrorKind>> {
@@ -1348,8 +1371,8 @@ fn header_name(name: &'static str) -> Result<HeaderName, reqwest::header::Invali
     })
 }
 
-/// The client's own header names, made at compile time (`from_static` checks every byte when
-/// it runs).
+/// The header names the client sends and reads, made at compile time (`from_static` checks
+/// every byte when it runs).
 mod names {
     use super::{v3, HeaderName};
     pub(super) const ACTION: HeaderName = HeaderName::from_static("x-acs-action");
@@ -1357,6 +1380,8 @@ mod names {
     pub(super) const PROVIDER: HeaderName = HeaderName::from_static("x-acs-credentials-provider");
     pub(super) const RETRY_ATTEMPTS: HeaderName = HeaderName::from_static("x-acs-retry-attempts");
     pub(super) const RETRY_DELAY: HeaderName = HeaderName::from_static("x-acs-retry-delay");
+    pub(super) const REQUEST_ID: HeaderName = HeaderName::from_static("x-acs-request-id");
+    pub(super) const RETRY_AFTER: HeaderName = HeaderName::from_static("x-acs-retry-after");
     pub(super) const DATE: HeaderName = HeaderName::from_static(v3::X_ACS_DATE);
     pub(super) const NONCE: HeaderName = HeaderName::from_static(v3::X_ACS_SIGNATURE_NONCE);
     pub(super) const CONTENT_SHA256: HeaderName = HeaderName::from_static(v3::X_ACS_CONTENT_SHA256);
@@ -1377,7 +1402,7 @@ fn encode_error(header: &str, message: &str) -> Box<ErrorKind> {
 }
 
 /// The first value of header `name` that is text.
-fn text_header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+fn text_header<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Option<&'h str> {
     headers.get_all(name).iter().find_map(|v| v.to_str().ok())
 }
 
@@ -1396,6 +1421,12 @@ fn local_uri(base: &http::Uri, query: &str) -> Result<http::Uri, http::Error> {
         text,
     ))?);
     Ok(http::Uri::from_parts(parts)?)
+}
+
+/// An attempt's request on its way, as the transport's own future.
+enum Exchange {
+    Net(BoxFuture<'static, Result<reqwest::Response, reqwest::Error>>),
+    Local(BoxFuture<'static, http::Response<Bytes>>),
 }
 
 /// A response as either transport delivers it.

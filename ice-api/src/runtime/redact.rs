@@ -121,6 +121,15 @@ pub(crate) enum Known {
 }
 
 impl Known {
+    /// The value's bytes: searched as bytes, so that the common case (not there) never
+    /// re-checks the hex signature as UTF-8.
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            Known::Shared(s) => s.as_bytes(),
+            Known::Hex(h) => h,
+        }
+    }
+
     fn as_str(&self) -> &str {
         match self {
             Known::Shared(s) => s,
@@ -136,7 +145,7 @@ impl Redactor {
     pub(crate) fn with_known(values: impl IntoIterator<Item = Known>) -> Self {
         let mut known = SmallVec::new();
         for v in values {
-            if v.as_str().len() >= MIN_KNOWN_LEN {
+            if v.as_bytes().len() >= MIN_KNOWN_LEN {
                 known.push(v);
             }
         }
@@ -146,14 +155,15 @@ impl Redactor {
     /// Removes credentials from `text`.
     pub(crate) fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
         let mut out = Cow::Borrowed(text);
-        for value in self.known.iter().map(Known::as_str) {
+        for known in &self.known {
+            let value = known.as_bytes();
             // No form is shorter than the value, and every form keeps the value's unreserved
             // runs intact: without its longest one, none can be there (the common case, e.g. a
             // request id).
             if value.len() > out.len() || !contains(&out, longest_unreserved_run(value)) {
                 continue;
             }
-            for form in known_forms(value) {
+            for form in known_forms(known.as_str()) {
                 if out.contains(form.as_ref()) {
                     out = Cow::Owned(out.replace(form.as_ref(), REMOVED));
                 }
@@ -176,13 +186,14 @@ impl Redactor {
 
 /// `hay.contains(needle)`; short texts (request ids, header values) by a plain window scan,
 /// which beats the setup of `str::contains`'s searcher there.
-fn contains(hay: &str, needle: &str) -> bool {
-    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+fn contains(hay: &str, n: &[u8]) -> bool {
+    let h = hay.as_bytes();
     let Some((&first, rest)) = n.split_first() else {
         return true;
     };
     if h.len() > 256 {
-        return hay.contains(needle);
+        // The needle is a run of unreserved (ASCII) characters, so always text.
+        return std::str::from_utf8(n).is_ok_and(|n| hay.contains(n));
     }
     h.windows(n.len()).any(|w| {
         w.split_first()
@@ -208,9 +219,9 @@ fn known_forms(value: &str) -> Vec<Cow<'_, str>> {
 
 /// The longest run of RFC 3986 unreserved characters in `value`, which every form of
 /// [`known_forms`] contains (percent-encoding and `\/` leave such characters alone).
-fn longest_unreserved_run(value: &str) -> &str {
+fn longest_unreserved_run(value: &[u8]) -> &[u8] {
     value
-        .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~')))
+        .split(|&c| !percent::UNRESERVED[usize::from(c)])
         .max_by_key(|run| run.len())
         .unwrap_or(value)
 }
