@@ -157,21 +157,38 @@ impl Inner {
     }
 }
 
-/// A header value without a copy, for the operation's own constants (`ACTION`, `VERSION`).
-#[allow(clippy::ptr_arg)] // The variant matters: only borrowed `'static` text skips the copy.
-fn static_value(text: &Cow<'static, str>) -> Option<HeaderValue> {
-    match text {
-        // Checked first, so `from_static` (which panics on what it rejects) never sees a bad
-        // byte.
-        Cow::Borrowed(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic()) => {
-            Some(HeaderValue::from_static(s))
-        }
-        _ => None,
+/// The header values of an operation's constants (`ACTION`, `VERSION`), made at compile time,
+/// once per operation type.
+trait ConstValues: Operation {
+    const ACTION_VALUE: Option<HeaderValue> = const_value(Self::ACTION);
+    const VERSION_VALUE: Option<HeaderValue> = const_value(Self::VERSION);
+}
+
+impl<O: Operation> ConstValues for O {}
+
+/// `text` as a header value without a copy, when it is one (non-empty visible ASCII, checked
+/// first, so that `from_static` never sees what it would reject).
+const fn const_value(text: &'static str) -> Option<HeaderValue> {
+    let bytes = text.as_bytes();
+    if bytes.is_empty() {
+        return None;
     }
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_graphic() {
+            return None;
+        }
+        i += 1;
+    }
+    Some(HeaderValue::from_static(text))
 }
 
 /// The content type of every form body.
 const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
+
+/// Constant header values, made at compile time.
+const FORM_CONTENT_TYPE_VALUE: HeaderValue = HeaderValue::from_static(FORM_CONTENT_TYPE);
+const ACCEPT_JSON: HeaderValue = HeaderValue::from_static("application/json");
 
 /// Where requests go: the network, or an in-process service ([`Client::with_transport`]).
 enum Transport {
@@ -398,6 +415,9 @@ const LONGEST_READ_TIMEOUT: Duration = Duration::from_secs(100 * 365 * 86_400);
 struct Prepared {
     action: Cow<'static, str>,
     version: Cow<'static, str>,
+    /// `action` and `version` as header values, when they are compile-time constants.
+    action_value: Option<HeaderValue>,
+    version_value: Option<HeaderValue>,
     method: HttpMethod,
     auth: Auth,
     /// Idempotent, or carries a `ClientToken`.
@@ -563,7 +583,7 @@ impl Client {
         let v3 = self.inner.config.signature_version() == SignatureVersion::V3;
         let prepared = prepare(request, v3)?;
         let mut typed = Typed::<O::Response>::new();
-        let raw = self.execute(prepared, &mut typed).await?;
+        let raw = self.execute(&prepared, &mut typed).await?;
         // The value was decoded with the body's one pass; the path-tracking decoder runs only
         // to explain a failure.
         let value = match typed.take() {
@@ -594,25 +614,25 @@ impl Client {
             .params
             .get("ClientToken")
             .is_some_and(|(_, v)| !v.is_empty());
-        self.execute(
-            Prepared {
-                action: Cow::Owned(request.action),
-                version: Cow::Owned(request.version),
-                method: request.method,
-                auth: request.auth,
-                resend_safe: request.idempotent || has_token,
-                declares_code: request.response_declares_code,
-                params: Params::Decoded(for_method(request.method, request.params)),
-            },
-            &mut ProbeOnly,
-        )
-        .await
+        let prepared = Prepared {
+            action: Cow::Owned(request.action),
+            version: Cow::Owned(request.version),
+            action_value: None,
+            version_value: None,
+            method: request.method,
+            auth: request.auth,
+            resend_safe: request.idempotent || has_token,
+            declares_code: request.response_declares_code,
+            params: Params::Decoded(for_method(request.method, request.params)),
+        };
+        self.execute(&prepared, &mut ProbeOnly).await
     }
 
     /// The non-generic core: one span per call, attempts until success or the policy stops.
+    /// (`p` is borrowed: an async function keeps a second copy of each argument it owns.)
     async fn execute(
         &self,
-        p: Prepared,
+        p: &Prepared,
         decoder: &mut dyn SuccessDecoder,
     ) -> Result<RawResponse, Error> {
         let config = &self.inner.config;
@@ -625,18 +645,21 @@ impl Client {
             request_id = Empty,
             latency_ms = Empty,
         );
-        let started = Instant::now();
+        // The clock is read for the latency only when someone listens (a read costs about as
+        // much as a header): the deadline reads it when it is first needed.
+        let listened = !span.is_disabled() || tracing::enabled!(tracing::Level::DEBUG);
+        let started = listened.then(Instant::now);
+        let mut deadline = Deadline::new(config.timeouts().total);
         // Wrapped only when someone listens: the wrapper moves the whole call's future.
-        let attempts = self.attempts(&p, decoder, started);
+        let attempts = self.attempts(p, decoder, &mut deadline);
         let result = if span.is_disabled() {
             attempts.await
         } else {
             attempts.instrument(span.clone()).await
         };
-        // Reported only when someone listens (reading the clock is a tenth of a microsecond).
-        if span.is_disabled() && !tracing::enabled!(tracing::Level::DEBUG) {
+        let Some(started) = started else {
             return result;
-        }
+        };
         let latency_ms = started.elapsed().as_millis() as u64;
         span.record("latency_ms", latency_ms);
         span.in_scope(|| match &result {
@@ -671,11 +694,9 @@ impl Client {
         &self,
         p: &Prepared,
         decoder: &mut dyn SuccessDecoder,
-        started: Instant,
+        deadline: &mut Deadline,
     ) -> Result<RawResponse, Error> {
         let config = &self.inner.config;
-        // Clamped so that `Instant` arithmetic cannot overflow on absurd settings.
-        let deadline = started + config.timeouts().total.min(MAX_TOTAL_TIMEOUT);
         let body = p.params.body();
         let mut sent = 0u32;
         let mut last_delay: Option<Duration> = None;
@@ -684,7 +705,7 @@ impl Client {
             if let Some(limiter) = &self.inner.limiter {
                 // Boxed, as every await that most calls skip or that the network dwarfs: the
                 // call's future stays small, and it is moved whole at each level.
-                if Box::pin(tokio::time::timeout_at(deadline, limiter.acquire()))
+                if Box::pin(tokio::time::timeout_at(deadline.at(), limiter.acquire()))
                     .await
                     .is_err()
                 {
@@ -722,7 +743,7 @@ impl Client {
                 Some(delay)
                     if Instant::now()
                         .checked_add(delay)
-                        .is_some_and(|t| t < deadline) =>
+                        .is_some_and(|t| t < deadline.at()) =>
                 {
                     tracing::debug!(
                         attempt,
@@ -750,7 +771,7 @@ impl Client {
         decoder: &mut dyn SuccessDecoder,
         attempt: u32,
         last_delay: Option<Duration>,
-        deadline: Instant,
+        deadline: &mut Deadline,
     ) -> Result<RawResponse, Failure> {
         let config = &self.inner.config;
         let (exchange, redactor) = match p.auth {
@@ -760,7 +781,7 @@ impl Client {
                 }
                 None => {
                     // Boxed: the fetch is rare (cached credentials are ready at once).
-                    let fetched = Box::pin(within(deadline, self.credentials()))
+                    let fetched = Box::pin(within(deadline.at(), self.credentials()))
                         .await
                         .map_err(|_| {
                             Failure::BeforeSend(Box::new(not_sent_timeout(
@@ -777,7 +798,9 @@ impl Client {
             Exchange::Net(sending) => {
                 Answer::Net(sending.await.map_err(|e| send_failure(e, &redactor))?)
             }
-            Exchange::Local(answering) => match within(deadline, answering).await {
+            Exchange::Local(mut answering) => match ready_or_within(deadline.at(), &mut answering)
+                .await
+            {
                 Ok(answer) => {
                     let (parts, body) = answer.into_parts();
                     Answer::Local(parts, body)
@@ -820,8 +843,8 @@ impl Client {
                 &redactor,
             );
             if redirect {
-                err.location =
-                    text_header(headers, &reqwest::header::LOCATION).map(|l| redactor.redact(l).into_owned());
+                err.location = text_header(headers, &reqwest::header::LOCATION)
+                    .map(|l| redactor.redact(l).into_owned());
             }
             return Err(Failure::AfterSend(Box::new(ErrorKind::Service(err))));
         }
@@ -881,7 +904,7 @@ impl Client {
         attempt: u32,
         last_delay: Option<Duration>,
         credentials: Option<&Credentials>,
-        deadline: Instant,
+        deadline: &mut Deadline,
     ) -> Result<(Exchange, Redactor), Failure> {
         let request = build_request(
             &self.inner,
@@ -901,7 +924,7 @@ impl Client {
                 .map(|s| Known::Shared(s.shared()))
                 .chain(request.signature),
         );
-        let remaining = deadline.saturating_duration_since(Instant::now());
+        let remaining = deadline.remaining();
         if remaining.is_zero() {
             return Err(Failure::BeforeSend(Box::new(not_sent_timeout(
                 "the total timeout elapsed before the attempt",
@@ -959,6 +982,36 @@ impl Client {
                 "no credentials configured; use Config::builder().credentials(..) or Config::from_env()",
             )))),
         }
+    }
+}
+
+/// The call's deadline: the total timeout from the moment the call first needs the clock (the
+/// first attempt, once signed; or the rate limiter), so that a call that waits for nothing
+/// reads it once. The microseconds of validation and encoding before that are not counted.
+struct Deadline {
+    /// Clamped so that `Instant` arithmetic cannot overflow on absurd settings.
+    total: Duration,
+    at: Option<Instant>,
+}
+
+impl Deadline {
+    fn new(total: Duration) -> Self {
+        Self {
+            total: total.min(MAX_TOTAL_TIMEOUT),
+            at: None,
+        }
+    }
+
+    fn at(&mut self) -> Instant {
+        let total = self.total;
+        *self.at.get_or_insert_with(|| Instant::now() + total)
+    }
+
+    /// The time left, reading the clock once.
+    fn remaining(&mut self) -> Duration {
+        let now = Instant::now();
+        let at = *self.at.get_or_insert(now + self.total);
+        at.saturating_duration_since(now)
     }
 }
 
@@ -1053,6 +1106,8 @@ fn prepare<O: Operation>(request: &O, v3: bool) -> Result<Prepared, Error> {
     Ok(Prepared {
         action: Cow::Borrowed(O::ACTION),
         version: Cow::Borrowed(O::VERSION),
+        action_value: O::ACTION_VALUE,
+        version_value: O::VERSION_VALUE,
         method: O::METHOD,
         auth: O::AUTH,
         resend_safe: O::IDEMPOTENT || request.client_token().is_some_and(|t| !t.is_empty()),
@@ -1146,13 +1201,10 @@ fn build_request<'p>(
         value.clone().ok_or_else(|| unsendable_value(name))
     };
     base.push(("accept", "application/json"));
-    sent.push((header::ACCEPT, HeaderValue::from_static("application/json")));
+    sent.push((header::ACCEPT, ACCEPT_JSON));
     if body.is_some() {
         base.push(("content-type", FORM_CONTENT_TYPE));
-        sent.push((
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(FORM_CONTENT_TYPE),
-        ));
+        sent.push((header::CONTENT_TYPE, FORM_CONTENT_TYPE_VALUE));
     }
     base.push(("host", config.endpoint().host()));
     sent.push((header::HOST, per_client("host", &inner.host)?));
@@ -1162,8 +1214,8 @@ fn build_request<'p>(
         per_client("user-agent", &inner.user_agent)?,
     ));
     base.push(("x-acs-action", &p.action));
-    let action = match static_value(&p.action) {
-        Some(v) => v,
+    let action = match &p.action_value {
+        Some(v) => v.clone(),
         None => text_value("x-acs-action", &p.action)?,
     };
     sent.push((names::ACTION, action));
@@ -1189,8 +1241,8 @@ fn build_request<'p>(
         ));
     }
     base.push(("x-acs-version", &p.version));
-    let version = match static_value(&p.version) {
-        Some(v) => v,
+    let version = match &p.version_value {
+        Some(v) => v.clone(),
         None => text_value("x-acs-version", &p.version)?,
     };
     sent.push((names::VERSION, version));
@@ -1202,7 +1254,14 @@ fn build_request<'p>(
     };
     let query = decoded.map(WireParams::query).unwrap_or_default();
 
-    let mut headers = HeaderMap::with_capacity(base.len() + 6);
+    // Sized for every header of the attempt, so that the map never grows: the signer's own
+    // three (five with an STS token), `Authorization`, and `content-length` for an empty POST.
+    let sts = credentials
+        .and_then(|c| c.security_token.as_ref())
+        .is_some_and(|t| !t.expose().is_empty());
+    let mut headers = HeaderMap::with_capacity(
+        sent.len() + 4 + 2 * usize::from(sts) + usize::from(body.is_none()),
+    );
     let mut header_bytes = 0;
     for (name, value) in sent {
         header_bytes += name.as_str().len() + value.len() + 4;
@@ -1472,8 +1531,11 @@ impl Answer {
                 .await
                 .map(|(body, complete)| (Bytes::from(body), complete)),
             // Shared, not copied.
+            // Taken (only the headers are read afterwards), neither copied nor shared again.
             Answer::Local(_, body) => {
-                Ok((body.slice(..limit.min(body.len())), limit >= body.len()))
+                let body = std::mem::take(body);
+                let complete = limit >= body.len();
+                Ok((if complete { body } else { body.slice(..limit) }, complete))
             }
         }
     }
@@ -1491,6 +1553,18 @@ async fn within<F: std::future::Future>(
         Poll::Ready(out) => Ok(out),
         Poll::Pending => Box::pin(tokio::time::timeout_at(deadline, fut)).await,
     }
+}
+
+/// [`within`] for a boxed future, which it polls in place: the output is not kept in the
+/// caller's future (an in-process answer is ready at once).
+async fn ready_or_within<T>(
+    deadline: Instant,
+    fut: &mut BoxFuture<'static, T>,
+) -> Result<T, tokio::time::error::Elapsed> {
+    if let Poll::Ready(out) = std::future::poll_fn(|cx| Poll::Ready(fut.as_mut().poll(cx))).await {
+        return Ok(out);
+    }
+    Box::pin(tokio::time::timeout_at(deadline, fut)).await
 }
 
 /// Reads the body chunk by chunk, never holding more than `limit` bytes (capacity included).
