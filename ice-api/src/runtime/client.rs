@@ -1328,7 +1328,7 @@ fn build_request<'p>(
                     let auth_start = texts.len();
                     core.push_authorization(&input, cr, &mut texts);
                     let auth = auth_start..texts.len();
-                    Ok::<_, Box<ErrorKind>>((texts, own, auth, core.signature, query_string))
+                    Ok::<_, Box<ErrorKind>>((texts, own, auth, core.digest, query_string))
                 };
                 // Never panics: while the thread is being torn down a fresh buffer serves.
                 let signed = CANONICAL
@@ -1346,7 +1346,7 @@ fn build_request<'p>(
                     add(name, value(name, range)?)?;
                 }
                 add(v3::AUTHORIZATION, value(v3::AUTHORIZATION, auth)?)?;
-                (query_string, Some(Known::Hex(signature)))
+                (query_string, Some(Known::Digest(signature)))
             }
             (Some(creds), SignatureVersion::V2) => {
                 // As `do_rpcrequest`: common parameters join the query; the signature covers

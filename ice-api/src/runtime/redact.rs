@@ -37,7 +37,7 @@ use std::sync::Arc;
 use smallvec::SmallVec;
 
 use super::credentials::mask_access_key_id;
-use super::sign::percent;
+use super::sign::{hex, percent};
 
 /// What replaces a removed value.
 const REMOVED: &str = "***";
@@ -116,24 +116,28 @@ pub(crate) struct Redactor {
 pub(crate) enum Known {
     /// A credential, shared with the [`Secret`](super::credentials::Secret) holding it.
     Shared(Arc<str>),
-    /// A hex signature.
-    Hex([u8; 64]),
+    /// An HMAC-SHA256 signature, kept as its 32 bytes (half the size of its text, in every
+    /// response the call returns); searched for as the 64 lower-case hex digits sent.
+    Digest([u8; 32]),
 }
 
 impl Known {
-    /// The value's bytes: searched as bytes, so that the common case (not there) never
-    /// re-checks the hex signature as UTF-8.
-    fn as_bytes(&self) -> &[u8] {
+    /// The length of the value's text.
+    fn len(&self) -> usize {
         match self {
-            Known::Shared(s) => s.as_bytes(),
-            Known::Hex(h) => h,
+            Known::Shared(s) => s.len(),
+            Known::Digest(d) => 2 * d.len(),
         }
     }
 
-    fn as_str(&self) -> &str {
+    /// The value's text (a digest's written into `buf`).
+    fn text<'a>(&'a self, buf: &'a mut [u8; 64]) -> &'a str {
         match self {
             Known::Shared(s) => s,
-            Known::Hex(h) => std::str::from_utf8(h).unwrap_or_default(),
+            Known::Digest(d) => {
+                hex::write_lower(buf, d);
+                std::str::from_utf8(buf).unwrap_or_default()
+            }
         }
     }
 }
@@ -145,7 +149,7 @@ impl Redactor {
     pub(crate) fn with_known(values: impl IntoIterator<Item = Known>) -> Self {
         let mut known = SmallVec::new();
         for v in values {
-            if v.as_bytes().len() >= MIN_KNOWN_LEN {
+            if v.len() >= MIN_KNOWN_LEN {
                 known.push(v);
             }
         }
@@ -155,15 +159,19 @@ impl Redactor {
     /// Removes credentials from `text`.
     pub(crate) fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
         let mut out = Cow::Borrowed(text);
+        let mut buf = [0; 64];
         for known in &self.known {
-            let value = known.as_bytes();
-            // No form is shorter than the value, and every form keeps the value's unreserved
-            // runs intact: without its longest one, none can be there (the common case, e.g. a
-            // request id).
-            if value.len() > out.len() || !contains(&out, longest_unreserved_run(value)) {
+            // No form is shorter than the value (the common case, e.g. a request id, needs no
+            // more), and every form keeps the value's unreserved runs intact: without its
+            // longest one, none can be there.
+            if known.len() > out.len() {
                 continue;
             }
-            for form in known_forms(known.as_str()) {
+            let value = known.text(&mut buf);
+            if !contains(&out, longest_unreserved_run(value.as_bytes())) {
+                continue;
+            }
+            for form in known_forms(value) {
                 if out.contains(form.as_ref()) {
                     out = Cow::Owned(out.replace(form.as_ref(), REMOVED));
                 }

@@ -526,6 +526,8 @@ pub(crate) struct Core {
     canonical_hash: [u8; 64],
     /// Hex HMAC-SHA256 of the string to sign.
     pub(crate) signature: [u8; 64],
+    /// The same, as bytes.
+    pub(crate) digest: [u8; 32],
     /// Where the canonical query and the signed header list lie in the canonical request.
     pub(crate) query: Range<usize>,
     /// The signer's own header values in the canonical request, by [`Own`].
@@ -672,10 +674,11 @@ pub(crate) fn sign_core(
     mac.update(ALGORITHM.as_bytes());
     mac.update(b"\n");
     mac.update(&canonical_hash);
-    let signature = hex64(&mac.finalize().into_bytes());
+    let digest: [u8; 32] = mac.finalize().into_bytes().into();
     Ok(Core {
         canonical_hash,
-        signature,
+        signature: hex64(&digest),
+        digest,
         query,
         own,
         signed_headers,
