@@ -650,12 +650,13 @@ impl Client {
         let listened = !span.is_disabled() || tracing::enabled!(tracing::Level::DEBUG);
         let started = listened.then(Instant::now);
         let mut deadline = Deadline::new(config.timeouts().total);
-        // Wrapped only when someone listens: the wrapper moves the whole call's future.
+        // Wrapped only when someone listens, and then boxed: the wrapper would otherwise be
+        // a second, larger copy of the attempts in this future, which every caller moves.
         let attempts = self.attempts(p, decoder, &mut deadline);
         let result = if span.is_disabled() {
             attempts.await
         } else {
-            attempts.instrument(span.clone()).await
+            Box::pin(attempts.instrument(span.clone())).await
         };
         let Some(started) = started else {
             return result;
@@ -722,7 +723,7 @@ impl Client {
                 let outcome = if span.is_disabled() {
                     fut.await
                 } else {
-                    fut.instrument(span).await
+                    Box::pin(fut.instrument(span)).await
                 };
                 match outcome {
                     Ok(mut raw) => {
