@@ -114,6 +114,46 @@ async fn a_decode_failure_names_the_json_path_and_the_request_id() {
     assert_eq!(err.request_id(), Some("r-bad"));
 }
 
+/// The request id of a success is read from the body where it lies and redacted only when
+/// asked for: it must still come out redacted, decoded when escaped, and from the
+/// `x-acs-request-id` header when the body has none.
+#[tokio::test]
+async fn raw_success_request_ids_are_redacted_decoded_and_fall_back_to_the_header() {
+    let server = TestServer::start(vec![
+        Reply::json(
+            200,
+            &format!(r#"{{"RequestId":"id-{}-x"}}"#, support::SECRET),
+        ),
+        Reply::json(200, r#"{"RequestId":"r\u002d1"}"#),
+        Reply::json(200, r#"{"JobId":"j"}"#).with_header("x-acs-request-id", "h-1"),
+        Reply::json(200, r#"{"RequestId":"b-1"}"#).with_header("x-acs-request-id", "h-2"),
+    ])
+    .await;
+    let client = client(&server);
+    let mut ids = Vec::new();
+    for _ in 0..4 {
+        let raw = client
+            .send_raw(
+                "GetBatchMediaProducingJob",
+                ice_api::HttpMethod::Post,
+                ice_api::WireParams::new(),
+            )
+            .await
+            .expect("a success");
+        ids.push(raw.request_id().map(str::to_owned));
+        assert!(!format!("{raw:?}").contains(support::SECRET), "{raw:?}");
+    }
+    assert_eq!(
+        ids,
+        [
+            Some("id-***-x".to_owned()),
+            Some("r-1".to_owned()),
+            Some("h-1".to_owned()),
+            Some("b-1".to_owned()),
+        ]
+    );
+}
+
 /// `UserData` padded to `len` bytes of compact JSON.
 fn user_data_of(len: usize) -> UserData {
     let base = serde_json::to_string(&notify().with_extra("Pad", ""))

@@ -40,7 +40,7 @@ use super::error::{
 use super::operation::{Auth, HttpMethod, Operation};
 use super::rate_limit::RateLimiter;
 use super::redact::{Known, Redactor};
-use super::response::{explain, ProbeOnly, SuccessDecoder, Typed};
+use super::response::{explain, FoundId, ProbeOnly, SuccessDecoder, Typed};
 use super::sign::{self, clock, percent, v3, SignedV3, V3Input};
 use super::validate::Validator;
 use super::wire::encoded::{EncodedParams, Joined};
@@ -328,9 +328,12 @@ pub struct RawResponse {
     /// `header_map` as text pairs, made when first asked for.
     headers: OnceLock<Vec<(String, String)>>,
     body: Bytes,
-    request_id: Option<String>,
+    /// The body's `RequestId` as found (unredacted; the header's is read from `header_map`).
+    found_id: Option<FoundId>,
+    /// The request id, redacted when first asked for (most calls never ask).
+    request_id: OnceLock<Option<String>>,
     attempts: u32,
-    /// Knows the attempt's secrets, for decode errors.
+    /// Knows the attempt's secrets, for the request id and decode errors.
     redactor: Redactor,
 }
 
@@ -371,7 +374,15 @@ impl RawResponse {
 
     /// `RequestId` from the body, else the `x-acs-request-id` header (redacted).
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.request_id
+            .get_or_init(|| {
+                let found = match &self.found_id {
+                    Some(id) => id.text(&self.body),
+                    None => text_header(&self.header_map, &names::REQUEST_ID),
+                };
+                found.map(|id| self.redactor.redact(id).into_owned())
+            })
+            .as_deref()
     }
 
     /// Attempts it took (1 without retries).
@@ -389,7 +400,7 @@ impl RawResponse {
         explain::<T>(
             self.status,
             &self.body,
-            self.request_id.clone(),
+            self.request_id().map(str::to_owned),
             e,
             &self.redactor,
         )
@@ -400,7 +411,7 @@ impl fmt::Debug for RawResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RawResponse")
             .field("status", &self.status)
-            .field("request_id", &self.request_id)
+            .field("request_id", &self.request_id())
             .field("attempts", &self.attempts)
             .field("body_len", &self.body.len())
             .finish_non_exhaustive()
@@ -819,8 +830,6 @@ impl Client {
         };
         let status = answer.status();
         tracing::debug!(attempt, status, "response headers received");
-        let header_request_id = text_header(answer.headers(), &names::REQUEST_ID)
-            .map(|id| redactor.redact(id).into_owned());
         let read_failure =
             |e: reqwest::Error| Failure::AfterSend(Box::new(transport(e, &redactor)));
 
@@ -838,7 +847,7 @@ impl Client {
                 .map(|ms| Duration::from_millis(ms.min(MAX_RETRY_AFTER_MS)));
             let mut err = ServiceError::parse(
                 status,
-                header_request_id.as_deref(),
+                header_id(headers, &redactor).as_deref(),
                 retry_after,
                 &bytes,
                 &redactor,
@@ -851,10 +860,10 @@ impl Client {
         }
 
         let limit = config.max_response_bytes();
-        let too_large = |start: &[u8]| {
+        let too_large = |start: &[u8], headers: &HeaderMap| {
             Failure::AfterSend(Box::new(ErrorKind::Decode(DecodeError {
                 status,
-                request_id: header_request_id.clone(),
+                request_id: header_id(headers, &redactor),
                 message: format!("the body is larger than {limit} bytes"),
                 body_snippet: redacted_snippet(start, &redactor),
                 body_limit: Some(limit),
@@ -864,33 +873,30 @@ impl Client {
             .content_length()
             .is_some_and(|n| n > u64::try_from(limit).unwrap_or(u64::MAX))
         {
-            return Err(too_large(&[]));
+            return Err(too_large(&[], answer.headers()));
         }
         let (bytes, complete) = answer.read(limit).await.map_err(read_failure)?;
         if !complete {
-            return Err(too_large(&bytes));
+            return Err(too_large(&bytes, answer.headers()));
         }
         let probe = decoder.decode(&bytes);
         if probe.is_error(p.declares_code) {
             let err = ServiceError::parse(
                 status,
-                header_request_id.as_deref(),
+                header_id(answer.headers(), &redactor).as_deref(),
                 None,
                 &bytes,
                 &redactor,
             );
             return Err(Failure::AfterSend(Box::new(ErrorKind::Service(err))));
         }
-        let request_id = probe
-            .request_id()
-            .map(|id| redactor.redact_owned(id))
-            .or(header_request_id);
         Ok(RawResponse {
             status,
             header_map: answer.into_headers(),
             headers: OnceLock::new(),
             body: bytes,
-            request_id,
+            found_id: probe.request_id(),
+            request_id: OnceLock::new(),
             attempts: attempt,
             redactor,
         })
@@ -1459,6 +1465,11 @@ fn encode_error(header: &str, message: &str) -> Box<ErrorKind> {
         format!("header {header}"),
         message,
     )))
+}
+
+/// The `x-acs-request-id` header, redacted.
+fn header_id(headers: &HeaderMap, redactor: &Redactor) -> Option<String> {
+    text_header(headers, &names::REQUEST_ID).map(|id| redactor.redact(id).into_owned())
 }
 
 /// The first value of header `name` that is text.

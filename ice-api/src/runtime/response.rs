@@ -4,6 +4,8 @@
 //! The client runs this inside its retry loop (an error object in a 2xx body is a service error
 //! the retry policy sees), through `SuccessDecoder`, so the executor stays non-generic.
 
+use std::ops::Range;
+
 use serde::de::DeserializeOwned;
 
 use super::error::{redacted_snippet, DecodeError, Error, ErrorKind, ServiceError};
@@ -18,13 +20,34 @@ use tee::{Scalar, Seen};
 /// error object.
 #[derive(Default, Debug, PartialEq, Eq)]
 pub(crate) struct Probe {
-    request_id: Option<String>,
+    request_id: Option<FoundId>,
     /// A non-blank string `Code`.
     has_code: bool,
     /// A `Message` that is not `null`.
     has_message: bool,
     /// `Success` as a boolean or as the string `true`/`false`.
     success: Option<bool>,
+}
+
+/// A body's `RequestId` as a pass found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum FoundId {
+    /// Where it lies in the body: a plain JSON string, read without a copy.
+    At(Range<usize>),
+    /// Its text: an escaped string, or a number as `serde_json` prints it.
+    Text(String),
+}
+
+impl FoundId {
+    /// The text, out of `body` (the body the pass read) when it lies there.
+    pub(crate) fn text<'a>(&'a self, body: &'a [u8]) -> Option<&'a str> {
+        match self {
+            FoundId::At(at) => body
+                .get(at.clone())
+                .and_then(|b| std::str::from_utf8(b).ok()),
+            FoundId::Text(s) => Some(s),
+        }
+    }
 }
 
 /// The watched members as serde's derive reads them: the re-parse of error paths, and the
@@ -64,8 +87,8 @@ impl Probe {
         use serde_json::Value;
         Probe {
             request_id: match m.request_id {
-                Some(Value::String(s)) if !s.is_empty() => Some(s),
-                Some(Value::Number(n)) => Some(n.to_string()),
+                Some(Value::String(s)) if !s.is_empty() => Some(FoundId::Text(s)),
+                Some(Value::Number(n)) => Some(FoundId::Text(n.to_string())),
                 _ => None,
             },
             has_code: matches!(&m.code, Some(Value::String(c)) if code(c)),
@@ -82,8 +105,9 @@ impl Probe {
     fn from_seen(seen: Seen) -> Self {
         Probe {
             request_id: match seen.request_id {
-                Scalar::Str(s) if !s.is_empty() => Some(s),
-                Scalar::Number(n) => Some(n),
+                Scalar::Str(s) if !s.is_empty() => Some(FoundId::Text(s)),
+                Scalar::At(at) if !at.is_empty() => Some(FoundId::At(at)),
+                Scalar::Number(n) => Some(FoundId::Text(n)),
                 _ => None,
             },
             has_code: matches!(&seen.code, Scalar::Str(c) if code(c)),
@@ -96,7 +120,8 @@ impl Probe {
         }
     }
 
-    pub(crate) fn request_id(self) -> Option<String> {
+    /// The `RequestId` as found (unredacted).
+    pub(crate) fn request_id(self) -> Option<FoundId> {
         self.request_id
     }
 
@@ -157,7 +182,7 @@ impl<T: DeserializeOwned + Send> SuccessDecoder for Typed<T> {
 /// The typed value of `body` and its probe, in one pass when the body decodes; a body that
 /// does not is read again for its probe (error paths may re-parse).
 fn read_typed<T: DeserializeOwned>(body: &[u8]) -> (Result<T, serde_json::Error>, Probe) {
-    let mut seen = Seen::default();
+    let mut seen = Seen::over(body);
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = tee::deserialize::<T, _>(&mut de, &mut seen).and_then(|v| de.end().map(|()| v));
     match value {
@@ -194,7 +219,11 @@ pub fn decode_success<O: Operation>(status: u16, body: &[u8]) -> Result<O::Respo
         let err = ServiceError::parse(status, None, None, body, &redactor);
         return fail(ErrorKind::Service(err));
     }
-    let request_id = probe.request_id().map(|id| redactor.redact_owned(id));
+    let request_id = probe
+        .request_id()
+        .as_ref()
+        .and_then(|id| id.text(body))
+        .map(|id| redactor.redact(id).into_owned());
     value.or_else(|e| {
         fail(ErrorKind::Decode(explain::<O::Response>(
             status, body, request_id, &e, &redactor,
@@ -280,10 +309,26 @@ mod tests {
         job_id: Option<String>,
     }
 
+    /// The probe, with the request id as text (one pass keeps a position where the other
+    /// keeps a copy).
+    fn texts(mut probe: Probe, body: &str) -> (Option<String>, Probe) {
+        let id = probe.request_id.take();
+        (
+            id.as_ref()
+                .and_then(|id| id.text(body.as_bytes()))
+                .map(str::to_owned),
+            probe,
+        )
+    }
+
     fn agree<T: DeserializeOwned>(body: &str) {
         let (value, probe) = read_typed::<T>(body.as_bytes());
         if value.is_ok() {
-            assert_eq!(probe, Probe::read(body.as_bytes()), "{body}");
+            assert_eq!(
+                texts(probe, body),
+                texts(Probe::read(body.as_bytes()), body),
+                "{body}"
+            );
         }
     }
 
@@ -300,10 +345,16 @@ mod tests {
 
     #[test]
     fn request_ids_come_from_either_spelling() {
-        let id = |b: &str| read_typed::<Skips>(b.as_bytes()).1.request_id();
+        let id = |b: &str| texts(read_typed::<Skips>(b.as_bytes()).1, b).0;
         assert_eq!(id(r#"{"RequestId":"a","X":1}"#).as_deref(), Some("a"));
         assert_eq!(id(r#"{"requestId":"b"}"#).as_deref(), Some("b"));
         assert_eq!(id(r#"{"RequestId":42}"#).as_deref(), Some("42"));
+        // Escaped: decoded, so copied.
+        assert_eq!(id(r#"{"RequestId":"r\u002d1"}"#).as_deref(), Some("r-1"));
+        // Plain: read where it lies.
+        let body = r#"{"RequestId":"r-2"}"#;
+        let (_, probe) = read_typed::<Skips>(body.as_bytes());
+        assert_eq!(probe.request_id(), Some(FoundId::At(14..17)));
         assert_eq!(Probe::read(b"<html>").request_id(), None);
     }
 

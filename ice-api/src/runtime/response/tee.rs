@@ -44,14 +44,17 @@ pub(super) enum Scalar {
     /// An array or object, or a string that was not kept.
     Other,
     Str(String),
+    /// A string read straight out of the body (no escapes): where it lies, not a copy.
+    At(std::ops::Range<usize>),
     Bool(bool),
     /// A number, as `serde_json` prints it.
     Number(String),
 }
 
 /// What the pass saw of the watched members.
-#[derive(Default)]
 pub(super) struct Seen {
+    /// The body's address range: a `RequestId` string inside it is recorded by position.
+    body: std::ops::Range<usize>,
     pub(super) request_id: Scalar,
     pub(super) code: Scalar,
     /// `Message` present and not `null`.
@@ -65,6 +68,28 @@ pub(super) struct Seen {
 }
 
 impl Seen {
+    /// Watching a pass over `body`.
+    pub(super) fn over(body: &[u8]) -> Self {
+        let start = body.as_ptr() as usize;
+        Seen {
+            body: start..start + body.len(),
+            request_id: Scalar::Absent,
+            code: Scalar::Absent,
+            message: false,
+            success: Scalar::Absent,
+            fields: 0,
+            repeated: false,
+        }
+    }
+
+    /// Where `text` lies in the body, when it is a slice of it.
+    fn position(&self, text: &str) -> Option<std::ops::Range<usize>> {
+        let at = text.as_ptr() as usize;
+        let end = at.checked_add(text.len())?;
+        (self.body.start <= at && end <= self.body.end)
+            .then(|| at - self.body.start..end - self.body.start)
+    }
+
     fn record(&mut self, field: Field, value: Scalar) {
         match field {
             Field::RequestId => self.request_id = value,
@@ -295,6 +320,12 @@ impl Observer for ValueObs<'_> {
         let scalar = match self.field {
             // Only presence counts for `Message`.
             Field::Message => Scalar::Other,
+            // Kept as a position when the text is the body's own (no escapes): no copy, and
+            // the client redacts it only if someone asks for it.
+            Field::RequestId => match self.seen.position(value) {
+                Some(at) => Scalar::At(at),
+                None => Scalar::Str(value.to_owned()),
+            },
             _ => Scalar::Str(value.to_owned()),
         };
         self.seen.record(self.field, scalar);
