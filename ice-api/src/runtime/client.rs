@@ -19,7 +19,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
-use std::task::Poll;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -216,6 +216,19 @@ where
 {
     fn call(&self, request: http::Request<Bytes>) -> BoxFuture<'static, http::Response<Bytes>> {
         let mut service = self.clone();
+        // Most in-process services are ready at once. Asked first without the task's waker,
+        // such a service takes the request here, and only its answer is boxed; one that is not
+        // ready is asked again, with the waker, inside the boxed future.
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        if let Poll::Ready(Ok(())) = service.poll_ready(&mut cx) {
+            let answer = tower_service::Service::call(&mut service, request);
+            return Box::pin(async move {
+                match answer.await {
+                    Ok(response) => response,
+                    Err(never) => match never {},
+                }
+            });
+        }
         Box::pin(async move {
             match std::future::poll_fn(|cx| service.poll_ready(cx)).await {
                 Ok(()) => match tower_service::Service::call(&mut service, request).await {
@@ -1667,6 +1680,51 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An in-process service answering `ok`, ready only at its `ready_at`-th `poll_ready`
+    /// (waking the task before); counts the polls.
+    #[derive(Clone)]
+    struct Service {
+        polls: Arc<std::sync::atomic::AtomicUsize>,
+        ready_at: usize,
+    }
+
+    impl tower_service::Service<http::Request<Bytes>> for Service {
+        type Response = http::Response<Bytes>;
+        type Error = std::convert::Infallible;
+        type Future = std::future::Ready<Result<Self::Response, Self::Error>>;
+
+        fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+            let n = 1 + self.polls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            if n < self.ready_at {
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
+            }
+            Poll::Ready(Ok(()))
+        }
+
+        fn call(&mut self, _: http::Request<Bytes>) -> Self::Future {
+            std::future::ready(Ok(http::Response::new(Bytes::from_static(b"ok"))))
+        }
+    }
+
+    /// A service that is ready at once is asked once; one that is not is asked again from the
+    /// task (with its waker) until it is, and answers the same.
+    #[tokio::test]
+    async fn in_process_services_are_polled_until_ready() {
+        for (ready_at, polls) in [(1, 1), (2, 2), (4, 4)] {
+            let service = Service {
+                polls: Arc::default(),
+                ready_at,
+            };
+            let answer = InProcess::call(&service, http::Request::new(Bytes::new())).await;
+            assert_eq!(answer.body().as_ref(), b"ok");
+            assert_eq!(
+                service.polls.load(std::sync::atomic::Ordering::SeqCst),
+                polls
+            );
+        }
+    }
 
     #[test]
     fn client_is_send_sync_and_cheap_to_clone() {

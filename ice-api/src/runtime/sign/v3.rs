@@ -194,8 +194,9 @@ static TCHAR: [bool; 256] = {
     t
 };
 
+/// Branch-free over the bytes (names are short and nearly always valid).
 fn is_token(name: &str) -> bool {
-    !name.is_empty() && name.bytes().all(|b| TCHAR[usize::from(b)])
+    !name.is_empty() && name.bytes().fold(true, |ok, b| ok & TCHAR[usize::from(b)])
 }
 
 /// A header value must not contain control characters other than tab (CR/LF would forge lines
