@@ -936,14 +936,15 @@ impl Client {
         )
         .map_err(Failure::BeforeSend)?;
         // Everything the server says passes this.
-        let redactor = Redactor::with_known(
-            credentials
-                .into_iter()
-                .flat_map(|c| [Some(&c.access_key_secret), c.security_token.as_ref()])
-                .flatten()
-                .map(|s| Known::Shared(s.shared()))
-                .chain(request.signature),
-        );
+        let mut known = SmallVec::new();
+        if let Some(c) = credentials {
+            known.push(Known::Shared(c.access_key_secret.shared()));
+            if let Some(token) = &c.security_token {
+                known.push(Known::Shared(token.shared()));
+            }
+        }
+        known.extend(request.signature);
+        let redactor = Redactor::from_known(known);
         let remaining = deadline.remaining();
         if remaining.is_zero() {
             return Err(Failure::BeforeSend(Box::new(not_sent_timeout(

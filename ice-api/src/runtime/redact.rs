@@ -143,16 +143,12 @@ impl Known {
 }
 
 impl Redactor {
-    /// A redactor that also removes each of `values` wherever it appears (raw, percent-encoded
+    /// A redactor that also removes each of `known` wherever it appears (raw, percent-encoded
     /// once or twice, form-encoded, or with `/` JSON-escaped). Values shorter than
-    /// [`MIN_KNOWN_LEN`] are ignored.
-    pub(crate) fn with_known(values: impl IntoIterator<Item = Known>) -> Self {
-        let mut known = SmallVec::new();
-        for v in values {
-            if v.len() >= MIN_KNOWN_LEN {
-                known.push(v);
-            }
-        }
+    /// [`MIN_KNOWN_LEN`] are ignored. (Gathered by the caller: the client's, each call, stay
+    /// in place rather than pass through an iterator.)
+    pub(crate) fn from_known(mut known: SmallVec<[Known; 3]>) -> Self {
+        known.retain(|v| v.len() >= MIN_KNOWN_LEN);
         Self { known }
     }
 
@@ -436,8 +432,10 @@ mod tests {
 
     #[test]
     fn known_values_are_removed_even_bare() {
-        let r = Redactor::with_known(
-            [TOKEN, "short", "0123456789abcdef"].map(|v| Known::Shared(Arc::from(v))),
+        let r = Redactor::from_known(
+            [TOKEN, "short", "0123456789abcdef"]
+                .map(|v| Known::Shared(Arc::from(v)))
+                .into(),
         );
         let text = format!(
             "token {TOKEN} expired; as query {}; as form {}; escaped {}; id short; sig 0123456789abcdef",
@@ -449,6 +447,20 @@ mod tests {
         assert!(!out.contains("gF1q6Ft5B2yfSjIr5bSEsKNp7x"), "{out}");
         assert!(!out.contains("0123456789abcdef"), "{out}");
         assert!(out.contains("id short"), "{out}");
+    }
+
+    /// A signature kept as its bytes is found as the hex text that was sent, and a text too
+    /// short to hold it is returned as it is.
+    #[test]
+    fn a_digest_is_removed_as_its_hex_text() {
+        let digest: [u8; 32] = std::array::from_fn(|i| (i * 37 + 11) as u8);
+        let hex = crate::runtime::sign::hex::lower(&digest);
+        let r = Redactor::from_known([Known::Digest(digest)].into_iter().collect());
+        let text = format!("Signature mismatch: got {hex}, want other");
+        let out = r.redact(&text);
+        assert!(!out.contains(&hex), "{out}");
+        assert!(out.contains("got ***"), "{out}");
+        assert!(matches!(r.redact("r-1234"), Cow::Borrowed("r-1234")));
     }
 
     #[test]
