@@ -1210,11 +1210,27 @@ fn build_request<'p>(
     let retry_attempts;
     let retry_delay;
     use reqwest::header;
+    let provider = credentials
+        .map(|c| c.provider_name.as_str())
+        .filter(|name| !name.is_empty());
+    let sts = credentials
+        .and_then(|c| c.security_token.as_ref())
+        .is_some_and(|t| !t.expose().is_empty());
+    // Sized for every header of the attempt, so that the map never grows: the client's own
+    // (below), the signer's three (five with an STS token), `Authorization`, and
+    // `content-length` for an empty POST.
+    let mut headers = HeaderMap::with_capacity(
+        10 + usize::from(provider.is_some()) + 2 * usize::from(attempt > 1) + 2 * usize::from(sts),
+    );
+    let mut header_bytes = 0;
     // The client's own headers, signed as text (`base`, in the signer's order: sorted by name,
-    // so that it has little to sort) and sent as made here (`sent`, names and values resolved
-    // once, not looked up by name).
+    // so that it has little to sort) and put in the map as made here (names and values
+    // resolved once, not looked up by name).
     let mut base: SmallVec<[(&'static str, &str); 10]> = SmallVec::new();
-    let mut sent: SmallVec<[(HeaderName, HeaderValue); 10]> = SmallVec::new();
+    let mut put = |name: HeaderName, value: HeaderValue| {
+        header_bytes += name.as_str().len() + value.len() + 4;
+        headers.insert(name, value);
+    };
     let text_value = |name: &'static str, text: &str| {
         HeaderValue::from_str(text).map_err(|_| unsendable_value(name))
     };
@@ -1222,51 +1238,49 @@ fn build_request<'p>(
         value.clone().ok_or_else(|| unsendable_value(name))
     };
     base.push(("accept", "application/json"));
-    sent.push((header::ACCEPT, ACCEPT_JSON));
+    put(header::ACCEPT, ACCEPT_JSON);
     if body.is_some() {
         base.push(("content-type", FORM_CONTENT_TYPE));
-        sent.push((header::CONTENT_TYPE, FORM_CONTENT_TYPE_VALUE));
+        put(header::CONTENT_TYPE, FORM_CONTENT_TYPE_VALUE);
     }
     base.push(("host", config.endpoint().host()));
-    sent.push((header::HOST, per_client("host", &inner.host)?));
+    put(header::HOST, per_client("host", &inner.host)?);
     base.push(("user-agent", config.user_agent()));
-    sent.push((
+    put(
         header::USER_AGENT,
         per_client("user-agent", &inner.user_agent)?,
-    ));
+    );
     base.push(("x-acs-action", &p.action));
     let action = match &p.action_value {
         Some(v) => v.clone(),
         None => text_value("x-acs-action", &p.action)?,
     };
-    sent.push((names::ACTION, action));
+    put(names::ACTION, action);
     // As the official SDKs do: name the credentials' provider (signed with the rest under V3).
-    if let Some(name) = credentials.map(|c| c.provider_name.as_str()) {
-        if !name.is_empty() {
-            base.push(("x-acs-credentials-provider", name));
-            sent.push((names::PROVIDER, inner.provider_value(name)?));
-        }
+    if let Some(name) = provider {
+        base.push(("x-acs-credentials-provider", name));
+        put(names::PROVIDER, inner.provider_value(name)?);
     }
     if attempt > 1 {
         retry_attempts = (attempt - 1).to_string();
         retry_delay = last_delay.unwrap_or_default().as_millis().to_string();
         base.push(("x-acs-retry-attempts", &retry_attempts));
-        sent.push((
+        put(
             names::RETRY_ATTEMPTS,
             text_value("x-acs-retry-attempts", &retry_attempts)?,
-        ));
+        );
         base.push(("x-acs-retry-delay", &retry_delay));
-        sent.push((
+        put(
             names::RETRY_DELAY,
             text_value("x-acs-retry-delay", &retry_delay)?,
-        ));
+        );
     }
     base.push(("x-acs-version", &p.version));
     let version = match &p.version_value {
         Some(v) => v.clone(),
         None => text_value("x-acs-version", &p.version)?,
     };
-    sent.push((names::VERSION, version));
+    put(names::VERSION, version);
     let body_bytes = body.unwrap_or_default();
     // V2 and anonymous calls are always prepared decoded.
     let decoded = match &p.params {
@@ -1275,19 +1289,6 @@ fn build_request<'p>(
     };
     let query = decoded.map(WireParams::query).unwrap_or_default();
 
-    // Sized for every header of the attempt, so that the map never grows: the signer's own
-    // three (five with an STS token), `Authorization`, and `content-length` for an empty POST.
-    let sts = credentials
-        .and_then(|c| c.security_token.as_ref())
-        .is_some_and(|t| !t.expose().is_empty());
-    let mut headers = HeaderMap::with_capacity(
-        sent.len() + 4 + 2 * usize::from(sts) + usize::from(body.is_none()),
-    );
-    let mut header_bytes = 0;
-    for (name, value) in sent {
-        header_bytes += name.as_str().len() + value.len() + 4;
-        headers.insert(name, value);
-    }
     let mut add = |name: &'static str, value: HeaderValue| {
         header_bytes += name.len() + value.len() + 4;
         let name =
