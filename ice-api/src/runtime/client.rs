@@ -18,6 +18,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
+use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -805,8 +806,9 @@ impl Client {
                     self.outgoing(p, body, attempt, last_delay, Some(fixed), deadline)?
                 }
                 None => {
-                    // Boxed: the fetch is rare (cached credentials are ready at once).
-                    let fetched = Box::pin(within(deadline.at(), self.credentials()))
+                    // Boxed, so that this future stays small: only providers that are not
+                    // fixed get here (and their cached credentials are ready at once).
+                    let fetched = within(deadline.at(), &mut Box::pin(self.credentials()))
                         .await
                         .map_err(|_| {
                             Failure::BeforeSend(Box::new(not_sent_timeout(
@@ -823,9 +825,7 @@ impl Client {
             Exchange::Net(sending) => {
                 Answer::Net(sending.await.map_err(|e| send_failure(e, &redactor))?)
             }
-            Exchange::Local(mut answering) => match ready_or_within(deadline.at(), &mut answering)
-                .await
-            {
+            Exchange::Local(mut answering) => match within(deadline.at(), &mut answering).await {
                 Ok(answer) => {
                     let (parts, body) = answer.into_parts();
                     Answer::Local(parts, body)
@@ -1569,26 +1569,15 @@ impl Answer {
 }
 
 /// `tokio::time::timeout_at`, arming the timer only when `fut` is not ready at once (cached
-/// credentials, an in-process answer): the timer costs more than such a future.
-async fn within<F: std::future::Future>(
+/// credentials, an in-process answer): the timer costs more than such a future. `fut` is
+/// polled where it is, and its output is not kept in the caller's future.
+async fn within<F: std::future::Future + Unpin>(
     deadline: Instant,
-    fut: F,
+    fut: &mut F,
 ) -> Result<F::Output, tokio::time::error::Elapsed> {
-    let mut fut = std::pin::pin!(fut);
-    let first = std::future::poll_fn(|cx| Poll::Ready(fut.as_mut().poll(cx))).await;
-    match first {
-        Poll::Ready(out) => Ok(out),
-        Poll::Pending => Box::pin(tokio::time::timeout_at(deadline, fut)).await,
-    }
-}
-
-/// [`within`] for a boxed future, which it polls in place: the output is not kept in the
-/// caller's future (an in-process answer is ready at once).
-async fn ready_or_within<T>(
-    deadline: Instant,
-    fut: &mut BoxFuture<'static, T>,
-) -> Result<T, tokio::time::error::Elapsed> {
-    if let Poll::Ready(out) = std::future::poll_fn(|cx| Poll::Ready(fut.as_mut().poll(cx))).await {
+    if let Poll::Ready(out) =
+        std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut *fut).poll(cx))).await
+    {
         return Ok(out);
     }
     Box::pin(tokio::time::timeout_at(deadline, fut)).await
