@@ -1,7 +1,8 @@
 //! What the one-pass request encoding and response decoding must keep, checked over
 //! loopback HTTP against the recording, signature-verifying test server: the same bytes on the
 //! wire as the public encoding, a 2xx error object still failing the call, request ids on
-//! successes and failures, decode failures naming the JSON path, and `UserData`'s size limit.
+//! successes and failures (read lazily, still redacted), decode failures naming the JSON path,
+//! the total timeout while credentials are awaited, and `UserData`'s size limit.
 // The seed operations exist only when the spec in use has them (a crate regenerated from another
 // metadata file may not).
 #![cfg(all(
@@ -151,6 +152,64 @@ async fn raw_success_request_ids_are_redacted_decoded_and_fall_back_to_the_heade
             Some("h-1".to_owned()),
             Some("b-1".to_owned()),
         ]
+    );
+}
+
+/// Credentials from a provider that answers after `delay` (never, for `None`).
+#[derive(Debug)]
+struct Slow(Option<std::time::Duration>);
+
+impl ice_api::runtime::credentials::ProvideCredentials for Slow {
+    fn provide(
+        &self,
+    ) -> ice_api::runtime::credentials::BoxFuture<
+        '_,
+        Result<Credentials, ice_api::runtime::credentials::CredentialsError>,
+    > {
+        let delay = self.0;
+        Box::pin(async move {
+            match delay {
+                Some(d) => tokio::time::sleep(d).await,
+                None => std::future::pending().await,
+            }
+            Ok(Credentials::new(support::AK, support::SECRET))
+        })
+    }
+}
+
+/// Credentials that are not ready at once are waited for within the call's total timeout:
+/// they sign the request when they come in time, and nothing is sent when they do not.
+#[tokio::test]
+async fn credentials_are_waited_for_within_the_total_timeout() {
+    let server = TestServer::start(vec![Reply::ok("r-1", r#""JobId":"j-1""#)]).await;
+    let with = |provider: Slow| {
+        ice_api::Client::new(
+            support::config(&server)
+                .credentials_provider(provider)
+                .total_timeout(std::time::Duration::from_millis(300))
+                .retry_policy(RetryPolicy::disabled())
+                .build()
+                .expect("config"),
+        )
+        .expect("client")
+    };
+    let job = with(Slow(Some(std::time::Duration::from_millis(20))))
+        .send(&seed(notify()))
+        .await
+        .expect("signed once the credentials came");
+    assert_eq!(job.job_id, "j-1");
+    let err = with(Slow(None))
+        .send(&seed(notify()))
+        .await
+        .expect_err("the credentials never came");
+    assert!(
+        err.to_string().contains("while fetching credentials"),
+        "{err}"
+    );
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "nothing sent without credentials"
     );
 }
 
