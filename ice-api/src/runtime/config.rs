@@ -95,7 +95,8 @@ pub struct Timeouts {
     pub connect: Duration,
     /// Longest wait for the next bytes of a response. Default 10 s.
     pub read: Duration,
-    /// Whole call, retries and their waits included. Default 60 s.
+    /// Whole call, retries and their waits included, from its first wait or attempt (the
+    /// microseconds of validation and encoding before are not counted). Default 60 s.
     pub total: Duration,
 }
 
