@@ -525,9 +525,7 @@ const STRING_TO_SIGN_LEN: usize = ALGORITHM.len() + 1 + 64;
 pub(crate) struct Core {
     /// Hex SHA-256 of the canonical request (the string to sign's second line).
     canonical_hash: [u8; 64],
-    /// Hex HMAC-SHA256 of the string to sign.
-    pub(crate) signature: [u8; 64],
-    /// The same, as bytes.
+    /// HMAC-SHA256 of the string to sign: the signature, hexed where it is written.
     pub(crate) digest: [u8; 32],
     /// Where the canonical query and the signed header list lie in the canonical request.
     pub(crate) query: Range<usize>,
@@ -586,7 +584,7 @@ impl Core {
                 + SIGNED_HEADERS.len()
                 + sh.len()
                 + SIGNATURE.len()
-                + self.signature.len(),
+                + 2 * self.digest.len(),
         );
         out.push_str(ALGORITHM);
         out.push_str(CREDENTIAL);
@@ -594,7 +592,7 @@ impl Core {
         out.push_str(SIGNED_HEADERS);
         out.push_str(sh);
         out.push_str(SIGNATURE);
-        out.push_str(ascii(&self.signature));
+        out.push_str(ascii(&hex64(&self.digest)));
     }
 }
 
@@ -678,7 +676,6 @@ pub(crate) fn sign_core(
     let digest: [u8; 32] = mac.finalize().into_bytes().into();
     Ok(Core {
         canonical_hash,
-        signature: hex64(&digest),
         digest,
         query,
         own,
